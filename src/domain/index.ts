@@ -1,0 +1,10 @@
+/** Pure rules and schemas of the product. No I/O: workflows may import this. */
+export * from './text';
+export * from './quarter';
+export * from './time-zone';
+export * from './policy';
+export * from './mechanism';
+export * from './project';
+export * from './submission';
+export * from './session';
+export * from './states';

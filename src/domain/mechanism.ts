@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { CyclePolicy } from './policy';
+import { email, isoDate, Language, singleLine, slug } from './text';
+import { isValidTimeZone } from './time-zone';
+
+/** An IANA time zone name such as `Africa/Maseru`. */
+export const TimeZone = z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Africa/Maseru');
+
+/** A person or role address the service writes to. Personal data: never in workflow ids or search attributes. */
+export const Contact = z.object({
+  id: slug,
+  name: singleLine(120),
+  email,
+  organisation: singleLine(200).optional(),
+  /** Which side of the mechanism the contact belongs to (a side id). */
+  side: slug.optional(),
+  language: Language.default('en'),
+  /** The contact's own time zone; emails go out at a sensible local hour there. Defaults to the mechanism's. */
+  timeZone: TimeZone.optional(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+/** One party to the mechanism (e.g. Lesotho, China) and its secretariat contacts. */
+export const Side = z.object({
+  id: slug,
+  name: singleLine(120),
+  /** Contact ids of this side's secretariat officers. */
+  secretariat: z.array(slug).min(1),
+  /** Contact id of the co-chair who signs the minutes. */
+  chair: slug.optional(),
+});
+export type Side = z.infer<typeof Side>;
+
+export const Pillar = z.object({ id: slug, name: singleLine(120) });
+export type Pillar = z.infer<typeof Pillar>;
+
+export const Holiday = z.object({ date: isoDate, name: singleLine(120) });
+export type Holiday = z.infer<typeof Holiday>;
+
+/** One coordination body: its sides, contacts, calendar and cycle policy. */
+export const Mechanism = z.object({
+  id: slug,
+  name: singleLine(200),
+  timeZone: TimeZone,
+  languages: z.array(Language).min(1).default(['en']),
+  sides: z.array(Side).min(1).max(10),
+  pillars: z.array(Pillar).min(1),
+  contacts: z.array(Contact),
+  holidays: z.array(Holiday).default([]),
+  policy: CyclePolicy.prefault({}),
+  /** Default venue of sessions. */
+  venue: singleLine(200).optional(),
+});
+export type Mechanism = z.infer<typeof Mechanism>;

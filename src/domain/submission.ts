@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { isoDate, multiLine, singleLine, slug } from './text';
+
+/** The owner's rating of the project this quarter. */
+export const StatusRating = z.enum(['on-track', 'at-risk', 'off-track', 'completed', 'not-started']);
+export type StatusRating = z.infer<typeof StatusRating>;
+
+/** One project's quarterly update as an owner (or the secretariat on their behalf) submits it. */
+export const Submission = z
+  .object({
+    status: StatusRating,
+    /** Why this rating; required unless on track. */
+    statusReason: multiLine(1000).optional(),
+    progressPercent: z.number().int().min(0).max(100),
+    achievements: multiLine(5000).default(''),
+    challenges: multiLine(5000).default(''),
+    /** Support requested from the mechanism (empty when none): these go on the agenda. */
+    supportRequested: multiLine(3000).default(''),
+    nextSteps: multiLine(3000).default(''),
+    milestoneUpdates: z
+      .array(z.object({ milestoneId: slug, actualDate: isoDate.optional(), note: singleLine(500).optional() }))
+      .max(100)
+      .default([]),
+    indicatorUpdates: z.array(z.object({ indicatorId: slug, current: z.number() })).max(100).default([]),
+    actionItemUpdates: z
+      .array(z.object({ actionItemId: slug, done: z.boolean(), note: singleLine(500).optional() }))
+      .max(100)
+      .default([]),
+  })
+  .superRefine((s, ctx) => {
+    if (s.status !== 'on-track' && s.status !== 'completed' && !s.statusReason) {
+      ctx.addIssue({ code: 'custom', path: ['statusReason'], message: 'give a reason when the project is not on track' });
+    }
+  });
+export type Submission = z.infer<typeof Submission>;
+export type SubmissionInput = z.input<typeof Submission>;

@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { Config } from '../config';
+
+/** Connection options for the client and the worker, from the configuration (mTLS or API key for Temporal Cloud). */
+export function connectionOptions(config: Config): ConnectionOptions {
+  const options: ConnectionOptions = { address: config.temporalAddress };
+  if (config.TEMPORAL_TLS_CERT_PATH && config.TEMPORAL_TLS_KEY_PATH) {
+    options.tls = {
+      clientCertPair: {
+        crt: fs.readFileSync(config.TEMPORAL_TLS_CERT_PATH),
+        key: fs.readFileSync(config.TEMPORAL_TLS_KEY_PATH),
+      },
+    };
+  } else if (config.TEMPORAL_API_KEY) {
+    options.tls = true;
+    options.apiKey = config.TEMPORAL_API_KEY;
+  }
+  return options;
+}
+
+/** A Temporal client for the API and the CLI. */
+export async function connectClient(config: Config): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(config));
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
