@@ -8,3 +8,5 @@ export * from './project';
 export * from './submission';
 export * from './session';
 export * from './states';
+export * from './calendar';
+export * from './reminder-plan';
