@@ -1,0 +1,159 @@
+/**
+ * The contract between the workflows and the world: every activity the workflows call, with small inputs and
+ * results (ids, never documents or long texts). Workflows import these types only and call them through
+ * `proxyActivities`; the notifications, documents and store code implement them (`createActivities(deps)`).
+ * Every activity must be idempotent: Temporal retries it after a crash, with the same arguments.
+ */
+import type { CyclePhase, CyclePolicy, Quarter, SessionPlan, SessionRecord, SubmissionInput, SubmissionState, ActionItemState } from '../domain';
+
+/** One active project as the cycle needs it: ids and the owner's zone, no names or addresses. */
+export interface CycleProject {
+  projectId: string;
+  ownerId: string;
+  supervisorId?: string;
+  /** IANA zone of the owner (the mechanism's when the contact has none). */
+  ownerTimeZone: string;
+}
+
+/** An action item still open from an earlier cycle ("matters arising"). */
+export interface OpenActionItem {
+  actionItemId: string;
+  ownerId: string;
+  dueDate: string;
+  projectIds: string[];
+}
+
+/** Everything a cycle needs to run, loaded once when it opens. */
+export interface CycleContext {
+  mechanismId: string;
+  quarter: Quarter;
+  timeZone: string;
+  /** The mechanism's public holidays, `YYYY-MM-DD`. */
+  holidays: string[];
+  policy: CyclePolicy;
+  projects: CycleProject[];
+  openActionItems: OpenActionItem[];
+  /** Contact ids of the secretariat officers of every side. */
+  secretariatIds: string[];
+  /** Contact ids of the co-chairs. */
+  chairIds: string[];
+}
+
+/** Every kind of email the workflows ask for (PRODUCT.md section 6). */
+export type NotificationKind =
+  | 'request'
+  | 'reminder'
+  | 'overdue'
+  | 'escalation-supervisor'
+  | 'escalation-secretariat'
+  | 'receipt'
+  | 'extension-granted'
+  | 'extension-refused'
+  | 'extension-requested'
+  | 'report-ready'
+  | 'invitation'
+  | 'invitation-update'
+  | 'invitation-cancel'
+  | 'session-reminder'
+  | 'minutes'
+  | 'action-item-reminder'
+  | 'action-item-overdue'
+  | 'undeliverable';
+
+/** One logical email step. */
+export interface NotificationRequest {
+  /** The workflow asking: with `step` it is the outbox's unique key, so the email goes out at most once. */
+  workflowId: string;
+  /** Stable name unique within the workflow (`request`, `reminder-1`, `receipt-r2`, `invitation-s1`, ...). */
+  step: string;
+  kind: NotificationKind;
+  mechanismId: string;
+  quarter?: Quarter;
+  projectId?: string;
+  actionItemId?: string;
+  /** Contact ids; the activity looks up addresses and languages. */
+  to: string[];
+  /** Small template parameters (ids, dates, numbers); never long texts. */
+  params: Record<string, string | number | boolean | string[] | undefined>;
+}
+
+/**
+ * What happened to one step. Per-recipient permanent failures are reported in `undeliverable` (the activity
+ * does not fail); the activity fails with a non-retryable ApplicationFailure of type `Undeliverable` only when
+ * no recipient can be written to at all. In both cases the workflow tells the secretariat and goes on.
+ */
+export interface NotificationResult {
+  outcome: 'sent' | 'stored' | 'undeliverable';
+  messageIds: string[];
+  /** Contact ids that could not be written to. */
+  undeliverable?: string[];
+}
+
+/** Every activity the workflows call. */
+export interface Activities {
+  /** Loads the cycle's context from the store: active projects, open action items of earlier cycles, policy. */
+  loadCycleContext(input: { mechanismId: string; quarter: Quarter; openedAt: string }): Promise<CycleContext>;
+  /** Records the cycle's phase in the store, so a cycle stays visible after Temporal's retention. */
+  recordCyclePhase(input: {
+    mechanismId: string;
+    quarter: Quarter;
+    workflowId: string;
+    phase: CyclePhase;
+    at: string;
+    dueDate?: string;
+    cutoffAt?: string;
+    reportVersion?: number;
+  }): Promise<void>;
+  /** Records where one project's update stands (idempotent: last write wins per project and cycle). */
+  recordUpdateState(input: {
+    mechanismId: string;
+    quarter: Quarter;
+    projectId: string;
+    state: SubmissionState;
+    ownerId: string;
+    dueDate: string;
+    lastSendAt?: string;
+    nextSendAt?: string;
+  }): Promise<void>;
+  /** Sends (or stores in the outbox) one logical email, at most once per workflowId + step. */
+  sendNotification(input: NotificationRequest): Promise<NotificationResult>;
+  /** Stores one submission revision (idempotent per updateId) and returns its revision number. */
+  recordSubmission(input: {
+    workflowId: string;
+    updateId: string;
+    mechanismId: string;
+    quarter: Quarter;
+    projectId: string;
+    submission: SubmissionInput;
+    submittedBy: string;
+    receivedAt: string;
+    late: boolean;
+  }): Promise<{ revision: number; late: boolean }>;
+  /** Generates and archives one version of the quarterly progress report (idempotent per version). */
+  compileReport(input: { mechanismId: string; quarter: Quarter; version: number }): Promise<{ documentIds: string[] }>;
+  /** Generates and archives the agenda for one convening of the session. */
+  renderAgenda(input: { mechanismId: string; quarter: Quarter; sessionSequence: number }): Promise<{ documentIds: string[] }>;
+  /** Generates and archives the minutes from the recorded decisions. */
+  renderMinutes(input: { mechanismId: string; quarter: Quarter }): Promise<{ documentIds: string[] }>;
+  /** Stores the session plan as convened (sequence grows with every reschedule; the .ics SEQUENCE). */
+  recordSession(input: {
+    mechanismId: string;
+    quarter: Quarter;
+    plan: SessionPlan;
+    sequence: number;
+    status: 'scheduled' | 'cancelled' | 'held';
+  }): Promise<void>;
+  /** Stores the decisions and action items recorded after the session. */
+  recordDecisions(input: { mechanismId: string; quarter: Quarter; record: SessionRecord }): Promise<void>;
+  /** Stores where an action item stands; open items reach the next cycle through loadCycleContext. */
+  recordActionItemState(input: {
+    mechanismId: string;
+    actionItemId: string;
+    quarter: Quarter;
+    state: ActionItemState;
+    at: string;
+    ownerId: string;
+    dueDate: string;
+    projectIds: string[];
+  }): Promise<void>;
+}
