@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDriver,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+import { Pool, types } from 'pg';
+import type { Database } from './schema';
+
+/** Which database engine a store runs on. */
+export type DialectName = 'sqlite' | 'postgres';
+
+/** File name of the embedded database inside the data folder. */
+export const SQLITE_FILE = 'coordination.sqlite';
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: a deferred transaction that reads and then
+ * writes fails at once with SQLITE_BUSY when another process wrote in between (the busy timeout
+ * does not apply to that upgrade), whereas IMMEDIATE waits for the write lock up front.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** Opens the embedded SQLite file `<dataDir>/coordination.sqlite` in WAL mode with a busy timeout, so several processes can share it. */
+export function openSqlite(dataDir: string): Kysely<Database> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, SQLITE_FILE);
+  const database = new BetterSqlite3(file, { timeout: 5000 });
+  database.pragma('journal_mode = WAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  const config = { database };
+  const dialect: Dialect = {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new ImmediateSqliteDriver(config),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  };
+  return new Kysely<Database>({ dialect });
+}
+
+// Integers stay numbers: COUNT(*) and BIGINT come back as strings from pg by default.
+types.setTypeParser(types.builtins.INT8, (v: string) => Number(v));
+
+/** Opens a PostgreSQL pool for `DATABASE_URL`. */
+export function openPostgres(databaseUrl: string, poolSize = 10): Kysely<Database> {
+  const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import { Contact, Mechanism } from '../domain';
+import type { ContactsTable, Database } from './schema';
+
+/** Maps a contacts row back to the domain Contact. */
+export function contactFromRow(r: ContactsTable): Contact {
+  return {
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    language: r.language as Contact['language'],
+    ...(r.organisation !== null && { organisation: r.organisation }),
+    ...(r.side !== null && { side: r.side }),
+    ...(r.time_zone !== null && { timeZone: r.time_zone }),
+  };
+}
+
+/** Reads mechanisms and their contacts. Writes go through the mechanism file import. */
+export function createMechanismRepository(db: Kysely<Database>) {
+  return {
+    /** The mechanism with its contacts, or undefined. */
+    async get(id: string): Promise<Mechanism | undefined> {
+      const row = await db.selectFrom('mechanisms').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return undefined;
+      const contacts = await db.selectFrom('contacts').selectAll().where('mechanism_id', '=', id).orderBy('id').execute();
+      return Mechanism.parse({ ...JSON.parse(row.data), contacts: contacts.map(contactFromRow) });
+    },
+    /** Ids and names of all mechanisms, by id. */
+    async list(): Promise<{ id: string; name: string; timeZone: string }[]> {
+      const rows = await db.selectFrom('mechanisms').select(['id', 'name', 'time_zone']).orderBy('id').execute();
+      return rows.map((r) => ({ id: r.id, name: r.name, timeZone: r.time_zone }));
+    },
+    /** True when no mechanism exists yet (a fresh database: `npm start` loads the demo then). */
+    async isEmpty(): Promise<boolean> {
+      return (await db.selectFrom('mechanisms').select('id').limit(1).executeTakeFirst()) === undefined;
+    },
+    /** One contact of a mechanism, or undefined. */
+    async getContact(mechanismId: string, contactId: string): Promise<Contact | undefined> {
+      const r = await db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('mechanism_id', '=', mechanismId)
+        .where('id', '=', contactId)
+        .executeTakeFirst();
+      return r && contactFromRow(r);
+    },
+    /** All contacts of a mechanism, by id. */
+    async listContacts(mechanismId: string): Promise<Contact[]> {
+      const rows = await db.selectFrom('contacts').selectAll().where('mechanism_id', '=', mechanismId).orderBy('id').execute();
+      return rows.map(contactFromRow);
+    },
+  };
+}
+
+/** The mechanism repository's interface. */
+export type MechanismRepository = ReturnType<typeof createMechanismRepository>;

@@ -1,0 +1,11 @@
+import { records } from './0001-records';
+import { outbox } from './0002-outbox';
+import type { Migration } from './migration';
+
+export type { Migration } from './migration';
+
+/**
+ * Every migration, in the order they run. Append new ones at the end (one file each, e.g. the
+ * outbox's `0002-outbox.ts`); never reorder, rename or edit one that has shipped.
+ */
+export const migrations: Migration[] = [records, outbox];

@@ -1,0 +1,135 @@
+import type { Kysely } from 'kysely';
+import { Submission } from '../domain';
+import type { Database, SubmissionsTable } from './schema';
+import { toIso } from './steps';
+
+/** One stored revision of a project's quarterly update. */
+export interface SubmissionRecord {
+  mechanismId: string;
+  quarter: string;
+  projectId: string;
+  revision: number;
+  body: Submission;
+  submittedBy: string;
+  receivedAt: string;
+  late: boolean;
+}
+
+function fromRow(r: SubmissionsTable): SubmissionRecord {
+  return {
+    mechanismId: r.mechanism_id,
+    quarter: r.quarter,
+    projectId: r.project_id,
+    revision: r.revision,
+    body: JSON.parse(r.body) as Submission,
+    submittedBy: r.submitted_by,
+    receivedAt: r.received_at,
+    late: r.late === 1,
+  };
+}
+
+/** Submissions with revisions; a retried write with the same (workflowId, step) never adds a revision. */
+export function createSubmissionRepository(db: Kysely<Database>) {
+  return {
+    /**
+     * Stores a new revision (1, 2, ...) of a project's update. On a repeat of the same
+     * (workflowId, step) it returns the first answer and writes nothing.
+     */
+    async recordSubmission(input: {
+      mechanismId: string;
+      quarter: string;
+      projectId: string;
+      body: Submission;
+      submittedBy: string;
+      workflowId: string;
+      step: string;
+      receivedAt?: string | Date;
+      late: boolean;
+    }): Promise<{ revision: number; late: boolean }> {
+      const body = Submission.parse(input.body);
+      return db.transaction().execute(async (trx) => {
+        const seen = await trx
+          .selectFrom('submissions')
+          .select(['revision', 'late'])
+          .where('workflow_id', '=', input.workflowId)
+          .where('step', '=', input.step)
+          .executeTakeFirst();
+        if (seen) return { revision: seen.revision, late: seen.late === 1 };
+        const last = await trx
+          .selectFrom('submissions')
+          .select((eb) => eb.fn.max('revision').as('max'))
+          .where('mechanism_id', '=', input.mechanismId)
+          .where('quarter', '=', input.quarter)
+          .where('project_id', '=', input.projectId)
+          .executeTakeFirst();
+        const revision = Number(last?.max ?? 0) + 1;
+        await trx
+          .insertInto('submissions')
+          .values({
+            mechanism_id: input.mechanismId,
+            quarter: input.quarter,
+            project_id: input.projectId,
+            revision,
+            body: JSON.stringify(body),
+            submitted_by: input.submittedBy,
+            received_at: toIso(input.receivedAt),
+            late: input.late ? 1 : 0,
+            workflow_id: input.workflowId,
+            step: input.step,
+          })
+          .execute();
+        return { revision, late: input.late };
+      });
+    },
+    /** The latest revision of a project's update in a quarter (e.g. the previous quarter's, to pre-fill the form). */
+    async latest(mechanismId: string, quarter: string, projectId: string): Promise<SubmissionRecord | undefined> {
+      const r = await db
+        .selectFrom('submissions')
+        .selectAll()
+        .where('mechanism_id', '=', mechanismId)
+        .where('quarter', '=', quarter)
+        .where('project_id', '=', projectId)
+        .orderBy('revision', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return r && fromRow(r);
+    },
+    /** Every revision of a project's update in a quarter, oldest first. */
+    async revisions(mechanismId: string, quarter: string, projectId: string): Promise<SubmissionRecord[]> {
+      const rows = await db
+        .selectFrom('submissions')
+        .selectAll()
+        .where('mechanism_id', '=', mechanismId)
+        .where('quarter', '=', quarter)
+        .where('project_id', '=', projectId)
+        .orderBy('revision')
+        .execute();
+      return rows.map(fromRow);
+    },
+    /** The latest revision of every project that answered in a quarter, by project id (what the report uses). */
+    async latestForCycle(mechanismId: string, quarter: string): Promise<SubmissionRecord[]> {
+      const rows = await db
+        .selectFrom('submissions as s')
+        .selectAll('s')
+        .where('s.mechanism_id', '=', mechanismId)
+        .where('s.quarter', '=', quarter)
+        .where(({ eb, selectFrom }) =>
+          eb(
+            's.revision',
+            '=',
+            selectFrom('submissions as t')
+              .select((e) => e.fn.max('t.revision').as('m'))
+              .whereRef('t.mechanism_id', '=', 's.mechanism_id')
+              .whereRef('t.quarter', '=', 's.quarter')
+              .whereRef('t.project_id', '=', 's.project_id'),
+          ),
+        )
+        .orderBy('s.project_id')
+        .execute();
+      return rows.map(fromRow);
+    },
+  };
+}
+
+/** The submission repository's interface. */
+export type SubmissionRepository = ReturnType<typeof createSubmissionRepository>;
