@@ -1,0 +1,199 @@
+import { type Contact, email as emailSchema, type Mechanism } from '../domain';
+import type { NewOutboxMessage, OutboxAttachment, OutboxRepository } from '../store/outbox';
+import type { Directory } from './directory';
+import { singleLineHeader } from './escape';
+import { endOfDueDate } from './format';
+import { buildIcs, sessionUid } from './ics';
+import { calendarMethod, escalationKinds, kindsWithOwnerLink, type NotificationKind } from './kinds';
+import { messageIdFor, outboxId } from './message-id';
+import type { NotificationRequest } from './request';
+import { renderEmail, type TemplateContext } from './templates';
+
+/** What composing needs besides the request. */
+export interface ComposeDeps {
+  directory: Directory;
+  outbox: OutboxRepository;
+  publicUrl: string;
+  from: { name?: string; address: string; domain: string };
+  /** Issues a personal owner link token (raw, returned once); absent means emails carry no link. */
+  issueOwnerLink?(input: { mechanismId: string; quarter: string; projectId: string; contactId: string }): Promise<string>;
+  now(): Date;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined);
+
+/** A recipient the message cannot even be written for (unknown contact, address the schema rejects): undeliverable without a send. */
+export class UnaddressableRecipient extends Error {
+  constructor(
+    readonly recipientId: string,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'UnaddressableRecipient';
+  }
+}
+
+/** Everything shared by the recipients of one step, loaded once. */
+export interface StepFacts {
+  mechanism: Mechanism;
+  contacts: Map<string, Contact>;
+}
+
+/** Loads the mechanism and its contacts; throws when the mechanism is unknown (a bug in the caller, retried by Temporal until fixed). */
+export async function loadStepFacts(req: NotificationRequest, directory: Directory): Promise<StepFacts> {
+  const mechanism = await directory.mechanism(req.mechanismId);
+  if (!mechanism) throw new Error(`unknown mechanism ${req.mechanismId}`);
+  return { mechanism, contacts: new Map(mechanism.contacts.map((c) => [c.id, c])) };
+}
+
+/**
+ * Renders one step's email for one recipient in their language and time zone. Called only when the
+ * outbox has no row for the key yet, so an owner link is issued once per row and the rendering (with
+ * its link) is what every retry resends.
+ */
+export async function composeForRecipient(
+  req: NotificationRequest,
+  recipientId: string,
+  facts: StepFacts,
+  deps: ComposeDeps,
+): Promise<NewOutboxMessage> {
+  const { mechanism, contacts } = facts;
+  const contact = contacts.get(recipientId);
+  if (!contact) throw new UnaddressableRecipient(recipientId, `no contact ${recipientId} in mechanism ${mechanism.id}`);
+  if (!emailSchema.safeParse(contact.email).success) throw new UnaddressableRecipient(recipientId, `invalid address for contact ${recipientId}`);
+  const p = req.params;
+  const d = deps.directory;
+  const kind: NotificationKind = req.kind;
+
+  const project = req.projectId && d.project ? await d.project(req.mechanismId, req.projectId) : undefined;
+  const dueAt = str(p.dueAt) ?? (str(p.dueDate) ? endOfDueDate(str(p.dueDate)!, mechanism.timeZone) : undefined);
+
+  let link: string | undefined;
+  if (kindsWithOwnerLink.includes(kind) && deps.issueOwnerLink && req.quarter && req.projectId) {
+    const token = await deps.issueOwnerLink({ mechanismId: req.mechanismId, quarter: req.quarter, projectId: req.projectId, contactId: recipientId });
+    link = `${deps.publicUrl}/u/${encodeURIComponent(token)}`;
+  }
+
+  const wantsActionItems = ['request', 'reminder', 'overdue', 'minutes', 'action-item-reminder'].includes(kind);
+  const openActionItems = wantsActionItems && d.openActionItems ? await d.openActionItems(req.mechanismId, recipientId) : [];
+
+  let late: TemplateContext['late'];
+  if (escalationKinds.includes(kind)) {
+    const owner = contacts.get(str(p.lateOwnerId) ?? project?.owner ?? '');
+    const history = await deps.outbox.listForWorkflow(req.workflowId);
+    late = {
+      ownerName: owner?.name ?? str(p.lateOwnerId) ?? '?',
+      ownerEmail: owner?.email,
+      dueAt: dueAt ?? deps.now().toISOString(),
+      sent: history
+        .filter((m) => (m.status === 'sent' || m.status === 'stored') && m.step !== req.step && m.kind !== 'undeliverable')
+        .map((m) => ({ kind: m.kind, at: m.sentAt ?? m.createdAt, to: m.toName })),
+    };
+  }
+
+  const method = calendarMethod[kind];
+  const needsSession = method !== undefined || kind === 'session-reminder';
+  const stored = needsSession && req.quarter && d.session ? await d.session(req.mechanismId, req.quarter) : undefined;
+  const startsAt = str(p.startsAt) ?? stored?.startsAt;
+  const session =
+    needsSession && startsAt
+      ? {
+          startsAt,
+          durationMinutes: num(p.durationMinutes) ?? stored?.durationMinutes ?? 120,
+          venue: str(p.venue) ?? stored?.venue ?? mechanism.venue ?? '-',
+          sequence: num(p.sequence) ?? stored?.sequence ?? 0,
+          previousStartsAt: str(p.previousStartsAt),
+        }
+      : undefined;
+
+  const attachments: OutboxAttachment[] = [];
+  const documentIds = Array.isArray(p.documentIds) ? p.documentIds : [];
+  for (const id of documentIds) {
+    const doc = d.document ? await d.document(id) : undefined;
+    if (!doc) throw new Error(`document ${id} not found in the archive`);
+    attachments.push({ documentId: id, filename: doc.filename, contentType: doc.contentType });
+  }
+
+  const requestedBy = str(p.requestedBy);
+  const failed = str(p.failedRecipientId) ? contacts.get(str(p.failedRecipientId)!) : undefined;
+  const actionItem = req.actionItemId && d.actionItem ? await d.actionItem(req.mechanismId, req.actionItemId) : undefined;
+  const newDueAt = str(p.newDueAt) ?? (str(p.newDueDate) ? endOfDueDate(str(p.newDueDate)!, mechanism.timeZone) : undefined);
+
+  const context: TemplateContext = {
+    language: contact.language,
+    recipientName: contact.name,
+    recipientTimeZone: contact.timeZone ?? mechanism.timeZone,
+    mechanismName: mechanism.name,
+    mechanismTimeZone: mechanism.timeZone,
+    quarter: req.quarter,
+    projectTitle: project?.title,
+    link,
+    dueAt,
+    openActionItems,
+    late,
+    extension:
+      p.extensionDays !== undefined || newDueAt || p.reason
+        ? { days: num(p.extensionDays) ?? 0, newDueAt, reason: str(p.reason), requestedBy: requestedBy ? (contacts.get(requestedBy)?.name ?? requestedBy) : undefined }
+        : undefined,
+    session,
+    actionItem,
+    undeliverable:
+      kind === 'undeliverable'
+        ? {
+            recipientName: failed?.name ?? str(p.failedRecipientId) ?? '?',
+            address: str(p.failedAddress) ?? failed?.email ?? '?',
+            subject: str(p.failedSubject) ?? '?',
+            reason: str(p.failedReason) ?? '?',
+          }
+        : undefined,
+    attachmentNames: attachments.map((a) => a.filename),
+    dashboardUrl: req.quarter ? `${deps.publicUrl}/mechanisms/${encodeURIComponent(req.mechanismId)}/cycles/${encodeURIComponent(req.quarter)}` : undefined,
+    note: str(p.note),
+  };
+  const rendered = renderEmail(kind, context);
+
+  let ics: string | undefined;
+  if (method && session && req.quarter) {
+    const attendees = req.to
+      .map((id) => contacts.get(id))
+      .filter((c): c is Contact => c !== undefined)
+      .map((c) => ({ name: c.name, email: c.email }));
+    ics = buildIcs({
+      method,
+      uid: sessionUid(req.mechanismId, req.quarter, deps.from.domain),
+      sequence: session.sequence,
+      startsAt: session.startsAt,
+      durationMinutes: session.durationMinutes,
+      timeZone: mechanism.timeZone,
+      summary: `${mechanism.name}: quarterly session ${req.quarter}`,
+      description: rendered.text,
+      location: session.venue,
+      organizer: { name: deps.from.name ?? `${mechanism.name} secretariat`, email: deps.from.address },
+      attendees,
+      stamp: deps.now().toISOString(),
+    });
+  }
+
+  const id = outboxId(req.workflowId, req.step, recipientId);
+  return {
+    id,
+    workflowId: req.workflowId,
+    step: req.step,
+    recipientId,
+    mechanismId: req.mechanismId,
+    quarter: req.quarter,
+    projectId: req.projectId,
+    kind,
+    toName: singleLineHeader(contact.name, 'recipient name'),
+    toAddress: contact.email,
+    language: contact.language,
+    subject: rendered.subject,
+    text: rendered.text,
+    html: rendered.html,
+    ics,
+    icsMethod: method,
+    attachments,
+    messageId: messageIdFor(id, deps.from.domain),
+  };
+}

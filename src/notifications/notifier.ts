@@ -1,0 +1,198 @@
+import type { Mechanism } from '../domain';
+import type { OutboxMessage, OutboxRepository } from '../store/outbox';
+import { composeForRecipient, loadStepFacts, UnaddressableRecipient, type StepFacts } from './compose';
+import type { Directory } from './directory';
+import { classifySmtpError, TransientDeliveryError } from './errors';
+import { messageIdFor, outboxId, parseMailFrom } from './message-id';
+import type { NotificationRequest, NotificationResult } from './request';
+import type { MailTransport, OutgoingEmail } from './transport';
+
+/** What the notifier is built from; every piece is injected so tests run it against a real SMTP server and a real database. */
+export interface NotifierDeps {
+  outbox: OutboxRepository;
+  transport: MailTransport;
+  directory: Directory;
+  /** Base of links in emails (`PUBLIC_URL`). */
+  publicUrl: string;
+  /** Sender (`MAIL_FROM`): `a@b` or `Name <a@b>`; its domain also names Message-IDs and calendar UIDs. */
+  mailFrom: string;
+  /** Issues an owner's personal link token (the store's `ownerLinks.issue`, with the expiry the caller chooses). */
+  issueOwnerLink?(input: { mechanismId: string; quarter: string; projectId: string; contactId: string }): Promise<string>;
+  /** Recipients of one step are sent this many at a time (the SMTP pool has its own limit). */
+  concurrency?: number;
+  now?: () => Date;
+}
+
+/**
+ * Test-only fault injection: when set, the process kills itself (SIGKILL) right after the SMTP server
+ * accepted a message and before the outbox row records it. This is the one crash window that cannot
+ * be produced from outside, and the test that proves "at most one duplicate, same Message-ID" needs it.
+ */
+export const KILL_AFTER_ACCEPT_ENV = 'COORD_FAULT_KILL_AFTER_SMTP_ACCEPT';
+
+/** Runs `fn` over items with at most `limit` in flight. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+/** The secretariat officers of every side of a mechanism (deduplicated, in side order). */
+export function secretariatIds(mechanism: Mechanism): string[] {
+  return [...new Set(mechanism.sides.flatMap((s) => s.secretariat))];
+}
+
+/**
+ * Sends notifications through the outbox, at most once per (workflow id, step, recipient):
+ * 1. each recipient's message is rendered once and stored (the first rendering wins on a retry);
+ * 2. a row is claimed (`pending`/`sending` -> `sending`) before the send; settled rows are skipped;
+ * 3. the send carries the row's deterministic Message-ID; the server's reply is recorded.
+ * Transient failures throw TransientDeliveryError after every recipient was tried (the activity is
+ * retried by Temporal with back-off); permanent ones mark the recipient undeliverable and enqueue a
+ * notice to the secretariat, and the step still succeeds for the others.
+ */
+export function createNotifier(deps: NotifierDeps) {
+  const from = parseMailFrom(deps.mailFrom);
+  const now = deps.now ?? (() => new Date());
+  const concurrency = deps.concurrency ?? 5;
+  const composeDeps = { directory: deps.directory, outbox: deps.outbox, publicUrl: deps.publicUrl.replace(/\/+$/, ''), from, issueOwnerLink: deps.issueOwnerLink, now };
+
+  async function ensureRow(req: NotificationRequest, recipientId: string, facts: StepFacts): Promise<OutboxMessage> {
+    const id = outboxId(req.workflowId, req.step, recipientId);
+    const existing = await deps.outbox.get(id);
+    if (existing) return existing;
+    try {
+      return await deps.outbox.enqueue(await composeForRecipient(req, recipientId, facts, composeDeps), now().toISOString());
+    } catch (err) {
+      if (!(err instanceof UnaddressableRecipient)) throw err;
+      // Keep a row anyway, so the API and the mailbox show the recipient as undeliverable.
+      const contact = facts.contacts.get(recipientId);
+      const row = await deps.outbox.enqueue({
+        id,
+        workflowId: req.workflowId,
+        step: req.step,
+        recipientId,
+        mechanismId: req.mechanismId,
+        quarter: req.quarter,
+        projectId: req.projectId,
+        kind: req.kind,
+        toName: contact?.name ?? recipientId,
+        toAddress: contact?.email ?? '',
+        language: contact?.language ?? 'en',
+        subject: `(${req.kind}, not written)`,
+        text: '',
+        html: '',
+        attachments: [],
+        messageId: messageIdFor(id, from.domain),
+      });
+      if (row.status === 'pending') await deps.outbox.markUndeliverable(id, err.message);
+      return (await deps.outbox.get(id))!;
+    }
+  }
+
+  async function outgoing(row: OutboxMessage, facts: StepFacts): Promise<OutgoingEmail> {
+    const attachments = [];
+    for (const a of row.attachments) {
+      const doc = deps.directory.document ? await deps.directory.document(a.documentId) : undefined;
+      if (!doc) throw new Error(`document ${a.documentId} not found in the archive`);
+      attachments.push({ filename: a.filename, contentType: a.contentType, content: await doc.read() });
+    }
+    return {
+      from: { name: from.name ?? `${facts.mechanism.name} secretariat`, address: from.address },
+      to: { name: row.toName, address: row.toAddress },
+      subject: row.subject,
+      text: row.text,
+      html: row.html,
+      messageId: row.messageId,
+      ics: row.ics && row.icsMethod ? { method: row.icsMethod, content: row.ics } : undefined,
+      attachments,
+      language: row.language,
+    };
+  }
+
+  /** Enqueues and sends the secretariat's notice about an undeliverable row; idempotent per failed row. */
+  async function tellSecretariat(row: OutboxMessage, facts: StepFacts): Promise<void> {
+    if (row.kind === 'undeliverable') return; // a notice about a notice would loop
+    const to = secretariatIds(facts.mechanism).filter((id) => id !== row.recipientId);
+    if (to.length === 0) return;
+    await send({
+      workflowId: row.workflowId,
+      step: `${row.step}:undeliverable:${row.recipientId}`,
+      kind: 'undeliverable',
+      mechanismId: row.mechanismId,
+      quarter: row.quarter,
+      projectId: row.projectId,
+      to,
+      params: {
+        failedRecipientId: row.recipientId,
+        failedAddress: row.toAddress,
+        failedSubject: row.subject,
+        failedReason: row.lastError ?? 'rejected by the mail server',
+      },
+    });
+  }
+
+  async function deliver(row: OutboxMessage, facts: StepFacts, transient: { recipientId: string; message: string }[]): Promise<OutboxMessage> {
+    if (deps.transport.kind === 'local') {
+      if (row.status === 'pending' || row.status === 'sending') await deps.outbox.markStored(row.id, now().toISOString());
+      return (await deps.outbox.get(row.id))!;
+    }
+    const claimed = await deps.outbox.claim(row.id, now().toISOString());
+    if (!claimed) return row; // settled already: a retry never sends a second copy
+    let email: OutgoingEmail;
+    try {
+      email = await outgoing(claimed, facts);
+    } catch (err) {
+      await deps.outbox.markRetry(row.id, (err as Error).message);
+      throw err;
+    }
+    try {
+      const receipt = await deps.transport.send(email);
+      if (process.env[KILL_AFTER_ACCEPT_ENV] === '1') process.kill(process.pid, 'SIGKILL');
+      await deps.outbox.markSent(row.id, receipt.response, now().toISOString());
+    } catch (err) {
+      const failure = classifySmtpError(err);
+      if (failure.failure === 'permanent') {
+        await deps.outbox.markUndeliverable(row.id, failure.message, failure.response, now().toISOString());
+      } else {
+        // Includes "connection lost after DATA": the server may have the message. The row keeps its
+        // Message-ID, so the retry's copy is recognisably the same message (at most one duplicate).
+        await deps.outbox.markRetry(row.id, failure.message, now().toISOString());
+        transient.push({ recipientId: row.recipientId, message: failure.message });
+      }
+    }
+    return (await deps.outbox.get(row.id))!;
+  }
+
+  /** Sends one logical email step to its recipients; see createNotifier for the guarantees. */
+  async function send(req: NotificationRequest): Promise<NotificationResult> {
+    const facts = await loadStepFacts(req, deps.directory);
+    const recipients = [...new Set(req.to)];
+    const transient: { recipientId: string; message: string }[] = [];
+    const settled: OutboxMessage[] = [];
+    await eachLimited(recipients, concurrency, async (recipientId) => {
+      const row = await ensureRow(req, recipientId, facts);
+      settled.push(await deliver(row, facts, transient));
+    });
+    // Told after the sends, and also on a retry where the row was already undeliverable: the notice's own
+    // outbox key makes this idempotent, and a transient failure of the notice retries the step.
+    for (const row of settled) if (row.status === 'undeliverable') await tellSecretariat(row, facts).catch((err) => {
+      if (err instanceof TransientDeliveryError) transient.push(...err.failures);
+      else throw err;
+    });
+    if (transient.length > 0) throw new TransientDeliveryError(transient);
+    const order = new Map(recipients.map((r, i) => [r, i]));
+    settled.sort((a, b) => order.get(a.recipientId)! - order.get(b.recipientId)!);
+    const undeliverable = settled.filter((r) => r.status === 'undeliverable').map((r) => r.recipientId);
+    const delivered = settled.filter((r) => r.status === 'sent' || r.status === 'stored');
+    const outcome = delivered.length === 0 && undeliverable.length > 0 ? 'undeliverable' : delivered.some((r) => r.status === 'sent') ? 'sent' : delivered.length ? 'stored' : 'sent';
+    return { outcome, messageIds: delivered.map((r) => r.messageId), ...(undeliverable.length ? { undeliverable } : {}) };
+  }
+
+  return { send };
+}
+
+/** The notifier's interface: what the activity calls. */
+export type Notifier = ReturnType<typeof createNotifier>;

@@ -1,0 +1,49 @@
+import type { Language } from '../../domain';
+
+/**
+ * What an email says, as plain text pieces. Templates build this model and never write HTML; the
+ * layout escapes every piece when it renders, so user text cannot reach the HTML part unescaped.
+ */
+export type Block =
+  | { type: 'paragraph'; text: string }
+  | { type: 'list'; title?: string; items: string[]; empty?: string }
+  | { type: 'facts'; rows: [label: string, value: string][] }
+  | { type: 'button'; label: string; url: string };
+
+/** One email's content in one language, before layout. */
+export interface EmailContent {
+  subject: string;
+  greeting: string;
+  blocks: Block[];
+  signOff: string;
+}
+
+/** What a template needs to know about the reader and the occasion; every field is plain text or an ISO value. */
+export interface TemplateContext {
+  language: Language;
+  recipientName: string;
+  /** The recipient's own time zone (the mechanism's when the contact has none). */
+  recipientTimeZone: string;
+  mechanismName: string;
+  mechanismTimeZone: string;
+  quarter?: string;
+  projectTitle?: string;
+  /** The owner's personal link to the update form. */
+  link?: string;
+  /** Deadline instant (ISO); shown in the recipient's zone. */
+  dueAt?: string;
+  /** Open action items owned by the recipient. */
+  openActionItems: { title: string; dueDate: string }[];
+  /** For escalations: who is late, since when, what was sent already. */
+  late?: { ownerName: string; ownerEmail?: string; dueAt: string; sent: { kind: string; at: string; to: string }[] };
+  extension?: { days: number; newDueAt?: string; reason?: string; requestedBy?: string };
+  session?: { startsAt: string; durationMinutes: number; venue: string; sequence: number; previousStartsAt?: string };
+  actionItem?: { title: string; dueDate: string };
+  undeliverable?: { recipientName: string; address: string; subject: string; reason: string };
+  /** File names of attached documents, listed in the body. */
+  attachmentNames: string[];
+  /** Link to the secretariat's pages (dashboard, cycle page). */
+  dashboardUrl?: string;
+  /** Free note from the secretariat or the workflow (single or multi-line). */
+  note?: string;
+}

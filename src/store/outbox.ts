@@ -1,0 +1,261 @@
+import type { Kysely } from 'kysely';
+
+/** Where one outbox row stands. `stored` is the embedded mode's final state (no SMTP configured: kept for the mailbox page). */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'undeliverable' | 'stored';
+
+/** An attachment kept by reference: the document archive never overwrites a version, so a resend attaches the same bytes. */
+export interface OutboxAttachment {
+  documentId: string;
+  filename: string;
+  contentType: string;
+}
+
+/** Row type of the `outbox` table (migration 0002-outbox). */
+export interface OutboxTable {
+  id: string;
+  workflow_id: string;
+  step: string;
+  recipient_id: string;
+  mechanism_id: string;
+  quarter: string | null;
+  project_id: string | null;
+  kind: string;
+  to_name: string;
+  to_address: string;
+  language: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  ics: string | null;
+  ics_method: string | null;
+  /** JSON array of OutboxAttachment. */
+  attachments: string;
+  message_id: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  smtp_response: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+/** The outbox's table, for `Kysely<Database & OutboxDatabase>`. */
+export interface OutboxDatabase {
+  outbox: OutboxTable;
+}
+
+/** One rendered email to one recipient, as the outbox keeps it. */
+export interface OutboxMessage {
+  id: string;
+  workflowId: string;
+  step: string;
+  recipientId: string;
+  mechanismId: string;
+  quarter?: string;
+  projectId?: string;
+  kind: string;
+  toName: string;
+  toAddress: string;
+  language: string;
+  subject: string;
+  text: string;
+  html: string;
+  ics?: string;
+  icsMethod?: 'REQUEST' | 'CANCEL';
+  attachments: OutboxAttachment[];
+  messageId: string;
+  status: OutboxStatus;
+  attempts: number;
+  lastError?: string;
+  smtpResponse?: string;
+  createdAt: string;
+  updatedAt: string;
+  sentAt?: string;
+}
+
+/** What a caller provides to enqueue a message; status, attempts and timestamps are the outbox's. */
+export type NewOutboxMessage = Omit<OutboxMessage, 'status' | 'attempts' | 'lastError' | 'smtpResponse' | 'createdAt' | 'updatedAt' | 'sentAt'>;
+
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+
+function fromRow(r: OutboxTable): OutboxMessage {
+  return {
+    id: r.id,
+    workflowId: r.workflow_id,
+    step: r.step,
+    recipientId: r.recipient_id,
+    mechanismId: r.mechanism_id,
+    quarter: opt(r.quarter),
+    projectId: opt(r.project_id),
+    kind: r.kind,
+    toName: r.to_name,
+    toAddress: r.to_address,
+    language: r.language,
+    subject: r.subject,
+    text: r.text_body,
+    html: r.html_body,
+    ics: opt(r.ics),
+    icsMethod: opt(r.ics_method) as OutboxMessage['icsMethod'],
+    attachments: JSON.parse(r.attachments) as OutboxAttachment[],
+    messageId: r.message_id,
+    status: r.status as OutboxStatus,
+    attempts: Number(r.attempts),
+    lastError: opt(r.last_error),
+    smtpResponse: opt(r.smtp_response),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    sentAt: opt(r.sent_at),
+  };
+}
+
+// Errors and server replies are kept for the secretariat, bounded so one odd server cannot bloat a row.
+const clip = (s: string) => (s.length > 1000 ? `${s.slice(0, 1000)}...` : s);
+
+/** Filter of the mailbox listing. */
+export interface OutboxFilter {
+  mechanismId?: string;
+  status?: OutboxStatus | OutboxStatus[];
+  workflowId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The email outbox. The primary key is derived from (workflow id, step, recipient), so enqueuing the
+ * same logical email twice keeps the first rendering; `claim` is the only way to `sending`, and rows
+ * that reached `sent`, `stored` or `undeliverable` can never be claimed again.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts the records store's Kysely, whose Database type does not list this table
+export function createOutboxRepository(anyDb: Kysely<any>) {
+  const db = anyDb as Kysely<OutboxDatabase>;
+  const now = () => new Date().toISOString();
+  return {
+    /** Stores the message unless its key exists; returns the row as stored (the first rendering wins). */
+    async enqueue(m: NewOutboxMessage, at: string = now()): Promise<OutboxMessage> {
+      await db
+        .insertInto('outbox')
+        .values({
+          id: m.id,
+          workflow_id: m.workflowId,
+          step: m.step,
+          recipient_id: m.recipientId,
+          mechanism_id: m.mechanismId,
+          quarter: m.quarter ?? null,
+          project_id: m.projectId ?? null,
+          kind: m.kind,
+          to_name: m.toName,
+          to_address: m.toAddress,
+          language: m.language,
+          subject: m.subject,
+          text_body: m.text,
+          html_body: m.html,
+          ics: m.ics ?? null,
+          ics_method: m.icsMethod ?? null,
+          attachments: JSON.stringify(m.attachments),
+          message_id: m.messageId,
+          status: 'pending',
+          attempts: 0,
+          last_error: null,
+          smtp_response: null,
+          created_at: at,
+          updated_at: at,
+          sent_at: null,
+        })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      const row = await this.get(m.id);
+      if (!row) throw new Error(`outbox row ${m.id} vanished after insert`);
+      return row;
+    },
+    /** The row with this id, if any. */
+    async get(id: string): Promise<OutboxMessage | undefined> {
+      const r = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? fromRow(r) : undefined;
+    },
+    /** The row of one logical email to one recipient, if any. */
+    async getByKey(workflowId: string, step: string, recipientId: string): Promise<OutboxMessage | undefined> {
+      const r = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('workflow_id', '=', workflowId)
+        .where('step', '=', step)
+        .where('recipient_id', '=', recipientId)
+        .executeTakeFirst();
+      return r ? fromRow(r) : undefined;
+    },
+    /**
+     * Moves a `pending` or `sending` row to `sending` and counts the attempt; returns the claimed row, or
+     * undefined when the row is settled (sent, stored, undeliverable) and must not be sent again. A row
+     * left `sending` by a crash is claimable: the outcome of that attempt is unknown, and resending with
+     * the same Message-ID is the at-most-one-duplicate price of never losing an email.
+     */
+    async claim(id: string, at: string = now()): Promise<OutboxMessage | undefined> {
+      const r = await db
+        .updateTable('outbox')
+        .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: at }))
+        .where('id', '=', id)
+        .where('status', 'in', ['pending', 'sending'])
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1 ? this.get(id) : undefined;
+    },
+    /** Records the server's acceptance; final. */
+    async markSent(id: string, smtpResponse: string, at: string = now()): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set({ status: 'sent', smtp_response: clip(smtpResponse), last_error: null, sent_at: at, updated_at: at })
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Records that the message is kept in the local outbox only (no SMTP configured); final. */
+    async markStored(id: string, at: string = now()): Promise<void> {
+      await db.updateTable('outbox').set({ status: 'stored', sent_at: at, updated_at: at }).where('id', '=', id).execute();
+    },
+    /** Records a permanent failure (5xx, invalid address); final: the row is never sent again. */
+    async markUndeliverable(id: string, error: string, smtpResponse?: string, at: string = now()): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set({ status: 'undeliverable', last_error: clip(error), smtp_response: smtpResponse ? clip(smtpResponse) : null, updated_at: at })
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Records a transient failure; the row goes back to `pending` for the next (retried) attempt. */
+    async markRetry(id: string, error: string, at: string = now()): Promise<void> {
+      await db
+        .updateTable('outbox')
+        .set({ status: 'pending', last_error: clip(error), updated_at: at })
+        .where('id', '=', id)
+        .where('status', '=', 'sending')
+        .execute();
+    },
+    /** Rows of one workflow in the order they were written (escalations list what was sent already). */
+    async listForWorkflow(workflowId: string): Promise<OutboxMessage[]> {
+      const rows = await db.selectFrom('outbox').selectAll().where('workflow_id', '=', workflowId).orderBy('created_at').orderBy('id').execute();
+      return rows.map(fromRow);
+    },
+    /** Newest first, for the mailbox page/API and `coord outbox`. */
+    async list(filter: OutboxFilter = {}): Promise<OutboxMessage[]> {
+      let q = db.selectFrom('outbox').selectAll();
+      if (filter.mechanismId) q = q.where('mechanism_id', '=', filter.mechanismId);
+      if (filter.workflowId) q = q.where('workflow_id', '=', filter.workflowId);
+      if (filter.status) q = q.where('status', 'in', Array.isArray(filter.status) ? filter.status : [filter.status]);
+      const rows = await q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(Math.min(filter.limit ?? 100, 1000))
+        .offset(filter.offset ?? 0)
+        .execute();
+      return rows.map(fromRow);
+    },
+    /** How many rows are in each status (for a dashboard and the health of the mail path). */
+    async countByStatus(mechanismId?: string): Promise<Partial<Record<OutboxStatus, number>>> {
+      let q = db.selectFrom('outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status');
+      if (mechanismId) q = q.where('mechanism_id', '=', mechanismId);
+      const rows = await q.execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    },
+  };
+}
+
+/** The outbox repository's interface (what the notifier needs from the database). */
+export type OutboxRepository = ReturnType<typeof createOutboxRepository>;
