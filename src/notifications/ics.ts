@@ -90,7 +90,7 @@ export function vtimezone(zone: string, around: string): string[] {
   const transitions: { at: DateTime; from: number; to: number }[] = [];
   let previous = cursor.setZone(zone).offset;
   while (cursor < end) {
-    const next = cursor.plus({ hours: 6 });
+    const next = cursor.plus({ days: 1 }); // offsets change at most a few times a year
     const nextOffset = next.setZone(zone).offset;
     if (nextOffset !== previous) {
       // Narrow the change down to the minute.
