@@ -1,4 +1,5 @@
 import path from 'node:path';
+import dotenv from 'dotenv';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -84,4 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalAddress,
     temporalUiUrl: (c.TEMPORAL_UI_URL ?? `http://127.0.0.1:${c.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
   };
+}
+
+/** Loads `.env` from the working directory into process.env; variables already set win. */
+export function loadDotenv(): void {
+  dotenv.config({ quiet: true });
 }
