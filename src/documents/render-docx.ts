@@ -11,6 +11,7 @@ import {
   Header,
   HeadingLevel,
   ImageRun,
+  LineRuleType,
   Packer,
   PageBreak,
   PageNumber,
@@ -71,7 +72,7 @@ function chart(b: Extract<Block, { type: 'chart' }>): Paragraph {
   const size = chartSize(b.groups.length);
   const width = 620; // pixels at 96 dpi: about the text width of an A4 page
   return new Paragraph({
-    spacing: { before: 200, after: 200 },
+    spacing: { before: 200, after: 200, line: 240, lineRule: LineRuleType.AUTO },
     children: [new ImageRun({ type: 'png', data: png, transformation: { width, height: Math.round((size.height / size.width) * width) }, altText: { name: b.title, description: b.title, title: b.title } })],
   });
 }
@@ -137,7 +138,7 @@ export async function renderDocx(model: DocumentModel): Promise<Buffer> {
     description: lay.footer,
     styles: {
       default: {
-        document: { run: { font: FONT, size: 20, language: LANG }, paragraph: { spacing: { line: 276 } } },
+        document: { run: { font: FONT, size: 20, language: LANG }, paragraph: { spacing: { line: 276, lineRule: LineRuleType.AUTO } } },
         heading1: { run: { font: FONT, size: 30, bold: true, color: ACCENT }, paragraph: { spacing: { before: 360, after: 120 }, border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: ACCENT, space: 2 } } } },
         heading2: { run: { font: FONT, size: 25, bold: true, color: ACCENT }, paragraph: { spacing: { before: 240, after: 100 } } },
         heading3: { run: { font: FONT, size: 22, bold: true, color: ACCENT }, paragraph: { spacing: { before: 200, after: 80 } } },
