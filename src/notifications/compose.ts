@@ -34,6 +34,33 @@ export class UnaddressableRecipient extends Error {
   }
 }
 
+/**
+ * What the secretariat's notice says about a failed step. The workflows pass `failedStep` and
+ * `recipients` (contact ids); the subject and the server's answer come from the failed outbox rows.
+ */
+async function describeFailure(
+  req: NotificationRequest,
+  facts: StepFacts,
+  outbox: OutboxRepository,
+): Promise<NonNullable<TemplateContext['undeliverable']>> {
+  const p = req.params;
+  const failedStep = str(p.failedStep);
+  const ids = Array.isArray(p.recipients) ? p.recipients : str(p.failedRecipientId) ? [str(p.failedRecipientId)!] : [];
+  let subject = str(p.failedSubject);
+  const recipients = [];
+  for (const id of ids) {
+    const row = failedStep ? await outbox.getByKey(req.workflowId, failedStep, id) : undefined;
+    const contact = facts.contacts.get(id);
+    subject ??= row?.subject;
+    recipients.push({
+      name: contact?.name ?? id,
+      address: row?.toAddress || contact?.email || '?',
+      reason: row?.lastError ?? str(p.failedReason) ?? 'not delivered',
+    });
+  }
+  return { subject: subject ?? str(p.failedKind) ?? '?', recipients };
+}
+
 /** Everything shared by the recipients of one step, loaded once. */
 export interface StepFacts {
   mechanism: Mechanism;
@@ -116,7 +143,6 @@ export async function composeForRecipient(
   }
 
   const requestedBy = str(p.requestedBy);
-  const failed = str(p.failedRecipientId) ? contacts.get(str(p.failedRecipientId)!) : undefined;
   const actionItem = req.actionItemId && d.actionItem ? await d.actionItem(req.mechanismId, req.actionItemId) : undefined;
   const newDueAt = str(p.newDueAt) ?? (str(p.newDueDate) ? endOfDueDate(str(p.newDueDate)!, mechanism.timeZone) : undefined);
 
@@ -138,15 +164,7 @@ export async function composeForRecipient(
         : undefined,
     session,
     actionItem,
-    undeliverable:
-      kind === 'undeliverable'
-        ? {
-            recipientName: failed?.name ?? str(p.failedRecipientId) ?? '?',
-            address: str(p.failedAddress) ?? failed?.email ?? '?',
-            subject: str(p.failedSubject) ?? '?',
-            reason: str(p.failedReason) ?? '?',
-          }
-        : undefined,
+    undeliverable: kind === 'undeliverable' ? await describeFailure(req, facts, deps.outbox) : undefined,
     attachmentNames: attachments.map((a) => a.filename),
     dashboardUrl: req.quarter ? `${deps.publicUrl}/mechanisms/${encodeURIComponent(req.mechanismId)}/cycles/${encodeURIComponent(req.quarter)}` : undefined,
     note: str(p.note),

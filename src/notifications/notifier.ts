@@ -18,6 +18,12 @@ export interface NotifierDeps {
   mailFrom: string;
   /** Issues an owner's personal link token (the store's `ownerLinks.issue`, with the expiry the caller chooses). */
   issueOwnerLink?(input: { mechanismId: string; quarter: string; projectId: string; contactId: string }): Promise<string>;
+  /**
+   * Whether the notifier itself sends the secretariat a notice for each undeliverable recipient. Off by
+   * default: the workflows' `notify` sends that notice as a step of its own (src/workflows/activities.ts),
+   * and doing both would tell the secretariat twice. Callers without a workflow (CLI, scripts) turn it on.
+   */
+  tellSecretariat?: boolean;
   /** Recipients of one step are sent this many at a time (the SMTP pool has its own limit). */
   concurrency?: number;
   now?: () => Date;
@@ -114,7 +120,7 @@ export function createNotifier(deps: NotifierDeps) {
 
   /** Enqueues and sends the secretariat's notice about an undeliverable row; idempotent per failed row. */
   async function tellSecretariat(row: OutboxMessage, facts: StepFacts): Promise<void> {
-    if (row.kind === 'undeliverable') return; // a notice about a notice would loop
+    if (!deps.tellSecretariat || row.kind === 'undeliverable') return; // a notice about a notice would loop
     const to = secretariatIds(facts.mechanism).filter((id) => id !== row.recipientId);
     if (to.length === 0) return;
     await send({
@@ -125,12 +131,7 @@ export function createNotifier(deps: NotifierDeps) {
       quarter: row.quarter,
       projectId: row.projectId,
       to,
-      params: {
-        failedRecipientId: row.recipientId,
-        failedAddress: row.toAddress,
-        failedSubject: row.subject,
-        failedReason: row.lastError ?? 'rejected by the mail server',
-      },
+      params: { failedStep: row.step, failedKind: row.kind, recipients: [row.recipientId] },
     });
   }
 

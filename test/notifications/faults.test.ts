@@ -58,33 +58,46 @@ describe('mail server faults', () => {
     catcher = await startSmtpCatcher();
     catcher.rejectRecipient('director.roads@example.org', 550);
     const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, testMechanism());
-    const result = await notifier.send(request({ kind: 'minutes', step: 'minutes', to: ['road-owner', 'road-boss', 'solar-owner'] }));
-    // A retry of the same step changes nothing: no second copies, no second notice.
-    const again = await notifier.send(request({ kind: 'minutes', step: 'minutes', to: ['road-owner', 'road-boss', 'solar-owner'] }));
-    transport.close();
+    const minutes = request({ kind: 'minutes', step: 'minutes', to: ['road-owner', 'road-boss', 'solar-owner'] });
+    const result = await notifier.send(minutes);
+    // A retry of the same step changes nothing: no second copies.
+    const again = await notifier.send(minutes);
     expect(result.outcome).toBe('sent');
     expect(result.undeliverable).toEqual(['road-boss']);
     expect(result.messageIds).toHaveLength(2);
     expect(again).toEqual(result);
-    const delivered = catcher.messages.filter((m) => !m.parsed.subject?.startsWith('Undeliverable') && !m.parsed.subject?.startsWith('邮件无法送达'));
-    expect(delivered.map((m) => m.envelope.to[0]).sort()).toEqual(['roads@example.org', 'solar@example.org']);
-    const notices = catcher.messages.filter((m) => m !== delivered[0] && m !== delivered[1]);
+    expect(catcher.messages.map((m) => m.envelope.to[0]).sort()).toEqual(['roads@example.org', 'solar@example.org']);
+    expect((await env.outbox.list({ status: 'undeliverable' })).map((r) => [r.recipientId, r.lastError])).toEqual([
+      ['road-boss', expect.stringContaining('550')],
+    ]);
+
+    // What the workflow's notify() does next: a step of its own telling the secretariat.
+    await notifier.send({
+      ...minutes,
+      step: 'minutes:undeliverable',
+      kind: 'undeliverable',
+      to: ['sec-ls', 'sec-cn'],
+      params: { failedStep: 'minutes', failedKind: 'minutes', recipients: result.undeliverable! },
+    });
+    transport.close();
+    const notices = catcher.messages.slice(2);
     expect(notices.map((m) => m.envelope.to[0]).sort()).toEqual(['secretariat.cn@example.org', 'secretariat.ls@example.org']);
     const en = notices.find((m) => m.envelope.to[0] === 'secretariat.ls@example.org')!;
-    expect(en.parsed.text).toContain('Director of Roads <director.roads@example.org>');
-    expect(en.parsed.text).toContain('550');
-    const undeliverable = await env.outbox.list({ status: 'undeliverable' });
-    expect(undeliverable.map((r) => r.recipientId)).toEqual(['road-boss']);
+    expect(en.parsed.subject).toBe('Undeliverable: Minutes: China-Lesotho Coordination Mechanism session, 2026-Q1');
+    expect(en.parsed.text).toMatch(/Director of Roads <director\.roads@example\.org>: 550 .*director\.roads@example\.org/);
+    const zh = notices.find((m) => m.envelope.to[0] === 'secretariat.cn@example.org')!;
+    expect(zh.parsed.subject).toContain('邮件无法送达');
   });
 
-  it('fails the step as undeliverable without sending when the contact’s address is not an email address', async () => {
+  it('does not send to a contact whose address is not an email address, and tells the secretariat', async () => {
     catcher = await startSmtpCatcher();
     const mechanism = testMechanism();
     (mechanism.contacts.find((c) => c.id === 'road-owner')!).email = 'not-an-address';
-    const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism);
+    const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism, { tellSecretariat: true });
     const result = await notifier.send(request());
     transport.close();
     expect(result).toEqual({ outcome: 'undeliverable', messageIds: [], undeliverable: ['road-owner'] });
+    expect(catcher.messages[0].parsed.text).toContain('invalid address for contact road-owner');
     expect(catcher.messages.map((m) => m.envelope.to[0]).sort()).toEqual(['secretariat.cn@example.org', 'secretariat.ls@example.org']);
   });
 

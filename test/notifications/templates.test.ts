@@ -17,7 +17,7 @@ const context = (over: Partial<TemplateContext> = {}): TemplateContext => ({
   extension: { days: 3, newDueAt: '2026-03-16T21:59:00Z', reason: 'Field visit', requestedBy: 'Road Agency' },
   session: { startsAt: '2026-04-02T08:00:00Z', durationMinutes: 120, venue: 'Maseru', sequence: 0 },
   actionItem: { title: 'Share the revised works schedule', dueDate: '2026-03-20' },
-  undeliverable: { recipientName: 'Road Agency', address: 'roads@example.org', subject: 'Quarterly update', reason: '550 no such user' },
+  undeliverable: { subject: 'Quarterly update', recipients: [{ name: 'Road Agency', address: 'roads@example.org', reason: '550 no such user' }] },
   attachmentNames: ['agenda.pdf'],
   dashboardUrl: 'http://127.0.0.1:3000/mechanisms/cn-ls/cycles/2026-Q1',
   ...over,

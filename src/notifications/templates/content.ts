@@ -39,7 +39,8 @@ export interface TemplateContext {
   extension?: { days: number; newDueAt?: string; reason?: string; requestedBy?: string };
   session?: { startsAt: string; durationMinutes: number; venue: string; sequence: number; previousStartsAt?: string };
   actionItem?: { title: string; dueDate: string };
-  undeliverable?: { recipientName: string; address: string; subject: string; reason: string };
+  /** For the secretariat's notice: the email that could not be delivered, and to whom. */
+  undeliverable?: { subject: string; recipients: { name: string; address: string; reason: string }[] };
   /** File names of attached documents, listed in the body. */
   attachmentNames: string[];
   /** Link to the secretariat's pages (dashboard, cycle page). */

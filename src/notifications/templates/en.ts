@@ -167,14 +167,12 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
     ]),
   undeliverable: (c) =>
     base(c, `Undeliverable: ${c.undeliverable?.subject ?? 'an email'}`, [
-      { type: 'paragraph', text: `An email could not be delivered and will not be retried. The cycle goes on; please check the address of this contact.` },
+      { type: 'paragraph', text: 'An email could not be delivered and will not be retried. The cycle goes on; please check the addresses below.' },
+      { type: 'facts', rows: [['Subject', c.undeliverable?.subject ?? '-']] },
       {
-        type: 'facts',
-        rows: [
-          ['Recipient', `${c.undeliverable?.recipientName ?? '-'} <${c.undeliverable?.address ?? '-'}>`],
-          ['Subject', c.undeliverable?.subject ?? '-'],
-          ['Server answer', c.undeliverable?.reason ?? '-'],
-        ],
+        type: 'list',
+        title: 'Not delivered to',
+        items: (c.undeliverable?.recipients ?? []).map((r) => `${r.name} <${r.address}>: ${r.reason}`),
       },
       ...(c.dashboardUrl ? [{ type: 'button', label: 'Open the cycle page', url: c.dashboardUrl } as Block] : []),
     ]),

@@ -169,14 +169,12 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
     ]),
   undeliverable: (c) =>
     base(c, `邮件无法送达：${c.undeliverable?.subject ?? ''}`, [
-      { type: 'paragraph', text: '一封邮件无法送达，且不会再重试。周期继续进行；请核对该联系人的地址。' },
+      { type: 'paragraph', text: '一封邮件无法送达，且不会再重试。周期继续进行；请核对以下地址。' },
+      { type: 'facts', rows: [['主题', c.undeliverable?.subject ?? '-']] },
       {
-        type: 'facts',
-        rows: [
-          ['收件人', `${c.undeliverable?.recipientName ?? '-'} <${c.undeliverable?.address ?? '-'}>`],
-          ['主题', c.undeliverable?.subject ?? '-'],
-          ['服务器答复', c.undeliverable?.reason ?? '-'],
-        ],
+        type: 'list',
+        title: '未送达',
+        items: (c.undeliverable?.recipients ?? []).map((r) => `${r.name} <${r.address}>：${r.reason}`),
       },
       ...(c.dashboardUrl ? [{ type: 'button', label: '打开周期页面', url: c.dashboardUrl } as Block] : []),
     ]),
