@@ -1,0 +1,88 @@
+/**
+ * Client-side helpers the API and the CLI share to drive cycles: start one (treating "already started" as
+ * success and saying which), send updates and map the workflow's answer to accepted / rejected-with-reason,
+ * and read state. Exactly one cycle per mechanism and quarter is enforced by the workflow id.
+ */
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import { cycleState, type CycleState, updateState, type ProjectUpdateState } from '../workflows/messages';
+import { cycleWorkflowId, updateWorkflowId } from './ids';
+import { CyclePhaseKey, MechanismKey, QuarterKey } from './search-attributes';
+
+/** The task queue every worker of this project serves. */
+export const TASK_QUEUE = 'coordination';
+
+/** Whether this call started the cycle (`created`) or found it already there. */
+export interface StartCycleResult {
+  workflowId: string;
+  created: boolean;
+}
+
+/** Opens the cycle of a quarter; a second call for the same quarter (from anywhere) finds the first one. */
+export async function startCycle(
+  client: Client,
+  mechanismId: string,
+  quarter: string,
+  options: { taskQueue?: string } = {},
+): Promise<StartCycleResult> {
+  const workflowId = cycleWorkflowId(mechanismId, quarter);
+  try {
+    await client.workflow.start('quarterlyCycle', {
+      workflowId,
+      taskQueue: options.taskQueue ?? TASK_QUEUE,
+      args: [{ mechanismId, quarter }],
+      // A closed cycle is history, not a slot to reuse: one cycle per quarter, for ever.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      staticSummary: `Quarterly cycle ${mechanismId} ${quarter}`,
+      typedSearchAttributes: [
+        { key: MechanismKey, value: mechanismId },
+        { key: QuarterKey, value: quarter },
+        { key: CyclePhaseKey, value: 'collecting' },
+      ],
+    });
+    return { workflowId, created: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, created: false };
+    throw err;
+  }
+}
+
+/** An update's answer: accepted with the workflow's result, or rejected with the rule's name and a message. */
+export type UpdateOutcome<R> =
+  | { accepted: true; result: R }
+  | { accepted: false; code: string; message: string; fields?: { field: string; message: string }[] };
+
+/** Sends an update to a workflow and maps a rejection (validator or handler failure) to a reason. */
+export async function sendUpdate<R, A extends unknown[]>(
+  client: Client,
+  workflowId: string,
+  update: UpdateDefinition<R, A>,
+  ...args: A
+): Promise<UpdateOutcome<R>> {
+  try {
+    const result = await client.workflow.getHandle(workflowId).executeUpdate<R, [unknown]>(update.name, { args: args as unknown as [unknown] });
+    return { accepted: true, result };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      const details = err.cause.details?.[0] as { fields?: { field: string; message: string }[] } | undefined;
+      return { accepted: false, code: err.cause.type ?? 'Rejected', message: err.cause.message, fields: details?.fields };
+    }
+    throw err;
+  }
+}
+
+/** The cycle's state (phase, per-project states, session, report version). */
+export function queryCycle(client: Client, mechanismId: string, quarter: string): Promise<CycleState> {
+  return client.workflow.getHandle(cycleWorkflowId(mechanismId, quarter)).query(cycleState);
+}
+
+/** One project's update state. */
+export function queryProjectUpdate(client: Client, mechanismId: string, quarter: string, projectId: string): Promise<ProjectUpdateState> {
+  return client.workflow.getHandle(updateWorkflowId(mechanismId, quarter, projectId)).query(updateState);
+}

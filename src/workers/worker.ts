@@ -1,0 +1,34 @@
+/**
+ * createWorker: the one way this project builds a Temporal worker, so production (src/workers/main.ts) and tests
+ * register the same workflows with the same options.
+ */
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Activities } from '../activities/types';
+
+/** Everything a worker needs: where to connect, which queue to serve, and the activity implementations. */
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  /** A prebuilt bundle (tests build it once per file); otherwise the workflows are bundled from source. */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Limits for a shared 2-core machine; production may raise them. */
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+}
+
+/** A worker serving every workflow of the quarterly cycle and the given activities (not yet running). */
+export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities as unknown as Record<string, (...args: never[]) => Promise<unknown>>,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 50,
+    maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions ?? 20,
+  });
+}

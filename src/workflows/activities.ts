@@ -1,0 +1,72 @@
+/**
+ * The activity proxies the workflows use, with explicit timeouts and retry policies, and `notify`, the one way a
+ * workflow sends an email step. Sending never stops a cycle: a step that cannot be delivered is reported to the
+ * secretariat and the workflow goes on.
+ */
+import { ApplicationFailure, ActivityFailure, isCancellation, log, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { Activities, NotificationRequest } from '../activities/types';
+
+/** Store writes: quick, retried until the database is back (they must not be lost). */
+export const store = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** Document generation: may take minutes for 1,000 projects; a broken template should not retry for ever. */
+export const documents = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
+});
+
+// Transient SMTP failures retry with back-off for about a day; `Undeliverable` is permanent.
+const mailOptions: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '30 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 hour',
+    maximumAttempts: 30,
+    nonRetryableErrorTypes: ['Undeliverable'],
+  },
+};
+const mail = proxyActivities<Activities>(mailOptions);
+
+/** What became of a step: `failed` when retries ran out (the secretariat was told if possible). */
+export type NotifyOutcome = 'sent' | 'stored' | 'undeliverable' | 'failed';
+
+/**
+ * Sends one logical email step (exactly once thanks to the outbox key workflowId + step). Undeliverable
+ * recipients are reported to the secretariat in a step of their own; nothing here throws.
+ */
+export async function notify(request: NotificationRequest, secretariatIds: string[]): Promise<NotifyOutcome> {
+  let undeliverable: string[] = [];
+  let outcome: NotifyOutcome;
+  try {
+    const result = await mail.sendNotification.executeWithOptions(
+      { ...mailOptions, summary: `email ${request.kind} (${request.step})` },
+      [request],
+    );
+    outcome = result.outcome;
+    undeliverable = result.undeliverable ?? [];
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const cause = err instanceof ActivityFailure ? err.cause : err;
+    outcome = cause instanceof ApplicationFailure && cause.type === 'Undeliverable' ? 'undeliverable' : 'failed';
+    undeliverable = request.to;
+    log.warn('email step not delivered', { step: request.step, kind: request.kind, outcome });
+  }
+  if (undeliverable.length > 0 && request.kind !== 'undeliverable' && secretariatIds.length > 0) {
+    await notify(
+      {
+        ...request,
+        step: `${request.step}:undeliverable`,
+        kind: 'undeliverable',
+        to: secretariatIds,
+        params: { failedStep: request.step, failedKind: request.kind, recipients: undeliverable },
+      },
+      [],
+    );
+  }
+  return outcome;
+}
+

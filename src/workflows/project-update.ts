@@ -1,0 +1,418 @@
+/**
+ * projectUpdate: one project's collect-and-chase loop within a cycle (id `update:<mechanism>:<quarter>:<project>`).
+ * Sends the request, reminders, overdue notices and escalations per the reminder plan until a submission is
+ * accepted, the secretariat waives it, or collection closes (`missing`). It then stays open, silent, until its
+ * cycle closes (the cycle starts it with ParentClosePolicy REQUEST_CANCEL), so that amendments before the cut-off
+ * and late submissions after it are still accepted and reach the cycle, which compiles a new report version.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  currentUpdateInfo,
+  getExternalWorkflowHandle,
+  isCancellation,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CycleProject } from '../activities/types';
+import {
+  addDays,
+  addWorkingDays,
+  endOfDay,
+  isoDate,
+  planReminders,
+  settledStates,
+  Submission,
+  type CyclePolicy,
+  type PlannedSend,
+  type SubmissionState,
+} from '../domain';
+import { actionItemWorkflowId } from '../temporal/ids';
+import { DueTimeKey, SubmissionStateKey } from '../temporal/search-attributes';
+import { notify, store } from './activities';
+import {
+  actionItemDone,
+  grantExtension,
+  projectStateChanged,
+  reassignOwner,
+  refuseExtension,
+  requestExtension,
+  submitUpdate,
+  updateState,
+  waive,
+  type ProjectUpdateState,
+  type SubmissionReceipt,
+} from './messages';
+import { fieldErrors, later, reject } from './validation';
+
+/** What a cycle gives each of its projects: ids, dates and the rules; no personal data. */
+export interface ProjectUpdateInput extends CycleProject {
+  mechanismId: string;
+  quarter: string;
+  cycleWorkflowId: string;
+  openedAt: string;
+  dueDate: string;
+  /** When the cycle's collection closes. */
+  cutoffAt: string;
+  timeZone: string;
+  holidays: string[];
+  policy: CyclePolicy;
+  secretariatIds: string[];
+  /** Open action items owned by this owner, listed in the request. */
+  openActionItemIds: string[];
+}
+
+const stateAfterSend: Record<PlannedSend['kind'], SubmissionState> = {
+  request: 'requested',
+  reminder: 'reminded',
+  overdue: 'overdue',
+  'escalation-supervisor': 'escalated',
+  'escalation-secretariat': 'escalated',
+};
+
+/** Runs one project's update to a settled state and keeps accepting amendments and late answers until the cycle closes. */
+export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectUpdateState> {
+  const { mechanismId, quarter, projectId, policy, holidays, timeZone } = input;
+  const workflowId = workflowInfo().workflowId;
+  let ownerId = input.ownerId;
+  let supervisorId = input.supervisorId;
+  let ownerTimeZone = input.ownerTimeZone;
+  let state: SubmissionState = 'requested';
+  let dueDate = input.dueDate;
+  let cutoffAt = input.cutoffAt;
+  let revision = 0;
+  let late = false;
+  let generation = 0;
+  let replanned = false;
+  let autoExtensionDays = 0;
+  let pendingExtensionDays: number | undefined;
+  let extensionCount = 0;
+  const sent: string[] = [];
+  let plan = planReminders({
+    openedAt: input.openedAt,
+    dueDate,
+    policy,
+    holidays,
+    mechanismTimeZone: timeZone,
+    recipientTimeZone: ownerTimeZone,
+    includeSupervisor: supervisorId !== undefined,
+  });
+  // Steps of a re-planned sequence get a suffix so that the outbox key (workflowId + step) stays unique.
+  const stepName = (s: PlannedSend) => (generation === 0 ? s.step : `${s.step}.p${generation}`);
+  const nextSend = () => plan.find((s) => !sent.includes(stepName(s)) && s.at <= cutoffAt);
+  const settled = () => settledStates.includes(state);
+  const collectionClosed = () => Date.now() >= Date.parse(cutoffAt);
+
+  const snapshot = (): ProjectUpdateState => {
+    const next = settled() ? undefined : nextSend();
+    return {
+      projectId,
+      state,
+      ownerId,
+      dueDate,
+      cutoffAt,
+      revision,
+      late,
+      sent: [...sent],
+      nextSend: next && { step: stepName(next), kind: next.kind, at: next.at },
+      pendingExtensionDays,
+    };
+  };
+  const showDetails = () => {
+    const s = snapshot();
+    const waiting = settled()
+      ? collectionClosed()
+        ? 'nothing (a late submission is still accepted until the cycle closes)'
+        : 'nothing (amendments accepted until collection closes)'
+      : `the owner's submission, due ${dueDate}`;
+    setCurrentDetails(
+      [
+        `**State:** ${state}${revision ? ` (revision ${revision}${late ? ', late' : ''})` : ''}`,
+        `**Waiting for:** ${waiting}`,
+        `**Next send:** ${s.nextSend ? `${s.nextSend.step} at ${s.nextSend.at}` : 'none'}`,
+        `**Collection closes:** ${cutoffAt}`,
+        pendingExtensionDays ? `**Extension requested:** ${pendingExtensionDays} days, waiting for the secretariat` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+  };
+
+  /** Records a change everywhere an operator or the cycle looks: search attributes, store, the cycle. */
+  const report = async () => {
+    upsertSearchAttributes([
+      { key: SubmissionStateKey, value: state },
+      { key: DueTimeKey, value: new Date(endOfDay(dueDate, timeZone)) },
+    ]);
+    showDetails();
+    const next = settled() ? undefined : nextSend();
+    await store.recordUpdateState({
+      mechanismId,
+      quarter,
+      projectId,
+      state,
+      ownerId,
+      dueDate,
+      lastSendAt: new Date(Date.now()).toISOString(),
+      nextSendAt: next?.at,
+    });
+    try {
+      await getExternalWorkflowHandle(input.cycleWorkflowId).signal(projectStateChanged, { projectId, state, revision, late });
+    } catch {
+      // The cycle has closed: nobody is waiting for this news any more.
+    }
+  };
+
+  const replan = (from: string, includeRequest: boolean) => {
+    generation++;
+    replanned = true;
+    plan = planReminders({
+      openedAt: input.openedAt,
+      dueDate,
+      policy,
+      holidays,
+      mechanismTimeZone: timeZone,
+      recipientTimeZone: ownerTimeZone,
+      includeRequest,
+      includeSupervisor: supervisorId !== undefined,
+      notBefore: from,
+    });
+  };
+
+  const applyExtension = (newDueDate: string) => {
+    dueDate = newDueDate;
+    // An extended update keeps its chase after the new due date; it never closes before the cycle's cut-off.
+    const ownCutoff = endOfDay(addWorkingDays(dueDate, policy.cutoffAfterWorkingDays, holidays), timeZone);
+    if (ownCutoff > cutoffAt) cutoffAt = ownCutoff;
+    if (state === 'overdue' || state === 'escalated') state = 'requested';
+    replan(new Date(Date.now()).toISOString(), false);
+  };
+
+  const tellOwner = (step: string, kind: 'extension-granted' | 'extension-refused', to: string[] = [ownerId]) =>
+    notify({ workflowId, step, kind, mechanismId, quarter, projectId, to, params: { dueDate } }, input.secretariatIds);
+
+  // ---- messages ----
+  setHandler(updateState, snapshot);
+
+  setHandler(
+    submitUpdate,
+    async ({ submission, submittedBy }): Promise<SubmissionReceipt> => {
+      const receivedAt = new Date(Date.now()).toISOString();
+      const isLate = receivedAt >= endOfDay(dueDate, timeZone);
+      const updateId = currentUpdateInfo()?.id ?? uuid4();
+      const stored = await store.recordSubmission({
+        workflowId,
+        updateId,
+        mechanismId,
+        quarter,
+        projectId,
+        submission,
+        submittedBy,
+        receivedAt,
+        late: isLate,
+      });
+      revision = Math.max(revision, stored.revision);
+      late = stored.late;
+      state = 'submitted';
+      await notify(
+        {
+          workflowId,
+          step: `receipt-r${stored.revision}`,
+          kind: 'receipt',
+          mechanismId,
+          quarter,
+          projectId,
+          to: [...new Set([ownerId, submittedBy])],
+          params: { revision: stored.revision, late: stored.late, receivedAt },
+        },
+        input.secretariatIds,
+      );
+      for (const item of Submission.parse(submission).actionItemUpdates.filter((u) => u.done)) {
+        try {
+          await getExternalWorkflowHandle(actionItemWorkflowId(mechanismId, item.actionItemId)).signal(actionItemDone, {
+            reportedBy: submittedBy,
+          });
+        } catch {
+          // Unknown or already finished action item: the store has the submission; nothing to follow up.
+        }
+      }
+      await report();
+      return { revision: stored.revision, late: stored.late, receivedAt };
+    },
+    {
+      validator: ({ submission, submittedBy }) => {
+        const parsed = Submission.safeParse(submission);
+        if (!parsed.success) {
+          throw ApplicationFailure.nonRetryable(
+            `the submission is not valid: ${fieldErrors(parsed.error)
+              .map((f) => `${f.field}: ${f.message}`)
+              .join('; ')}`,
+            'InvalidSubmission',
+            { fields: fieldErrors(parsed.error) },
+          );
+        }
+        if (typeof submittedBy !== 'string' || !submittedBy) reject('InvalidSubmission', 'submittedBy is required');
+        if (state === 'submitted' && collectionClosed()) {
+          reject('CollectionClosed', 'collection has closed: the submission can no longer be amended');
+        }
+      },
+    },
+  );
+
+  setHandler(
+    requestExtension,
+    async ({ days, requestedBy }) => {
+      extensionCount++;
+      const n = extensionCount;
+      if (autoExtensionDays + days <= policy.autoExtensionMaxDays) {
+        autoExtensionDays += days;
+        applyExtension(addWorkingDays(addDays(dueDate, days), 0, holidays));
+        await tellOwner(`extension-granted-${n}`, 'extension-granted', [...new Set([ownerId, requestedBy])]);
+        await report();
+        return { outcome: 'granted' as const, dueDate };
+      }
+      pendingExtensionDays = days;
+      await notify(
+        {
+          workflowId,
+          step: `extension-requested-${n}`,
+          kind: 'extension-requested',
+          mechanismId,
+          quarter,
+          projectId,
+          to: input.secretariatIds,
+          params: { days, dueDate, requestedBy },
+        },
+        input.secretariatIds,
+      );
+      showDetails();
+      return { outcome: 'pending' as const, dueDate };
+    },
+    {
+      validator: ({ days }) => {
+        if (!Number.isInteger(days) || days < 1 || days > 90) reject('InvalidExtension', 'days: must be a whole number from 1 to 90');
+        if (settled()) reject('AlreadySettled', `the update is already ${state}`);
+        if (pendingExtensionDays !== undefined) reject('ExtensionPending', 'an extension request is already waiting for the secretariat');
+      },
+    },
+  );
+
+  setHandler(
+    grantExtension,
+    async ({ dueDate: newDueDate }) => {
+      extensionCount++;
+      pendingExtensionDays = undefined;
+      applyExtension(addWorkingDays(newDueDate, 0, holidays));
+      await tellOwner(`extension-granted-${extensionCount}`, 'extension-granted');
+      await report();
+      return { dueDate };
+    },
+    {
+      validator: ({ dueDate: newDueDate }) => {
+        if (!isoDate.safeParse(newDueDate).success) reject('InvalidExtension', 'dueDate: must be a date YYYY-MM-DD');
+        if (!later(newDueDate, dueDate)) reject('InvalidExtension', `dueDate: must be after the current due date ${dueDate}`);
+        if (state === 'submitted' || state === 'waived') reject('AlreadySettled', `the update is already ${state}`);
+      },
+    },
+  );
+
+  setHandler(
+    refuseExtension,
+    async (_input: { refusedBy: string }) => {
+      extensionCount++;
+      pendingExtensionDays = undefined;
+      await tellOwner(`extension-refused-${extensionCount}`, 'extension-refused');
+      showDetails();
+    },
+    {
+      validator: (_input: { refusedBy: string }) => {
+        if (pendingExtensionDays === undefined) reject('NoExtensionPending', 'no extension request is waiting');
+      },
+    },
+  );
+
+  setHandler(
+    waive,
+    async (_input: { waivedBy: string }) => {
+      state = 'waived';
+      pendingExtensionDays = undefined;
+      await report();
+      return { state };
+    },
+    {
+      validator: (_input: { waivedBy: string }) => {
+        if (state === 'submitted' || state === 'waived') reject('AlreadySettled', `the update is already ${state}`);
+      },
+    },
+  );
+
+  setHandler(
+    reassignOwner,
+    async ({ ownerId: newOwner, ownerTimeZone: zone, supervisorId: newSupervisor }) => {
+      ownerId = newOwner;
+      ownerTimeZone = zone;
+      if (newSupervisor !== undefined) supervisorId = newSupervisor;
+      state = 'requested';
+      replan(new Date(Date.now()).toISOString(), true);
+      await report();
+      return { ownerId };
+    },
+    {
+      validator: ({ ownerId: newOwner }) => {
+        if (typeof newOwner !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(newOwner)) reject('InvalidOwner', 'ownerId: must be a contact id');
+        if (settled()) reject('AlreadySettled', `the update is already ${state}`);
+        if (newOwner === ownerId) reject('InvalidOwner', 'ownerId: this contact already owns the update');
+      },
+    },
+  );
+
+  // ---- the chase ----
+  showDetails();
+  try {
+    await store.recordUpdateState({ mechanismId, quarter, projectId, state, ownerId, dueDate, nextSendAt: nextSend()?.at });
+    while (!settled()) {
+      const next = nextSend();
+      const wakeAt = next ? next.at : cutoffAt;
+      replanned = false;
+      const wait = Date.parse(wakeAt) - Date.now();
+      if (wait > 0) {
+        const summary = next ? `until ${stepName(next)}` : 'until collection closes';
+        const woken = await condition(() => replanned || settled(), wait, { summary });
+        if (woken) continue;
+      }
+      if (next) {
+        const step = stepName(next);
+        const to =
+          next.kind === 'escalation-secretariat'
+            ? input.secretariatIds
+            : next.kind === 'escalation-supervisor'
+              ? [supervisorId as string]
+              : [ownerId];
+        const params =
+          next.kind === 'request' ? { dueDate, openActionItemIds: input.openActionItemIds } : { dueDate, ownerId: next.kind.startsWith('escalation') ? ownerId : undefined };
+        await notify({ workflowId, step, kind: next.kind, mechanismId, quarter, projectId, to, params }, input.secretariatIds);
+        sent.push(step);
+        if (!settled()) {
+          state = stateAfterSend[next.kind];
+          await report();
+        }
+        continue;
+      }
+      if (collectionClosed()) {
+        state = 'missing';
+        await report();
+      }
+    }
+    showDetails();
+    // Settled: stay silent but open for amendments and late answers until the cycle closes and cancels us.
+    await condition(() => false);
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+  }
+  await condition(allHandlersFinished);
+  return snapshot();
+}
