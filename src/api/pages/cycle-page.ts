@@ -1,0 +1,80 @@
+/** The cycle page: phase, each project's state with last and next send, the actions, documents and Temporal UI links. */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { Quarter, slug } from '../../domain';
+import type { RouteDeps } from '../context';
+import { loadCycleView } from '../cycle-view';
+import { html, page } from './html';
+import type { PageSession } from './secretariat';
+
+type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
+const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+
+/** GET /mechanisms/{m}/cycles/{q}. */
+export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/mechanisms/:mechanismId/cycles/:quarter', { schema: { params: z.object({ mechanismId: slug, quarter: Quarter }), querystring: z.object({ done: z.string().max(200).optional() }) } }, async (request, reply) => {
+      const s = await session(request, reply);
+      if (!s) return reply;
+      const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };
+      const done = (request.query as { done?: string }).done;
+      const view = await loadCycleView(deps, mechanismId, quarter);
+      const [mechanism, projects, documents, decisions] = await Promise.all([
+        deps.store.mechanisms.get(mechanismId),
+        deps.store.projects.list(mechanismId),
+        deps.store.documents.list(mechanismId, quarter),
+        deps.store.decisions.listForCycle(mechanismId, quarter),
+      ]);
+      const title = (id: string) => projects.find((p) => p.id === id)?.title ?? id;
+      const contactName = (id?: string) => mechanism!.contacts.find((c) => c.id === id)?.name ?? id ?? '';
+      const base = `/mechanisms/${mechanismId}/cycles/${quarter}`;
+      const csrf = html`<input type="hidden" name="csrf" value="${s.csrf}">`;
+      const open = view.source === 'workflow' && view.phase !== 'closed';
+      const collecting = open && view.phase === 'collecting';
+      const rows = view.projects.map((p) => {
+        const settled = ['submitted', 'waived', 'missing'].includes(p.state);
+        return html`<tr id="project-${p.projectId}"><td>${title(p.projectId)}<br><small><a href="${deps.cycles.workflowUiUrl(p.workflowId)}">workflow in Temporal UI</a></small></td>
+<td><span class="state state-${p.state}">${p.state}</span>${p.late ? html` <span class="state state-overdue">late</span>` : ''}${p.revision ? html`<br><small>revision ${p.revision}</small>` : ''}</td>
+<td>${contactName(p.ownerId)}</td><td>${when(p.lastSendAt)}</td><td>${when(p.nextSendAt)}</td>
+<td>${open && !settled
+  ? html`<form method="post" action="${base}/projects/${p.projectId}/extend" class="inline">${csrf}<input name="dueDate" aria-label="New due date for ${title(p.projectId)}" placeholder="YYYY-MM-DD" style="width:8.5rem"><button>Extend</button></form>
+<form method="post" action="${base}/projects/${p.projectId}/waive" class="inline">${csrf}<button class="secondary">Waive</button></form>
+<form method="post" action="${base}/projects/${p.projectId}/reassign" class="inline">${csrf}<select name="ownerId" aria-label="New owner for ${title(p.projectId)}" style="width:10rem">${mechanism!.contacts.map((c) => html`<option value="${c.id}"${c.id === p.ownerId ? html` selected` : ''}>${c.name}</option>`)}</select><button class="secondary">Reassign</button></form>`
+  : ''}</td></tr>`;
+      });
+      const session_ = view.session;
+      const body = html`<h1>${mechanism!.name}: cycle ${quarter}</h1>
+${done ? html`<div class="notice" role="status">${done}</div>` : ''}
+<p>Phase <span class="state" id="phase">${view.phase}</span>${view.waitingFor ? html` — waiting for ${view.waitingFor}` : ''}. Due ${view.dueDate ?? '—'}, collection closes ${when(view.cutoffAt) || '—'}.
+<a href="${deps.cycles.workflowUiUrl(view.workflowId)}">Open the cycle workflow in Temporal UI</a>.</p>
+${view.source === 'store' ? html`<p><small>The workflow has ended; this page shows the records.</small></p>` : ''}
+<h2>Project updates</h2>
+<table><thead><tr><th>Project</th><th>State</th><th>Owner</th><th>Last send</th><th>Next send</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>
+${collecting ? html`<p><small>Submitting on an owner's behalf: use the API (<code>POST .../projects/{projectId}/submission</code>).</small></p>` : ''}
+<h2>Session</h2>
+<p>${session_ ? html`Session ${session_.status} for ${when(session_.startsAt)} (invitation sequence ${session_.sequence}).` : 'Not convened yet.'}</p>
+${open
+  ? html`<form method="post" action="${base}/convene" class="card">${csrf}<div class="row">
+<div><label for="startsAt">Starts at (ISO, with offset; empty = proposed date)</label><input id="startsAt" name="startsAt" placeholder="2026-03-20T09:00:00+02:00" value="${session_?.startsAt ?? ''}"></div>
+<div><label for="venue">Venue</label><input id="venue" name="venue" maxlength="200" value="${mechanism!.venue ?? ''}"></div></div>
+<div class="row"><div><label for="chairs">Chairs (contact ids, comma-separated)</label><input id="chairs" name="chairs" value="${mechanism!.sides.map((sd) => sd.chair).filter(Boolean).join(', ')}"></div>
+<div><label for="attendees">Attendees (contact ids, comma-separated)</label><input id="attendees" name="attendees" value="${mechanism!.contacts.map((c) => c.id).join(', ')}"></div></div>
+<button type="submit">${session_?.status === 'scheduled' ? 'Reschedule session' : 'Convene session'}</button></form>
+${session_?.status === 'scheduled' ? html`<form method="post" action="${base}/cancel-session">${csrf}<button class="secondary">Cancel the session</button></form>` : ''}
+<form method="post" action="${base}/decisions" class="card">${csrf}<h2>Record decisions</h2>
+<label for="decisions">Decisions, one per line</label><textarea id="decisions" name="decisions" maxlength="20000"></textarea>
+<label for="actions">Action items, one per line: title | owner contact id | due date YYYY-MM-DD</label><textarea id="actions" name="actions" maxlength="20000"></textarea>
+<button type="submit">Record decisions</button></form>
+<form method="post" action="${base}/close">${csrf}<button class="secondary">Close the cycle</button></form>`
+  : ''}
+<h2>Decisions</h2>${decisions.length ? html`<ol>${decisions.map((d) => html`<li>${d.text}</li>`)}</ol>` : html`<p>None recorded.</p>`}
+<h2>Documents</h2>
+${documents.length
+  ? html`<table><thead><tr><th>Document</th><th>Version</th><th>Format</th><th>Created</th></tr></thead><tbody>${documents.map(
+      (d) => html`<tr><td>${d.kind}</td><td>${d.version}</td><td><a href="/documents/${encodeURIComponent(d.id)}">${d.format.toUpperCase()}</a></td><td>${when(d.createdAt)}</td></tr>`,
+    )}</tbody></table>`
+  : html`<p>No documents yet.</p>`}`;
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(`Cycle ${mechanismId} ${quarter}`, body, s.nav));
+    });
+  };
+}

@@ -1,0 +1,54 @@
+/** Server-rendered HTML: every interpolated value goes through `esc` (tagged template `html`), no scripts. */
+
+/** Escapes text for HTML content and attribute values. */
+export function esc(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Markup that is already safe (built by `html`). */
+export class Safe {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+/** A template whose interpolations are escaped unless they are Safe (or arrays of Safe). */
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Safe {
+  let out = strings[0];
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1];
+  });
+  return new Safe(out);
+}
+
+function render(v: unknown): string {
+  if (v instanceof Safe) return v.value;
+  if (Array.isArray(v)) return v.map(render).join('');
+  if (v === undefined || v === null || v === false) return '';
+  return esc(v);
+}
+
+// Small and inline so a page is one request and reads well on a phone.
+const CSS = `
+*{box-sizing:border-box}body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f24;background:#f5f6f8}
+header{background:#0b3d62;color:#fff;padding:.75rem 1rem;display:flex;gap:1rem;flex-wrap:wrap;align-items:center}header a{color:#fff}
+main{max-width:60rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem}h2{font-size:1.15rem;margin-top:1.5rem}
+label{display:block;font-weight:600;margin:.75rem 0 .25rem}input,select,textarea{width:100%;font:inherit;padding:.5rem;border:1px solid #8a94a3;border-radius:4px;background:#fff}
+textarea{min-height:6rem}button{font:inherit;padding:.55rem 1.1rem;border:0;border-radius:4px;background:#0b63a8;color:#fff;cursor:pointer;margin-top:.75rem}
+button.secondary{background:#59636e}.error{color:#b00020;font-size:.95rem}.field-error input,.field-error textarea,.field-error select{border-color:#b00020}
+.notice{background:#e7f3e9;border-left:4px solid #2e7d32;padding:.75rem;margin:1rem 0}.alert{background:#fdecea;border-left:4px solid #b00020;padding:.75rem;margin:1rem 0}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #dde1e6;vertical-align:top}
+.state{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.85rem;background:#e3e7ec}.state-submitted{background:#d7f0dc}.state-overdue,.state-escalated,.state-missing{background:#fbd9d3}.state-waived{background:#eee}
+.card{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:1rem;margin:1rem 0}form.inline{display:inline}form.inline button{margin:0 .25rem 0 0;padding:.3rem .6rem;font-size:.9rem}
+.row{display:flex;gap:1rem;flex-wrap:wrap}.row>*{flex:1 1 14rem}small{color:#59636e}
+@media (max-width:40rem){main{padding:.5rem}th,td{display:block;border:0}tr{display:block;border-bottom:1px solid #dde1e6;padding:.4rem 0}}
+`;
+
+/** A whole page: title, optional header links, body. */
+export function page(title: string, body: Safe, nav?: Safe): string {
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer"><title>${title}</title><style>${new Safe(CSS)}</style></head>
+<body><header><strong>Coordination mechanism</strong>${nav ?? ''}</header><main>${body}</main></body></html>`.value;
+}

@@ -1,0 +1,141 @@
+/**
+ * The owner's update form at the personal link `/u/{token}`. GET only shows (a mail scanner that follows the link
+ * changes nothing); POST submits or amends until collection closes; `/u/{token}/extension` asks for more time.
+ * The token is a capability: it is resolved against its stored hash, bound to one cycle, project and owner,
+ * expires at close, and is never logged or echoed into anything but the form's own action URLs.
+ */
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { previousQuarter } from '../../domain';
+import type { OwnerLinkBinding } from '../../store';
+import { decide } from '../commands';
+import type { RouteDeps } from '../context';
+import { ApiError } from '../errors';
+import { html, page, type Safe } from './html';
+import { parseSubmissionForm, submissionFields, valuesFromSubmission, type FormErrors, type FormValues } from './submission-form';
+
+const LINK_RATE = { max: 30, timeWindow: '1 minute' };
+const TokenParams = z.object({ token: z.string().max(200) });
+
+/** The owner's form routes. */
+export function ownerFormRoutes(deps: RouteDeps): FastifyPluginAsync {
+  return async (app) => {
+    const gone = (reply: FastifyReply) =>
+      reply
+        .code(404)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(page('Link not valid', html`<h1>This link is not valid</h1><p>It may have expired because collection for the quarter has closed, or it was mistyped. Please contact the secretariat.</p>`));
+
+    async function context(binding: OwnerLinkBinding) {
+      const { mechanismId, quarter, projectId, contactId } = binding;
+      const [mechanism, project, actionItems, latest, previous, live] = await Promise.all([
+        deps.store.mechanisms.get(mechanismId),
+        deps.store.projects.get(mechanismId, projectId),
+        deps.store.actionItems.listOpen(mechanismId, contactId),
+        deps.store.submissions.latest(mechanismId, quarter, projectId),
+        deps.store.submissions.latest(mechanismId, previousQuarter(quarter), projectId),
+        deps.cycles.projectState(mechanismId, quarter, projectId),
+      ]);
+      if (!mechanism || !project) return undefined;
+      const contact = mechanism.contacts.find((c) => c.id === contactId);
+      return { mechanism, project, contact, actionItems, latest, previous, live };
+    }
+
+    function render(
+      token: string,
+      ctx: NonNullable<Awaited<ReturnType<typeof context>>>,
+      binding: OwnerLinkBinding,
+      values: FormValues,
+      errors: FormErrors,
+      banner?: Safe,
+    ): string {
+      const action = `/u/${encodeURIComponent(token)}`;
+      const source = ctx.latest
+        ? html`<p><small>Showing your revision ${ctx.latest.revision} received ${ctx.latest.receivedAt.slice(0, 10)}. You can amend it until collection closes.</small></p>`
+        : ctx.previous
+          ? html`<p><small>Pre-filled from your update for ${ctx.previous.quarter}: change what is different this quarter.</small></p>`
+          : '';
+      const due = ctx.live?.dueDate;
+      const errorSummary = Object.keys(errors).length
+        ? html`<div class="alert" role="alert">Please correct the ${Object.keys(errors).length === 1 ? 'field' : 'fields'} marked below; nothing was saved yet.</div>`
+        : '';
+      return page(
+        `${ctx.project.title}: update for ${binding.quarter}`,
+        html`<h1>${ctx.project.title}</h1>
+<p>${ctx.mechanism.name} — quarterly update for <strong>${binding.quarter}</strong>${due ? html`, due <strong>${due}</strong>` : ''}.${ctx.contact ? html` Requested from ${ctx.contact.name}.` : ''}</p>
+${banner ?? ''}${errorSummary}${source}
+<form method="post" action="${action}" class="card" novalidate>
+${submissionFields(values, errors, ctx.actionItems)}
+<button type="submit">${ctx.latest ? 'Save amendment' : 'Submit update'}</button>
+</form>
+${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
+  ? html`<form method="post" action="${action}/extension" class="card"><h2>Need more time?</h2>
+<label for="days">Extra days</label><input id="days" name="days" inputmode="numeric" value="7">
+<button type="submit" class="secondary">Request an extension</button></form>`
+  : ''}`,
+      );
+    }
+
+    const send = (reply: FastifyReply, status: number, body: string) =>
+      reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+
+    app.get<{ Params: { token: string } }>('/u/:token', { schema: { params: TokenParams }, config: { rateLimit: LINK_RATE } }, async (request, reply) => {
+      const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
+      const ctx = binding && (await context(binding));
+      if (!binding || !ctx) return gone(reply);
+      const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
+      return send(reply, 200, render(request.params.token, ctx, binding, values, {}));
+    });
+
+    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/u/:token', { schema: { params: TokenParams }, config: { rateLimit: LINK_RATE } }, async (request, reply) => {
+      const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
+      const ctx = binding && (await context(binding));
+      if (!binding || !ctx) return gone(reply);
+      const parsed = parseSubmissionForm(typeof request.body === 'object' && request.body ? request.body : {}, ctx.actionItems);
+      if (!parsed.ok) return send(reply, 422, render(request.params.token, ctx, binding, parsed.values, parsed.errors));
+      try {
+        const receipt = (await decide(() =>
+          deps.cycles.projectCommand(binding.mechanismId, binding.quarter, binding.projectId, {
+            name: 'submitUpdate',
+            input: { submission: parsed.submission, submittedBy: binding.contactId },
+          }),
+        )) as { revision: number; late: boolean };
+        const fresh = (await context(binding))!;
+        const banner = html`<div class="notice" role="status">Thank you: revision ${receipt.revision} of your update is saved${receipt.late ? ' (received after the due date, marked late)' : ''}. A receipt is on its way by email.</div>`;
+        return send(reply, 200, render(request.params.token, fresh, binding, parsed.values, {}, banner));
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        const errors: FormErrors = {};
+        for (const f of err.fields ?? []) errors[f.field.split('.').pop() === 'submission' ? 'form' : f.field.replace(/^submission\./, '').split('.')[0]] = f.message;
+        return send(reply, err.statusCode, render(request.params.token, ctx, binding, parsed.values, errors, html`<div class="alert" role="alert">Not saved: ${err.message}</div>`));
+      }
+    });
+
+    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/u/:token/extension', { schema: { params: TokenParams }, config: { rateLimit: LINK_RATE } }, async (request, reply) => {
+      const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
+      const ctx = binding && (await context(binding));
+      if (!binding || !ctx) return gone(reply);
+      const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
+      const raw = typeof request.body?.days === 'string' ? request.body.days.trim() : '';
+      const days = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+      if (!(days >= 1 && days <= 90)) {
+        return send(reply, 422, render(request.params.token, ctx, binding, values, {}, html`<div class="alert" role="alert">Extra days: enter a whole number from 1 to 90.</div>`));
+      }
+      try {
+        const outcome = (await decide(() =>
+          deps.cycles.projectCommand(binding.mechanismId, binding.quarter, binding.projectId, { name: 'requestExtension', input: { days, requestedBy: binding.contactId } }),
+        )) as { outcome: 'granted' | 'pending'; dueDate: string };
+        const fresh = (await context(binding))!;
+        const banner =
+          outcome.outcome === 'granted'
+            ? html`<div class="notice" role="status">Extension granted: the update is now due ${outcome.dueDate}.</div>`
+            : html`<div class="notice" role="status">Your request for ${days} more days was sent to the secretariat, who will decide.</div>`;
+        return send(reply, 200, render(request.params.token, fresh, binding, values, {}, banner));
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        return send(reply, err.statusCode, render(request.params.token, ctx, binding, values, {}, html`<div class="alert" role="alert">Not sent: ${err.message}</div>`));
+      }
+    });
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The secretariat's pages behind a login: dashboard, cycle page with its actions, documents, portfolio and the
+ * mailbox. Sessions are signed cookies (HttpOnly, SameSite=Lax); every form carries a CSRF token bound to the
+ * session; login attempts are rate limited per address. Actions go to the workflows exactly as the API's do.
+ */
+import fs from 'node:fs';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { Quarter, slug } from '../../domain';
+import type { User } from '../../store';
+import { createOutboxRepository } from '../../store/outbox';
+import { csrfToken, csrfValid, readSession, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie } from '../auth';
+import type { RouteDeps } from '../context';
+import { loadCycleView } from '../cycle-view';
+import { contentTypes, documentFile, downloadName } from '../documents';
+import { ApiError } from '../errors';
+import { html, page, type Safe } from './html';
+import { cycleActions } from './cycle-actions';
+import { cyclePage } from './cycle-page';
+
+/** Options of the secretariat pages. */
+export interface SecretariatOptions {
+  loginRateLimit: number;
+}
+
+/** What a logged-in page handler gets. */
+export interface PageSession {
+  user: User;
+  csrf: string;
+  nav: Safe;
+}
+
+/** The secretariat's routes. */
+export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions): FastifyPluginAsync {
+  return async (app) => {
+    const outbox = createOutboxRepository(deps.store.db);
+    const send = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+
+    /** The session of the request, or a redirect to /login. */
+    async function session(request: FastifyRequest, reply: FastifyReply): Promise<PageSession | undefined> {
+      const s = readSession(deps.sessionSecret, request.cookies[SESSION_COOKIE], deps.now());
+      const user = s && (await deps.store.users.get(s.userId));
+      if (!s || !user || user.disabledAt) {
+        await reply.redirect(`/login?next=${encodeURIComponent(request.url.split('?')[0])}`, 303);
+        return undefined;
+      }
+      const csrf = csrfToken(deps.sessionSecret, s.nonce);
+      const nav = html`<nav><a href="/">Dashboard</a> · <a href="/mailbox">Mailbox</a> · <a href="/docs">API</a></nav>
+<form method="post" action="/logout" class="inline" style="margin-left:auto"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary">Log out ${user.name}</button></form>`;
+      return { user, csrf, nav };
+    }
+    /** A POST's session when its CSRF token matches (403 otherwise). */
+    async function postSession(request: FastifyRequest, reply: FastifyReply): Promise<PageSession | undefined> {
+      const s = await session(request, reply);
+      if (!s) return undefined;
+      const body = request.body as Record<string, unknown> | undefined;
+      if (!csrfValid(deps.sessionSecret, readSession(deps.sessionSecret, request.cookies[SESSION_COOKIE], deps.now())!.nonce, body?.csrf)) {
+        throw new ApiError(403, 'csrf', 'the form is stale or forged: reload the page and try again');
+      }
+      return s;
+    }
+
+    const loginPage = (next: string, error?: string) =>
+      page('Sign in', html`<h1>Secretariat sign-in</h1>${error ? html`<div class="alert" role="alert">${error}</div>` : ''}
+<form method="post" action="/login" class="card" style="max-width:24rem"><input type="hidden" name="next" value="${next}">
+<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" maxlength="254" required>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="200" required>
+<button type="submit">Sign in</button></form>`);
+    const safeNext = (n: unknown) => (typeof n === 'string' && /^\/(?!\/)[\w\-/.%:]*$/.test(n) && n.length < 300 ? n : '/');
+
+    app.get('/login', { schema: { querystring: z.object({ next: z.string().max(300).optional() }) } }, async (request, reply) =>
+      send(reply, 200, loginPage(safeNext((request.query as { next?: string }).next))),
+    );
+    app.post('/login', { config: { rateLimit: { max: options.loginRateLimit, timeWindow: '1 minute' } } }, async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const email = typeof body.email === 'string' ? body.email.slice(0, 254) : '';
+      const password = typeof body.password === 'string' ? body.password.slice(0, 200) : '';
+      const user = email && password ? await deps.store.users.authenticate(email, password) : undefined;
+      if (!user) return send(reply, 401, loginPage(safeNext(body.next), 'Wrong email or password.'));
+      const expires = new Date(deps.now().getTime() + SESSION_TTL_MS);
+      reply.setCookie(SESSION_COOKIE, sessionCookie(deps.sessionSecret, user.id, expires), {
+        path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.PUBLIC_URL.startsWith('https:'), expires,
+      });
+      await deps.store.audit.append({ actor: `user:${user.email}`, action: 'login', entityType: 'user', entityId: user.id, at: deps.now() });
+      return reply.redirect(safeNext(body.next), 303);
+    });
+    app.post('/logout', async (request, reply) => {
+      if (!(await postSession(request, reply))) return reply;
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.redirect('/login', 303);
+    });
+
+    app.get('/', async (request, reply) => {
+      const s = await session(request, reply);
+      if (!s) return reply;
+      const mechanisms = await deps.store.mechanisms.list();
+      const blocks = await Promise.all(
+        mechanisms.map(async (m) => {
+          const cycles = await deps.store.cycles.list(m.id);
+          const rows = await Promise.all(
+            cycles.slice(0, 4).map(async (c) => {
+              const view = await loadCycleView(deps, m.id, c.quarter).catch(() => undefined);
+              const counts: Record<string, number> = {};
+              for (const p of view?.projects ?? []) counts[p.state] = (counts[p.state] ?? 0) + 1;
+              return html`<tr><td><a href="/mechanisms/${m.id}/cycles/${c.quarter}">${c.quarter}</a></td><td><span class="state">${view?.phase ?? c.phase}</span></td>
+<td>${Object.entries(counts).map(([st, n]) => html`<span class="state state-${st}">${n} ${st}</span> `)}</td><td>${c.dueDate ?? ''}</td></tr>`;
+            }),
+          );
+          return html`<section class="card"><h2>${m.name} <small>(${m.id})</small></h2>
+<p><a href="/mechanisms/${m.id}/portfolio">Portfolio</a></p>
+<table><thead><tr><th>Quarter</th><th>Phase</th><th>Updates</th><th>Due</th></tr></thead><tbody>${rows.length ? rows : html`<tr><td colspan="4">No cycle yet.</td></tr>`}</tbody></table>
+<form method="post" action="/mechanisms/${m.id}/cycles" class="row" style="align-items:end"><input type="hidden" name="csrf" value="${s.csrf}">
+<div><label for="quarter-${m.id}">Open the cycle of quarter</label><input id="quarter-${m.id}" name="quarter" placeholder="2026-Q1" maxlength="7"></div><div><button type="submit">Open cycle</button></div></form></section>`;
+        }),
+      );
+      return send(reply, 200, page('Dashboard', html`<h1>Dashboard</h1>${blocks}`, s.nav));
+    });
+
+    app.post('/mechanisms/:mechanismId/cycles', { schema: { params: z.object({ mechanismId: slug }) } }, async (request, reply) => {
+      if (!(await postSession(request, reply))) return reply;
+      const { mechanismId } = request.params as { mechanismId: string };
+      const q = Quarter.safeParse(String((request.body as Record<string, unknown>).quarter ?? '').trim());
+      if (!q.success) throw new ApiError(400, 'invalid-input', 'quarter: must be a quarter like 2026-Q1', [{ field: 'quarter', message: 'must be a quarter like 2026-Q1' }]);
+      if (!(await deps.store.mechanisms.get(mechanismId))) throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
+      await deps.cycles.start(mechanismId, q.data);
+      return reply.redirect(`/mechanisms/${mechanismId}/cycles/${q.data}`, 303);
+    });
+
+    await app.register(cyclePage(deps, session));
+    await app.register(cycleActions(deps, postSession));
+
+    app.get('/mechanisms/:mechanismId/portfolio', { schema: { params: z.object({ mechanismId: slug }) } }, async (request, reply) => {
+      const s = await session(request, reply);
+      if (!s) return reply;
+      const { mechanismId } = request.params as { mechanismId: string };
+      const m = await deps.store.mechanisms.get(mechanismId);
+      if (!m) throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
+      const projects = await deps.store.projects.list(mechanismId);
+      const name = (id?: string) => m.contacts.find((c) => c.id === id)?.name ?? id ?? '';
+      const pillar = (id: string) => m.pillars.find((p) => p.id === id)?.name ?? id;
+      return send(reply, 200, page(`Portfolio ${m.name}`, html`<h1>Portfolio: ${m.name}</h1><table><thead><tr><th>Project</th><th>Pillar</th><th>Owner</th><th>Status</th><th>Planned end</th></tr></thead><tbody>
+${projects.map((p) => html`<tr><td>${p.title}</td><td>${pillar(p.pillar)}</td><td>${name(p.owner)}</td><td>${p.status}</td><td>${p.plannedEnd ?? ''}</td></tr>`)}</tbody></table>`, s.nav));
+    });
+
+    app.get('/documents/:documentId', { schema: { params: z.object({ documentId: z.string().min(1).max(200) }) } }, async (request, reply) => {
+      const s = await session(request, reply);
+      if (!s) return reply;
+      const doc = await deps.store.documents.get((request.params as { documentId: string }).documentId);
+      const file = doc && documentFile(deps.config.dataDir, doc);
+      if (!doc || !file) throw new ApiError(404, 'not-found', 'document not found');
+      return reply.header('content-type', contentTypes[doc.format]).header('content-disposition', `attachment; filename="${downloadName(doc)}"`).send(fs.createReadStream(file));
+    });
+
+    app.get('/mailbox', async (request, reply) => {
+      const s = await session(request, reply);
+      if (!s) return reply;
+      const messages = await outbox.list({ limit: 200 });
+      return send(reply, 200, page('Mailbox', html`<h1>Mailbox</h1><p>${deps.config.SMTP_URL ? 'Emails go out over SMTP; this is the outbox record.' : 'No SMTP server is configured: emails stay here, in the local outbox.'}</p>
+<table><thead><tr><th>When</th><th>To</th><th>Subject</th><th>Kind</th><th>Status</th></tr></thead><tbody>
+${messages.map((m) => html`<tr><td>${m.createdAt.slice(0, 16).replace('T', ' ')}</td><td>${m.toName} &lt;${m.toAddress}&gt;</td><td><details><summary>${m.subject}</summary><pre style="white-space:pre-wrap">${m.text}</pre></details></td><td>${m.kind}</td><td>${m.status}</td></tr>`)}</tbody></table>`, s.nav));
+    });
+  };
+}

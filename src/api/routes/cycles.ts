@@ -1,0 +1,158 @@
+/**
+ * `/api/v1/mechanisms/{mechanismId}/cycles`: open a cycle, read it, and the secretariat's commands on it. Every
+ * command is a Temporal update: the answer is what the workflow decided (accepted with its result, or refused
+ * with its reason), and a refused command changes nothing.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CyclePhase, isoDate, isoInstant, Quarter, SessionPlan, SessionRecord, SubmissionState, Submission, slug } from '../../domain';
+import { decide } from '../commands';
+import type { RouteDeps } from '../context';
+import { loadCycleView, requireOpenCycle } from '../cycle-view';
+import { ApiError, ErrorBody, notFound } from '../errors';
+import { bearer, CycleParams, CycleProjectParams, Decided, MechanismParams } from '../schemas';
+
+const CycleBody = z.object({
+  mechanismId: z.string(),
+  quarter: z.string(),
+  workflowId: z.string(),
+  phase: CyclePhase,
+  source: z.enum(['workflow', 'store']),
+  waitingFor: z.string().optional(),
+  openedAt: z.string().optional(),
+  dueDate: z.string().optional(),
+  cutoffAt: z.string().optional(),
+  reportVersion: z.number().optional(),
+  session: z.object({ sequence: z.number(), startsAt: z.string(), status: z.enum(['scheduled', 'cancelled', 'held']) }).optional(),
+  projects: z.array(
+    z.object({
+      projectId: z.string(),
+      state: SubmissionState,
+      ownerId: z.string().optional(),
+      revision: z.number().optional(),
+      late: z.boolean().optional(),
+      lastSendAt: z.string().optional(),
+      nextSendAt: z.string().optional(),
+      workflowId: z.string(),
+    }),
+  ),
+});
+
+/** Convening without `startsAt` accepts the proposed date. */
+const ConveneBody = SessionPlan.extend({ startsAt: isoInstant.optional() });
+const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
+
+/** Cycles and their commands. */
+export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const mechanismOr404 = async (mechanismId: string) => {
+      const m = await deps.store.mechanisms.get(mechanismId);
+      if (!m) throw notFound(`mechanism ${mechanismId}`);
+      return m;
+    };
+    const projectOr404 = async (mechanismId: string, projectId: string) => {
+      const p = await deps.store.projects.get(mechanismId, projectId);
+      if (!p) throw notFound(`project ${mechanismId}/${projectId}`);
+      return p;
+    };
+    const audit = (actor: string, action: string, entityId: string, details?: unknown) =>
+      deps.store.audit.append({ actor, action, entityType: 'cycle', entityId, details, at: deps.now() });
+
+    app.get('/:mechanismId/cycles', {
+      schema: { tags: ['cycles'], summary: "The mechanism's cycles, newest first", security: bearer, params: MechanismParams, response: { 200: z.any(), 404: ErrorBody } },
+    }, async (request) => {
+      await mechanismOr404(request.params.mechanismId);
+      return { cycles: await deps.store.cycles.list(request.params.mechanismId) };
+    });
+
+    app.post('/:mechanismId/cycles', {
+      schema: {
+        tags: ['cycles'], summary: 'Open the cycle of a quarter (201 started, 200 it already exists)', security: bearer,
+        params: MechanismParams, body: z.object({ quarter: Quarter }),
+        response: { 200: z.object({ workflowId: z.string(), started: z.boolean() }), 201: z.object({ workflowId: z.string(), started: z.boolean() }), ...errors },
+      },
+    }, async (request, reply) => {
+      const { mechanismId } = request.params;
+      await mechanismOr404(mechanismId);
+      const result = await deps.cycles.start(mechanismId, request.body.quarter);
+      if (result.started) await audit(request.caller!.actor, 'cycle.open', result.workflowId);
+      return reply.code(result.started ? 201 : 200).send(result);
+    });
+
+    app.get('/:mechanismId/cycles/:quarter', {
+      schema: { tags: ['cycles'], summary: 'Where the cycle stands: phase and each project state', security: bearer, params: CycleParams, response: { 200: CycleBody, 400: ErrorBody, 404: ErrorBody } },
+    }, async (request) => loadCycleView(deps, request.params.mechanismId, request.params.quarter));
+
+    // ---- commands on one project's update ----
+    const projectCommand = (path: string, summary: string, body: z.ZodType, build: (body: never, actor: string, ids: { mechanismId: string; projectId: string }) => Promise<Parameters<RouteDeps['cycles']['projectCommand']>[3]>) =>
+      app.post(`/:mechanismId/cycles/:quarter/projects/:projectId/${path}`, {
+        schema: { tags: ['cycles'], summary, security: bearer, params: CycleProjectParams, body, response: { 200: Decided, ...errors } },
+      }, async (request) => {
+        const { mechanismId, quarter, projectId } = request.params;
+        await projectOr404(mechanismId, projectId);
+        await requireOpenCycle(deps, mechanismId, quarter);
+        const command = await build(request.body as never, request.caller!.actor, { mechanismId, projectId });
+        const result = await decide(() => deps.cycles.projectCommand(mechanismId, quarter, projectId, command));
+        await audit(request.caller!.actor, `update.${command.name}`, `${mechanismId}/${quarter}/${projectId}`, command.input);
+        return { accepted: true as const, result };
+      });
+
+    projectCommand('extension', 'Extend the due date of one project (also answers a pending request)', z.object({ dueDate: isoDate }), async (b: { dueDate: string }, actor) => ({
+      name: 'grantExtension', input: { dueDate: b.dueDate, grantedBy: actor },
+    }));
+    projectCommand('extension-refusal', 'Refuse a pending extension request', z.object({}), async (_b, actor) => ({ name: 'refuseExtension', input: { refusedBy: actor } }));
+    projectCommand('waiver', "Waive this quarter's update of one project", z.object({}), async (_b, actor) => ({ name: 'waive', input: { waivedBy: actor } }));
+    projectCommand('owner', 'Reassign the update to another contact', z.object({ ownerId: slug }), async (b: { ownerId: string }, actor, ids) => {
+      const [mechanism, project] = await Promise.all([deps.store.mechanisms.get(ids.mechanismId), deps.store.projects.get(ids.mechanismId, ids.projectId)]);
+      const contact = mechanism!.contacts.find((c) => c.id === b.ownerId);
+      if (!contact) throw new ApiError(422, 'invalid-input', `ownerId: no contact ${b.ownerId} in mechanism ${ids.mechanismId}`, [{ field: 'ownerId', message: 'must be a contact of the mechanism' }]);
+      return {
+        name: 'reassignOwner',
+        input: { ownerId: contact.id, ownerTimeZone: contact.timeZone ?? mechanism!.timeZone, ...(project!.supervisor && { supervisorId: project!.supervisor }), reassignedBy: actor },
+      };
+    });
+    projectCommand('submission', "Submit (or amend) the update on the owner's behalf", Submission, async (b: Submission, actor) => ({
+      name: 'submitUpdate', input: { submission: b, submittedBy: actor },
+    }));
+
+    app.get('/:mechanismId/cycles/:quarter/projects/:projectId/submission', {
+      schema: { tags: ['cycles'], summary: "The latest revision of a project's update", security: bearer, params: CycleProjectParams, response: { 200: z.any(), 404: ErrorBody } },
+    }, async (request) => {
+      const { mechanismId, quarter, projectId } = request.params;
+      await projectOr404(mechanismId, projectId);
+      const latest = await deps.store.submissions.latest(mechanismId, quarter, projectId);
+      if (!latest) throw notFound(`submission of ${projectId} in ${mechanismId} ${quarter}`);
+      return latest;
+    });
+
+    // ---- commands on the cycle ----
+    const cycleCommand = (method: 'post' | 'put' | 'delete', path: string, summary: string, body: z.ZodType | undefined, build: (body: never, actor: string) => Parameters<RouteDeps['cycles']['cycleCommand']>[2]) =>
+      app.route({
+        method: method.toUpperCase() as 'POST',
+        url: `/:mechanismId/cycles/:quarter/${path}`,
+        schema: { tags: ['cycles'], summary, security: bearer, params: CycleParams, ...(body && { body }), response: { 200: Decided, ...errors } },
+        handler: async (request) => {
+          const { mechanismId, quarter } = request.params as z.infer<typeof CycleParams>;
+          await requireOpenCycle(deps, mechanismId, quarter);
+          const command = build(request.body as never, request.caller!.actor);
+          const result = await decide(() => deps.cycles.cycleCommand(mechanismId, quarter, command));
+          await audit(request.caller!.actor, `cycle.${command.name}`, `${mechanismId}/${quarter}`, command.input);
+          return { accepted: true as const, result };
+        },
+      });
+
+    cycleCommand('put', 'session', 'Convene the session, or reschedule it (the invitation is updated)', ConveneBody, (b: z.infer<typeof ConveneBody>) => ({ name: 'convene', input: b }));
+    cycleCommand('delete', 'session', 'Cancel the convened session', undefined, () => ({ name: 'cancelSession' }));
+    cycleCommand('post', 'decisions', 'Record the decisions and action items of the session', SessionRecord, (b) => ({ name: 'recordDecisions', input: b }));
+    cycleCommand('post', 'close', 'Close the cycle now', z.object({}), (_b, actor) => ({ name: 'close', input: { closedBy: actor } }));
+    cycleCommand('post', 'report', 'Compile a new version of the report', z.object({}), () => ({ name: 'regenerateReport' }));
+
+    app.get('/:mechanismId/cycles/:quarter/decisions', {
+      schema: { tags: ['cycles'], summary: 'The decisions recorded for the cycle', security: bearer, params: CycleParams, response: { 200: z.any(), 404: ErrorBody } },
+    }, async (request) => {
+      const { mechanismId, quarter } = request.params;
+      await loadCycleView(deps, mechanismId, quarter);
+      return { decisions: await deps.store.decisions.listForCycle(mechanismId, quarter) };
+    });
+  };
+}
