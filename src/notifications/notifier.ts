@@ -149,10 +149,9 @@ export function createNotifier(deps: NotifierDeps) {
       await deps.outbox.markRetry(row.id, (err as Error).message);
       throw err;
     }
+    let receipt: { response: string };
     try {
-      const receipt = await deps.transport.send(email);
-      if (process.env[KILL_AFTER_ACCEPT_ENV] === '1') process.kill(process.pid, 'SIGKILL');
-      await deps.outbox.markSent(row.id, receipt.response, now().toISOString());
+      receipt = await deps.transport.send(email);
     } catch (err) {
       const failure = classifySmtpError(err);
       if (failure.failure === 'permanent') {
@@ -163,8 +162,14 @@ export function createNotifier(deps: NotifierDeps) {
         await deps.outbox.markRetry(row.id, failure.message, now().toISOString());
         transient.push({ recipientId: row.recipientId, message: failure.message });
       }
+      return (await deps.outbox.get(row.id))!;
     }
-    return (await deps.outbox.get(row.id))!;
+    if (process.env[KILL_AFTER_ACCEPT_ENV] === '1') process.kill(process.pid, 'SIGKILL');
+    // If this write fails (database down), the row stays `sending` and the retried activity resends with
+    // the same Message-ID: the same at-most-one-duplicate case as a crash right here.
+    const at = now().toISOString();
+    await deps.outbox.markSent(row.id, receipt.response, at);
+    return { ...claimed, status: 'sent', smtpResponse: receipt.response, lastError: undefined, sentAt: at, updatedAt: at };
   }
 
   /** Sends one logical email step to its recipients; see createNotifier for the guarantees. */

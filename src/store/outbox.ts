@@ -133,7 +133,7 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
   return {
     /** Stores the message unless its key exists; returns the row as stored (the first rendering wins). */
     async enqueue(m: NewOutboxMessage, at: string = now()): Promise<OutboxMessage> {
-      await db
+      const row = await db
         .insertInto('outbox')
         .values({
           id: m.id,
@@ -163,10 +163,11 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
           sent_at: null,
         })
         .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      const row = await this.get(m.id);
+        .returningAll()
+        .executeTakeFirst()
+        .then((inserted) => inserted ?? db.selectFrom('outbox').selectAll().where('id', '=', m.id).executeTakeFirst());
       if (!row) throw new Error(`outbox row ${m.id} vanished after insert`);
-      return row;
+      return fromRow(row);
     },
     /** The row with this id, if any. */
     async get(id: string): Promise<OutboxMessage | undefined> {
@@ -196,8 +197,9 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
         .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: at }))
         .where('id', '=', id)
         .where('status', 'in', ['pending', 'sending'])
+        .returningAll()
         .executeTakeFirst();
-      return Number(r.numUpdatedRows) === 1 ? this.get(id) : undefined;
+      return r ? fromRow(r) : undefined;
     },
     /** Records the server's acceptance; final. */
     async markSent(id: string, smtpResponse: string, at: string = now()): Promise<void> {
