@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { createNotificationActivities } from '../../src/notifications/activities';
+import { createNotifier } from '../../src/notifications/notifier';
+import { storeDirectory } from '../../src/notifications/store-directory';
+import { createSmtpTransport } from '../../src/notifications/transport';
+import { importMechanismFile } from '../../src/store';
+import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
+import { tempStore, testMechanism } from './fixtures';
+
+let catcher: SmtpCatcher;
+let env: Awaited<ReturnType<typeof tempStore>>;
+
+beforeEach(async () => {
+  catcher = await startSmtpCatcher();
+  env = await tempStore();
+  const mechanism = testMechanism();
+  const file = {
+    ...mechanism,
+    projects: [{ id: 'mpiti-road', title: 'Mpiti road', pillar: 'econ', owner: 'road-owner', supervisor: 'road-boss' }],
+  };
+  await importMechanismFile(env.store, { text: JSON.stringify(file) });
+});
+afterEach(async () => {
+  await catcher.close();
+  await env.cleanup();
+});
+
+function activities() {
+  const transport = createSmtpTransport(catcher.url, { timeoutMs: 5000 });
+  const notifier = createNotifier({
+    outbox: env.outbox,
+    transport,
+    directory: storeDirectory(env.store, env.dataDir),
+    publicUrl: 'http://127.0.0.1:3000',
+    mailFrom: 'secretariat@example.org',
+    issueOwnerLink: (i) => env.store.ownerLinks.issue({ ...i, expiresAt: '2099-01-01T00:00:00Z' }),
+  });
+  return { ...createNotificationActivities(notifier), close: () => transport.close() };
+}
+
+const request = {
+  workflowId: 'update:cn-ls:2026-Q1:mpiti-road',
+  step: 'request',
+  kind: 'request' as const,
+  mechanismId: 'cn-ls',
+  quarter: '2026-Q1',
+  projectId: 'mpiti-road',
+  to: ['road-owner'],
+  params: { dueDate: '2026-03-13' },
+};
+
+describe('the sendNotification activity', () => {
+  it('writes the request from the records: the project’s title and the owner’s address', async () => {
+    const a = activities();
+    const result = await a.sendNotification(request);
+    a.close();
+    expect(result.outcome).toBe('sent');
+    expect(catcher.messages[0].envelope.to).toEqual(['roads@example.org']);
+    expect(catcher.messages[0].parsed.subject).toBe('Quarterly update requested: Mpiti road (China-Lesotho Coordination Mechanism, 2026-Q1)');
+  });
+
+  it('attaches the archived agenda to the invitation', async () => {
+    const content = Buffer.from('%PDF-1.4 agenda of the session');
+    const rel = 'archive/cn-ls/2026-Q1/agenda/v1/agenda.pdf';
+    fs.mkdirSync(path.dirname(path.join(env.dataDir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(env.dataDir, rel), content);
+    const doc = await env.store.documents.record({
+      mechanismId: 'cn-ls', quarter: '2026-Q1', kind: 'agenda', version: 1, format: 'pdf', path: rel,
+      sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length,
+    });
+    const a = activities();
+    await a.sendNotification({
+      workflowId: 'cycle:cn-ls:2026-Q1', step: 'invitation-s0', kind: 'invitation', mechanismId: 'cn-ls', quarter: '2026-Q1',
+      to: ['chair-ls'], params: { startsAt: '2026-04-02T08:00:00Z', venue: 'Maseru', sequence: 0, documentIds: [doc.id] },
+    });
+    a.close();
+    const agenda = catcher.messages[0].parsed.attachments.find((x) => x.filename === 'agenda-cn-ls-2026-Q1-v1.pdf');
+    expect(agenda?.content.equals(content)).toBe(true);
+  });
+
+  it('fails retryably when the mail server says "try again later", so Temporal retries with back-off', async () => {
+    catcher.failNext(1, 421);
+    const a = activities();
+    const err = await a.sendNotification(request).catch((e: unknown) => e);
+    a.close();
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'TransientDelivery', nonRetryable: false });
+  });
+
+  it('fails for good, as "Undeliverable", when no recipient can be written to', async () => {
+    catcher.rejectRecipient('roads@example.org', 550);
+    const a = activities();
+    const err = await a.sendNotification(request).catch((e: unknown) => e);
+    a.close();
+    expect(err).toMatchObject({ type: 'Undeliverable', nonRetryable: true });
+    expect(catcher.messages).toHaveLength(0);
+  });
+});
