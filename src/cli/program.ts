@@ -32,7 +32,7 @@ export function buildProgram(runtime: Runtime): Command {
       writeOut: (s) => runtime.io.stdout.write(s),
       writeErr: (s) => runtime.io.stderr.write(s),
     })
-    .showHelpAfterError('(run with --help for usage)')
+    .showHelpAfterError(true)
     .exitOverride();
 
   registerMechanismCommands(program, runtime);

@@ -1,4 +1,158 @@
 import type { Command } from 'commander';
-import type { Runtime } from '../action';
-/** placeholder */
-export function registerCycleCommands(_p: Command, _r: Runtime): void {}
+import { action, type Runtime } from '../action';
+import type { CommandContext } from '../context';
+import { loadCycleStatus, queryIfRunning, type CycleStatus } from '../cycle-status';
+import { CliError, ExitCode, NotFoundError, UsageError } from '../errors';
+import { formatTable } from '../table';
+import { waitForWorkflowStart } from '../wait-for-start';
+import { parseQuarterArg, positiveInt, requireMechanism } from './lookup';
+
+/** `coord cycle start|status|extend|waive`: open a quarter's cycle and act on it, through the same workflows as the API. */
+export function registerCycleCommands(program: Command, runtime: Runtime): void {
+  const cycle = program.command('cycle').description("start and inspect a quarter's cycle; extend or waive a project's update");
+
+  cycle
+    .command('start')
+    .description('open the cycle of a quarter (starting it again finds the existing cycle: never a second one)')
+    .argument('<mechanism>', 'mechanism id, e.g. cn-ls')
+    .argument('[quarter]', "quarter like 2026-Q1 (default: the current quarter in the mechanism's time zone)")
+    .option('--wait <seconds>', 'how long to wait for a worker to take the cycle up', positiveInt, 30)
+    .option('--no-wait', 'return as soon as Temporal has accepted the cycle')
+    .addHelpText('after', '\nExamples:\n  coord cycle start cn-ls\n  coord cycle start cn-ls 2026-Q2 --json')
+    .action(
+      action(runtime, async (ctx, mechanismId: string, quarterArg: string | undefined, opts: { wait: number | false }) => {
+        const store = await ctx.store();
+        const mechanism = await requireMechanism(store, mechanismId);
+        const { quarterOf } = await import('../../domain');
+        const quarter = quarterArg ? await parseQuarterArg(quarterArg) : quarterOf(new Date(), mechanism.timeZone);
+        const client = await ctx.temporal();
+        const { startCycle } = await import('../../temporal/cycles');
+        const { workflowId, created } = await startCycle(client, mechanismId, quarter, { taskQueue: ctx.config().TEMPORAL_TASK_QUEUE });
+        if (created) await store.audit.append({ actor: ctx.actor(), action: 'cycle.open', entityType: 'cycle', entityId: workflowId });
+        const running = opts.wait === false ? undefined : await waitForWorkflowStart(client, workflowId, opts.wait * 1000, ctx.progress);
+        ctx.out.result({ mechanismId, quarter, workflowId, created, ...(running !== undefined && { running }) }, () =>
+          created ? `cycle ${mechanismId} ${quarter} started (workflow ${workflowId})` : `cycle ${mechanismId} ${quarter} already exists (workflow ${workflowId}): nothing started`,
+        );
+        if (running === false) {
+          throw new CliError(`no worker took up ${workflowId} within ${opts.wait} s: is the worker running on task queue "${ctx.config().TEMPORAL_TASK_QUEUE}"?`, ExitCode.failure, 'no-worker');
+        }
+      }),
+    );
+
+  cycle
+    .command('status')
+    .description("each project's state in a cycle, with the last email sent and the next one planned")
+    .argument('<mechanism>', 'mechanism id')
+    .argument('<quarter>', 'quarter like 2026-Q1')
+    .addHelpText('after', '\nExamples:\n  coord cycle status cn-ls 2026-Q1\n  coord cycle status cn-ls 2026-Q1 --json | jq \'.projects[] | select(.state == "overdue")\'')
+    .action(
+      action(runtime, async (ctx, mechanismId: string, quarterArg: string) => {
+        const quarter = await parseQuarterArg(quarterArg);
+        const store = await ctx.store();
+        await requireMechanism(store, mechanismId);
+        const status = await loadCycleStatus(store, await ctx.temporal(), mechanismId, quarter);
+        if (!status) throw new NotFoundError(`no cycle ${mechanismId} ${quarter} (start it with: coord cycle start ${mechanismId} ${quarter})`);
+        ctx.out.result(status, () => formatStatus(status));
+      }),
+    );
+
+  cycle
+    .command('extend')
+    .description("move one project's due date (also answers the owner's pending extension request)")
+    .argument('<mechanism>', 'mechanism id')
+    .argument('<quarter>', 'quarter like 2026-Q1')
+    .argument('<project>', 'project id')
+    .option('--until <date>', 'new due date, YYYY-MM-DD')
+    .option('--days <n>', 'calendar days after the current due date', positiveInt)
+    .addHelpText('after', '\nExamples:\n  coord cycle extend cn-ls 2026-Q1 mpiti-road --until 2026-03-27\n  coord cycle extend cn-ls 2026-Q1 mpiti-road --days 7')
+    .action(
+      action(runtime, async (ctx, mechanismId: string, quarterArg: string, projectId: string, opts: { until?: string; days?: number }) => {
+        if ((opts.until === undefined) === (opts.days === undefined)) throw new UsageError('give exactly one of --until <date> or --days <n>');
+        const quarter = await parseQuarterArg(quarterArg);
+        const { addDays, isoDate } = await import('../../domain');
+        if (opts.until !== undefined && !isoDate.safeParse(opts.until).success) throw new UsageError(`--until must be a date YYYY-MM-DD, not "${opts.until}"`);
+        const target = await openUpdate(ctx, mechanismId, quarter, projectId);
+        const dueDate = opts.until ?? addDays(target.state.dueDate, opts.days!);
+        const input = { dueDate, grantedBy: ctx.actor() };
+        const result = await decide(ctx, target.workflowId, 'grantExtension', input);
+        await ctx.store().then((s) => s.audit.append({ actor: ctx.actor(), action: 'update.grantExtension', entityType: 'cycle', entityId: `${mechanismId}/${quarter}/${projectId}`, details: input }));
+        const newDue = (result as { dueDate?: string })?.dueDate ?? dueDate;
+        ctx.out.result({ mechanismId, quarter, projectId, previousDueDate: target.state.dueDate, dueDate: newDue }, () =>
+          `${projectId}: due date moved from ${target.state.dueDate} to ${newDue}`,
+        );
+      }),
+    );
+
+  cycle
+    .command('waive')
+    .description("waive one project's update this quarter: nothing more is sent to its owner")
+    .argument('<mechanism>', 'mechanism id')
+    .argument('<quarter>', 'quarter like 2026-Q1')
+    .argument('<project>', 'project id')
+    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+    .addHelpText('after', "\nExample:\n  coord cycle waive cn-ls 2026-Q1 skills-training --reason 'programme suspended this quarter'")
+    .action(
+      action(runtime, async (ctx, mechanismId: string, quarterArg: string, projectId: string, opts: { reason: string }) => {
+        const reason = opts.reason.trim();
+        if (!reason || reason.length > 1000) throw new UsageError('--reason must have 1 to 1000 characters');
+        const quarter = await parseQuarterArg(quarterArg);
+        const target = await openUpdate(ctx, mechanismId, quarter, projectId);
+        const input = { waivedBy: ctx.actor() };
+        const result = await decide(ctx, target.workflowId, 'waive', input);
+        await ctx.store().then((s) => s.audit.append({ actor: ctx.actor(), action: 'update.waive', entityType: 'cycle', entityId: `${mechanismId}/${quarter}/${projectId}`, details: { ...input, reason } }));
+        const state = (result as { state?: string })?.state ?? 'waived';
+        ctx.out.result({ mechanismId, quarter, projectId, state, reason }, () => `${projectId}: update ${state} for ${quarter}`);
+      }),
+    );
+}
+
+/** The running update workflow of one project, with its state; exit 3 for unknown ids, 1 when the cycle no longer runs. */
+async function openUpdate(ctx: CommandContext, mechanismId: string, quarter: string, projectId: string) {
+  const store = await ctx.store();
+  await requireMechanism(store, mechanismId);
+  if (!(await store.projects.get(mechanismId, projectId))) throw new NotFoundError(`no project "${projectId}" in mechanism ${mechanismId}`);
+  const [{ updateWorkflowId }, { updateState }] = await Promise.all([import('../../temporal/ids'), import('../../workflows/messages')]);
+  const workflowId = updateWorkflowId(mechanismId, quarter, projectId);
+  const state = await queryIfRunning(await ctx.temporal(), workflowId, (h) => h.query(updateState));
+  if (state) return { workflowId, state };
+  if (await store.cycles.get(mechanismId, quarter)) {
+    throw new CliError(`the update of ${projectId} in ${mechanismId} ${quarter} is no longer running (the cycle is closed or the project was not in it)`, ExitCode.failure, 'not-running');
+  }
+  throw new NotFoundError(`no cycle ${mechanismId} ${quarter}`);
+}
+
+/** Sends an update through the shared client helper; a refusal by the workflow is exit 1 with its reason. */
+async function decide(ctx: CommandContext, workflowId: string, name: 'grantExtension' | 'waive', input: unknown): Promise<unknown> {
+  const [{ sendUpdate }, messages] = await Promise.all([import('../../temporal/cycles'), import('../../workflows/messages')]);
+  const outcome = await sendUpdate(await ctx.temporal(), workflowId, messages[name] as never, input as never);
+  if (!outcome.accepted) throw new CliError(`refused: ${outcome.message}`, ExitCode.failure, outcome.code);
+  return outcome.result;
+}
+
+const shortTime = (iso?: string) => iso?.slice(0, 16).replace('T', ' ');
+
+/** The human view: a few header lines, then one line per project. */
+function formatStatus(s: CycleStatus): string {
+  const head = [
+    `cycle ${s.mechanismId} ${s.quarter}  phase: ${s.phase}${s.source === 'store' ? '  (from the records: the workflow is no longer running)' : ''}`,
+    ...(s.waitingFor ? [`waiting for: ${s.waitingFor}`] : []),
+    [s.dueDate && `due: ${s.dueDate}`, s.cutoffAt && `cut-off: ${shortTime(s.cutoffAt)}`, s.reportVersion ? `report version: ${s.reportVersion}` : undefined]
+      .filter(Boolean)
+      .join('  '),
+    `workflow: ${s.workflowId}`,
+  ].filter((l) => l !== '');
+  const counts = new Map<string, number>();
+  for (const p of s.projects) counts.set(p.state, (counts.get(p.state) ?? 0) + 1);
+  const summary = s.projects.length === 0 ? 'no projects yet' : `${s.projects.length} project(s): ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}`;
+  const table = formatTable(
+    [
+      { header: 'PROJECT', value: (p) => p.projectId },
+      { header: 'STATE', value: (p) => (p.late ? `${p.state} (late)` : p.state) },
+      { header: 'OWNER', value: (p) => p.ownerId },
+      { header: 'LAST SEND', value: (p) => shortTime(p.lastSendAt) },
+      { header: 'NEXT SEND', value: (p) => shortTime(p.nextSendAt) },
+    ],
+    s.projects,
+  );
+  return [...head, summary, '', ...(s.projects.length > 0 ? [table] : [])].join('\n').trimEnd();
+}

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
 import type { Runtime } from '../action';
 /** placeholder */
-export function registerScheduleCommands(_p: Command, _r: Runtime): void {}
+export function registerScheduleCommands(program: Command, _r: Runtime): void {
+  const s = program.command('schedule').description('x');
+  for (const n of ['ensure', 'pause', 'resume', 'trigger']) s.command(n).argument('<mechanism>').action(() => undefined);
+}
