@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import { DEMO_MECHANISM_FILE, importMechanismFile, loadDemoIfEmpty, MechanismFileError } from '../../src/store';
+import { keepPostgresForThisFile, storeKinds, type TestStore } from '../helpers/store';
+
+keepPostgresForThisFile();
+
+/** Western Easter Sunday (anonymous Gregorian algorithm), as YYYY-MM-DD. */
+function easter(y: number): Date {
+  const a = y % 19, b = Math.floor(y / 100), c = y % 100, d = Math.floor(b / 4), e = b % 4, f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3), h = (19 * a + b - d - g + 15) % 30, i = Math.floor(c / 4), k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31), day = ((h + l - 7 * m + 114) % 31) + 1;
+  return new Date(Date.UTC(y, month - 1, day));
+}
+const plusDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000).toISOString().slice(0, 10);
+
+describe.each(storeKinds)('mechanism file on %s', (_kind, create) => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await create();
+  });
+  afterEach(async () => {
+    await store?.close();
+  });
+
+  test('the demo China-Lesotho mechanism loads into an empty database, and only then', async () => {
+    expect(await loadDemoIfEmpty(store)).toBe(true);
+    const m = await store.mechanisms.get('cn-ls');
+    expect(m).toMatchObject({ name: 'China-Lesotho Coordination Mechanism', timeZone: 'Africa/Maseru', languages: ['en', 'zh'] });
+    expect(m!.pillars).toHaveLength(5);
+    expect(m!.sides.map((s) => s.id)).toEqual(['ls', 'cn']);
+    expect(m!.contacts.find((c) => c.id === 'secretariat-cn')).toMatchObject({ language: 'zh', timeZone: 'Asia/Shanghai' });
+    const projects = (await store.projects.list('cn-ls')).map((p) => p.id);
+    expect(projects).toEqual(expect.arrayContaining(['mpiti-road', 'ramarothole-solar', 'maseru-hospital', 'skills-training']));
+    expect(m!.contacts.every((c) => c.email.endsWith('@example.org'))).toBe(true);
+    expect(await loadDemoIfEmpty(store)).toBe(false);
+  });
+
+  test('importing the same mechanism file twice changes nothing the second time, not even the audit trail', async () => {
+    const first = await importMechanismFile(store, DEMO_MECHANISM_FILE);
+    expect(first.created).toBeGreaterThan(10);
+    const auditBefore = (await store.audit.list()).length;
+    const second = await importMechanismFile(store, DEMO_MECHANISM_FILE);
+    expect(second).toEqual({ mechanismId: 'cn-ls', created: 0, updated: 0, unchanged: first.created });
+    expect((await store.audit.list()).length).toBe(auditBefore);
+  });
+
+  test('re-importing an edited file updates what changed and keeps projects the file no longer lists', async () => {
+    await importMechanismFile(store, DEMO_MECHANISM_FILE);
+    const text = fs
+      .readFileSync(DEMO_MECHANISM_FILE, 'utf8')
+      .replace('title: Maseru District hospital', 'title: Maseru District Hospital (phase 1)')
+      .replace(/ {2}- id: multilateral-coordination[\s\S]*?focalPoints: \{ cn: political-cn \}\n/, '');
+    const r = await importMechanismFile(store, { text });
+    expect(r).toMatchObject({ created: 0, updated: 1 });
+    expect((await store.projects.get('cn-ls', 'maseru-hospital'))?.title).toBe('Maseru District Hospital (phase 1)');
+    expect(await store.projects.get('cn-ls', 'multilateral-coordination')).toBeDefined();
+    expect(await store.audit.list({ action: 'project.updated' })).toEqual([expect.objectContaining({ entityId: 'cn-ls/maseru-hospital', details: { fields: ['title'] } })]);
+  });
+
+  test('a file with a wrong reference names the place of each problem and imports nothing', async () => {
+    const text = fs
+      .readFileSync(DEMO_MECHANISM_FILE, 'utf8')
+      .replace('owner: energy-director', 'owner: nobody')
+      .replace('pillar: multilateral-alignment', 'pillar: space');
+    const err = await importMechanismFile(store, { text }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MechanismFileError);
+    expect((err as MechanismFileError).problems).toEqual(
+      expect.arrayContaining([
+        { path: 'projects[1].owner', message: 'no contact with id "nobody"' },
+        { path: 'projects[6].pillar', message: 'no pillar with id "space"' },
+      ]),
+    );
+    expect(await store.mechanisms.isEmpty()).toBe(true);
+  });
+});
+
+test("the demo mechanism lists Lesotho's public holidays for 2026 and 2027 with the Easter dates and Sunday substitutes", async () => {
+  const { parseMechanismFile } = await import('../../src/store/import/mechanism-file');
+  const m = parseMechanismFile(fs.readFileSync(DEMO_MECHANISM_FILE, 'utf8'));
+  const dates = new Set(m.holidays.map((h) => h.date));
+  for (const year of [2026, 2027]) {
+    const e = easter(year);
+    for (const d of [plusDays(e, -2), plusDays(e, 1), plusDays(e, 39)]) expect(dates).toContain(d);
+    for (const md of ['01-01', '03-11', '05-01', '05-25', '07-17', '10-04', '12-25', '12-26']) {
+      const date = `${year}-${md}`;
+      expect(dates).toContain(date);
+      if (new Date(`${date}T00:00:00Z`).getUTCDay() === 0) expect(dates).toContain(plusDays(new Date(`${date}T00:00:00Z`), 1));
+    }
+  }
+});
