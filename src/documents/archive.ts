@@ -24,8 +24,11 @@ export interface DocumentRow {
   createdAt: string;
 }
 
-/** Records a row in the database; must be idempotent on (mechanism, quarter, kind, version, format), since activities retry. */
-export type RecordDocument = (row: DocumentRow) => Promise<void> | void;
+/**
+ * Records a row in the database; must be idempotent on (mechanism, quarter, kind, version, format), since activities retry.
+ * When it returns a row (as `store.documents.record` does), that row's id is the document's id.
+ */
+export type RecordDocument = (row: DocumentRow) => Promise<{ id: string } | void> | { id: string } | void;
 
 /** What to archive. */
 export interface ArchiveRequest {
@@ -112,6 +115,6 @@ export async function archiveDocument(req: ArchiveRequest): Promise<DocumentRow>
     bytes: content.length,
     createdAt: (req.now ?? (() => new Date()))().toISOString(),
   };
-  await req.recordDocument(row);
-  return row;
+  const recorded = await req.recordDocument(row);
+  return recorded && typeof recorded.id === 'string' ? { ...row, id: recorded.id } : row;
 }
