@@ -61,6 +61,36 @@ async function describeFailure(
   return { subject: subject ?? str(p.failedKind) ?? '?', recipients };
 }
 
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/**
+ * The documents a step attaches: `documentIds`, `agendaDocumentIds`, and the files of report version
+ * `reportVersion`. Each group circulates its PDF when it has one (DOCX is for editing, HTML for the
+ * pages); the secretariat's report-ready email carries every format but HTML.
+ */
+async function attachmentsFor(req: NotificationRequest, directory: Directory): Promise<OutboxAttachment[]> {
+  const p = req.params;
+  const groups = [list(p.documentIds), list(p.agendaDocumentIds)];
+  const reportVersion = num(p.reportVersion);
+  if (reportVersion !== undefined && req.quarter && directory.reportDocumentIds) {
+    groups.push(await directory.reportDocumentIds(req.mechanismId, req.quarter, reportVersion));
+  }
+  const out: OutboxAttachment[] = [];
+  for (const ids of groups) {
+    const docs = [];
+    for (const id of ids) {
+      const doc = directory.document ? await directory.document(id) : undefined;
+      if (!doc) throw new Error(`document ${id} not found in the archive`);
+      docs.push({ id, doc });
+    }
+    const withoutHtml = docs.filter((x) => x.doc.format !== 'html');
+    const pdfs = withoutHtml.filter((x) => x.doc.format === 'pdf');
+    const chosen = req.kind === 'report-ready' || pdfs.length === 0 ? withoutHtml : pdfs;
+    for (const { id, doc } of chosen) out.push({ documentId: id, filename: doc.filename, contentType: doc.contentType });
+  }
+  return out;
+}
+
 /** Everything shared by the recipients of one step, loaded once. */
 export interface StepFacts {
   mechanism: Mechanism;
@@ -134,13 +164,7 @@ export async function composeForRecipient(
         }
       : undefined;
 
-  const attachments: OutboxAttachment[] = [];
-  const documentIds = Array.isArray(p.documentIds) ? p.documentIds : [];
-  for (const id of documentIds) {
-    const doc = d.document ? await d.document(id) : undefined;
-    if (!doc) throw new Error(`document ${id} not found in the archive`);
-    attachments.push({ documentId: id, filename: doc.filename, contentType: doc.contentType });
-  }
+  const attachments = await attachmentsFor(req, deps.directory);
 
   const requestedBy = str(p.requestedBy);
   const actionItem = req.actionItemId && d.actionItem ? await d.actionItem(req.mechanismId, req.actionItemId) : undefined;
@@ -159,8 +183,8 @@ export async function composeForRecipient(
     openActionItems,
     late,
     extension:
-      p.extensionDays !== undefined || newDueAt || p.reason
-        ? { days: num(p.extensionDays) ?? 0, newDueAt, reason: str(p.reason), requestedBy: requestedBy ? (contacts.get(requestedBy)?.name ?? requestedBy) : undefined }
+      p.extensionDays !== undefined || p.days !== undefined || newDueAt || p.reason || requestedBy
+        ? { days: num(p.extensionDays) ?? num(p.days) ?? 0, newDueAt, reason: str(p.reason), requestedBy: requestedBy ? (contacts.get(requestedBy)?.name ?? requestedBy) : undefined }
         : undefined,
     session,
     actionItem,

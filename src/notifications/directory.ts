@@ -4,6 +4,8 @@ import type { Mechanism } from '../domain';
 export interface AttachableDocument {
   filename: string;
   contentType: string;
+  /** `pdf`, `docx` or `html`: emails circulate the PDF when there is one. */
+  format?: string;
   /** Reads the archived bytes (immutable: versions are never overwritten). */
   read(): Promise<Buffer>;
 }
@@ -25,4 +27,6 @@ export interface Directory {
     quarter: string,
   ): Promise<{ startsAt: string; durationMinutes: number; venue: string; sequence: number; status?: string } | undefined>;
   document?(documentId: string): Promise<AttachableDocument | undefined>;
+  /** Ids of the archived files of one version of a cycle's progress report (every format). */
+  reportDocumentIds?(mechanismId: string, quarter: string, version: number): Promise<string[]>;
 }

@@ -12,11 +12,12 @@ export interface NotificationRequest {
   /** Contact ids. */
   to: string[];
   /**
-   * Small template parameters. Understood keys: `dueDate` (YYYY-MM-DD, end of that day in the mechanism's
-   * zone) or `dueAt` (instant); `extensionDays`, `newDueDate`/`newDueAt`, `reason`, `requestedBy` (contact id);
-   * `startsAt`, `durationMinutes`, `venue`, `sequence`, `previousStartsAt` (sessions; else read from the
-   * store); `documentIds` (attachments); `lateOwnerId`; `note`; `failedRecipientId`, `failedSubject`,
-   * `failedAddress`, `failedReason` (undeliverable notices).
+   * Small template parameters (what the workflows pass). Understood keys: `dueDate` (YYYY-MM-DD, end of
+   * that day in the mechanism's zone) or `dueAt` (instant); `days`/`extensionDays`, `newDueDate`/`newDueAt`,
+   * `reason`, `requestedBy` (contact id); `startsAt`, `durationMinutes`, `venue`, `sequence`,
+   * `previousStartsAt` (sessions; the rest is read from the stored session); `documentIds`,
+   * `agendaDocumentIds`, `reportVersion` (attachments); `lateOwnerId`; `note`; `failedStep`, `failedKind`,
+   * `recipients` (the secretariat's undeliverable notice).
    */
   params: Record<string, string | number | boolean | string[] | undefined>;
 }

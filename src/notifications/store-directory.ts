@@ -30,6 +30,10 @@ export function storeDirectory(store: Store, dataDir: string): Directory {
       const s = await store.sessions.get(mechanismId, quarter);
       return s && { startsAt: s.startsAt, durationMinutes: s.durationMinutes, venue: s.venue, sequence: s.sequence, status: s.status };
     },
+    async reportDocumentIds(mechanismId, quarter, version) {
+      const docs = await store.documents.list(mechanismId, quarter);
+      return docs.filter((d) => d.kind === 'report' && d.version === version).map((d) => d.id);
+    },
     async document(documentId): Promise<AttachableDocument | undefined> {
       const d = await store.documents.get(documentId);
       if (!d) return undefined;
@@ -39,6 +43,7 @@ export function storeDirectory(store: Store, dataDir: string): Directory {
       return {
         filename: `${d.kind}-${d.mechanismId}-${d.quarter}-v${d.version}.${d.format}`,
         contentType: CONTENT_TYPES[d.format] ?? 'application/octet-stream',
+        format: d.format,
         read: () => fs.readFile(file),
       };
     },

@@ -62,23 +62,33 @@ describe('the sendNotification activity', () => {
     expect(catcher.messages[0].parsed.subject).toBe('Quarterly update requested: Mpiti road (China-Lesotho Coordination Mechanism, 2026-Q1)');
   });
 
-  it('attaches the archived agenda to the invitation', async () => {
-    const content = Buffer.from('%PDF-1.4 agenda of the session');
-    const rel = 'archive/cn-ls/2026-Q1/agenda/v1/agenda.pdf';
-    fs.mkdirSync(path.dirname(path.join(env.dataDir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(env.dataDir, rel), content);
-    const doc = await env.store.documents.record({
-      mechanismId: 'cn-ls', quarter: '2026-Q1', kind: 'agenda', version: 1, format: 'pdf', path: rel,
-      sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length,
-    });
+  it('attaches the PDF of the archived agenda and of the report to the invitation', async () => {
+    const archive = async (kind: 'agenda' | 'report', format: 'pdf' | 'docx', text: string) => {
+      const content = Buffer.from(text);
+      const rel = `archive/cn-ls/2026-Q1/${kind}/v1/${kind}.${format}`;
+      fs.mkdirSync(path.dirname(path.join(env.dataDir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(env.dataDir, rel), content);
+      return env.store.documents.record({
+        mechanismId: 'cn-ls', quarter: '2026-Q1', kind, version: 1, format, path: rel,
+        sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length,
+      });
+    };
+    const agendaPdf = await archive('agenda', 'pdf', '%PDF-1.4 agenda of the session');
+    const agendaDocx = await archive('agenda', 'docx', 'PK agenda docx');
+    await archive('report', 'pdf', '%PDF-1.4 progress report');
+    await archive('report', 'docx', 'PK report docx');
     const a = activities();
     await a.sendNotification({
-      workflowId: 'cycle:cn-ls:2026-Q1', step: 'invitation-s0', kind: 'invitation', mechanismId: 'cn-ls', quarter: '2026-Q1',
-      to: ['chair-ls'], params: { startsAt: '2026-04-02T08:00:00Z', venue: 'Maseru', sequence: 0, documentIds: [doc.id] },
+      workflowId: 'cycle:cn-ls:2026-Q1', step: 'invitation-s1', kind: 'invitation', mechanismId: 'cn-ls', quarter: '2026-Q1',
+      to: ['chair-ls'], params: { startsAt: '2026-04-02T08:00:00Z', sequence: 1, agendaDocumentIds: [agendaDocx.id, agendaPdf.id], reportVersion: 1 },
     });
     a.close();
-    const agenda = catcher.messages[0].parsed.attachments.find((x) => x.filename === 'agenda-cn-ls-2026-Q1-v1.pdf');
-    expect(agenda?.content.equals(content)).toBe(true);
+    const files = catcher.messages[0].parsed.attachments.filter((x) => x.contentType === 'application/pdf');
+    expect(files.map((f) => [f.filename, f.content.toString()])).toEqual([
+      ['agenda-cn-ls-2026-Q1-v1.pdf', '%PDF-1.4 agenda of the session'],
+      ['report-cn-ls-2026-Q1-v1.pdf', '%PDF-1.4 progress report'],
+    ]);
+    expect(catcher.messages[0].parsed.attachments.some((x) => x.filename?.endsWith('.docx'))).toBe(false);
   });
 
   it('fails retryably when the mail server says "try again later", so Temporal retries with back-off', async () => {

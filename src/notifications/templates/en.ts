@@ -97,7 +97,13 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
   'extension-granted': (c) =>
     base(c, `Extension granted: update on ${project(c)}`, [
       { type: 'paragraph', text: `Your update on ${project(c)} (${cycle(c)}) may now be sent until the new deadline below.` },
-      { type: 'facts', rows: [['New deadline', c.extension?.newDueAt ? at(c, c.extension.newDueAt) : due(c)], ['Extension', `${c.extension?.days ?? 0} day(s)`]] },
+      {
+        type: 'facts',
+        rows: [
+          ['New deadline', c.extension?.newDueAt ? at(c, c.extension.newDueAt) : due(c)],
+          ...(c.extension?.days ? [['Extension', `${c.extension.days} day(s)`] as [string, string]] : []),
+        ],
+      },
       ...formButton(c),
       ...note(c),
     ]),

@@ -99,7 +99,13 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
   'extension-granted': (c) =>
     base(c, `延期已批准：${project(c)}进展更新`, [
       { type: 'paragraph', text: `您可在下列新的截止时间前提交${project(c)}（${cycle(c)}）的进展更新。` },
-      { type: 'facts', rows: [['新截止时间', c.extension?.newDueAt ? at(c, c.extension.newDueAt) : due(c)], ['延期', `${c.extension?.days ?? 0}天`]] },
+      {
+        type: 'facts',
+        rows: [
+          ['新截止时间', c.extension?.newDueAt ? at(c, c.extension.newDueAt) : due(c)],
+          ...(c.extension?.days ? [['延期', `${c.extension.days}天`] as [string, string]] : []),
+        ],
+      },
       ...formButton(c),
       ...note(c),
     ]),
