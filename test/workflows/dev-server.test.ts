@@ -1,0 +1,85 @@
+/** On a real local dev server: what an operator sees in Temporal UI and the CLI. */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { defaultPolicy, quarterOf } from '../../src/domain';
+import { startCycle } from '../../src/temporal/cycles';
+import { cycleWorkflowId, scheduleId } from '../../src/temporal/ids';
+import { ensureSchedule, pauseSchedule, resumeSchedule } from '../../src/temporal/schedules';
+import { cycleState } from '../../src/workflows/messages';
+import { createFakeActivities } from '../helpers/fake-activities';
+import { bundleWorkflows, createLocalEnv, uniqueTaskQueue, withWorker } from '../helpers/temporal';
+import { world } from './cycle-fixture';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { toolPaths } = require('../../scripts/tools') as { toolPaths(): { temporalCli: string } };
+const run = promisify(execFile);
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  [env, bundle] = await Promise.all([createLocalEnv(), bundleWorkflows()]);
+}, 120_000);
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const cli = async (...args: string[]) =>
+  (await run(toolPaths().temporalCli, [...args, '--address', env.address, '--namespace', env.namespace ?? 'default', '-o', 'json'])).stdout;
+
+/** Polls a condition with a bound (the dev server's visibility store is eventually consistent). */
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('operating cycles on the dev server', () => {
+  it('creates the mechanism schedule once and updates it on the next start-up, opening on the 1st of the last month of each quarter', async () => {
+    const mechanism = { id: 'sched-ls', timeZone: 'Africa/Maseru', policy: defaultPolicy };
+    expect(await ensureSchedule(env.client, mechanism, 'unused-queue')).toBe('created');
+    expect(await ensureSchedule(env.client, mechanism, 'unused-queue')).toBe('updated');
+    const description = await env.client.schedule.getHandle(scheduleId('sched-ls')).describe();
+    expect(description.spec.timezone).toBe('Africa/Maseru');
+    expect(description.spec.calendars?.[0]).toMatchObject({ dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 8, end: 8, step: 1 }] });
+    expect(description.spec.calendars?.[0].month?.map((m) => m.start)).toEqual(['MARCH', 'JUNE', 'SEPTEMBER', 'DECEMBER']);
+    await pauseSchedule(env.client, 'sched-ls');
+    expect((await env.client.schedule.getHandle(scheduleId('sched-ls')).describe()).state.paused).toBe(true);
+    await resumeSchedule(env.client, 'sched-ls');
+    const listed = JSON.parse(await cli('schedule', 'describe', '--schedule-id', scheduleId('sched-ls')));
+    expect(JSON.stringify(listed)).toContain('openCycle');
+  });
+
+  it('lets an operator find a collecting cycle by phase and read its summary and search attributes', async () => {
+    const quarter = quarterOf(new Date(), 'Africa/Maseru');
+    const taskQueue = uniqueTaskQueue('dev');
+    const fakes = createFakeActivities(world, async () => Date.now());
+    await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
+      expect(await startCycle(env.client, 'dev-ls', quarter, { taskQueue })).toEqual({ workflowId: cycleWorkflowId('dev-ls', quarter), created: true });
+      const handle = env.client.workflow.getHandle(cycleWorkflowId('dev-ls', quarter));
+      await eventually(async () => ((await handle.query(cycleState)).projects.length === 2 ? true : undefined));
+      // What the issue asks an operator to type: temporal workflow list --query "CyclePhase='collecting'".
+      const found = await eventually(async () => {
+        const out = await cli('workflow', 'list', '--query', "CyclePhase='collecting'");
+        return out.includes(`"${cycleWorkflowId('dev-ls', quarter)}"`) ? out : undefined;
+      });
+      expect(found).toContain('quarterlyCycle');
+      const described = await cli('workflow', 'describe', '--workflow-id', cycleWorkflowId('dev-ls', quarter));
+      expect(described).toContain(`Quarterly cycle dev-ls ${quarter}`);
+      expect(described).toContain('CyclePhase');
+      expect(described).toContain('Mechanism');
+      const children = await eventually(async () => {
+        const out = await cli('workflow', 'list', '--query', `Mechanism='dev-ls' AND Quarter='${quarter}' AND SubmissionState='requested'`);
+        return out.includes('mpiti-road') && out.includes('solar-plant') ? out : undefined;
+      });
+      expect(children).toContain(`update:dev-ls:${quarter}:mpiti-road`);
+      await handle.terminate('test over');
+    });
+  });
+});
