@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../config';
 
 /** Connection options for the client and the worker, from the configuration (mTLS or API key for Temporal Cloud). */
@@ -23,4 +24,10 @@ export function connectionOptions(config: Config): ConnectionOptions {
 export async function connectClient(config: Config): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(config));
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+}
+
+/** The same connection settings for the worker's native (Rust core) connection. */
+export function nativeConnectionOptions(config: Config): NativeConnectionOptions {
+  const { address, tls, apiKey } = connectionOptions(config);
+  return { address, ...(tls !== undefined && { tls }), ...(typeof apiKey === 'string' && { apiKey }) };
 }

@@ -1,0 +1,56 @@
+/**
+ * createActivities: every activity the workflows call (src/activities/types.ts), built from the real
+ * store, mail transport and document archive. The worker registers exactly this object.
+ */
+import { nextQuarter, parseQuarter, quarterStartDate } from '../domain';
+import { createNotificationActivities, createNotifier, createTransport, storeDirectory, type MailTransport } from '../notifications';
+import type { Store } from '../store';
+import { createOutboxRepository } from '../store/outbox';
+import { createStoreDocumentActivities } from './documents';
+import { createRecordActivities } from './records';
+import type { Activities } from './types';
+
+/** What the activities are built from. */
+export interface ActivityDeps {
+  store: Store;
+  dataDir: string;
+  publicUrl: string;
+  mailFrom: string;
+  /** SMTP when set; otherwise messages stay in the local outbox (the mailbox page shows them). */
+  smtpUrl?: string;
+  /** Overrides the transport (tests, benchmarks). */
+  transport?: MailTransport;
+}
+
+/**
+ * An owner link lives until its cycle closes (the close expires it); as a safety net it never outlives
+ * the end of the following quarter.
+ */
+function linkSafetyExpiry(quarter: string): string {
+  parseQuarter(quarter);
+  return `${quarterStartDate(nextQuarter(nextQuarter(quarter)))}T00:00:00Z`;
+}
+
+/** The activities of the service, wired to their dependencies. */
+export function createActivities(deps: ActivityDeps): Activities {
+  const { store } = deps;
+  const notifier = createNotifier({
+    outbox: createOutboxRepository(store.db),
+    transport: deps.transport ?? createTransport({ SMTP_URL: deps.smtpUrl }),
+    directory: storeDirectory(store, deps.dataDir),
+    publicUrl: deps.publicUrl,
+    mailFrom: deps.mailFrom,
+    issueOwnerLink: (input) => store.ownerLinks.issue({ ...input, expiresAt: linkSafetyExpiry(input.quarter) }),
+  });
+  const records = createRecordActivities(store);
+  return {
+    ...records,
+    async recordCyclePhase(input) {
+      await records.recordCyclePhase(input);
+      // Owner links are bound to their cycle: closing it makes every personal link of the quarter stop working.
+      if (input.phase === 'closed') await store.ownerLinks.expireForCycle(input.mechanismId, input.quarter, input.at);
+    },
+    ...createNotificationActivities(notifier),
+    ...createStoreDocumentActivities(store, deps.dataDir),
+  };
+}

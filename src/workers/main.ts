@@ -1,0 +1,50 @@
+/**
+ * The worker process: connects to Temporal and the store, makes sure every mechanism's schedule
+ * exists, and serves the workflows and activities until SIGINT/SIGTERM, then drains and exits.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { ConfigError, loadConfig, loadDotenv } from '../config';
+import { openStore } from '../store';
+import { connectClient, nativeConnectionOptions } from '../temporal/connection';
+import { ensureSchedules } from '../temporal/bootstrap';
+import { createWorker } from './worker';
+
+async function main(): Promise<void> {
+  loadDotenv();
+  const config = loadConfig();
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.DATABASE_URL });
+  const connection = await NativeConnection.connect(nativeConnectionOptions(config));
+  const client = await connectClient(config);
+  try {
+    const schedules = await ensureSchedules(client, store, config.TEMPORAL_TASK_QUEUE);
+    console.log(`schedules ensured: ${schedules.join(', ') || '(no mechanism yet)'}`);
+    const worker = await createWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities: createActivities({
+        store,
+        dataDir: config.dataDir,
+        publicUrl: config.PUBLIC_URL,
+        mailFrom: config.MAIL_FROM,
+        smtpUrl: config.SMTP_URL,
+      }),
+    });
+    console.log(
+      `worker serving task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.temporalAddress} (namespace ${config.TEMPORAL_NAMESPACE}); ` +
+        `mail: ${config.SMTP_URL ? 'SMTP' : 'local outbox only'}`,
+    );
+    // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have drained.
+    await worker.run();
+  } finally {
+    await client.connection.close();
+    await connection.close();
+    await store.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});
