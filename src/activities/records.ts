@@ -90,11 +90,14 @@ export function createRecordActivities(store: Store): RecordActivities {
       const workflowId = callerWorkflowId(cycleWorkflowId(mechanismId, quarter));
       await store.decisions.record(mechanismId, quarter, record.decisions, { workflowId, step: 'decisions' });
       // Decisions may be recorded for a session convened outside the service (no session row): nothing to mark held then.
-      if (!(await store.sessions.get(mechanismId, quarter))) return;
+      const session = await store.sessions.get(mechanismId, quarter);
+      if (!session) return;
+      // Attendance not recorded: the invited attendees stand (the minutes need an attendance list).
+      const present = record.present.length > 0 ? record.present : [...session.chairs, ...session.attendees];
       await store.sessions.recordHeld(
         mechanismId,
         quarter,
-        { present: record.present, nextMeeting: record.nextMeeting, notes: record.notes },
+        { present, nextMeeting: record.nextMeeting, notes: record.notes },
         { workflowId, step: 'session-held' },
       );
     },
