@@ -24,7 +24,11 @@ export function createNotificationActivities(notifier: Notifier) {
         throw err; // anything else (database down, unknown mechanism) is retried by Temporal's default policy
       }
       if (result.outcome === 'undeliverable') {
-        throw ApplicationFailure.nonRetryable(`undeliverable to ${(result.undeliverable ?? []).join(', ')}`, 'Undeliverable', result);
+        throw ApplicationFailure.nonRetryable(
+          `undeliverable to ${(result.undeliverable ?? []).join(', ')}`,
+          'Undeliverable',
+          result,
+        );
       }
       return result;
     },

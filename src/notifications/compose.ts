@@ -16,12 +16,18 @@ export interface ComposeDeps {
   publicUrl: string;
   from: { name?: string; address: string; domain: string };
   /** Issues a personal owner link token (raw, returned once); absent means emails carry no link. */
-  issueOwnerLink?(input: { mechanismId: string; quarter: string; projectId: string; contactId: string }): Promise<string>;
+  issueOwnerLink?(input: {
+    mechanismId: string;
+    quarter: string;
+    projectId: string;
+    contactId: string;
+  }): Promise<string>;
   now(): Date;
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined);
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined;
 
 /** A recipient the message cannot even be written for (unknown contact, address the schema rejects): undeliverable without a send. */
 export class UnaddressableRecipient extends Error {
@@ -86,7 +92,8 @@ async function attachmentsFor(req: NotificationRequest, directory: Directory): P
     const withoutHtml = docs.filter((x) => x.doc.format !== 'html');
     const pdfs = withoutHtml.filter((x) => x.doc.format === 'pdf');
     const chosen = req.kind === 'report-ready' || pdfs.length === 0 ? withoutHtml : pdfs;
-    for (const { id, doc } of chosen) out.push({ documentId: id, filename: doc.filename, contentType: doc.contentType });
+    for (const { id, doc } of chosen)
+      out.push({ documentId: id, filename: doc.filename, contentType: doc.contentType });
   }
   return out;
 }
@@ -118,7 +125,8 @@ export async function composeForRecipient(
   const { mechanism, contacts } = facts;
   const contact = contacts.get(recipientId);
   if (!contact) throw new UnaddressableRecipient(recipientId, `no contact ${recipientId} in mechanism ${mechanism.id}`);
-  if (!emailSchema.safeParse(contact.email).success) throw new UnaddressableRecipient(recipientId, `invalid address for contact ${recipientId}`);
+  if (!emailSchema.safeParse(contact.email).success)
+    throw new UnaddressableRecipient(recipientId, `invalid address for contact ${recipientId}`);
   const p = req.params;
   const d = deps.directory;
   const kind: NotificationKind = req.kind;
@@ -128,12 +136,18 @@ export async function composeForRecipient(
 
   let link: string | undefined;
   if (kindsWithOwnerLink.includes(kind) && deps.issueOwnerLink && req.quarter && req.projectId) {
-    const token = await deps.issueOwnerLink({ mechanismId: req.mechanismId, quarter: req.quarter, projectId: req.projectId, contactId: recipientId });
+    const token = await deps.issueOwnerLink({
+      mechanismId: req.mechanismId,
+      quarter: req.quarter,
+      projectId: req.projectId,
+      contactId: recipientId,
+    });
     link = `${deps.publicUrl}/u/${encodeURIComponent(token)}`;
   }
 
   const wantsActionItems = ['request', 'reminder', 'overdue', 'minutes', 'action-item-reminder'].includes(kind);
-  const openActionItems = wantsActionItems && d.openActionItems ? await d.openActionItems(req.mechanismId, recipientId) : [];
+  const openActionItems =
+    wantsActionItems && d.openActionItems ? await d.openActionItems(req.mechanismId, recipientId) : [];
 
   let late: TemplateContext['late'];
   if (escalationKinds.includes(kind)) {
@@ -144,7 +158,9 @@ export async function composeForRecipient(
       ownerEmail: owner?.email,
       dueAt: dueAt ?? deps.now().toISOString(),
       sent: history
-        .filter((m) => (m.status === 'sent' || m.status === 'stored') && m.step !== req.step && m.kind !== 'undeliverable')
+        .filter(
+          (m) => (m.status === 'sent' || m.status === 'stored') && m.step !== req.step && m.kind !== 'undeliverable',
+        )
         .map((m) => ({ kind: m.kind, at: m.sentAt ?? m.createdAt, to: m.toName })),
     };
   }
@@ -167,8 +183,10 @@ export async function composeForRecipient(
   const attachments = await attachmentsFor(req, deps.directory);
 
   const requestedBy = str(p.requestedBy);
-  const actionItem = req.actionItemId && d.actionItem ? await d.actionItem(req.mechanismId, req.actionItemId) : undefined;
-  const newDueAt = str(p.newDueAt) ?? (str(p.newDueDate) ? endOfDueDate(str(p.newDueDate)!, mechanism.timeZone) : undefined);
+  const actionItem =
+    req.actionItemId && d.actionItem ? await d.actionItem(req.mechanismId, req.actionItemId) : undefined;
+  const newDueAt =
+    str(p.newDueAt) ?? (str(p.newDueDate) ? endOfDueDate(str(p.newDueDate)!, mechanism.timeZone) : undefined);
 
   const context: TemplateContext = {
     language: contact.language,
@@ -184,13 +202,20 @@ export async function composeForRecipient(
     late,
     extension:
       p.extensionDays !== undefined || p.days !== undefined || newDueAt || p.reason || requestedBy
-        ? { days: num(p.extensionDays) ?? num(p.days) ?? 0, newDueAt, reason: str(p.reason), requestedBy: requestedBy ? (contacts.get(requestedBy)?.name ?? requestedBy) : undefined }
+        ? {
+            days: num(p.extensionDays) ?? num(p.days) ?? 0,
+            newDueAt,
+            reason: str(p.reason),
+            requestedBy: requestedBy ? (contacts.get(requestedBy)?.name ?? requestedBy) : undefined,
+          }
         : undefined,
     session,
     actionItem,
     undeliverable: kind === 'undeliverable' ? await describeFailure(req, facts, deps.outbox) : undefined,
     attachmentNames: attachments.map((a) => a.filename),
-    dashboardUrl: req.quarter ? `${deps.publicUrl}/mechanisms/${encodeURIComponent(req.mechanismId)}/cycles/${encodeURIComponent(req.quarter)}` : undefined,
+    dashboardUrl: req.quarter
+      ? `${deps.publicUrl}/mechanisms/${encodeURIComponent(req.mechanismId)}/cycles/${encodeURIComponent(req.quarter)}`
+      : undefined,
     note: str(p.note),
   };
   const rendered = renderEmail(kind, context);

@@ -17,7 +17,10 @@ export interface AttachableDocument {
 export interface Directory {
   /** The mechanism with its contacts, sides (secretariat ids) and time zone. */
   mechanism(mechanismId: string): Promise<Mechanism | undefined>;
-  project?(mechanismId: string, projectId: string): Promise<{ title: string; owner: string; supervisor?: string } | undefined>;
+  project?(
+    mechanismId: string,
+    projectId: string,
+  ): Promise<{ title: string; owner: string; supervisor?: string } | undefined>;
   /** Open action items owned by a contact (listed in requests and reminders). */
   openActionItems?(mechanismId: string, contactId: string): Promise<{ title: string; dueDate: string }[]>;
   actionItem?(mechanismId: string, actionItemId: string): Promise<{ title: string; dueDate: string } | undefined>;
@@ -25,7 +28,9 @@ export interface Directory {
   session?(
     mechanismId: string,
     quarter: string,
-  ): Promise<{ startsAt: string; durationMinutes: number; venue: string; sequence: number; status?: string } | undefined>;
+  ): Promise<
+    { startsAt: string; durationMinutes: number; venue: string; sequence: number; status?: string } | undefined
+  >;
   document?(documentId: string): Promise<AttachableDocument | undefined>;
   /** Ids of the archived files of one version of a cycle's progress report (every format). */
   reportDocumentIds?(mechanismId: string, quarter: string, version: number): Promise<string[]>;

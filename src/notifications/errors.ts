@@ -32,7 +32,12 @@ export function classifySmtpError(err: unknown): DeliveryFailure {
   const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const text = (e.response ?? e.message ?? String(err)).replace(/\s+/g, ' ').trim();
   if (e.code === 'EAUTH' || e.code === 'ENOAUTH' || e.code === 'ETLS' || e.code === 'ECONFIG') {
-    return { failure: 'transient', message: `mail server configuration: ${text}`, responseCode: code, response: e.response };
+    return {
+      failure: 'transient',
+      message: `mail server configuration: ${text}`,
+      responseCode: code,
+      response: e.response,
+    };
   }
   if (code !== undefined && code >= 500 && code < 600) {
     return { failure: 'permanent', message: text, responseCode: code, response: e.response };
@@ -46,7 +51,9 @@ export function classifySmtpError(err: unknown): DeliveryFailure {
  */
 export class TransientDeliveryError extends Error {
   constructor(readonly failures: { recipientId: string; message: string }[]) {
-    super(`transient delivery failure for ${failures.length} recipient(s): ${failures.map((f) => `${f.recipientId}: ${f.message}`).join('; ')}`);
+    super(
+      `transient delivery failure for ${failures.length} recipient(s): ${failures.map((f) => `${f.recipientId}: ${f.message}`).join('; ')}`,
+    );
     this.name = 'TransientDeliveryError';
   }
 }

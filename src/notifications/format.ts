@@ -8,7 +8,20 @@ import type { Language } from '../domain';
  */
 
 const EN_WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-const EN_MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const EN_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const ZH_WEEKDAYS = ['星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日'];
 
 function offsetLabel(dt: DateTime): string {
@@ -38,12 +51,19 @@ export function formatInstant(instant: string, timeZone: string, language: Langu
   if (!dt.isValid) throw new Error(`not an instant or zone: ${instant} ${timeZone}`);
   const time = dt.toFormat('HH:mm');
   const zone = `${timeZone}, ${offsetLabel(dt)}`;
-  return language === 'zh' ? `${dateOf(dt, language)} ${time}（${zone}）` : `${dateOf(dt, language)}, ${time} (${zone})`;
+  return language === 'zh'
+    ? `${dateOf(dt, language)} ${time}（${zone}）`
+    : `${dateOf(dt, language)}, ${time} (${zone})`;
 }
 
 /** The end of a due date in the mechanism's zone (23:59 local), as a UTC instant: what "due on 13 March" means. */
 export function endOfDueDate(isoDate: string, mechanismTimeZone: string): string {
-  const dt = DateTime.fromISO(isoDate, { zone: mechanismTimeZone }).set({ hour: 23, minute: 59, second: 0, millisecond: 0 });
+  const dt = DateTime.fromISO(isoDate, { zone: mechanismTimeZone }).set({
+    hour: 23,
+    minute: 59,
+    second: 0,
+    millisecond: 0,
+  });
   if (!dt.isValid) throw new Error(`not a date or zone: ${isoDate} ${mechanismTimeZone}`);
   return dt.toUTC().toISO({ suppressMilliseconds: true })!;
 }

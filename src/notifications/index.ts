@@ -5,9 +5,17 @@ export { classifySmtpError, TransientDeliveryError, UndeliverableError, type Del
 export { escapeHtml, HeaderInjectionError } from './escape';
 export { buildIcs, sessionUid, type CalendarEvent } from './ics';
 export { NotificationKind } from './kinds';
+export { rawMessageOf } from './mailbox';
 export { messageIdFor, outboxId, parseMailFrom } from './message-id';
 export { createNotifier, secretariatIds, type Notifier, type NotifierDeps } from './notifier';
 export type { NotificationRequest, NotificationResult } from './request';
 export { storeDirectory } from './store-directory';
 export { renderEmail, type RenderedEmail, type TemplateContext } from './templates';
-export { composeRaw, createLocalTransport, createSmtpTransport, createTransport, type MailTransport, type OutgoingEmail } from './transport';
+export {
+  composeRaw,
+  createLocalTransport,
+  createSmtpTransport,
+  createTransport,
+  type MailTransport,
+  type OutgoingEmail,
+} from './transport';

@@ -24,7 +24,14 @@ export const NotificationKind = z.enum([
 export type NotificationKind = z.infer<typeof NotificationKind>;
 
 /** Kinds that carry the owner's personal link to the update form. */
-export const kindsWithOwnerLink: readonly NotificationKind[] = ['request', 'reminder', 'overdue', 'extension-granted', 'extension-refused', 'receipt'];
+export const kindsWithOwnerLink: readonly NotificationKind[] = [
+  'request',
+  'reminder',
+  'overdue',
+  'extension-granted',
+  'extension-refused',
+  'receipt',
+];
 
 /** Kinds that carry a calendar invitation, and the iCalendar METHOD each uses. */
 export const calendarMethod: Partial<Record<NotificationKind, 'REQUEST' | 'CANCEL'>> = {

@@ -10,7 +10,8 @@ export function parseMailFrom(mailFrom: string): { name?: string; address: strin
   const m = /^\s*(?:"?([^"<]*?)"?\s*)?<([^<>\s]+@[^<>\s]+)>\s*$/.exec(mailFrom);
   const address = (m ? m[2] : mailFrom).trim();
   const at = address.lastIndexOf('@');
-  if (at < 1 || /[\s<>]/.test(address)) throw new Error('MAIL_FROM must be an email address, optionally with a display name');
+  if (at < 1 || /[\s<>]/.test(address))
+    throw new Error('MAIL_FROM must be an email address, optionally with a display name');
   return { name: m && m[1] ? m[1].trim() : undefined, address, domain: address.slice(at + 1) };
 }
 

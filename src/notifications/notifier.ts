@@ -17,7 +17,12 @@ export interface NotifierDeps {
   /** Sender (`MAIL_FROM`): `a@b` or `Name <a@b>`; its domain also names Message-IDs and calendar UIDs. */
   mailFrom: string;
   /** Issues an owner's personal link token (the store's `ownerLinks.issue`, with the expiry the caller chooses). */
-  issueOwnerLink?(input: { mechanismId: string; quarter: string; projectId: string; contactId: string }): Promise<string>;
+  issueOwnerLink?(input: {
+    mechanismId: string;
+    quarter: string;
+    projectId: string;
+    contactId: string;
+  }): Promise<string>;
   /**
    * Whether the notifier itself sends the secretariat a notice for each undeliverable recipient. Off by
    * default: the workflows' `notify` sends that notice as a step of its own (src/workflows/activities.ts),
@@ -63,14 +68,24 @@ export function createNotifier(deps: NotifierDeps) {
   const from = parseMailFrom(deps.mailFrom);
   const now = deps.now ?? (() => new Date());
   const concurrency = deps.concurrency ?? 5;
-  const composeDeps = { directory: deps.directory, outbox: deps.outbox, publicUrl: deps.publicUrl.replace(/\/+$/, ''), from, issueOwnerLink: deps.issueOwnerLink, now };
+  const composeDeps = {
+    directory: deps.directory,
+    outbox: deps.outbox,
+    publicUrl: deps.publicUrl.replace(/\/+$/, ''),
+    from,
+    issueOwnerLink: deps.issueOwnerLink,
+    now,
+  };
 
   async function ensureRow(req: NotificationRequest, recipientId: string, facts: StepFacts): Promise<OutboxMessage> {
     const id = outboxId(req.workflowId, req.step, recipientId);
     const existing = await deps.outbox.get(id);
     if (existing) return existing;
     try {
-      return await deps.outbox.enqueue(await composeForRecipient(req, recipientId, facts, composeDeps), now().toISOString());
+      return await deps.outbox.enqueue(
+        await composeForRecipient(req, recipientId, facts, composeDeps),
+        now().toISOString(),
+      );
     } catch (err) {
       if (!(err instanceof UnaddressableRecipient)) throw err;
       // Keep a row anyway, so the API and the mailbox show the recipient as undeliverable.
@@ -135,9 +150,14 @@ export function createNotifier(deps: NotifierDeps) {
     });
   }
 
-  async function deliver(row: OutboxMessage, facts: StepFacts, transient: { recipientId: string; message: string }[]): Promise<OutboxMessage> {
+  async function deliver(
+    row: OutboxMessage,
+    facts: StepFacts,
+    transient: { recipientId: string; message: string }[],
+  ): Promise<OutboxMessage> {
     if (deps.transport.kind === 'local') {
-      if (row.status === 'pending' || row.status === 'sending') await deps.outbox.markStored(row.id, now().toISOString());
+      if (row.status === 'pending' || row.status === 'sending')
+        await deps.outbox.markStored(row.id, now().toISOString());
       return (await deps.outbox.get(row.id))!;
     }
     const claimed = await deps.outbox.claim(row.id, now().toISOString());
@@ -169,7 +189,14 @@ export function createNotifier(deps: NotifierDeps) {
     // the same Message-ID: the same at-most-one-duplicate case as a crash right here.
     const at = now().toISOString();
     await deps.outbox.markSent(row.id, receipt.response, at);
-    return { ...claimed, status: 'sent', smtpResponse: receipt.response, lastError: undefined, sentAt: at, updatedAt: at };
+    return {
+      ...claimed,
+      status: 'sent',
+      smtpResponse: receipt.response,
+      lastError: undefined,
+      sentAt: at,
+      updatedAt: at,
+    };
   }
 
   /** Sends one logical email step to its recipients; see createNotifier for the guarantees. */
@@ -184,17 +211,30 @@ export function createNotifier(deps: NotifierDeps) {
     });
     // Told after the sends, and also on a retry where the row was already undeliverable: the notice's own
     // outbox key makes this idempotent, and a transient failure of the notice retries the step.
-    for (const row of settled) if (row.status === 'undeliverable') await tellSecretariat(row, facts).catch((err) => {
-      if (err instanceof TransientDeliveryError) transient.push(...err.failures);
-      else throw err;
-    });
+    for (const row of settled)
+      if (row.status === 'undeliverable')
+        await tellSecretariat(row, facts).catch((err) => {
+          if (err instanceof TransientDeliveryError) transient.push(...err.failures);
+          else throw err;
+        });
     if (transient.length > 0) throw new TransientDeliveryError(transient);
     const order = new Map(recipients.map((r, i) => [r, i]));
     settled.sort((a, b) => order.get(a.recipientId)! - order.get(b.recipientId)!);
     const undeliverable = settled.filter((r) => r.status === 'undeliverable').map((r) => r.recipientId);
     const delivered = settled.filter((r) => r.status === 'sent' || r.status === 'stored');
-    const outcome = delivered.length === 0 && undeliverable.length > 0 ? 'undeliverable' : delivered.some((r) => r.status === 'sent') ? 'sent' : delivered.length ? 'stored' : 'sent';
-    return { outcome, messageIds: delivered.map((r) => r.messageId), ...(undeliverable.length ? { undeliverable } : {}) };
+    const outcome =
+      delivered.length === 0 && undeliverable.length > 0
+        ? 'undeliverable'
+        : delivered.some((r) => r.status === 'sent')
+          ? 'sent'
+          : delivered.length
+            ? 'stored'
+            : 'sent';
+    return {
+      outcome,
+      messageIds: delivered.map((r) => r.messageId),
+      ...(undeliverable.length ? { undeliverable } : {}),
+    };
   }
 
   return { send };

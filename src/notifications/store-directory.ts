@@ -28,7 +28,15 @@ export function storeDirectory(store: Store, dataDir: string): Directory {
     },
     async session(mechanismId, quarter) {
       const s = await store.sessions.get(mechanismId, quarter);
-      return s && { startsAt: s.startsAt, durationMinutes: s.durationMinutes, venue: s.venue, sequence: s.sequence, status: s.status };
+      return (
+        s && {
+          startsAt: s.startsAt,
+          durationMinutes: s.durationMinutes,
+          venue: s.venue,
+          sequence: s.sequence,
+          status: s.status,
+        }
+      );
     },
     async reportDocumentIds(mechanismId, quarter, version) {
       const docs = await store.documents.list(mechanismId, quarter);
@@ -39,7 +47,8 @@ export function storeDirectory(store: Store, dataDir: string): Directory {
       if (!d) return undefined;
       const file = path.resolve(dataDir, d.path); // recorded relative to the data folder: archive/<mechanism>/...
       // The archive is addressed by relative paths from the database; refuse anything that escapes it.
-      if (!file.startsWith(archiveRoot + path.sep)) throw new Error(`document ${documentId} points outside the archive`);
+      if (!file.startsWith(archiveRoot + path.sep))
+        throw new Error(`document ${documentId} points outside the archive`);
       return {
         filename: `${d.kind}-${d.mechanismId}-${d.quarter}-v${d.version}.${d.format}`,
         contentType: CONTENT_TYPES[d.format] ?? 'application/octet-stream',

@@ -32,7 +32,11 @@ export interface MailTransport {
 
 /** The nodemailer message for an email: HTML + text alternatives, a `text/calendar` alternative with its METHOD, and the `.ics` also as an attachment. */
 export function toNodemailerMessage(email: OutgoingEmail): Mail.Options {
-  const attachments: Mail.Attachment[] = email.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content }));
+  const attachments: Mail.Attachment[] = email.attachments.map((a) => ({
+    filename: a.filename,
+    contentType: a.contentType,
+    content: a.content,
+  }));
   const message: Mail.Options = {
     from: email.from,
     to: email.to,
@@ -76,7 +80,8 @@ export interface SmtpOptions {
  */
 export function createSmtpTransport(smtpUrl: string, options: SmtpOptions = {}): MailTransport {
   const url = new URL(smtpUrl);
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new Error('SMTP_URL must start with smtp:// or smtps://');
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw new Error('SMTP_URL must start with smtp:// or smtps://');
   const q = url.searchParams;
   const secure = url.protocol === 'smtps:';
   const timeout = options.timeoutMs ?? 30_000;

@@ -75,7 +75,10 @@ export interface OutboxMessage {
 }
 
 /** What a caller provides to enqueue a message; status, attempts and timestamps are the outbox's. */
-export type NewOutboxMessage = Omit<OutboxMessage, 'status' | 'attempts' | 'lastError' | 'smtpResponse' | 'createdAt' | 'updatedAt' | 'sentAt'>;
+export type NewOutboxMessage = Omit<
+  OutboxMessage,
+  'status' | 'attempts' | 'lastError' | 'smtpResponse' | 'createdAt' | 'updatedAt' | 'sentAt'
+>;
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
@@ -211,13 +214,22 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
     },
     /** Records that the message is kept in the local outbox only (no SMTP configured); final. */
     async markStored(id: string, at: string = now()): Promise<void> {
-      await db.updateTable('outbox').set({ status: 'stored', sent_at: at, updated_at: at }).where('id', '=', id).execute();
+      await db
+        .updateTable('outbox')
+        .set({ status: 'stored', sent_at: at, updated_at: at })
+        .where('id', '=', id)
+        .execute();
     },
     /** Records a permanent failure (5xx, invalid address); final: the row is never sent again. */
     async markUndeliverable(id: string, error: string, smtpResponse?: string, at: string = now()): Promise<void> {
       await db
         .updateTable('outbox')
-        .set({ status: 'undeliverable', last_error: clip(error), smtp_response: smtpResponse ? clip(smtpResponse) : null, updated_at: at })
+        .set({
+          status: 'undeliverable',
+          last_error: clip(error),
+          smtp_response: smtpResponse ? clip(smtpResponse) : null,
+          updated_at: at,
+        })
         .where('id', '=', id)
         .execute();
     },
@@ -232,7 +244,13 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
     },
     /** Rows of one workflow in the order they were written (escalations list what was sent already). */
     async listForWorkflow(workflowId: string): Promise<OutboxMessage[]> {
-      const rows = await db.selectFrom('outbox').selectAll().where('workflow_id', '=', workflowId).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('workflow_id', '=', workflowId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(fromRow);
     },
     /** Newest first, for the mailbox page/API and `coord outbox`. */
@@ -251,7 +269,10 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
     },
     /** How many rows are in each status (for a dashboard and the health of the mail path). */
     async countByStatus(mechanismId?: string): Promise<Partial<Record<OutboxStatus, number>>> {
-      let q = db.selectFrom('outbox').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status');
+      let q = db
+        .selectFrom('outbox')
+        .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
+        .groupBy('status');
       if (mechanismId) q = q.where('mechanism_id', '=', mechanismId);
       const rows = await q.execute();
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));

@@ -71,7 +71,8 @@ export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<Sm
     closeTimeout: 100,
     size: 25 * 1024 * 1024,
     onAuth(auth, _session, cb) {
-      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) return cb(null, { user: auth.username });
+      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass)
+        return cb(null, { user: auth.username });
       return cb(smtpError(535, 'Authentication credentials invalid'));
     },
     onMailFrom(_address, _session, cb) {
@@ -93,26 +94,34 @@ export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<Sm
         const raw = Buffer.concat(chunks);
         const drop = drops > 0;
         if (drop) drops -= 1;
-        void simpleParser(raw).then((parsed) => {
-          const message: CaughtMessage = {
-            raw,
-            parsed,
-            envelope: { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
-            messageId: parsed.messageId ?? '',
-            acknowledged: !drop,
-          };
-          messages.push(message);
-          if (drop) {
-            // Find this session's connection and cut it: the client never learns whether we took the message.
-            for (const c of (server as unknown as { connections: Set<{ session?: { id?: string }; _socket: { destroy(): void } }> }).connections) {
-              if (c.session?.id === session.id) c._socket.destroy();
+        void simpleParser(raw).then(
+          (parsed) => {
+            const message: CaughtMessage = {
+              raw,
+              parsed,
+              envelope: {
+                from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                to: session.envelope.rcptTo.map((r) => r.address),
+              },
+              messageId: parsed.messageId ?? '',
+              acknowledged: !drop,
+            };
+            messages.push(message);
+            if (drop) {
+              // Find this session's connection and cut it: the client never learns whether we took the message.
+              for (const c of (
+                server as unknown as { connections: Set<{ session?: { id?: string }; _socket: { destroy(): void } }> }
+              ).connections) {
+                if (c.session?.id === session.id) c._socket.destroy();
+              }
+            } else {
+              cb();
+              options.onMessage?.(message, catcher);
             }
-          } else {
-            cb();
-            options.onMessage?.(message, catcher);
-          }
-          for (const w of [...waiters]) w();
-        }, (err: Error) => cb(err));
+            for (const w of [...waiters]) w();
+          },
+          (err: Error) => cb(err),
+        );
       });
     },
   });
@@ -135,7 +144,9 @@ export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<Sm
       return port;
     },
     get url() {
-      const auth = options.auth ? `${encodeURIComponent(options.auth.user)}:${encodeURIComponent(options.auth.pass)}@` : '';
+      const auth = options.auth
+        ? `${encodeURIComponent(options.auth.user)}:${encodeURIComponent(options.auth.pass)}@`
+        : '';
       return `smtp://${auth}127.0.0.1:${port}${options.starttls ? '?rejectUnauthorized=false' : ''}`;
     },
     messages,
@@ -170,7 +181,9 @@ export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<Sm
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`SMTP catcher: condition not met within ${timeoutMs} ms (${messages.length} messages received)`));
+          reject(
+            new Error(`SMTP catcher: condition not met within ${timeoutMs} ms (${messages.length} messages received)`),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

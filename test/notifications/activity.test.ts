@@ -59,7 +59,9 @@ describe('the sendNotification activity', () => {
     a.close();
     expect(result.outcome).toBe('sent');
     expect(catcher.messages[0].envelope.to).toEqual(['roads@example.org']);
-    expect(catcher.messages[0].parsed.subject).toBe('Quarterly update requested: Mpiti road (China-Lesotho Coordination Mechanism, 2026-Q1)');
+    expect(catcher.messages[0].parsed.subject).toBe(
+      'Quarterly update requested: Mpiti road (China-Lesotho Coordination Mechanism, 2026-Q1)',
+    );
   });
 
   it('attaches the PDF of the archived agenda and of the report to the invitation', async () => {
@@ -69,8 +71,14 @@ describe('the sendNotification activity', () => {
       fs.mkdirSync(path.dirname(path.join(env.dataDir, rel)), { recursive: true });
       fs.writeFileSync(path.join(env.dataDir, rel), content);
       return env.store.documents.record({
-        mechanismId: 'cn-ls', quarter: '2026-Q1', kind, version: 1, format, path: rel,
-        sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length,
+        mechanismId: 'cn-ls',
+        quarter: '2026-Q1',
+        kind,
+        version: 1,
+        format,
+        path: rel,
+        sha256: createHash('sha256').update(content).digest('hex'),
+        bytes: content.length,
       });
     };
     const agendaPdf = await archive('agenda', 'pdf', '%PDF-1.4 agenda of the session');
@@ -79,8 +87,18 @@ describe('the sendNotification activity', () => {
     await archive('report', 'docx', 'PK report docx');
     const a = activities();
     await a.sendNotification({
-      workflowId: 'cycle:cn-ls:2026-Q1', step: 'invitation-s1', kind: 'invitation', mechanismId: 'cn-ls', quarter: '2026-Q1',
-      to: ['chair-ls'], params: { startsAt: '2026-04-02T08:00:00Z', sequence: 1, agendaDocumentIds: [agendaDocx.id, agendaPdf.id], reportVersion: 1 },
+      workflowId: 'cycle:cn-ls:2026-Q1',
+      step: 'invitation-s1',
+      kind: 'invitation',
+      mechanismId: 'cn-ls',
+      quarter: '2026-Q1',
+      to: ['chair-ls'],
+      params: {
+        startsAt: '2026-04-02T08:00:00Z',
+        sequence: 1,
+        agendaDocumentIds: [agendaDocx.id, agendaPdf.id],
+        reportVersion: 1,
+      },
     });
     a.close();
     const files = catcher.messages[0].parsed.attachments.filter((x) => x.contentType === 'application/pdf');

@@ -19,11 +19,15 @@ afterEach(async () => {
 
 function runChild(): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'crash-child.ts'), env.dataDir, catcher.url], {
-      cwd: path.join(__dirname, '..', '..'),
-      env: { ...process.env, [KILL_AFTER_ACCEPT_ENV]: '1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'crash-child.ts'), env.dataDir, catcher.url],
+      {
+        cwd: path.join(__dirname, '..', '..'),
+        env: { ...process.env, [KILL_AFTER_ACCEPT_ENV]: '1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);

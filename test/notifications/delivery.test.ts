@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
-import type { Attachment } from 'mailparser';
+import { type Attachment, simpleParser } from 'mailparser';
+import { rawMessageOf } from '../../src/notifications/mailbox';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { testDirectory, testMechanism, tempStore, notifierFor } from './fixtures';
 
@@ -45,9 +46,17 @@ describe('emails over SMTP', () => {
     expect(catcher.messages).toHaveLength(1);
     const m = catcher.messages[0];
     expect(m.envelope.to).toEqual(['roads@example.org']);
-    expect(m.parsed.to && !Array.isArray(m.parsed.to) && m.parsed.to.value[0]).toMatchObject({ address: 'roads@example.org', name: 'Road <Agency> & "Partners"' });
-    expect(m.parsed.from?.value[0]).toMatchObject({ address: 'secretariat@example.org', name: 'Coordination Secretariat' });
-    expect(m.parsed.subject).toBe('Quarterly update requested: Mpiti–Sehlabathebe road <phase 2> (China-Lesotho Coordination Mechanism, 2026-Q1)');
+    expect(m.parsed.to && !Array.isArray(m.parsed.to) && m.parsed.to.value[0]).toMatchObject({
+      address: 'roads@example.org',
+      name: 'Road <Agency> & "Partners"',
+    });
+    expect(m.parsed.from?.value[0]).toMatchObject({
+      address: 'secretariat@example.org',
+      name: 'Coordination Secretariat',
+    });
+    expect(m.parsed.subject).toBe(
+      'Quarterly update requested: Mpiti–Sehlabathebe road <phase 2> (China-Lesotho Coordination Mechanism, 2026-Q1)',
+    );
     expect(m.messageId).toBe(result.messageIds[0]);
     expect(m.messageId).toMatch(/^<[0-9a-f]{32}@example\.org>$/);
     expect(m.parsed.text).toContain('Friday 13 March 2026, 23:59 (Africa/Maseru, UTC+2)');
@@ -58,12 +67,19 @@ describe('emails over SMTP', () => {
     expect(link).not.toBeNull();
     expect(m.parsed.html).toContain(`href="${link![0]}"`);
     const binding = await env.store.ownerLinks.resolve(decodeURIComponent(link![1]));
-    expect(binding).toMatchObject({ mechanismId: 'cn-ls', quarter: '2026-Q1', projectId: 'mpiti-road', contactId: 'road-owner' });
+    expect(binding).toMatchObject({
+      mechanismId: 'cn-ls',
+      quarter: '2026-Q1',
+      projectId: 'mpiti-road',
+      contactId: 'road-owner',
+    });
   });
 
   it('writes to a Chinese-speaking owner in Chinese, with the deadline in Beijing time', async () => {
     const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism);
-    await notifier.send(request({ workflowId: 'update:cn-ls:2026-Q1:solar-plant', projectId: 'solar-plant', to: ['solar-owner'] }));
+    await notifier.send(
+      request({ workflowId: 'update:cn-ls:2026-Q1:solar-plant', projectId: 'solar-plant', to: ['solar-owner'] }),
+    );
     transport.close();
     const m = catcher.messages[0];
     expect(m.parsed.subject).toBe('请提交季度进展：光伏电站（China-Lesotho Coordination Mechanism 2026-Q1）');
@@ -83,14 +99,56 @@ describe('emails over SMTP', () => {
 
   it('sends invitations with a calendar entry, the agenda and the report; an update keeps the UID with a higher SEQUENCE; a cancellation cancels', async () => {
     const documents = {
-      'agenda-1': { filename: 'agenda-2026-Q1.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4 agenda') },
-      'report-1': { filename: 'report-2026-Q1.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4 report') },
+      'agenda-1': {
+        filename: 'agenda-2026-Q1.pdf',
+        contentType: 'application/pdf',
+        content: Buffer.from('%PDF-1.4 agenda'),
+      },
+      'report-1': {
+        filename: 'report-2026-Q1.pdf',
+        contentType: 'application/pdf',
+        content: Buffer.from('%PDF-1.4 report'),
+      },
     };
-    const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism, { directory: testDirectory(mechanism, documents) });
-    const session = { workflowId: 'cycle:cn-ls:2026-Q1', mechanismId: 'cn-ls', quarter: '2026-Q1', to: ['chair-ls', 'chair-cn'] };
-    await notifier.send({ ...session, step: 'invitation-s0', kind: 'invitation', params: { startsAt: '2026-04-02T08:00:00Z', durationMinutes: 120, venue: 'Maseru', sequence: 0, documentIds: ['agenda-1', 'report-1'] } });
-    await notifier.send({ ...session, step: 'invitation-s1', kind: 'invitation-update', params: { startsAt: '2026-04-09T08:00:00Z', previousStartsAt: '2026-04-02T08:00:00Z', venue: 'Maseru', sequence: 1, documentIds: ['agenda-1'] } });
-    await notifier.send({ ...session, step: 'invitation-s2', kind: 'invitation-cancel', params: { startsAt: '2026-04-09T08:00:00Z', venue: 'Maseru', sequence: 2 } });
+    const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism, {
+      directory: testDirectory(mechanism, documents),
+    });
+    const session = {
+      workflowId: 'cycle:cn-ls:2026-Q1',
+      mechanismId: 'cn-ls',
+      quarter: '2026-Q1',
+      to: ['chair-ls', 'chair-cn'],
+    };
+    await notifier.send({
+      ...session,
+      step: 'invitation-s0',
+      kind: 'invitation',
+      params: {
+        startsAt: '2026-04-02T08:00:00Z',
+        durationMinutes: 120,
+        venue: 'Maseru',
+        sequence: 0,
+        documentIds: ['agenda-1', 'report-1'],
+      },
+    });
+    await notifier.send({
+      ...session,
+      step: 'invitation-s1',
+      kind: 'invitation-update',
+      params: {
+        startsAt: '2026-04-09T08:00:00Z',
+        previousStartsAt: '2026-04-02T08:00:00Z',
+        venue: 'Maseru',
+        sequence: 1,
+        documentIds: ['agenda-1'],
+      },
+    });
+    await notifier.send({
+      ...session,
+      step: 'invitation-s2',
+      kind: 'invitation-cancel',
+      params: { startsAt: '2026-04-09T08:00:00Z', venue: 'Maseru', sequence: 2 },
+    });
     transport.close();
     expect(catcher.messages).toHaveLength(6);
     const toPs = catcher.messages.filter((m) => m.envelope.to[0] === 'ps@example.org');
@@ -108,7 +166,9 @@ describe('emails over SMTP', () => {
     expect(invite.event.uid).toBe('session-cn-ls-2026-Q1@example.org');
     const names = toPs[0].parsed.attachments.map((a) => a.filename);
     expect(names).toEqual(expect.arrayContaining(['agenda-2026-Q1.pdf', 'report-2026-Q1.pdf', 'invitation.ics']));
-    expect(toPs[0].parsed.attachments.find((a) => a.filename === 'agenda-2026-Q1.pdf')!.content.toString()).toBe('%PDF-1.4 agenda');
+    expect(toPs[0].parsed.attachments.find((a) => a.filename === 'agenda-2026-Q1.pdf')!.content.toString()).toBe(
+      '%PDF-1.4 agenda',
+    );
     const ambassador = catcher.messages.find((m) => m.envelope.to[0] === 'ambassador@example.org')!;
     expect(ambassador.parsed.subject).toContain('会议邀请');
     expect(ambassador.parsed.text).toContain('2026年4月2日（星期四） 16:00（Asia/Shanghai, UTC+8）');
@@ -151,5 +211,10 @@ describe('emails over SMTP', () => {
       ]),
     );
     expect(rows[0].text).toContain('http://127.0.0.1:3000/u/');
+    // The mailbox page offers each message as an .eml that a mail client opens like the real thing.
+    const eml = await simpleParser(await rawMessageOf(rows[0], 'secretariat@example.org', testDirectory(mechanism)));
+    expect(eml.subject).toBe(rows[0].subject);
+    expect(eml.messageId).toBe(rows[0].messageId);
+    expect(eml.text).toBe(rows[0].text);
   });
 });

@@ -50,7 +50,7 @@ describe('mail server faults', () => {
     transport.close();
     expect(result.outcome).toBe('sent');
     expect(catcher.messages).toHaveLength(1);
-    expect((await env.outbox.get(row.id))).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await env.outbox.get(row.id)).toMatchObject({ status: 'sent', attempts: 2 });
     expect((await env.outbox.get(row.id))!.smtpResponse).toMatch(/^250/);
   });
 
@@ -81,10 +81,15 @@ describe('mail server faults', () => {
     });
     transport.close();
     const notices = catcher.messages.slice(2);
-    expect(notices.map((m) => m.envelope.to[0]).sort()).toEqual(['secretariat.cn@example.org', 'secretariat.ls@example.org']);
+    expect(notices.map((m) => m.envelope.to[0]).sort()).toEqual([
+      'secretariat.cn@example.org',
+      'secretariat.ls@example.org',
+    ]);
     const en = notices.find((m) => m.envelope.to[0] === 'secretariat.ls@example.org')!;
     expect(en.parsed.subject).toBe('Undeliverable: Minutes: China-Lesotho Coordination Mechanism session, 2026-Q1');
-    expect(en.parsed.text).toMatch(/Director of Roads <director\.roads@example\.org>: 550 .*director\.roads@example\.org/);
+    expect(en.parsed.text).toMatch(
+      /Director of Roads <director\.roads@example\.org>: 550 .*director\.roads@example\.org/,
+    );
     const zh = notices.find((m) => m.envelope.to[0] === 'secretariat.cn@example.org')!;
     expect(zh.parsed.subject).toContain('邮件无法送达');
   });
@@ -92,13 +97,18 @@ describe('mail server faults', () => {
   it('does not send to a contact whose address is not an email address, and tells the secretariat', async () => {
     catcher = await startSmtpCatcher();
     const mechanism = testMechanism();
-    (mechanism.contacts.find((c) => c.id === 'road-owner')!).email = 'not-an-address';
-    const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism, { tellSecretariat: true });
+    mechanism.contacts.find((c) => c.id === 'road-owner')!.email = 'not-an-address';
+    const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism, {
+      tellSecretariat: true,
+    });
     const result = await notifier.send(request());
     transport.close();
     expect(result).toEqual({ outcome: 'undeliverable', messageIds: [], undeliverable: ['road-owner'] });
     expect(catcher.messages[0].parsed.text).toContain('invalid address for contact road-owner');
-    expect(catcher.messages.map((m) => m.envelope.to[0]).sort()).toEqual(['secretariat.cn@example.org', 'secretariat.ls@example.org']);
+    expect(catcher.messages.map((m) => m.envelope.to[0]).sort()).toEqual([
+      'secretariat.cn@example.org',
+      'secretariat.ls@example.org',
+    ]);
   });
 
   it('delivers each of 200 requests exactly once when the server goes down in the middle of the fan-out and comes back', async () => {
@@ -113,7 +123,9 @@ describe('mail server faults', () => {
     });
     const mechanism = testMechanism(200);
     const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism);
-    const steps = Array.from({ length: 200 }, (_, i) => request({ workflowId: `update:cn-ls:2026-Q1:p-${i}`, projectId: `p-${i}`, to: [`owner-${i}`] }));
+    const steps = Array.from({ length: 200 }, (_, i) =>
+      request({ workflowId: `update:cn-ls:2026-Q1:p-${i}`, projectId: `p-${i}`, to: [`owner-${i}`] }),
+    );
     const first = await Promise.allSettled(steps.map((s) => notifier.send(s)));
     const failed = steps.filter((_, i) => first[i].status === 'rejected');
     expect(downAt).toBe(60);

@@ -23,19 +23,47 @@ export function testMechanism(extraContacts = 0): Mechanism {
     venue: 'Ministry of Foreign Affairs, Maseru',
     contacts: [
       { id: 'sec-ls', name: 'Lesotho Secretariat', email: 'secretariat.ls@example.org', side: 'ls' },
-      { id: 'sec-cn', name: '中方秘书处', email: 'secretariat.cn@example.org', side: 'cn', language: 'zh', timeZone: 'Asia/Shanghai' },
+      {
+        id: 'sec-cn',
+        name: '中方秘书处',
+        email: 'secretariat.cn@example.org',
+        side: 'cn',
+        language: 'zh',
+        timeZone: 'Asia/Shanghai',
+      },
       { id: 'chair-ls', name: 'Principal Secretary', email: 'ps@example.org', side: 'ls' },
-      { id: 'chair-cn', name: '大使', email: 'ambassador@example.org', side: 'cn', language: 'zh', timeZone: 'Asia/Shanghai' },
+      {
+        id: 'chair-cn',
+        name: '大使',
+        email: 'ambassador@example.org',
+        side: 'cn',
+        language: 'zh',
+        timeZone: 'Asia/Shanghai',
+      },
       { id: 'road-owner', name: 'Road <Agency> & "Partners"', email: 'roads@example.org', side: 'ls' },
       { id: 'road-boss', name: 'Director of Roads', email: 'director.roads@example.org', side: 'ls' },
-      { id: 'solar-owner', name: '王工程师', email: 'solar@example.org', side: 'cn', language: 'zh', timeZone: 'Asia/Shanghai' },
-      ...Array.from({ length: extraContacts }, (_, i) => ({ id: `owner-${i}`, name: `Owner ${i}`, email: `owner-${i}@example.org` })),
+      {
+        id: 'solar-owner',
+        name: '王工程师',
+        email: 'solar@example.org',
+        side: 'cn',
+        language: 'zh',
+        timeZone: 'Asia/Shanghai',
+      },
+      ...Array.from({ length: extraContacts }, (_, i) => ({
+        id: `owner-${i}`,
+        name: `Owner ${i}`,
+        email: `owner-${i}@example.org`,
+      })),
     ],
   });
 }
 
 /** An in-memory directory over the test mechanism (the records store's directory is tested elsewhere). */
-export function testDirectory(mechanism: Mechanism, documents: Record<string, { filename: string; contentType: string; content: Buffer }> = {}): Directory {
+export function testDirectory(
+  mechanism: Mechanism,
+  documents: Record<string, { filename: string; contentType: string; content: Buffer }> = {},
+): Directory {
   return {
     mechanism: async (id) => (id === mechanism.id ? mechanism : undefined),
     project: async (_m, projectId) =>
@@ -43,7 +71,8 @@ export function testDirectory(mechanism: Mechanism, documents: Record<string, { 
         'mpiti-road': { title: 'Mpiti–Sehlabathebe road <phase 2>', owner: 'road-owner', supervisor: 'road-boss' },
         'solar-plant': { title: '光伏电站', owner: 'solar-owner' },
       })[projectId],
-    openActionItems: async (_m, contactId) => (contactId === 'road-owner' ? [{ title: 'Share the revised works schedule', dueDate: '2026-03-20' }] : []),
+    openActionItems: async (_m, contactId) =>
+      contactId === 'road-owner' ? [{ title: 'Share the revised works schedule', dueDate: '2026-03-20' }] : [],
     actionItem: async () => ({ title: 'Share the revised works schedule', dueDate: '2026-03-20' }),
     document: async (id) => {
       const d = documents[id];
@@ -53,7 +82,12 @@ export function testDirectory(mechanism: Mechanism, documents: Record<string, { 
 }
 
 /** A fresh records store (SQLite in a temporary folder) with the outbox migration applied. */
-export async function tempStore(): Promise<{ store: Store; outbox: OutboxRepository; dataDir: string; cleanup(): Promise<void> }> {
+export async function tempStore(): Promise<{
+  store: Store;
+  outbox: OutboxRepository;
+  dataDir: string;
+  cleanup(): Promise<void>;
+}> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coord-notif-'));
   const store = await openStore({ dataDir });
   return {

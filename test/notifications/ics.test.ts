@@ -37,7 +37,10 @@ describe('calendar invitations', () => {
     expect(event.endDate.toJSDate().toISOString()).toBe('2026-04-02T10:00:00.000Z');
     expect(event.location).toBe('Ministry of Foreign Affairs, Maseru');
     expect(event.description).toBe('Agenda; review, decisions,\nand next steps \\ all');
-    expect(event.attendees.map((a) => a.getFirstValue())).toEqual(['mailto:ps@example.org', 'mailto:ambassador@example.org']);
+    expect(event.attendees.map((a) => a.getFirstValue())).toEqual([
+      'mailto:ps@example.org',
+      'mailto:ambassador@example.org',
+    ]);
   });
 
   it('keeps the same UID and raises SEQUENCE when the session is rescheduled, and cancels with METHOD:CANCEL', () => {

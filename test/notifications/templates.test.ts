@@ -13,28 +13,40 @@ const context = (over: Partial<TemplateContext> = {}): TemplateContext => ({
   link: 'http://127.0.0.1:3000/u/abc',
   dueAt: '2026-03-13T21:59:00Z',
   openActionItems: [{ title: 'Share the revised works schedule', dueDate: '2026-03-20' }],
-  late: { ownerName: 'Road Agency', dueAt: '2026-03-13T21:59:00Z', sent: [{ kind: 'reminder', at: '2026-03-06T07:00:00Z', to: 'Road Agency' }] },
+  late: {
+    ownerName: 'Road Agency',
+    dueAt: '2026-03-13T21:59:00Z',
+    sent: [{ kind: 'reminder', at: '2026-03-06T07:00:00Z', to: 'Road Agency' }],
+  },
   extension: { days: 3, newDueAt: '2026-03-16T21:59:00Z', reason: 'Field visit', requestedBy: 'Road Agency' },
   session: { startsAt: '2026-04-02T08:00:00Z', durationMinutes: 120, venue: 'Maseru', sequence: 0 },
   actionItem: { title: 'Share the revised works schedule', dueDate: '2026-03-20' },
-  undeliverable: { subject: 'Quarterly update', recipients: [{ name: 'Road Agency', address: 'roads@example.org', reason: '550 no such user' }] },
+  undeliverable: {
+    subject: 'Quarterly update',
+    recipients: [{ name: 'Road Agency', address: 'roads@example.org', reason: '550 no such user' }],
+  },
   attachmentNames: ['agenda.pdf'],
   dashboardUrl: 'http://127.0.0.1:3000/mechanisms/cn-ls/cycles/2026-Q1',
   ...over,
 });
 
 describe('email templates', () => {
-  it.each(NotificationKind.options.flatMap((k) => [[k, 'en'], [k, 'zh']] as const))(
-    'writes the %s email in %s with a one-line subject, a plain-text part and an HTML part',
-    (kind, language) => {
-      const email = renderEmail(kind, context({ language }));
-      expect(email.subject.length).toBeGreaterThan(5);
-      expect(email.subject).not.toMatch(/[\r\n]/);
-      expect(email.text.length).toBeGreaterThan(40);
-      expect(email.html).toContain('<!DOCTYPE html>');
-      if (language === 'zh') expect(email.text).toMatch(/[\u4e00-\u9fff]/);
-    },
-  );
+  it.each(
+    NotificationKind.options.flatMap(
+      (k) =>
+        [
+          [k, 'en'],
+          [k, 'zh'],
+        ] as const,
+    ),
+  )('writes the %s email in %s with a one-line subject, a plain-text part and an HTML part', (kind, language) => {
+    const email = renderEmail(kind, context({ language }));
+    expect(email.subject.length).toBeGreaterThan(5);
+    expect(email.subject).not.toMatch(/[\r\n]/);
+    expect(email.text.length).toBeGreaterThan(40);
+    expect(email.html).toContain('<!DOCTYPE html>');
+    if (language === 'zh') expect(email.text).toMatch(/[\u4e00-\u9fff]/);
+  });
 
   it('shows the due date in the recipient’s own time zone, with the zone named', () => {
     const maseru = renderEmail('request', context());
@@ -51,7 +63,10 @@ describe('email templates', () => {
   });
 
   it('escapes names and titles typed by people, so they cannot add markup to the email', () => {
-    const email = renderEmail('request', context({ projectTitle: '<script>alert(1)</script> & "road"', recipientName: '<b>Bob</b>' }));
+    const email = renderEmail(
+      'request',
+      context({ projectTitle: '<script>alert(1)</script> & "road"', recipientName: '<b>Bob</b>' }),
+    );
     expect(email.html).not.toContain('<script>');
     expect(email.html).not.toContain('<b>Bob</b>');
     expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;road&quot;');
@@ -59,7 +74,9 @@ describe('email templates', () => {
   });
 
   it('refuses a subject that would contain a line break (no header injection)', () => {
-    expect(() => renderEmail('request', context({ projectTitle: 'Road\r\nBcc: victim@example.org' }))).toThrow(HeaderInjectionError);
+    expect(() => renderEmail('request', context({ projectTitle: 'Road\r\nBcc: victim@example.org' }))).toThrow(
+      HeaderInjectionError,
+    );
   });
 
   it('says in an escalation who is late, since when, and what was sent already', () => {

@@ -63,40 +63,84 @@ const base = (c: TemplateContext, subject: string, blocks: Block[]): EmailConten
 export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> = {
   request: (c) =>
     base(c, `Quarterly update requested: ${project(c)} (${cycle(c)})`, [
-      { type: 'paragraph', text: `The ${c.mechanismName} is preparing its quarterly review. Please send the update on ${project(c)} for ${c.quarter ?? 'this quarter'} using your personal link below. Last quarter's answers are pre-filled; you can amend your update until the deadline.` },
-      { type: 'facts', rows: [['Due', due(c)], ['Project', project(c)]] },
+      {
+        type: 'paragraph',
+        text: `The ${c.mechanismName} is preparing its quarterly review. Please send the update on ${project(c)} for ${c.quarter ?? 'this quarter'} using your personal link below. Last quarter's answers are pre-filled; you can amend your update until the deadline.`,
+      },
+      {
+        type: 'facts',
+        rows: [
+          ['Due', due(c)],
+          ['Project', project(c)],
+        ],
+      },
       ...formButton(c),
       actionItems(c),
-      { type: 'paragraph', text: 'The link is personal to you: please do not forward it. If you need more time, you can ask for an extension on the form.' },
+      {
+        type: 'paragraph',
+        text: 'The link is personal to you: please do not forward it. If you need more time, you can ask for an extension on the form.',
+      },
       ...note(c),
     ]),
   reminder: (c) =>
-    base(c, `Reminder: update on ${project(c)} due ${c.dueAt ? formatInstant(c.dueAt, c.recipientTimeZone, 'en') : ''}`.trim(), [
-      { type: 'paragraph', text: `This is a reminder that the quarterly update on ${project(c)} (${cycle(c)}) has not been received yet.` },
-      { type: 'facts', rows: [['Due', due(c)], ['Project', project(c)]] },
-      ...formButton(c),
-      actionItems(c),
-      ...note(c),
-    ]),
+    base(
+      c,
+      `Reminder: update on ${project(c)} due ${c.dueAt ? formatInstant(c.dueAt, c.recipientTimeZone, 'en') : ''}`.trim(),
+      [
+        {
+          type: 'paragraph',
+          text: `This is a reminder that the quarterly update on ${project(c)} (${cycle(c)}) has not been received yet.`,
+        },
+        {
+          type: 'facts',
+          rows: [
+            ['Due', due(c)],
+            ['Project', project(c)],
+          ],
+        },
+        ...formButton(c),
+        actionItems(c),
+        ...note(c),
+      ],
+    ),
   overdue: (c) =>
     base(c, `Overdue: update on ${project(c)} (${cycle(c)})`, [
-      { type: 'paragraph', text: `The quarterly update on ${project(c)} was due on ${due(c)} and has not been received. Please send it as soon as possible, or ask for an extension on the form.` },
+      {
+        type: 'paragraph',
+        text: `The quarterly update on ${project(c)} was due on ${due(c)} and has not been received. Please send it as soon as possible, or ask for an extension on the form.`,
+      },
       ...formButton(c),
       actionItems(c),
       ...note(c),
     ]),
-  'escalation-supervisor': (c) => escalation(c, 'As the supervisor of the person responsible, could you please help make sure the update is sent.'),
-  'escalation-secretariat': (c) => escalation(c, 'The reminders and the escalation to the supervisor have not produced an answer. You may extend the deadline, waive the update or reassign the project from the cycle page.'),
+  'escalation-supervisor': (c) =>
+    escalation(c, 'As the supervisor of the person responsible, could you please help make sure the update is sent.'),
+  'escalation-secretariat': (c) =>
+    escalation(
+      c,
+      'The reminders and the escalation to the supervisor have not produced an answer. You may extend the deadline, waive the update or reassign the project from the cycle page.',
+    ),
   receipt: (c) =>
     base(c, `Received: update on ${project(c)} (${cycle(c)})`, [
-      { type: 'paragraph', text: `Thank you. Your update on ${project(c)} for ${c.quarter ?? 'this quarter'} has been received and recorded.` },
-      { type: 'paragraph', text: c.dueAt ? `You can still amend it until ${due(c)} using the same link.` : 'You can still amend it using the same link until collection closes.' },
+      {
+        type: 'paragraph',
+        text: `Thank you. Your update on ${project(c)} for ${c.quarter ?? 'this quarter'} has been received and recorded.`,
+      },
+      {
+        type: 'paragraph',
+        text: c.dueAt
+          ? `You can still amend it until ${due(c)} using the same link.`
+          : 'You can still amend it using the same link until collection closes.',
+      },
       ...formButton(c, 'Review or amend your update'),
       ...note(c),
     ]),
   'extension-granted': (c) =>
     base(c, `Extension granted: update on ${project(c)}`, [
-      { type: 'paragraph', text: `Your update on ${project(c)} (${cycle(c)}) may now be sent until the new deadline below.` },
+      {
+        type: 'paragraph',
+        text: `Your update on ${project(c)} (${cycle(c)}) may now be sent until the new deadline below.`,
+      },
       {
         type: 'facts',
         rows: [
@@ -109,71 +153,122 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
     ]),
   'extension-refused': (c) =>
     base(c, `Extension not granted: update on ${project(c)}`, [
-      { type: 'paragraph', text: `The secretariat could not grant the extension you asked for on ${project(c)} (${cycle(c)}). The deadline stays ${due(c)}.` },
+      {
+        type: 'paragraph',
+        text: `The secretariat could not grant the extension you asked for on ${project(c)} (${cycle(c)}). The deadline stays ${due(c)}.`,
+      },
       ...(c.extension?.reason ? [{ type: 'facts', rows: [['Reason', c.extension.reason]] } as Block] : []),
       ...formButton(c),
       ...note(c),
     ]),
   'extension-requested': (c) =>
     base(c, `Extension requested: ${project(c)} (${cycle(c)})`, [
-      { type: 'paragraph', text: `${c.extension?.requestedBy ?? 'The owner'} asks for ${c.extension?.days ?? '?'} more day(s) to send the update on ${project(c)}. This is beyond the automatic limit, so it waits for your decision.` },
-      { type: 'facts', rows: [['Current deadline', due(c)], ['Reason given', c.extension?.reason ?? '-']] },
+      {
+        type: 'paragraph',
+        text: `${c.extension?.requestedBy ?? 'The owner'} asks for ${c.extension?.days ?? '?'} more day(s) to send the update on ${project(c)}. This is beyond the automatic limit, so it waits for your decision.`,
+      },
+      {
+        type: 'facts',
+        rows: [
+          ['Current deadline', due(c)],
+          ['Reason given', c.extension?.reason ?? '-'],
+        ],
+      },
       ...(c.dashboardUrl ? [{ type: 'button', label: 'Decide on the cycle page', url: c.dashboardUrl } as Block] : []),
     ]),
   'report-ready': (c) =>
     base(c, `Progress report ready: ${cycle(c)}`, [
-      { type: 'paragraph', text: `The quarterly progress report of the ${c.mechanismName} for ${c.quarter ?? 'this quarter'} has been compiled.` },
+      {
+        type: 'paragraph',
+        text: `The quarterly progress report of the ${c.mechanismName} for ${c.quarter ?? 'this quarter'} has been compiled.`,
+      },
       ...attachments(c),
       ...(c.dashboardUrl ? [{ type: 'button', label: 'Open the cycle page', url: c.dashboardUrl } as Block] : []),
       ...note(c),
     ]),
   invitation: (c) =>
     base(c, `Invitation: ${c.mechanismName} session, ${c.quarter ?? ''}`.replace(/, $/, ''), [
-      { type: 'paragraph', text: `You are invited to the quarterly session of the ${c.mechanismName}. A calendar invitation, the agenda and the progress report are attached.` },
+      {
+        type: 'paragraph',
+        text: `You are invited to the quarterly session of the ${c.mechanismName}. A calendar invitation, the agenda and the progress report are attached.`,
+      },
       sessionFacts(c),
       ...attachments(c),
       ...note(c),
     ]),
   'invitation-update': (c) =>
     base(c, `Updated invitation: ${c.mechanismName} session, ${c.quarter ?? ''}`.replace(/, $/, ''), [
-      { type: 'paragraph', text: `The quarterly session of the ${c.mechanismName} has been rescheduled. The calendar invitation attached replaces the previous one.` },
+      {
+        type: 'paragraph',
+        text: `The quarterly session of the ${c.mechanismName} has been rescheduled. The calendar invitation attached replaces the previous one.`,
+      },
       sessionFacts(c),
-      ...(c.session?.previousStartsAt ? [{ type: 'facts', rows: [['Previously', at(c, c.session.previousStartsAt)]] } as Block] : []),
+      ...(c.session?.previousStartsAt
+        ? [{ type: 'facts', rows: [['Previously', at(c, c.session.previousStartsAt)]] } as Block]
+        : []),
       ...attachments(c),
       ...note(c),
     ]),
   'invitation-cancel': (c) =>
     base(c, `Cancelled: ${c.mechanismName} session, ${c.quarter ?? ''}`.replace(/, $/, ''), [
-      { type: 'paragraph', text: `The quarterly session of the ${c.mechanismName} planned for ${c.session ? at(c, c.session.startsAt) : 'the announced date'} is cancelled. The attached calendar message removes it from your calendar.` },
+      {
+        type: 'paragraph',
+        text: `The quarterly session of the ${c.mechanismName} planned for ${c.session ? at(c, c.session.startsAt) : 'the announced date'} is cancelled. The attached calendar message removes it from your calendar.`,
+      },
       ...note(c),
     ]),
   'session-reminder': (c) =>
     base(c, `Tomorrow: ${c.mechanismName} session`, [
-      { type: 'paragraph', text: `A reminder that the quarterly session of the ${c.mechanismName} takes place tomorrow.` },
+      {
+        type: 'paragraph',
+        text: `A reminder that the quarterly session of the ${c.mechanismName} takes place tomorrow.`,
+      },
       sessionFacts(c),
       ...attachments(c),
     ]),
   minutes: (c) =>
     base(c, `Minutes: ${c.mechanismName} session, ${c.quarter ?? ''}`.replace(/, $/, ''), [
-      { type: 'paragraph', text: `Please find attached the minutes of the quarterly session of the ${c.mechanismName}, with the decisions and action items agreed.` },
+      {
+        type: 'paragraph',
+        text: `Please find attached the minutes of the quarterly session of the ${c.mechanismName}, with the decisions and action items agreed.`,
+      },
       ...attachments(c),
       actionItems(c),
       ...note(c),
     ]),
   'action-item-reminder': (c) =>
-    base(c, `Action item due ${c.actionItem ? formatDate(c.actionItem.dueDate, 'en') : ''}: ${c.actionItem?.title ?? ''}`, [
-      { type: 'paragraph', text: `This is a reminder of an action item agreed at a session of the ${c.mechanismName} and assigned to you.` },
-      { type: 'facts', rows: [['Action item', c.actionItem?.title ?? '-'], ['Due', c.actionItem ? formatDate(c.actionItem.dueDate, 'en') : '-']] },
-      actionItems(c),
-    ]),
+    base(
+      c,
+      `Action item due ${c.actionItem ? formatDate(c.actionItem.dueDate, 'en') : ''}: ${c.actionItem?.title ?? ''}`,
+      [
+        {
+          type: 'paragraph',
+          text: `This is a reminder of an action item agreed at a session of the ${c.mechanismName} and assigned to you.`,
+        },
+        {
+          type: 'facts',
+          rows: [
+            ['Action item', c.actionItem?.title ?? '-'],
+            ['Due', c.actionItem ? formatDate(c.actionItem.dueDate, 'en') : '-'],
+          ],
+        },
+        actionItems(c),
+      ],
+    ),
   'action-item-overdue': (c) =>
     base(c, `Action item overdue: ${c.actionItem?.title ?? ''}`, [
-      { type: 'paragraph', text: `The action item below, assigned to you at a session of the ${c.mechanismName}, was due on ${c.actionItem ? formatDate(c.actionItem.dueDate, 'en') : '-'} and is not marked done. Please report progress to the secretariat.` },
+      {
+        type: 'paragraph',
+        text: `The action item below, assigned to you at a session of the ${c.mechanismName}, was due on ${c.actionItem ? formatDate(c.actionItem.dueDate, 'en') : '-'} and is not marked done. Please report progress to the secretariat.`,
+      },
       { type: 'facts', rows: [['Action item', c.actionItem?.title ?? '-']] },
     ]),
   undeliverable: (c) =>
     base(c, `Undeliverable: ${c.undeliverable?.subject ?? 'an email'}`, [
-      { type: 'paragraph', text: 'An email could not be delivered and will not be retried. The cycle goes on; please check the addresses below.' },
+      {
+        type: 'paragraph',
+        text: 'An email could not be delivered and will not be retried. The cycle goes on; please check the addresses below.',
+      },
       { type: 'facts', rows: [['Subject', c.undeliverable?.subject ?? '-']] },
       {
         type: 'list',

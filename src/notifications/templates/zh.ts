@@ -65,8 +65,17 @@ const session = (c: TemplateContext) => `${c.mechanismName}${c.quarter ? ` ${c.q
 export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> = {
   request: (c) =>
     base(c, `请提交季度进展：${project(c)}（${cycle(c)}）`, [
-      { type: 'paragraph', text: `${c.mechanismName}正在准备季度审议。请通过下方您的专属链接提交${project(c)}${c.quarter ? ` ${c.quarter}` : '本季度'}的进展情况。表格已预填上季度的内容；截止前您可随时修改。` },
-      { type: 'facts', rows: [['截止时间', due(c)], ['项目', project(c)]] },
+      {
+        type: 'paragraph',
+        text: `${c.mechanismName}正在准备季度审议。请通过下方您的专属链接提交${project(c)}${c.quarter ? ` ${c.quarter}` : '本季度'}的进展情况。表格已预填上季度的内容；截止前您可随时修改。`,
+      },
+      {
+        type: 'facts',
+        rows: [
+          ['截止时间', due(c)],
+          ['项目', project(c)],
+        ],
+      },
       ...formButton(c),
       actionItems(c),
       { type: 'paragraph', text: '此链接仅供您本人使用，请勿转发。如需延期，可在表格中申请。' },
@@ -75,24 +84,40 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
   reminder: (c) =>
     base(c, `提醒：${project(c)}进展更新将于${c.dueAt ? formatInstant(c.dueAt, c.recipientTimeZone, 'zh') : ''}截止`, [
       { type: 'paragraph', text: `特此提醒：尚未收到${project(c)}（${cycle(c)}）的季度进展更新。` },
-      { type: 'facts', rows: [['截止时间', due(c)], ['项目', project(c)]] },
+      {
+        type: 'facts',
+        rows: [
+          ['截止时间', due(c)],
+          ['项目', project(c)],
+        ],
+      },
       ...formButton(c),
       actionItems(c),
       ...note(c),
     ]),
   overdue: (c) =>
     base(c, `已逾期：${project(c)}进展更新（${cycle(c)}）`, [
-      { type: 'paragraph', text: `${project(c)}的季度进展更新已于${due(c)}到期，尚未收到。请尽快提交，或在表格中申请延期。` },
+      {
+        type: 'paragraph',
+        text: `${project(c)}的季度进展更新已于${due(c)}到期，尚未收到。请尽快提交，或在表格中申请延期。`,
+      },
       ...formButton(c),
       actionItems(c),
       ...note(c),
     ]),
   'escalation-supervisor': (c) => escalation(c, '您是该项目负责人的主管，烦请协助督促其尽快提交。'),
-  'escalation-secretariat': (c) => escalation(c, '多次提醒及上报主管后仍未收到答复。您可在周期页面延长期限、免除本次更新或更换负责人。'),
+  'escalation-secretariat': (c) =>
+    escalation(c, '多次提醒及上报主管后仍未收到答复。您可在周期页面延长期限、免除本次更新或更换负责人。'),
   receipt: (c) =>
     base(c, `已收到：${project(c)}进展更新（${cycle(c)}）`, [
-      { type: 'paragraph', text: `谢谢。您提交的${project(c)}${c.quarter ? ` ${c.quarter}` : '本季度'}进展更新已收到并记录。` },
-      { type: 'paragraph', text: c.dueAt ? `在${due(c)}之前，您仍可通过同一链接修改。` : '在收集截止前，您仍可通过同一链接修改。' },
+      {
+        type: 'paragraph',
+        text: `谢谢。您提交的${project(c)}${c.quarter ? ` ${c.quarter}` : '本季度'}进展更新已收到并记录。`,
+      },
+      {
+        type: 'paragraph',
+        text: c.dueAt ? `在${due(c)}之前，您仍可通过同一链接修改。` : '在收集截止前，您仍可通过同一链接修改。',
+      },
       ...formButton(c, '查看或修改您的更新'),
       ...note(c),
     ]),
@@ -111,15 +136,27 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
     ]),
   'extension-refused': (c) =>
     base(c, `延期未获批准：${project(c)}进展更新`, [
-      { type: 'paragraph', text: `秘书处未能批准您就${project(c)}（${cycle(c)}）提出的延期申请。截止时间仍为${due(c)}。` },
+      {
+        type: 'paragraph',
+        text: `秘书处未能批准您就${project(c)}（${cycle(c)}）提出的延期申请。截止时间仍为${due(c)}。`,
+      },
       ...(c.extension?.reason ? [{ type: 'facts', rows: [['原因', c.extension.reason]] } as Block] : []),
       ...formButton(c),
       ...note(c),
     ]),
   'extension-requested': (c) =>
     base(c, `延期申请：${project(c)}（${cycle(c)}）`, [
-      { type: 'paragraph', text: `${c.extension?.requestedBy ?? '项目负责人'}申请延期${c.extension?.days ?? '?'}天提交${project(c)}的进展更新。该申请超出自动批准上限，需要您决定。` },
-      { type: 'facts', rows: [['当前截止时间', due(c)], ['理由', c.extension?.reason ?? '-']] },
+      {
+        type: 'paragraph',
+        text: `${c.extension?.requestedBy ?? '项目负责人'}申请延期${c.extension?.days ?? '?'}天提交${project(c)}的进展更新。该申请超出自动批准上限，需要您决定。`,
+      },
+      {
+        type: 'facts',
+        rows: [
+          ['当前截止时间', due(c)],
+          ['理由', c.extension?.reason ?? '-'],
+        ],
+      },
       ...(c.dashboardUrl ? [{ type: 'button', label: '在周期页面处理', url: c.dashboardUrl } as Block] : []),
     ]),
   'report-ready': (c) =>
@@ -140,13 +177,18 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
     base(c, `会议邀请已更新：${session(c)}`, [
       { type: 'paragraph', text: `${session(c)}已改期。所附日历邀请将替换此前的邀请。` },
       sessionFacts(c),
-      ...(c.session?.previousStartsAt ? [{ type: 'facts', rows: [['原定时间', at(c, c.session.previousStartsAt)]] } as Block] : []),
+      ...(c.session?.previousStartsAt
+        ? [{ type: 'facts', rows: [['原定时间', at(c, c.session.previousStartsAt)]] } as Block]
+        : []),
       ...attachments(c),
       ...note(c),
     ]),
   'invitation-cancel': (c) =>
     base(c, `会议取消：${session(c)}`, [
-      { type: 'paragraph', text: `原定于${c.session ? at(c, c.session.startsAt) : '通知日期'}举行的${session(c)}已取消。所附日历消息将从您的日历中删除该会议。` },
+      {
+        type: 'paragraph',
+        text: `原定于${c.session ? at(c, c.session.startsAt) : '通知日期'}举行的${session(c)}已取消。所附日历消息将从您的日历中删除该会议。`,
+      },
       ...note(c),
     ]),
   'session-reminder': (c) =>
@@ -163,14 +205,27 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       ...note(c),
     ]),
   'action-item-reminder': (c) =>
-    base(c, `行动事项将于${c.actionItem ? formatDate(c.actionItem.dueDate, 'zh') : ''}到期：${c.actionItem?.title ?? ''}`, [
-      { type: 'paragraph', text: `特此提醒：${c.mechanismName}会议商定并由您负责的行动事项即将到期。` },
-      { type: 'facts', rows: [['行动事项', c.actionItem?.title ?? '-'], ['截止日期', c.actionItem ? formatDate(c.actionItem.dueDate, 'zh') : '-']] },
-      actionItems(c),
-    ]),
+    base(
+      c,
+      `行动事项将于${c.actionItem ? formatDate(c.actionItem.dueDate, 'zh') : ''}到期：${c.actionItem?.title ?? ''}`,
+      [
+        { type: 'paragraph', text: `特此提醒：${c.mechanismName}会议商定并由您负责的行动事项即将到期。` },
+        {
+          type: 'facts',
+          rows: [
+            ['行动事项', c.actionItem?.title ?? '-'],
+            ['截止日期', c.actionItem ? formatDate(c.actionItem.dueDate, 'zh') : '-'],
+          ],
+        },
+        actionItems(c),
+      ],
+    ),
   'action-item-overdue': (c) =>
     base(c, `行动事项已逾期：${c.actionItem?.title ?? ''}`, [
-      { type: 'paragraph', text: `以下由您负责的${c.mechanismName}会议行动事项已于${c.actionItem ? formatDate(c.actionItem.dueDate, 'zh') : '-'}到期，尚未标记完成。请向秘书处报告进展。` },
+      {
+        type: 'paragraph',
+        text: `以下由您负责的${c.mechanismName}会议行动事项已于${c.actionItem ? formatDate(c.actionItem.dueDate, 'zh') : '-'}到期，尚未标记完成。请向秘书处报告进展。`,
+      },
       { type: 'facts', rows: [['行动事项', c.actionItem?.title ?? '-']] },
     ]),
   undeliverable: (c) =>

@@ -34,7 +34,11 @@ export const outbox: Migration = {
       .addColumn('sent_at', 'text')
       .addUniqueConstraint('outbox_step_recipient', ['workflow_id', 'step', 'recipient_id'])
       .execute();
-    await db.schema.createIndex('outbox_mechanism_created').on('outbox').columns(['mechanism_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('outbox_mechanism_created')
+      .on('outbox')
+      .columns(['mechanism_id', 'created_at'])
+      .execute();
     await db.schema.createIndex('outbox_status').on('outbox').columns(['status', 'updated_at']).execute();
   },
 };
