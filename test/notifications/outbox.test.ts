@@ -1,0 +1,94 @@
+import { outboxId } from '../../src/notifications/message-id';
+import { createOutboxRepository, type NewOutboxMessage } from '../../src/store/outbox';
+import { keepPostgresForThisFile, storeKinds, type TestStore } from '../helpers/store';
+import { startSmtpCatcher } from '../helpers/smtp';
+import { notifierFor, testMechanism } from './fixtures';
+
+keepPostgresForThisFile();
+
+const message = (over: Partial<NewOutboxMessage> = {}): NewOutboxMessage => {
+  const id = outboxId('update:cn-ls:2026-Q1:mpiti-road', 'request', 'road-owner');
+  return {
+    id,
+    workflowId: 'update:cn-ls:2026-Q1:mpiti-road',
+    step: 'request',
+    recipientId: 'road-owner',
+    mechanismId: 'cn-ls',
+    quarter: '2026-Q1',
+    projectId: 'mpiti-road',
+    kind: 'request',
+    toName: 'Road Agency',
+    toAddress: 'roads@example.org',
+    language: 'en',
+    subject: 'Quarterly update requested',
+    text: 'first rendering',
+    html: '<p>first rendering</p>',
+    attachments: [],
+    messageId: `<${id}@example.org>`,
+    ...over,
+  };
+};
+
+describe.each(storeKinds)('the outbox on %s', (_name, createStore) => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await createStore();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('keeps the first rendering of an email when the same step is written twice', async () => {
+    const outbox = createOutboxRepository(store.db);
+    await outbox.enqueue(message());
+    const again = await outbox.enqueue(message({ text: 'second rendering' }));
+    expect(again.text).toBe('first rendering');
+    expect(await outbox.list()).toHaveLength(1);
+  });
+
+  it('never hands out a sent or undeliverable email for sending again', async () => {
+    const outbox = createOutboxRepository(store.db);
+    const row = await outbox.enqueue(message());
+    expect(await outbox.claim(row.id)).toMatchObject({ status: 'sending', attempts: 1 });
+    // A worker that died mid-send left it "sending": the next attempt may claim it again.
+    expect(await outbox.claim(row.id)).toMatchObject({ status: 'sending', attempts: 2 });
+    await outbox.markSent(row.id, '250 OK');
+    expect(await outbox.claim(row.id)).toBeUndefined();
+    const other = await outbox.enqueue(
+      message({ id: 'x'.repeat(32), recipientId: 'road-boss', messageId: '<x@example.org>' }),
+    );
+    await outbox.markUndeliverable(other.id, '550 no such user');
+    expect(await outbox.claim(other.id)).toBeUndefined();
+    expect(await outbox.countByStatus('cn-ls')).toEqual({ sent: 1, undeliverable: 1 });
+    expect((await outbox.list({ status: 'undeliverable' }))[0].lastError).toBe('550 no such user');
+  });
+
+  it('sends a request over SMTP with the outbox in this database', async () => {
+    const catcher = await startSmtpCatcher();
+    try {
+      const { notifier, transport } = notifierFor(
+        store,
+        createOutboxRepository(store.db),
+        catcher.url,
+        testMechanism(),
+      );
+      const step = {
+        workflowId: 'update:cn-ls:2026-Q1:mpiti-road',
+        step: 'request',
+        kind: 'request' as const,
+        mechanismId: 'cn-ls',
+        quarter: '2026-Q1',
+        projectId: 'mpiti-road',
+        to: ['road-owner', 'solar-owner'],
+        params: { dueDate: '2026-03-13' },
+      };
+      const first = await notifier.send(step);
+      const second = await notifier.send(step);
+      transport.close();
+      expect(second).toEqual(first);
+      expect(catcher.messages).toHaveLength(2);
+    } finally {
+      await catcher.close();
+    }
+  });
+});
