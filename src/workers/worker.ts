@@ -16,6 +16,8 @@ export interface CreateWorkerOptions {
   /** Limits for a shared 2-core machine; production may raise them. */
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
+  /** 0 disables the workflow cache (and sticky task queues): every task replays the history. */
+  maxCachedWorkflows?: number;
 }
 
 /** A worker serving every workflow of the quarterly cycle and the given activities (not yet running). */
@@ -30,5 +32,6 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
       : { workflowsPath: require.resolve('../workflows') }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 50,
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions ?? 20,
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

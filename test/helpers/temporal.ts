@@ -89,8 +89,10 @@ export async function withWorker<T>(
   taskQueue: string,
   activities: Activities,
   fn: () => Promise<T>,
+  options: { maxCachedWorkflows?: number } = {},
 ): Promise<T> {
   const worker = await createWorker({
+    ...options,
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
