@@ -11,9 +11,9 @@ import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createRecordActivities } from '../../src/activities/records';
 import type { Activities } from '../../src/activities/types';
 import { createLocalTransport, createNotificationActivities, createNotifier, storeDirectory } from '../../src/notifications';
-import { openStore, type Store } from '../../src/store';
+import { DEMO_MECHANISM_FILE, importMechanismFile, openStore, type Store } from '../../src/store';
 import { createOutboxRepository } from '../../src/store/outbox';
-import { cycleWorkflowId } from '../../src/temporal/ids';
+import { cycleWorkflowId, scheduleId } from '../../src/temporal/ids';
 import { cycleState } from '../../src/workflows/messages';
 import { createWorker } from '../../src/workers/worker';
 import { createFakeActivities } from '../helpers/fake-activities';
@@ -30,6 +30,9 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined | 
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** A project of the demo mechanism other than the road. */
+const HOSPITAL = 'maseru-hospital';
 
 describe('coord against the dev stack', () => {
   let env: TestWorkflowEnvironment;
@@ -145,14 +148,21 @@ describe('coord against the dev stack', () => {
     ]);
   });
 
-  test('the secretariat waives one update and extends another from the command line', async () => {
-    await coord(['mechanism', 'apply', 'mechanisms/cn-ls.yaml'], { env: cliEnv });
+  test('the secretariat extends one project\'s due date by a week and waives another project\'s update, which then cannot be extended', async () => {
+    await importMechanismFile(store, DEMO_MECHANISM_FILE);
     const started = await coord(['cycle', 'start', 'cn-ls', '2026-Q3'], { env: cliEnv });
     expect(started.code).toBe(0);
-    const before = await eventually('the road update to be running', async () => {
-      const s = await env.client.workflow.getHandle('update:cn-ls:2026-Q3:mpiti-road').query('state');
-      return s as { dueDate: string };
-    });
+    const dueDateOf = async (projectId: string) => ((await env.client.workflow.getHandle(`update:cn-ls:2026-Q3:${projectId}`).query('state')) as { dueDate: string }).dueDate;
+    await eventually('the road update to be running', () => dueDateOf('mpiti-road'));
+    const before = await eventually('the hospital update to be running', () => dueDateOf(HOSPITAL));
+
+    const extended = await coord(['cycle', 'extend', 'cn-ls', '2026-Q3', HOSPITAL, '--days', '7', '--json'], { env: cliEnv });
+    expect(extended.stderr).toBe('');
+    expect(extended.code).toBe(0);
+    const { dueDate, previousDueDate } = JSON.parse(extended.stdout);
+    expect(previousDueDate).toBe(before);
+    expect(Date.parse(dueDate) - Date.parse(before)).toBeGreaterThanOrEqual(7 * 86_400_000);
+    expect(await dueDateOf(HOSPITAL)).toBe(dueDate);
 
     const waived = await coord(['cycle', 'waive', 'cn-ls', '2026-Q3', 'mpiti-road', '--reason', 'works suspended this quarter'], { env: cliEnv });
     expect(waived.stderr).toBe('');
@@ -162,11 +172,36 @@ describe('coord against the dev stack', () => {
     const again = await coord(['cycle', 'extend', 'cn-ls', '2026-Q3', 'mpiti-road', '--days', '7'], { env: cliEnv });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('refused: the update is already waived');
-    expect(before.dueDate).toMatch(/^\d{4}-\d\d-\d\d$/);
 
     const unknown = await coord(['cycle', 'status', 'cn-ls', '2031-Q4'], { env: cliEnv });
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('no cycle cn-ls 2031-Q4');
     expect((await store.audit.list({ action: 'update.waive' }))[0]).toMatchObject({ details: { reason: 'works suspended this quarter' } });
+  });
+
+  test('the operator creates the schedule that opens the cycles, pauses it and resumes it', async () => {
+    await importMechanismFile(store, DEMO_MECHANISM_FILE);
+    const handle = env.client.schedule.getHandle(scheduleId('cn-ls'));
+
+    const ensured = await coord(['schedule', 'ensure', 'cn-ls', '--json'], { env: cliEnv });
+    expect(ensured.stderr).toBe('');
+    expect(ensured.code).toBe(0);
+    const created = JSON.parse(ensured.stdout);
+    expect(created).toMatchObject({ mechanismId: 'cn-ls', scheduleId: 'schedule:cn-ls', paused: false });
+    expect(['created', 'updated']).toContain(created.outcome);
+    expect(created.nextOpenings.length).toBeGreaterThan(0);
+
+    const paused = await coord(['schedule', 'pause', 'cn-ls', '--note', 'no session this quarter'], { env: cliEnv });
+    expect(paused.code).toBe(0);
+    expect(paused.stdout).toContain('schedule schedule:cn-ls paused');
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'no session this quarter' });
+
+    const resumed = await coord(['schedule', 'resume', 'cn-ls'], { env: cliEnv });
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('schedule schedule:cn-ls resumed; next opening');
+    expect((await handle.describe()).state.paused).toBe(false);
+    expect((await store.audit.list({ entityType: 'schedule' })).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['schedule.paused', 'schedule.resumed']),
+    );
   });
 });
