@@ -1,4 +1,4 @@
-import type { Mechanism } from '../domain';
+import { type Mechanism, slug } from '../domain';
 import type { OutboxMessage, OutboxRepository } from '../store/outbox';
 import { composeForRecipient, loadStepFacts, UnaddressableRecipient, type StepFacts } from './compose';
 import type { Directory } from './directory';
@@ -202,7 +202,10 @@ export function createNotifier(deps: NotifierDeps) {
   /** Sends one logical email step to its recipients; see createNotifier for the guarantees. */
   async function send(req: NotificationRequest): Promise<NotificationResult> {
     const facts = await loadStepFacts(req, deps.directory);
-    const recipients = [...new Set(req.to)];
+    // Contact ids are slugs. Workflows may pass the actor of a secretariat action (`token:ci`, `user:...`)
+    // among the recipients (a receipt to "whoever submitted"); those are not people we can write to, and
+    // reporting them as undeliverable would send the secretariat a false alarm, so they are skipped.
+    const recipients = [...new Set(req.to)].filter((id) => slug.safeParse(id).success);
     const transient: { recipientId: string; message: string }[] = [];
     const settled: OutboxMessage[] = [];
     await eachLimited(recipients, concurrency, async (recipientId) => {

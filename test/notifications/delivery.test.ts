@@ -88,6 +88,17 @@ describe('emails over SMTP', () => {
     expect(m.parsed.html).toContain('lang="zh-CN"');
   });
 
+  it('sends the receipt to the owner only when the secretariat submitted on their behalf (an API token is not a person)', async () => {
+    const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism);
+    const result = await notifier.send(
+      request({ step: 'receipt-r1', kind: 'receipt', to: ['road-owner', 'token:ci'] }),
+    );
+    transport.close();
+    expect(result).toEqual({ outcome: 'sent', messageIds: [catcher.messages[0].messageId] });
+    expect(catcher.messages.map((m) => m.envelope.to[0])).toEqual(['roads@example.org']);
+    expect(catcher.messages[0].parsed.subject).toContain('Received: update on');
+  });
+
   it('never sends a second copy when the same step is asked for again (an activity retry)', async () => {
     const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism);
     const first = await notifier.send(request());
