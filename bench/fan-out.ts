@@ -1,0 +1,50 @@
+/**
+ * Cycle fan-out: open a cycle for N projects and time until every request email is in the outbox, against a bare
+ * parent that starts N children each running one no-op activity, on the same server and worker process.
+ */
+import { startCycle } from '../src/temporal/cycles';
+import { cycleWorkflowId } from '../src/temporal/ids';
+import type { BenchContext } from './context';
+import { importSyntheticMechanism, outboxCount, startedCount, until } from './synthetic';
+
+/** One fan-out measurement. */
+export interface FanOutResult {
+  projects: number;
+  /** What "done" meant: every request email in the outbox, or (worldwide weekend) every update started and planned. */
+  until: 'requests-in-outbox' | 'updates-started';
+  productMs: number;
+  baselineMs: number;
+  ratio: number;
+  /** Events in the cycle's history when the fan-out was done. */
+  parentEvents: number;
+}
+
+/** The mechanism id of the N-project fan-out cycle (scale at rest reuses the largest). */
+export const fanOutMechanism = (n: number) => `fan-${n}`;
+
+/** Runs the bare baseline then the product for `n` projects. */
+export async function benchFanOut(ctx: BenchContext, n: number): Promise<FanOutResult> {
+  const mechanismId = fanOutMechanism(n);
+  await importSyntheticMechanism(ctx.store, mechanismId, n, ctx.window);
+
+  let t0 = performance.now();
+  await ctx.client.workflow.execute('baselineFanOut', {
+    taskQueue: ctx.baselineQueue,
+    workflowId: `baseline-fan-out-${n}`,
+    args: [{ n, prefix: `baseline-child-${n}` }],
+  });
+  const baselineMs = performance.now() - t0;
+
+  const doneWhen = ctx.window.sendsNow ? ('requests-in-outbox' as const) : ('updates-started' as const);
+  t0 = performance.now();
+  await startCycle(ctx.client, mechanismId, ctx.quarter, { taskQueue: ctx.taskQueue });
+  await until(
+    async () => (doneWhen === 'requests-in-outbox' ? await outboxCount(ctx.store, mechanismId, 'request') : await startedCount(ctx.store, mechanismId)) >= n,
+    `${n} request emails`,
+    30 * 60_000,
+  );
+  const productMs = performance.now() - t0;
+  const history = await ctx.client.workflow.getHandle(cycleWorkflowId(mechanismId, ctx.quarter)).fetchHistory();
+  const parentEvents = history.events?.length ?? 0;
+  return { projects: n, until: doneWhen, productMs, baselineMs, ratio: productMs / baselineMs, parentEvents };
+}

@@ -1,0 +1,93 @@
+/**
+ * Submission round trip: 20 owners at once post their update through the HTTP API (real socket on 127.0.0.1) until
+ * the receipt comes back, against the same number of bare `executeUpdate` calls on a trivial workflow.
+ */
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../src/api/app';
+import { temporalCycleGateway } from '../src/api/temporal-cycle-gateway';
+import { loadConfig } from '../src/config';
+import { startCycle } from '../src/temporal/cycles';
+import type { BenchContext } from './context';
+import { ping, finish } from './baseline-workflows';
+import { percentile } from './stats';
+import { importSyntheticMechanism, startedCount, until } from './synthetic';
+
+/** Latencies of both paths. */
+export interface RoundTripResult {
+  owners: number;
+  postsPerOwner: number;
+  productP50: number;
+  productP99: number;
+  baselineP50: number;
+  baselineP99: number;
+  ratioP50: number;
+  ratioP99: number;
+}
+
+const submission = (round: number) => ({
+  status: 'on-track',
+  progressPercent: Math.min(100, 10 + round),
+  achievements: `Works advanced on schedule (revision ${round}).`,
+  challenges: 'None this quarter.',
+  nextSteps: 'Continue as planned.',
+});
+
+async function concurrently(owners: number, rounds: number, one: (owner: number, round: number) => Promise<void>): Promise<number[]> {
+  const samples: number[] = [];
+  await Promise.all(
+    Array.from({ length: owners }, async (_, owner) => {
+      for (let round = 0; round < rounds; round++) {
+        const t0 = performance.now();
+        await one(owner, round);
+        samples.push(performance.now() - t0);
+      }
+    }),
+  );
+  return samples;
+}
+
+/** Runs `rounds` posts per owner on each path (one untimed warm-up round each first). */
+export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10): Promise<RoundTripResult> {
+  const mechanismId = 'round-trip';
+  await importSyntheticMechanism(ctx.store, mechanismId, owners, ctx.window);
+  await startCycle(ctx.client, mechanismId, ctx.quarter, { taskQueue: ctx.taskQueue });
+  await until(async () => (await startedCount(ctx.store, mechanismId)) >= owners, 'the round-trip cycle to start its updates', 5 * 60_000);
+
+  const config = loadConfig({ DATA_DIR: ctx.dataDir });
+  const cycles = temporalCycleGateway({ client: ctx.client, taskQueue: ctx.taskQueue, namespace: 'default', temporalUiUrl: 'http://127.0.0.1:8233' });
+  const app = await buildApp({ config, readiness: {}, store: ctx.store, cycles, now: () => new Date() });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const { token } = await ctx.store.apiTokens.create({ name: 'bench' });
+  let revisionOffset = 0;
+  const post = async (owner: number, round: number) => {
+    const res = await fetch(`${base}/api/v1/mechanisms/${mechanismId}/cycles/${ctx.quarter}/projects/project-${owner}/submission`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(submission(revisionOffset + round)),
+    });
+    const body = (await res.json()) as { accepted?: boolean; result?: { revision: number } };
+    if (res.status !== 200 || !body.accepted || !body.result?.revision) throw new Error(`submission refused: ${res.status} ${JSON.stringify(body)}`);
+  };
+  try {
+    const handles = await Promise.all(
+      Array.from({ length: owners }, (_, i) =>
+        ctx.client.workflow.start('trivialUpdates', { taskQueue: ctx.baselineQueue, workflowId: `baseline-updates-${i}` }),
+      ),
+    );
+    const bare = async (owner: number, round: number) => {
+      const r = await handles[owner].executeUpdate(ping, { args: [round] });
+      if (r.at !== round) throw new Error('the trivial update answered something else');
+    };
+    await concurrently(owners, 1, bare); // warm-up
+    const baseline = await concurrently(owners, rounds, bare);
+    await concurrently(owners, 1, post); // warm-up (also the first revision of each update)
+    revisionOffset = 1;
+    const product = await concurrently(owners, rounds, post);
+    await Promise.all(handles.map((h) => h.signal(finish)));
+    const [p50, p99, b50, b99] = [percentile(product, 50), percentile(product, 99), percentile(baseline, 50), percentile(baseline, 99)];
+    return { owners, postsPerOwner: rounds, productP50: p50, productP99: p99, baselineP50: b50, baselineP99: b99, ratioP50: p50 / b50, ratioP99: p99 / b99 };
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * `npm run bench [-- --quick]`: the whole quarter's benchmarks in one command. Starts its own Temporal dev server,
+ * SQLite store and worker process, runs every section, prints one table (each figure with its baseline and ratio)
+ * and writes it as JSON to bench/results/latest.json; stops everything it started.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { quarterOf } from '../src/domain';
+import { openStore } from '../src/store';
+import type { BenchContext } from './context';
+import { startDevServer } from './dev-server';
+import { benchDocuments } from './documents';
+import { runEmailBench } from './email';
+import { benchFanOut, type FanOutResult } from './fan-out';
+import { benchHistory, HISTORY_WARNING_EVENTS } from './history';
+import { benchRoundTrip } from './round-trip';
+import { benchScale } from './scale';
+import { sendingWindowAt } from './synthetic';
+import { startWorkerProcess } from './worker-handle';
+
+/** Sizes of a full run and of `--quick`. */
+const plans = {
+  full: { fanOut: [100, 1000], rounds: 25, rest: [10, 1000] as const, history: [10, 100] as [number, number], emails: 2000, documents: [10, 100, 1000] },
+  quick: { fanOut: [100, 1000], rounds: 10, rest: [2, 500] as const, history: [5, 25] as [number, number], emails: 500, documents: [10, 100] },
+};
+
+type Row = [string, string, string, string, string];
+
+const ms = (v: number) => `${v.toFixed(0)} ms`;
+const x = (v: number) => `${v.toFixed(2)}x`;
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const plan = quick ? plans.quick : plans.full;
+  const started = Date.now();
+  const log = (line: string) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const results: Record<string, unknown> = { mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString(), host: { cpus: os.cpus().length, loadavg: os.loadavg() } };
+  const rows: Row[] = [];
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coord-bench-'));
+  const dataDir = path.join(tmp, 'data');
+  fs.mkdirSync(dataDir);
+  let server: Awaited<ReturnType<typeof startDevServer>> | undefined;
+  let ctx: BenchContext | undefined;
+  try {
+    log('bundling workflows (product and baseline)');
+    const logger = new DefaultLogger('WARN');
+    const [productBundle, baselineBundle] = await Promise.all([
+      bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger }),
+      bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger }),
+    ]);
+    const bundleFile = (name: string, b: unknown) => {
+      const file = path.join(tmp, `${name}.json`);
+      fs.writeFileSync(file, JSON.stringify(b));
+      return file;
+    };
+    const productFile = bundleFile('product', productBundle);
+    const baselineFile = bundleFile('baseline', baselineBundle);
+
+    // History first: it runs on its own time-skipping server, before the dev stack loads the machine.
+    log(`history size: longest path for ${plan.history.join(' and ')} projects (time-skipping server)`);
+    const history = await benchHistory(productBundle, plan.history, log);
+    results.history = history;
+
+    log('starting the Temporal dev server, the store and the worker process');
+    server = await startDevServer();
+    const store = await openStore({ dataDir });
+    const connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection, namespace: 'default' });
+    const workerEnv = {
+      BENCH_TEMPORAL_ADDRESS: server.address,
+      BENCH_DATA_DIR: dataDir,
+      BENCH_TASK_QUEUE: 'bench-product',
+      BENCH_BASELINE_QUEUE: 'bench-baseline',
+      BENCH_PRODUCT_BUNDLE: productFile,
+      BENCH_BASELINE_BUNDLE: baselineFile,
+    };
+    const window = sendingWindowAt();
+    const c: BenchContext = {
+      client,
+      store,
+      dataDir,
+      taskQueue: workerEnv.BENCH_TASK_QUEUE,
+      baselineQueue: workerEnv.BENCH_BASELINE_QUEUE,
+      quarter: quarterOf(new Date(), window.timeZone),
+      window,
+      productBundle,
+      worker: await startWorkerProcess(workerEnv),
+      async restartWorker() {
+        await c.worker.stop();
+        c.worker = await startWorkerProcess(workerEnv);
+        return c.worker;
+      },
+      log,
+    };
+    ctx = c;
+    results.sendingWindow = window;
+    if (!window.sendsNow) log('note: it is the weekend everywhere on Earth, so no request email may go out now; fan-out ends when every update has started and planned its chase');
+
+    const fanOut: FanOutResult[] = [];
+    for (const n of plan.fanOut) {
+      log(`cycle fan-out: ${n} projects`);
+      const r = await benchFanOut(c, n);
+      fanOut.push(r);
+      rows.push([`cycle fan-out, ${n} projects (${r.until})`, ms(r.productMs), ms(r.baselineMs), x(r.ratio), '<= 1.25x']);
+    }
+    results.fanOut = fanOut;
+
+    log(`submission round trip: 20 owners x ${plan.rounds} posts`);
+    const rt = await benchRoundTrip(c, 20, plan.rounds);
+    results.roundTrip = rt;
+    rows.push(['submission round trip p50 (HTTP API vs executeUpdate)', ms(rt.productP50), ms(rt.baselineP50), x(rt.ratioP50), '<= 1.25x']);
+    rows.push(['submission round trip p99', ms(rt.productP99), ms(rt.baselineP99), x(rt.ratioP99), '<= 1.25x']);
+
+    const [m, p] = plan.rest;
+    log(`scale at rest: ${m} mechanisms x ${p} projects${quick ? ' (scaled down by --quick; full run: 10 x 1,000)' : ''}`);
+    const openBefore = plan.fanOut.reduce((a, b) => a + b, 0) + 20;
+    const scale = await benchScale(c, m, p, openBefore);
+    results.scale = scale;
+    rows.push([`worker RSS, ${scale.openProjectWorkflows} project workflows waiting`, `${scale.workerRssMiB.toFixed(0)} MiB`, `${scale.workerRssBeforeMiB.toFixed(0)} MiB (before)`, x(scale.workerRssMiB / scale.workerRssBeforeMiB), '< 1024 MiB']);
+    rows.push([`first query after worker restart, ${p}-project cycle (${scale.replayedEvents} events)`, ms(scale.firstQueryAfterRestartMs), '', '', '']);
+    rows.push([`runReplayHistory of that cycle`, ms(scale.replayMs), '', '', '']);
+
+    for (const s of history.samples) {
+      rows.push([`history, one update on the longest path`, `${s.updateEvents} events`, '', '', '']);
+      rows.push([`history, cycle of ${s.projects} projects, all on the longest path`, `${s.cycleEvents} events`, '', '', '']);
+    }
+    rows.push([`history, cycle of 1,000 projects (extrapolated, ${history.eventsPerProjectInCycle.toFixed(1)}/project)`, `${history.cycleEventsAt1000} events`, `${HISTORY_WARNING_EVENTS} (warning)`, x(history.cycleEventsAt1000 / HISTORY_WARNING_EVENTS), `margin ${history.marginAt1000}`]);
+    const fan1000 = fanOut.find((f) => f.projects === 1000);
+    if (fan1000) rows.push(['history, 1,000-project cycle right after fan-out (measured)', `${fan1000.parentEvents} events`, `${HISTORY_WARNING_EVENTS}`, x(fan1000.parentEvents / HISTORY_WARNING_EVENTS), '']);
+
+    log(`email throughput: ${plan.emails} messages`);
+    const email = await runEmailBench({ messages: plan.emails });
+    results.email = email;
+    rows.push([`email throughput, ${email.messages} messages (msg/s)`, email.outboxRate.toFixed(0), `${email.bareRate.toFixed(0)} (bare nodemailer)`, x(email.ratio), '']);
+
+    log(`documents: report for ${plan.documents.join(', ')} projects`);
+    const docs = benchDocuments(plan.documents);
+    results.documents = docs;
+    for (const d of docs) rows.push([`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', `peak ${d.peakRssMiB} MiB`]);
+  } finally {
+    await ctx?.worker.stop();
+    await ctx?.client.connection.close();
+    await ctx?.store.close();
+    await server?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  results.finishedAt = new Date().toISOString();
+  results.seconds = (Date.now() - started) / 1000;
+  printTable(rows);
+  const out = path.join(__dirname, 'results', 'latest.json');
+  fs.writeFileSync(out, JSON.stringify({ ...results, table: rows }, null, 2));
+  log(`done in ${(results.seconds as number).toFixed(0)} s; JSON in ${path.relative(process.cwd(), out)}`);
+}
+
+function printTable(rows: Row[]): void {
+  const head: Row = ['figure', 'product', 'baseline', 'ratio', 'target'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: Row) => r.map((c, i) => c.padEnd(widths[i])).join(' | ');
+  console.log(['', line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line), ''].join('\n'));
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,74 @@
+/**
+ * Scale at rest: M mechanisms x P projects open at once (M x P project workflows waiting on timers). Measures the
+ * worker process's resident memory (VmRSS of bench/worker-process.ts, read from /proc), then restarts the worker and
+ * times (a) the first query of a P-project cycle on the fresh worker (its whole history is fetched and replayed
+ * there) and (b) `Worker.runReplayHistory` of the same history in this process.
+ */
+import { Worker } from '@temporalio/worker';
+import { startCycle } from '../src/temporal/cycles';
+import { cycleWorkflowId } from '../src/temporal/ids';
+import { cycleState } from '../src/workflows/messages';
+import type { BenchContext } from './context';
+import { importSyntheticMechanism, outboxCount, startedCount, until } from './synthetic';
+
+/** Memory and replay figures. */
+export interface ScaleResult {
+  mechanisms: number;
+  projectsEach: number;
+  /** Every project workflow open on the server when memory was read (including the other sections' cycles). */
+  openProjectWorkflows: number;
+  openMs: number;
+  workerRssMiB: number;
+  workerRssBeforeMiB: number;
+  restartMs: number;
+  firstQueryAfterRestartMs: number;
+  replayMs: number;
+  replayedEvents: number;
+}
+
+/** Opens the cycles, measures, restarts the worker and measures replay. */
+export async function benchScale(ctx: BenchContext, mechanisms: number, projectsEach: number, openBefore: number): Promise<ScaleResult> {
+  const rssBefore = await ctx.worker.rss();
+  const ids = Array.from({ length: mechanisms }, (_, i) => `rest-${i}`);
+  for (const id of ids) await importSyntheticMechanism(ctx.store, id, projectsEach, ctx.window);
+  const t0 = performance.now();
+  await Promise.all(ids.map((id) => startCycle(ctx.client, id, ctx.quarter, { taskQueue: ctx.taskQueue })));
+  for (const id of ids) {
+    await until(
+      async () => (ctx.window.sendsNow ? await outboxCount(ctx.store, id, 'request') : await startedCount(ctx.store, id)) >= projectsEach,
+      `every update of ${id} to start`,
+      60 * 60_000,
+    );
+    ctx.log(`  ${id}: ${projectsEach} updates waiting (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  const openMs = performance.now() - t0;
+  // Every workflow is now parked on a timer; read memory twice a second apart and keep the larger reading.
+  const first = await ctx.worker.rss();
+  await new Promise((r) => setTimeout(r, 1000));
+  const rss = Math.max(first, await ctx.worker.rss());
+
+  const cycleId = cycleWorkflowId(ids[0], ctx.quarter);
+  const history = await ctx.client.workflow.getHandle(cycleId).fetchHistory();
+  let t = performance.now();
+  await ctx.restartWorker();
+  const restartMs = performance.now() - t;
+  t = performance.now();
+  const state = await ctx.client.workflow.getHandle(cycleId).query(cycleState);
+  const firstQueryAfterRestartMs = performance.now() - t;
+  if (state.projects.length !== projectsEach) throw new Error(`the replayed cycle lists ${state.projects.length} projects, expected ${projectsEach}`);
+  t = performance.now();
+  await Worker.runReplayHistory({ workflowBundle: ctx.productBundle }, history, cycleId);
+  const replayMs = performance.now() - t;
+  return {
+    mechanisms,
+    projectsEach,
+    openProjectWorkflows: openBefore + mechanisms * projectsEach,
+    openMs,
+    workerRssMiB: rss / 2 ** 20,
+    workerRssBeforeMiB: rssBefore / 2 ** 20,
+    restartMs,
+    firstQueryAfterRestartMs,
+    replayMs,
+    replayedEvents: history.events?.length ?? 0,
+  };
+}
