@@ -45,6 +45,14 @@ export interface OutboxDatabase {
   outbox: OutboxTable;
 }
 
+// The records store's Database lists the tables of other modules by augmentation: with this, `store.db`
+// knows the outbox table (migration 0002-outbox is in the store's migration list, so it always exists).
+declare module './schema' {
+  interface Database {
+    outbox: OutboxTable;
+  }
+}
+
 /** One rendered email to one recipient, as the outbox keeps it. */
 export interface OutboxMessage {
   id: string;
