@@ -36,7 +36,7 @@ export async function run(args: string[], io: Io = processIo(), env: NodeJS.Proc
     // By name, not instanceof: requiring the store here would slow down every `coord --help`.
     if ((err as Error)?.name === 'MechanismFileError') {
       const problems = (err as MechanismFileError).problems;
-      out.error({ message: (err as Error).message, code: 'invalid-file', exitCode: ExitCode.failure, fields: problems });
+      out.error({ message: (err as Error).message, code: 'invalid-file', exitCode: ExitCode.failure, fields: problems.map((p) => ({ field: p.path, message: p.message })) });
       return ExitCode.failure;
     }
     out.error({ message: (err as Error)?.message ?? String(err), code: 'failure', exitCode: ExitCode.failure });

@@ -18,7 +18,9 @@ import { cycleState } from '../../src/workflows/messages';
 import { createWorker } from '../../src/workers/worker';
 import { createFakeActivities } from '../helpers/fake-activities';
 import { bundleWorkflows, createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
-import { coord } from './run-coord';
+import { run } from '../../src/cli/main';
+import { quarterOf } from '../../src/domain';
+import { coord, memoryIo } from './run-coord';
 
 /** Polls `check` until it returns a value, at most `timeoutMs`. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
@@ -200,8 +202,38 @@ describe('coord against the dev stack', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain('schedule schedule:cn-ls resumed; next opening');
     expect((await handle.describe()).state.paused).toBe(false);
+
+    // Triggering runs the schedule's action now: the current quarter's cycle opens (in-process run: same code, no spawn).
+    const io = memoryIo();
+    expect(await run(['schedule', 'trigger', 'cn-ls'], io, cliEnv)).toBe(0);
+    expect(io.out()).toContain("schedule schedule:cn-ls triggered");
+    const current = quarterOf(new Date(), 'Africa/Maseru');
+    await eventually(`the ${current} cycle opened by the schedule`, async () => (await env.client.workflow.getHandle(cycleWorkflowId('cn-ls', current)).describe()).status.name);
     expect((await store.audit.list({ entityType: 'schedule' })).map((e) => e.action)).toEqual(
-      expect.arrayContaining(['schedule.paused', 'schedule.resumed']),
+      expect.arrayContaining(['schedule.paused', 'schedule.resumed', 'schedule.triggered']),
     );
+  });
+
+  test('after Temporal has forgotten a cycle, its status still comes from the records', async () => {
+    await importMechanismFile(store, DEMO_MECHANISM_FILE);
+    await store.cycles.open({ mechanismId: 'cn-ls', quarter: '2024-Q2', workflowId: cycleWorkflowId('cn-ls', '2024-Q2'), openedAt: '2024-06-03T06:00:00Z', dueDate: '2024-06-21' });
+    await store.cycles.setPhase('cn-ls', '2024-Q2', 'closed', '2024-07-15T10:00:00Z');
+    await store.cycles.setProjectState({ mechanismId: 'cn-ls', quarter: '2024-Q2', projectId: 'mpiti-road', ownerId: 'roads-director', state: 'submitted', lastSendAt: '2024-06-14T06:00:00Z', nextSendAt: '2024-06-19T06:00:00Z' });
+    await store.cycles.setProjectState({ mechanismId: 'cn-ls', quarter: '2024-Q2', projectId: 'maseru-hospital', ownerId: 'health-infrastructure', state: 'missing', lastSendAt: '2024-06-26T06:00:00Z' });
+
+    const io = memoryIo();
+    expect(await run(['cycle', 'status', 'cn-ls', '2024-Q2', '--json'], io, cliEnv)).toBe(0);
+    const status = JSON.parse(io.out());
+    expect(status).toMatchObject({ phase: 'closed', source: 'store', dueDate: '2024-06-21' });
+    // A submitted update sends nothing more: no "next send", whatever the last plan said.
+    expect(status.projects).toEqual([
+      { projectId: 'maseru-hospital', state: 'missing', ownerId: 'health-infrastructure', lastSendAt: '2024-06-26T06:00:00.000Z' },
+      { projectId: 'mpiti-road', state: 'submitted', ownerId: 'roads-director', lastSendAt: '2024-06-14T06:00:00.000Z' },
+    ]);
+
+    const text = memoryIo();
+    expect(await run(['cycle', 'status', 'cn-ls', '2024-Q2'], text, cliEnv)).toBe(0);
+    expect(text.out()).toContain('phase: closed  (from the records: the workflow is no longer running)');
+    expect(text.out()).toMatch(/mpiti-road +submitted +roads-director +2024-06-14 06:00 +-\n/);
   });
 });

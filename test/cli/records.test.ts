@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore } from '../../src/store';
-import { coord } from './run-coord';
+import { run } from '../../src/cli/main';
+import { coord, memoryIo } from './run-coord';
 
 const DEMO = path.resolve(__dirname, '..', '..', 'mechanisms', 'cn-ls.yaml');
 
@@ -75,5 +76,22 @@ describe('coord on the records (no Temporal needed)', () => {
     const asArgument = await coord(['user', 'add', 'a@example.org', '--name', 'A', '--password', 'secret'], { env });
     expect(asArgument.code).toBe(2);
     expect(asArgument.stderr).toContain("unknown option '--password'");
+  });
+
+  test('an invalid mechanism file changes nothing and lists every problem with its place in the file', async () => {
+    const file = path.join(dataDir, 'broken.yaml');
+    fs.writeFileSync(file, fs.readFileSync(DEMO, 'utf8').replace('owner: roads-director', 'owner: nobody-at-all'));
+    const io = memoryIo();
+    expect(await run(['mechanism', 'apply', file, '--json'], io, env)).toBe(1);
+    expect(JSON.parse(io.out()).error).toMatchObject({
+      code: 'invalid-file',
+      fields: [{ field: 'projects[0].owner', message: 'no contact with id "nobody-at-all"' }],
+    });
+    const list = memoryIo();
+    expect(await run(['mechanism', 'list'], list, env)).toBe(0);
+    expect(list.out()).toContain('no mechanisms yet');
+    const missing = memoryIo();
+    expect(await run(['mechanism', 'apply', path.join(dataDir, 'nowhere.yaml')], missing, env)).toBe(3);
+    expect(missing.err()).toContain('no file');
   });
 });
