@@ -77,9 +77,25 @@ export async function sendUpdate<R, A extends unknown[]>(
   }
 }
 
-/** The cycle's state (phase, per-project states, session, report version). */
-export function queryCycle(client: Client, mechanismId: string, quarter: string): Promise<CycleState> {
-  return client.workflow.getHandle(cycleWorkflowId(mechanismId, quarter)).query(cycleState);
+/**
+ * The cycle's state (phase, per-project states, session, report version). Unsettled projects get their exact
+ * chase state (reminded, overdue, escalated) from their own workflow, a few queries at a time.
+ */
+export async function queryCycle(client: Client, mechanismId: string, quarter: string): Promise<CycleState> {
+  const state = await client.workflow.getHandle(cycleWorkflowId(mechanismId, quarter)).query(cycleState);
+  const unsettled = state.projects.filter((p) => !['submitted', 'waived', 'missing'].includes(p.state));
+  for (let i = 0; i < unsettled.length; i += 20) {
+    await Promise.all(
+      unsettled.slice(i, i + 20).map(async (p) => {
+        try {
+          p.state = (await queryProjectUpdate(client, mechanismId, quarter, p.projectId)).state;
+        } catch {
+          // Not started yet or already gone: keep what the cycle knows.
+        }
+      }),
+    );
+  }
+  return state;
 }
 
 /** One project's update state. */

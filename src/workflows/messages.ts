@@ -93,7 +93,7 @@ export interface ProjectStateChange {
   revision: number;
   late: boolean;
 }
-/** Sent by each projectUpdate to its cycle on every change of state and every revision. */
+/** Sent by each projectUpdate to its cycle when it settles (submitted, waived, missing) and on every new revision. */
 export const projectStateChanged = defineSignal<[ProjectStateChange]>('projectStateChanged');
 
 /** Where a cycle stands. */
@@ -109,6 +109,10 @@ export interface CycleState {
   proposedSessionAt?: string;
   reportVersion: number;
   session?: { sequence: number; startsAt: string; status: 'scheduled' | 'cancelled' | 'held' };
+  /**
+   * Every project of the cycle. The cycle hears from a project only when it settles, so an unsettled project
+   * shows `requested` here; {@link queryCycle} (src/temporal/cycles.ts) fills in its exact chase state.
+   */
   projects: { projectId: string; state: SubmissionState; revision: number; late: boolean }[];
   actionItemIds: string[];
 }

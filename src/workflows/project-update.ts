@@ -160,6 +160,10 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       lastSendAt: new Date(Date.now()).toISOString(),
       nextSendAt: next?.at,
     });
+    // Only settled states and new revisions go to the cycle: it needs them to close collection early and to
+    // compile new report versions, and fewer signals keep a 1,000-project cycle's history small. The chase
+    // states in between are in the store (above) and in this workflow's own `state` query.
+    if (!settled()) return;
     try {
       await getExternalWorkflowHandle(input.cycleWorkflowId).signal(projectStateChanged, { projectId, state, revision, late });
     } catch {

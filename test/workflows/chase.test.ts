@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { sendUpdate } from '../../src/temporal/cycles';
+import { queryCycle, sendUpdate } from '../../src/temporal/cycles';
 import {
   cycleState,
   grantExtension,
@@ -67,6 +67,9 @@ describe('answers, extensions, waivers and reassignments', () => {
     await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
       await startScheduledCycle(env.client, taskQueue);
       await skipTo(env, '2027-03-13T08:00:00Z');
+      expect((await queryCycle(env.client, 'cn-ls', '2027-Q1')).projects).toEqual([
+        { projectId: 'mpiti-road', state: 'reminded', revision: 0, late: false },
+      ]);
       const answer = await sendUpdate(env.client, updateId('mpiti-road'), submitUpdate, { submission, submittedBy: 'owner-roads' });
       expect(answer).toMatchObject({ accepted: true, result: { revision: 1, late: false } });
       await skipTo(env, '2027-03-27T06:00:00Z');
