@@ -5,6 +5,7 @@
 
 /** 0 ok, 1 the operation failed, 2 bad usage or bad configuration, 3 the thing named does not exist. */
 export const ExitCode = { ok: 0, failure: 1, usage: 2, notFound: 3 } as const;
+/** One of the exit codes above. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error whose message is meant for the operator as is (no stack trace) and that says how to exit. */
