@@ -28,6 +28,10 @@ describe('a worker replaced in the middle of a cycle', () => {
         submittedBy: 'owner-roads',
       });
       expect(answer).toMatchObject({ accepted: true, result: { revision: 1 } });
+      // Let the cycle take the news in (the test server moves its clock only when no task is in flight), so the
+      // worker does not stop in the middle of a task that the test server would then wait for in frozen time.
+      await skipTo(env, '2027-03-10T09:00:00Z');
+      expect((await env.client.workflow.getHandle(cycleId).query(cycleState)).projects[0].state).toBe('submitted');
       // Without a cache the server never parks tasks on this worker's sticky queue, which would stall the
       // test server's clock once the worker is gone (a production server just times the sticky queue out).
     }, { maxCachedWorkflows: 0 });
