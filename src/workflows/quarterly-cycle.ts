@@ -89,9 +89,12 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   const workflowId = workflowInfo().workflowId;
   let phase = 'collecting' as CyclePhase;
   let waitingFor = 'the cycle context to load';
+  // Assigned once, after the handlers and queries that read them are installed (they see `undefined` until then).
+  /* eslint-disable prefer-const */
   let ctx: CycleContext | undefined;
   let dates: ReturnType<typeof collectionDates> | undefined;
   let openedAt: string | undefined;
+  /* eslint-enable prefer-const */
   let reportVersion = 0;
   let recompileWanted = false;
   let closeRequested = false;
