@@ -194,3 +194,20 @@ describe('answers, extensions, waivers and reassignments', () => {
     });
   });
 });
+
+describe('an address that bounces', () => {
+  it('tells the secretariat when the owner cannot be written to, and keeps chasing', async () => {
+    const fakes = createFakeActivities({ ...world, projects: [world.projects![0]], undeliverable: ['owner-roads'] }, () => env.currentTimeMs());
+    const taskQueue = uniqueTaskQueue();
+    await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
+      await startScheduledCycle(env.client, taskQueue);
+      await skipTo(env, '2027-03-10T08:00:00Z');
+    });
+    expect(fakes.sendsOf(updateId('mpiti-road'))).toEqual([
+      'request request ',
+      'request:undeliverable undeliverable sec-ls,sec-cn',
+      'reminder-1 reminder ',
+      'reminder-1:undeliverable undeliverable sec-ls,sec-cn',
+    ]);
+  });
+});
