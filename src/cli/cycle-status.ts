@@ -57,14 +57,15 @@ export async function queryIfRunning<T>(client: Client, workflowId: string, quer
 
 /** The cycle's status, or undefined when neither Temporal nor the records know it. */
 export async function loadCycleStatus(store: Store, client: Client, mechanismId: string, quarter: string): Promise<CycleStatus | undefined> {
-  const [{ cycleWorkflowId }, { cycleState }, { settledStates }] = await Promise.all([
+  const [{ cycleWorkflowId }, { queryCycle }, { settledStates }] = await Promise.all([
     import('../temporal/ids'),
-    import('../workflows/messages'),
+    import('../temporal/cycles'),
     import('../domain'),
   ]);
   const workflowId = cycleWorkflowId(mechanismId, quarter);
   const [live, record, rows] = await Promise.all([
-    queryIfRunning(client, workflowId, (h) => h.query(cycleState)),
+    // queryCycle, not the raw query: children tell the cycle only when they settle, the helper asks them for the rest.
+    queryIfRunning(client, workflowId, () => queryCycle(client, mechanismId, quarter)),
     store.cycles.get(mechanismId, quarter),
     store.cycles.listProjectStates(mechanismId, quarter),
   ]);

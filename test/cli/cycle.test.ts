@@ -33,6 +33,9 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined | 
   }
 }
 
+/** Each run of the binary costs 2-5 s under ts-node on a shared 2-core machine; these tests run several. */
+const SPAWNING_TEST_TIMEOUT = 180_000;
+
 /** A project of the demo mechanism other than the road. */
 const HOSPITAL = 'maseru-hospital';
 
@@ -148,7 +151,7 @@ describe('coord against the dev stack', () => {
     expect(JSON.parse(failed.stdout).messages).toEqual([
       expect.objectContaining({ status: 'undeliverable', kind: 'reminder', to: 'bounced@example.org', lastError: '550 mailbox unavailable' }),
     ]);
-  });
+  }, SPAWNING_TEST_TIMEOUT);
 
   test('the secretariat extends one project\'s due date by a week and waives another project\'s update, which then cannot be extended', async () => {
     await importMechanismFile(store, DEMO_MECHANISM_FILE);
@@ -179,7 +182,7 @@ describe('coord against the dev stack', () => {
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain('no cycle cn-ls 2031-Q4');
     expect((await store.audit.list({ action: 'update.waive' }))[0]).toMatchObject({ details: { reason: 'works suspended this quarter' } });
-  });
+  }, SPAWNING_TEST_TIMEOUT);
 
   test('the operator creates the schedule that opens the cycles, pauses it and resumes it', async () => {
     await importMechanismFile(store, DEMO_MECHANISM_FILE);
@@ -212,7 +215,7 @@ describe('coord against the dev stack', () => {
     expect((await store.audit.list({ entityType: 'schedule' })).map((e) => e.action)).toEqual(
       expect.arrayContaining(['schedule.paused', 'schedule.resumed', 'schedule.triggered']),
     );
-  });
+  }, SPAWNING_TEST_TIMEOUT);
 
   test('after Temporal has forgotten a cycle, its status still comes from the records', async () => {
     await importMechanismFile(store, DEMO_MECHANISM_FILE);

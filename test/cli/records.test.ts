@@ -41,7 +41,7 @@ describe('coord on the records (no Temporal needed)', () => {
     const check = await openStore({ dataDir });
     expect(await check.projects.get('cn-ls', 'bulk-2499')).toMatchObject({ title: 'Bulk project 2499', owner: 'roads-director' });
     await check.close();
-  });
+  }, 120_000);
 
   test('a user is added with a password from stdin, and an API token is printed once and stored only hashed', async () => {
     const added = await coord(['user', 'add', 'Officer@Example.org', '--name', 'Secretariat Officer', '--password-stdin'], {
@@ -67,7 +67,7 @@ describe('coord on the records (no Temporal needed)', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 120_000);
 
   test('a user cannot be added without a terminal or --password-stdin, and never with a password argument', async () => {
     const noPassword = await coord(['user', 'add', 'a@example.org', '--name', 'A'], { env });
@@ -76,7 +76,7 @@ describe('coord on the records (no Temporal needed)', () => {
     const asArgument = await coord(['user', 'add', 'a@example.org', '--name', 'A', '--password', 'secret'], { env });
     expect(asArgument.code).toBe(2);
     expect(asArgument.stderr).toContain("unknown option '--password'");
-  });
+  }, 120_000);
 
   test('an invalid mechanism file changes nothing and lists every problem with its place in the file', async () => {
     const file = path.join(dataDir, 'broken.yaml');
