@@ -29,6 +29,8 @@ export const ConfigSchema = z.object({
   ),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_PORT: port.default(8233),
+  /** Frontend port of the dev server `npm start` runs when TEMPORAL_ADDRESS is unset. */
+  TEMPORAL_DEV_SERVER_PORT: port.default(7233),
   /** Where operators open Temporal UI (links from the pages); defaults to the dev server's UI. */
   TEMPORAL_UI_URL: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('coordination'),
@@ -78,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const c = parsed.data;
-  const temporalAddress = c.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const temporalAddress = c.TEMPORAL_ADDRESS ?? `127.0.0.1:${c.TEMPORAL_DEV_SERVER_PORT}`;
   return {
     ...c,
     dataDir: path.resolve(c.DATA_DIR),
