@@ -1,6 +1,7 @@
 /**
- * The benchmark's own Temporal dev server: started on a free 127.0.0.1 port with a throw-away SQLite file and the
- * project's search attributes, stopped (and its files removed) at the end, so a run leaves nothing behind.
+ * The benchmark's own Temporal dev server: started on a free 127.0.0.1 port with the project's search attributes and,
+ * by default, an in-memory database (a SQLite file on this shared disk spent most of the run in fsync, for the product
+ * and the baseline alike; BENCH_TEMPORAL_DB=file restores the file). Stopped (files removed) at the end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,7 +49,8 @@ export async function startDevServer(): Promise<DevServer> {
     tools.toolPaths().temporalCli,
     [
       'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port),
-      '--db-filename', path.join(dir, 'temporal.sqlite'), '--log-level', 'error',
+      ...(process.env.BENCH_TEMPORAL_DB === 'file' ? ['--db-filename', path.join(dir, 'temporal.sqlite')] : []),
+      '--log-level', 'error',
       ...searchAttributeDefinitions.flatMap((d) => ['--search-attribute', `${d.name}=${d.cliType}`]),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },

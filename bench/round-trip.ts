@@ -22,6 +22,9 @@ export interface RoundTripResult {
   baselineP99: number;
   ratioP50: number;
   ratioP99: number;
+  /** Posts that did not come back with a receipt (excluded from the percentiles), and the first error. */
+  failures: number;
+  firstFailure?: string;
 }
 
 const submission = (round: number) => ({
@@ -32,14 +35,20 @@ const submission = (round: number) => ({
   nextSteps: 'Continue as planned.',
 });
 
+const failed: string[] = [];
+
 async function concurrently(owners: number, rounds: number, one: (owner: number, round: number) => Promise<void>): Promise<number[]> {
   const samples: number[] = [];
   await Promise.all(
     Array.from({ length: owners }, async (_, owner) => {
       for (let round = 0; round < rounds; round++) {
         const t0 = performance.now();
-        await one(owner, round);
-        samples.push(performance.now() - t0);
+        try {
+          await one(owner, round);
+          samples.push(performance.now() - t0);
+        } catch (err) {
+          failed.push(err instanceof Error ? err.message : String(err));
+        }
       }
     }),
   );
@@ -86,7 +95,7 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
     const product = await concurrently(owners, rounds, post);
     await Promise.all(handles.map((h) => h.signal(finish)));
     const [p50, p99, b50, b99] = [percentile(product, 50), percentile(product, 99), percentile(baseline, 50), percentile(baseline, 99)];
-    return { owners, postsPerOwner: rounds, productP50: p50, productP99: p99, baselineP50: b50, baselineP99: b99, ratioP50: p50 / b50, ratioP99: p99 / b99 };
+    return { owners, postsPerOwner: rounds, productP50: p50, productP99: p99, baselineP50: b50, baselineP99: b99, ratioP50: p50 / b50, ratioP99: p99 / b99, failures: failed.length, firstFailure: failed[0] };
   } finally {
     await app.close();
   }

@@ -45,6 +45,15 @@ async function main(): Promise<void> {
   fs.mkdirSync(dataDir);
   let server: Awaited<ReturnType<typeof startDevServer>> | undefined;
   let ctx: BenchContext | undefined;
+  const cleanup = async () => {
+    await ctx?.worker.stop();
+    await ctx?.client.connection.close();
+    await ctx?.store.close();
+    await server?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  // Ctrl-C still stops the worker process and the dev server: nothing is left running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   try {
     log('bundling workflows (product and baseline)');
     const logger = new DefaultLogger('WARN');
@@ -64,6 +73,7 @@ async function main(): Promise<void> {
     log(`history size: longest path for ${plan.history.join(' and ')} projects (time-skipping server)`);
     const history = await benchHistory(productBundle, plan.history, log);
     results.history = history;
+    log(`  ${JSON.stringify(history)}`);
 
     log('starting the Temporal dev server, the store and the worker process');
     server = await startDevServer();
@@ -105,6 +115,7 @@ async function main(): Promise<void> {
       log(`cycle fan-out: ${n} projects`);
       const r = await benchFanOut(c, n);
       fanOut.push(r);
+      log(`  product ${ms(r.productMs)}, baseline ${ms(r.baselineMs)}, ratio ${x(r.ratio)}, cycle history ${r.parentEvents} events`);
       rows.push([`cycle fan-out, ${n} projects (${r.until})`, ms(r.productMs), ms(r.baselineMs), x(r.ratio), '<= 1.25x']);
     }
     results.fanOut = fanOut;
@@ -112,6 +123,8 @@ async function main(): Promise<void> {
     log(`submission round trip: 20 owners x ${plan.rounds} posts`);
     const rt = await benchRoundTrip(c, 20, plan.rounds);
     results.roundTrip = rt;
+    if (rt.failures) rows.push([`submission round trip: posts without a receipt`, `${rt.failures}`, '', '', rt.firstFailure?.slice(0, 60) ?? '']);
+    log(`  p50 ${ms(rt.productP50)} vs ${ms(rt.baselineP50)}, p99 ${ms(rt.productP99)} vs ${ms(rt.baselineP99)}`);
     rows.push(['submission round trip p50 (HTTP API vs executeUpdate)', ms(rt.productP50), ms(rt.baselineP50), x(rt.ratioP50), '<= 1.25x']);
     rows.push(['submission round trip p99', ms(rt.productP99), ms(rt.baselineP99), x(rt.ratioP99), '<= 1.25x']);
 
@@ -120,6 +133,7 @@ async function main(): Promise<void> {
     const openBefore = plan.fanOut.reduce((a, b) => a + b, 0) + 20;
     const scale = await benchScale(c, m, p, openBefore);
     results.scale = scale;
+    log(`  ${JSON.stringify(scale)}`);
     rows.push([`worker RSS, ${scale.openProjectWorkflows} project workflows waiting`, `${scale.workerRssMiB.toFixed(0)} MiB`, `${scale.workerRssBeforeMiB.toFixed(0)} MiB (before)`, x(scale.workerRssMiB / scale.workerRssBeforeMiB), '< 1024 MiB']);
     rows.push([`first query after worker restart, ${p}-project cycle (${scale.replayedEvents} events)`, ms(scale.firstQueryAfterRestartMs), '', '', '']);
     rows.push([`runReplayHistory of that cycle`, ms(scale.replayMs), '', '', '']);
@@ -142,11 +156,7 @@ async function main(): Promise<void> {
     results.documents = docs;
     for (const d of docs) rows.push([`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', `peak ${d.peakRssMiB} MiB`]);
   } finally {
-    await ctx?.worker.stop();
-    await ctx?.client.connection.close();
-    await ctx?.store.close();
-    await server?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    await cleanup();
   }
   results.finishedAt = new Date().toISOString();
   results.seconds = (Date.now() - started) / 1000;
