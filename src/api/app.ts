@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config';
@@ -13,6 +11,7 @@ import { requireBearer } from './auth';
 import type { RouteDeps } from './context';
 import type { CycleGateway } from './cycle-gateway';
 import { installErrorHandler } from './errors';
+import { registerApiDocs } from './pages/api-docs';
 import { ownerFormRoutes } from './pages/owner-form';
 import { secretariatRoutes } from './pages/secretariat';
 import { cycleRoutes } from './routes/cycles';
@@ -98,7 +97,6 @@ async function registerApplication(app: FastifyInstance, deps: AppDeps & { store
     },
     referrerPolicy: { policy: 'no-referrer' },
   });
-  await app.register(cookie);
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
@@ -111,7 +109,7 @@ async function registerApplication(app: FastifyInstance, deps: AppDeps & { store
     // Only the JSON API and health routes are API; pages are not part of the document.
     hideUntagged: true,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  registerApiDocs(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (api) => {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { Quarter, slug } from '../../domain';
 import type { User } from '../../store';
 import { createOutboxRepository } from '../../store/outbox';
+import { readCookie, writeCookie } from '../cookies';
 import { csrfToken, csrfValid, readSession, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie } from '../auth';
 import type { RouteDeps } from '../context';
 import { loadCycleView } from '../cycle-view';
@@ -38,7 +39,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
 
     /** The session of the request, or a redirect to /login. */
     async function session(request: FastifyRequest, reply: FastifyReply): Promise<PageSession | undefined> {
-      const s = readSession(deps.sessionSecret, request.cookies[SESSION_COOKIE], deps.now());
+      const s = readSession(deps.sessionSecret, readCookie(request, SESSION_COOKIE), deps.now());
       const user = s && (await deps.store.users.get(s.userId));
       if (!s || !user || user.disabledAt) {
         await reply.redirect(`/login?next=${encodeURIComponent(request.url.split('?')[0])}`, 303);
@@ -54,7 +55,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
       const s = await session(request, reply);
       if (!s) return undefined;
       const body = request.body as Record<string, unknown> | undefined;
-      if (!csrfValid(deps.sessionSecret, readSession(deps.sessionSecret, request.cookies[SESSION_COOKIE], deps.now())!.nonce, body?.csrf)) {
+      if (!csrfValid(deps.sessionSecret, readSession(deps.sessionSecret, readCookie(request, SESSION_COOKIE), deps.now())!.nonce, body?.csrf)) {
         throw new ApiError(403, 'csrf', 'the form is stale or forged: reload the page and try again');
       }
       return s;
@@ -78,15 +79,13 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
       const user = email && password ? await deps.store.users.authenticate(email, password) : undefined;
       if (!user) return send(reply, 401, loginPage(safeNext(body.next), 'Wrong email or password.'));
       const expires = new Date(deps.now().getTime() + SESSION_TTL_MS);
-      reply.setCookie(SESSION_COOKIE, sessionCookie(deps.sessionSecret, user.id, expires), {
-        path: '/', httpOnly: true, sameSite: 'lax', secure: deps.config.PUBLIC_URL.startsWith('https:'), expires,
-      });
+      writeCookie(reply, SESSION_COOKIE, sessionCookie(deps.sessionSecret, user.id, expires), { secure: deps.config.PUBLIC_URL.startsWith('https:'), expires });
       await deps.store.audit.append({ actor: `user:${user.email}`, action: 'login', entityType: 'user', entityId: user.id, at: deps.now() });
       return reply.redirect(safeNext(body.next), 303);
     });
     app.post('/logout', async (request, reply) => {
       if (!(await postSession(request, reply))) return reply;
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      writeCookie(reply, SESSION_COOKIE, '', { secure: deps.config.PUBLIC_URL.startsWith('https:'), expires: new Date(0) });
       return reply.redirect('/login', 303);
     });
 
