@@ -8,7 +8,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Runtime, DefaultLogger, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../src/activities/types';
 import * as keys from '../../src/temporal/search-attributes';
 import { createWorker } from '../../src/workers/worker';
@@ -89,11 +89,11 @@ export async function withWorker<T>(
   taskQueue: string,
   activities: Activities,
   fn: () => Promise<T>,
-  options: { maxCachedWorkflows?: number } = {},
+  options: { maxCachedWorkflows?: number; connection?: NativeConnection } = {},
 ): Promise<T> {
   const worker = await createWorker({
-    ...options,
-    connection: env.nativeConnection,
+    maxCachedWorkflows: options.maxCachedWorkflows,
+    connection: options.connection ?? env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     activities,

@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { sendUpdate } from '../../src/temporal/cycles';
 import { cycleState, submitUpdate } from '../../src/workflows/messages';
 import { createFakeActivities } from '../helpers/fake-activities';
@@ -20,6 +20,9 @@ describe('a worker replaced in the middle of a cycle', () => {
   it('resumes on a new worker with no lost submission and no email step sent twice', async () => {
     const fakes = createFakeActivities(world, () => env.currentTimeMs());
     const taskQueue = uniqueTaskQueue();
+    // The first worker has a connection of its own, closed with it, as a crashed process's would be: the test
+    // server then drops its pending polls instead of handing them tasks that nobody would ever complete.
+    const firstConnection = await NativeConnection.connect({ address: env.address });
     await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
       await startScheduledCycle(env.client, taskQueue);
       await skipTo(env, '2027-03-10T08:00:00Z');
@@ -34,7 +37,8 @@ describe('a worker replaced in the middle of a cycle', () => {
       expect((await env.client.workflow.getHandle(cycleId).query(cycleState)).projects[0].state).toBe('submitted');
       // Without a cache the server never parks tasks on this worker's sticky queue, which would stall the
       // test server's clock once the worker is gone (a production server just times the sticky queue out).
-    }, { maxCachedWorkflows: 0 });
+    }, { maxCachedWorkflows: 0, connection: firstConnection });
+    await firstConnection.close();
     // The first worker is gone (its cache with it); a new one picks the cycle up from history.
     await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
       await skipTo(env, '2027-03-27T06:00:00Z');
