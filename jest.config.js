@@ -3,7 +3,16 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+    // A few of Fastify's dependencies ship ESM only (Node 20 can require() them, Jest's loader cannot):
+    // compile them to CommonJS for the tests.
+    '^.+/node_modules/(cookie|content-disposition)/.+\\.js$': [
+      'ts-jest',
+      { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', esModuleInterop: true } },
+    ],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Servers (Temporal, SMTP, PostgreSQL) make some tests slow to set up; 2 workers suit a 2-core machine.
   testTimeout: 60_000,
