@@ -16,6 +16,8 @@ const tools = require('./tools') as { toolPaths(): { temporalCli: string; testSe
 
 const root = path.resolve(__dirname, '..');
 const children: { name: string; child: ChildProcess }[] = [];
+/** Listeners on every output line of the children, to wait for "I am ready" lines. */
+const lineListeners: ((name: string, line: string) => void)[] = [];
 let stopping = false;
 
 const COLORS: Record<string, string> = { temporal: '35', worker: '36', web: '32', start: '33' };
@@ -30,7 +32,10 @@ function log(name: string, line: string): void {
 function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream! }).on('line', (line) => log(name, line));
+    readline.createInterface({ input: stream! }).on('line', (line) => {
+      log(name, line);
+      for (const listener of lineListeners) listener(name, line);
+    });
   }
   child.on('exit', (code, signal) => {
     log('start', `${name} exited (${signal ?? `code ${code}`})`);
@@ -56,6 +61,19 @@ async function waitForPort(host: string, port: number, timeoutMs: number): Promi
     if (Date.now() > deadline) throw new Error(`${host}:${port} did not accept connections within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** Resolves when the named child prints a line matching `pattern`; rejects after the deadline. */
+function waitForLine(name: string, pattern: RegExp, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not report ready within ${timeoutMs} ms`)), timeoutMs);
+    lineListeners.push((from, line) => {
+      if (from === name && pattern.test(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
 }
 
 async function shutdown(code: number): Promise<void> {
@@ -141,9 +159,12 @@ async function main(): Promise<void> {
     seed.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding the database failed (code ${code})`))));
   });
 
+  // The worker bundles the workflow code first (several seconds): ready means it serves its task queue.
+  const workerReady = waitForLine('worker', /^worker serving task queue/, 180_000);
   run('worker', ...tsNode('src/workers/main.ts'), env);
   run('web', ...tsNode('src/api/main.ts'), env);
   await waitForPort(config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST, config.PORT, 60_000);
+  await workerReady;
   log('start', `ready: web ${config.PUBLIC_URL}  ·  Temporal UI ${config.temporalUiUrl}  ·  Ctrl-C stops everything`);
 }
 
