@@ -2,12 +2,12 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { defaultPolicy, quarterOf } from '../../src/domain';
-import { startCycle } from '../../src/temporal/cycles';
+import { sendUpdate, startCycle } from '../../src/temporal/cycles';
 import { cycleWorkflowId, scheduleId } from '../../src/temporal/ids';
 import { ensureSchedule, pauseSchedule, resumeSchedule } from '../../src/temporal/schedules';
-import { cycleState } from '../../src/workflows/messages';
+import { cycleState, submitUpdate, updateState } from '../../src/workflows/messages';
 import { createFakeActivities } from '../helpers/fake-activities';
 import { bundleWorkflows, createLocalEnv, uniqueTaskQueue, withWorker } from '../helpers/temporal';
 import { world } from './cycle-fixture';
@@ -81,5 +81,49 @@ describe('operating cycles on the dev server', () => {
       expect(children).toContain(`update:dev-ls:${quarter}:mpiti-road`);
       await handle.terminate('test over');
     });
+  });
+});
+
+describe('a worker replaced in the middle of a cycle', () => {
+  it('resumes on a new worker with no lost submission and no email step sent twice', async () => {
+    const quarter = quarterOf(new Date(), 'Africa/Maseru');
+    const taskQueue = uniqueTaskQueue('restart');
+    const fakes = createFakeActivities({ ...world, projects: [world.projects![0]] }, async () => Date.now());
+    const cycle = cycleWorkflowId('restart-ls', quarter);
+    const update = `update:restart-ls:${quarter}:mpiti-road`;
+    // The first worker has a connection of its own, closed with it, as a crashed process's would be.
+    const firstConnection = await NativeConnection.connect({ address: env.address });
+    await withWorker(
+      env,
+      bundle,
+      taskQueue,
+      fakes.activities,
+      async () => {
+        await startCycle(env.client, 'restart-ls', quarter, { taskQueue });
+        await eventually(async () => (fakes.calls.some((c) => c.name === 'recordUpdateState') ? true : undefined));
+        const first = await sendUpdate(env.client, update, submitUpdate, { submission: { status: 'on-track', progressPercent: 10 }, submittedBy: 'owner-roads' });
+        expect(first).toMatchObject({ accepted: true, result: { revision: 1 } });
+        await eventually(async () => ((await env.client.workflow.getHandle(cycle).query(cycleState)).projects[0]?.revision === 1 ? true : undefined));
+      },
+      { maxCachedWorkflows: 0, connection: firstConnection },
+    );
+    await firstConnection.close();
+    // A new worker rebuilds both workflows from their histories and carries on.
+    await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
+      const second = await sendUpdate(env.client, update, submitUpdate, { submission: { status: 'on-track', progressPercent: 12 }, submittedBy: 'owner-roads' });
+      expect(second).toMatchObject({ accepted: true, result: { revision: 2 } });
+      await eventually(async () => ((await env.client.workflow.getHandle(cycle).query(cycleState)).projects[0]?.revision === 2 ? true : undefined));
+      expect(await env.client.workflow.getHandle(update).query(updateState)).toMatchObject({ state: 'submitted', revision: 2 });
+      await env.client.workflow.getHandle(cycle).terminate('test over');
+    });
+    const stepCalls = new Map<string, number>();
+    for (const call of fakes.calls.filter((c) => c.name === 'sendNotification')) {
+      const { workflowId, step } = call.input as { workflowId: string; step: string };
+      stepCalls.set(`${workflowId} ${step}`, (stepCalls.get(`${workflowId} ${step}`) ?? 0) + 1);
+    }
+    expect([...stepCalls].filter(([, n]) => n > 1)).toEqual([]);
+    expect(stepCalls.get(`${update} receipt-r1`)).toBe(1);
+    expect(stepCalls.get(`${update} receipt-r2`)).toBe(1);
+    expect(fakes.calls.filter((c) => c.name === 'recordSubmission')).toHaveLength(2);
   });
 });
