@@ -1,9 +1,10 @@
 /**
- * One cycle as the API and the pages show it: the live workflow state when the cycle runs, merged with the
- * store's per-project rows (owner, last and next send); the store alone once the workflow is gone.
+ * One cycle as the API and the pages show it: the shared status of src/temporal/cycle-status.ts (live workflow
+ * state merged with the store's rows, as `coord cycle status` shows it) plus each project's workflow id.
  */
 import type { CyclePhase, SubmissionState } from '../domain';
-import { cycleWorkflowId, updateWorkflowId } from '../temporal/ids';
+import { mergeCycleStatus } from '../temporal/cycle-status';
+import { updateWorkflowId } from '../temporal/ids';
 import type { RouteDeps } from './context';
 import { ApiError, notFound } from './errors';
 
@@ -43,45 +44,9 @@ export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarte
     deps.store.cycles.get(mechanismId, quarter),
     deps.store.cycles.listProjectStates(mechanismId, quarter),
   ]);
-  if (!live && !record) throw notFound(`cycle ${mechanismId} ${quarter}`);
-  const byProject = new Map(rows.map((r) => [r.projectId, r]));
-  const base = { mechanismId, quarter, workflowId: cycleWorkflowId(mechanismId, quarter) };
-  const line = (projectId: string, state: SubmissionState, extra: Partial<CycleProjectView> = {}): CycleProjectView => {
-    const r = byProject.get(projectId);
-    return {
-      projectId,
-      state,
-      ...(r && { ownerId: r.ownerId }),
-      ...(r?.lastSendAt && { lastSendAt: r.lastSendAt }),
-      ...(r?.nextSendAt && !['submitted', 'waived', 'missing'].includes(state) && { nextSendAt: r.nextSendAt }),
-      ...extra,
-      workflowId: updateWorkflowId(mechanismId, quarter, projectId),
-    };
-  };
-  if (live) {
-    return {
-      ...base,
-      phase: live.phase,
-      source: 'workflow',
-      waitingFor: live.waitingFor,
-      ...(live.openedAt && { openedAt: live.openedAt }),
-      ...(live.dueDate && { dueDate: live.dueDate }),
-      ...(live.cutoffAt && { cutoffAt: live.cutoffAt }),
-      reportVersion: live.reportVersion,
-      ...(live.session && { session: live.session }),
-      projects: live.projects.map((p) => line(p.projectId, p.state, { revision: p.revision, late: p.late })),
-    };
-  }
-  const r = record!;
-  return {
-    ...base,
-    phase: r.phase,
-    source: 'store',
-    openedAt: r.openedAt,
-    ...(r.dueDate && { dueDate: r.dueDate }),
-    ...(r.cutoffAt && { cutoffAt: r.cutoffAt }),
-    projects: rows.map((p) => line(p.projectId, p.state)),
-  };
+  const status = mergeCycleStatus(mechanismId, quarter, live, record, rows);
+  if (!status) throw notFound(`cycle ${mechanismId} ${quarter}`);
+  return { ...status, projects: status.projects.map((p) => ({ ...p, workflowId: updateWorkflowId(mechanismId, quarter, p.projectId) })) };
 }
 
 /** Refuses commands on a cycle that is closed (409) or unknown (404); returns the view for convenience. */

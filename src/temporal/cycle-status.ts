@@ -1,0 +1,140 @@
+/**
+ * One cycle as the API, the pages and `coord cycle status` show it: the live workflow state while the cycle runs,
+ * merged with the store's per-project rows (owner, last and next send, which the activities keep up to date); the
+ * store alone once Temporal no longer has the workflow. The one place that merge is written.
+ * (Types only from src/store: callers pass their repositories.)
+ */
+import type { Client } from '@temporalio/client';
+import { settledStates, type CyclePhase, type SubmissionState } from '../domain';
+import type { CycleProjectRecord, CycleRecord, CycleRepository } from '../store';
+import type { CycleState } from '../workflows/messages';
+import { queryCycle } from './cycles';
+import { cycleWorkflowId } from './ids';
+
+/** One project's line. */
+export interface CycleStatusProject {
+  projectId: string;
+  state: SubmissionState;
+  ownerId?: string;
+  revision?: number;
+  late?: boolean;
+  lastSendAt?: string;
+  nextSendAt?: string;
+}
+
+/** The cycle: phase, dates, and each project's state; `source` says whether Temporal or the records answered. */
+export interface CycleStatus {
+  mechanismId: string;
+  quarter: string;
+  workflowId: string;
+  phase: CyclePhase;
+  source: 'workflow' | 'store';
+  waitingFor?: string;
+  openedAt?: string;
+  dueDate?: string;
+  cutoffAt?: string;
+  reportVersion?: number;
+  session?: CycleState['session'];
+  projects: CycleStatusProject[];
+}
+
+/** True for Temporal's answers meaning "no such (running) workflow": not found, or already completed. */
+export function isWorkflowGone(err: unknown): boolean {
+  const name = (err as Error)?.name ?? '';
+  const message = (err as Error)?.message ?? '';
+  return name === 'WorkflowNotFoundError' || /not found|already completed/i.test(message);
+}
+
+/** The live state of a running workflow, or undefined when it is not running (or unknown to Temporal). */
+export async function queryIfRunning<T>(
+  client: Client,
+  workflowId: string,
+  query: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>,
+): Promise<T | undefined> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') return undefined;
+    return await query(handle);
+  } catch (err) {
+    if (isWorkflowGone(err)) return undefined;
+    throw err;
+  }
+}
+
+/** The running cycle's state with each unsettled project's chase state, or undefined when it is not running. */
+export function liveCycleState(client: Client, mechanismId: string, quarter: string): Promise<CycleState | undefined> {
+  // queryCycle, not the raw query: children tell the cycle only when they settle, the helper asks them for the rest.
+  return queryIfRunning(client, cycleWorkflowId(mechanismId, quarter), () => queryCycle(client, mechanismId, quarter));
+}
+
+/** Merges the live state (when running) with the stored cycle and rows; undefined when neither knows the cycle. */
+export function mergeCycleStatus(
+  mechanismId: string,
+  quarter: string,
+  live: CycleState | undefined,
+  record: CycleRecord | undefined,
+  rows: CycleProjectRecord[],
+): CycleStatus | undefined {
+  if (!live && !record) return undefined;
+  const workflowId = cycleWorkflowId(mechanismId, quarter);
+  const byProject = new Map(rows.map((r) => [r.projectId, r]));
+  const line = (projectId: string, state: SubmissionState, extra: Partial<CycleStatusProject> = {}): CycleStatusProject => {
+    const r = byProject.get(projectId);
+    return {
+      projectId,
+      state,
+      ...(r && { ownerId: r.ownerId }),
+      ...extra,
+      ...(r?.lastSendAt && { lastSendAt: r.lastSendAt }),
+      // A settled update sends nothing more, whatever the last recorded plan said.
+      ...(r?.nextSendAt && !settledStates.includes(state) && { nextSendAt: r.nextSendAt }),
+    };
+  };
+  if (live) {
+    const openedAt = live.openedAt ?? record?.openedAt;
+    const dueDate = live.dueDate ?? record?.dueDate;
+    const cutoffAt = live.cutoffAt ?? record?.cutoffAt;
+    return {
+      mechanismId,
+      quarter,
+      workflowId,
+      phase: live.phase,
+      source: 'workflow',
+      waitingFor: live.waitingFor,
+      ...(openedAt && { openedAt }),
+      ...(dueDate && { dueDate }),
+      ...(cutoffAt && { cutoffAt }),
+      reportVersion: live.reportVersion,
+      ...(live.session && { session: live.session }),
+      projects: live.projects.map((p) => line(p.projectId, p.state, { revision: p.revision, late: p.late })),
+    };
+  }
+  const r = record!;
+  return {
+    mechanismId,
+    quarter,
+    workflowId,
+    phase: r.phase,
+    source: 'store',
+    openedAt: r.openedAt,
+    ...(r.dueDate && { dueDate: r.dueDate }),
+    ...(r.cutoffAt && { cutoffAt: r.cutoffAt }),
+    projects: rows.map((p) => line(p.projectId, p.state)),
+  };
+}
+
+/** The cycle's status from Temporal and the records, or undefined when neither knows it. */
+export async function loadCycleStatus(
+  client: Client,
+  cycles: Pick<CycleRepository, 'get' | 'listProjectStates'>,
+  mechanismId: string,
+  quarter: string,
+): Promise<CycleStatus | undefined> {
+  const [live, record, rows] = await Promise.all([
+    liveCycleState(client, mechanismId, quarter),
+    cycles.get(mechanismId, quarter),
+    cycles.listProjectStates(mechanismId, quarter),
+  ]);
+  return mergeCycleStatus(mechanismId, quarter, live, record, rows);
+}
