@@ -1,22 +1,21 @@
 /**
- * The API under test: the real app on a real store (SQLite temp dir) and a real Temporal (time-skipping test
- * server) running the real workflows. Record activities are the real ones (src/activities/records.ts); emails
- * and documents use test/helpers/fake-activities.ts because the composed worker activities are not wired yet.
+ * The API under test: the real app (`app.inject()`, no socket) on a real store (SQLite temp dir) and a real Temporal
+ * (time-skipping test server) running the real workflows with the real activities (createActivities: records,
+ * local outbox, document archive), on the task queue taken from the configuration like in production.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import { createRecordActivities } from '../../src/activities/records';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { createActivities } from '../../src/activities';
 import { buildApp } from '../../src/api/app';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../../src/config';
 import { loadDemoIfEmpty } from '../../src/store';
 import { createWorker } from '../../src/workers/worker';
-import { createFakeActivities } from '../helpers/fake-activities';
 import { createTestStore, type TestStore } from '../helpers/store';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
-/** Every `METHOD /route` the tests hit, to check the OpenAPI document is fully exercised. */
+/** Every `METHOD /route` the tests hit, to check the OpenAPI document is fully exercised (shared by the suites of api.test.ts). */
 export const hitRoutes = new Set<string>();
 
 /** A running stack for one test. */
@@ -25,12 +24,10 @@ export interface Stack {
   store: TestStore;
   token: string;
   worker: Worker;
-  running: Promise<void>;
   /** Sends a request with the API token (unless `headers.authorization` is given). */
   call(options: CallOptions): Promise<CallResponse>;
   /** Sends a request as is. */
   raw(options: CallOptions): Promise<CallResponse>;
-  baseUrl: string;
   close(): Promise<void>;
 }
 
@@ -38,41 +35,37 @@ export interface Stack {
 export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowBundleWithSourceMap): Promise<Stack> {
   const store = await createTestStore();
   await loadDemoIfEmpty(store);
-  const taskQueue = uniqueTaskQueue('api');
-  const fake = createFakeActivities({}, async () => env.currentTimeMs());
+  const config = loadConfig({ DATA_DIR: store.dataDir, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('api') });
   const worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
-    taskQueue,
-    activities: { ...fake.activities, ...createRecordActivities(store) },
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    activities: createActivities({ store, dataDir: store.dataDir, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM }),
     workflowBundle: bundle,
   });
   const running = worker.run();
-  const config = loadConfig({ DATA_DIR: store.dataDir });
-  const cycles = temporalCycleGateway({ client: env.client, taskQueue, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' });
+  const cycles = temporalCycleGateway({ client: env.client, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' });
   let app: FastifyInstance;
   try {
     app = await buildApp({ config, readiness: {}, store, cycles, now: () => new Date() });
+    app.addHook('onRequest', async (request) => {
+      if (request.routeOptions.url) hitRoutes.add(`${request.method} ${request.routeOptions.url}`);
+    });
+    await app.ready();
   } catch (err) {
     worker.shutdown();
     await running;
     await store.close();
     throw err;
   }
-  app.addHook('onRequest', async (request) => {
-    hitRoutes.add(`${request.method} ${request.routeOptions.url}`);
-  });
   const { token } = await store.apiTokens.create({ name: 'test' });
-  const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     app,
     store,
     token,
     worker,
-    running,
-    baseUrl,
-    call: (options) => send(baseUrl, { ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } }),
-    raw: (options) => send(baseUrl, options),
+    call: (options) => send(app, { ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } }),
+    raw: (options) => send(app, options),
     async close() {
       await app.close();
       worker.shutdown();
@@ -84,7 +77,7 @@ export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowB
 
 /** Waits until `check` returns a value, polling (bounded): used for workflow effects that land asynchronously. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON answers
-export async function eventually(check: () => Promise<unknown>, what: string, timeoutMs = 20_000): Promise<any> {
+export async function eventually(check: () => Promise<unknown>, what: string, timeoutMs = 30_000): Promise<any> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -96,36 +89,29 @@ export async function eventually(check: () => Promise<unknown>, what: string, ti
 
 /** A request of the tests. */
 export interface CallOptions {
-  method: string;
+  method: InjectOptions['method'];
   url: string;
   payload?: unknown;
-  /** Form fields, sent as application/x-www-form-urlencoded. */
-  form?: Record<string, string>;
   headers?: Record<string, string>;
 }
 
 /** What the tests read from an answer. */
 export interface CallResponse {
   statusCode: number;
-  headers: Headers;
+  headers: Record<string, unknown>;
   body: string;
+  rawPayload: Buffer;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON answers
   json(): any;
 }
 
-// Over a real socket rather than app.inject(): light-my-request needs the ESM-only `cookie` package, which
-// Jest's CommonJS sandbox on Node 20 cannot load.
-async function send(baseUrl: string, options: CallOptions): Promise<CallResponse> {
+async function send(app: FastifyInstance, options: CallOptions): Promise<CallResponse> {
   const headers: Record<string, string> = { ...options.headers };
-  let body: string | undefined;
-  if (options.form) {
-    body = new URLSearchParams(options.form).toString();
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-  } else if (options.payload !== undefined) {
-    body = typeof options.payload === 'string' ? options.payload : JSON.stringify(options.payload);
+  let payload: string | undefined;
+  if (options.payload !== undefined) {
+    payload = typeof options.payload === 'string' ? options.payload : JSON.stringify(options.payload);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(baseUrl + options.url, { method: options.method, headers, body, redirect: 'manual' });
-  const text = await res.text();
-  return { statusCode: res.status, headers: res.headers, body: text, json: () => JSON.parse(text) };
+  const res = await app.inject({ method: options.method, url: options.url, headers, ...(payload !== undefined && { payload }) });
+  return { statusCode: res.statusCode, headers: res.headers, body: res.body, rawPayload: res.rawPayload, json: () => res.json() };
 }
