@@ -27,6 +27,18 @@ export function ownerFormRoutes(deps: RouteDeps): FastifyPluginAsync {
         .header('cache-control', 'no-store')
         .send(page('Link not valid', html`<h1>This link is not valid</h1><p>It may have expired because collection for the quarter has closed, or it was mistyped. Please contact the secretariat.</p>`));
 
+    const send = (reply: FastifyReply, status: number, body: string) =>
+      reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+
+    // The link is still valid but its update workflow has ended: collection for that quarter is over (410, not 404,
+    // so the owner learns the link was right and the secretariat is the one to ask).
+    const closed = (reply: FastifyReply, binding: OwnerLinkBinding) =>
+      send(
+        reply,
+        410,
+        page('Collection closed', html`<h1>Collection for ${binding.quarter} has closed</h1><p>Updates for this quarter are no longer collected here, so nothing was saved. If you still have news for the secretariat, reply to their email.</p>`),
+      );
+
     async function context(binding: OwnerLinkBinding) {
       const { mechanismId, quarter, projectId, contactId } = binding;
       const [mechanism, project, actionItems, latest, previous, live] = await Promise.all([
@@ -77,13 +89,11 @@ ${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
       );
     }
 
-    const send = (reply: FastifyReply, status: number, body: string) =>
-      reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-
     app.get<{ Params: { token: string } }>('/u/:token', { schema: { params: TokenParams }, config: { rateLimit: LINK_RATE } }, async (request, reply) => {
       const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
       const ctx = binding && (await context(binding));
       if (!binding || !ctx) return gone(reply);
+      if (!ctx.live) return closed(reply, binding);
       const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
       return send(reply, 200, render(request.params.token, ctx, binding, values, {}));
     });
@@ -92,6 +102,7 @@ ${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
       const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
       const ctx = binding && (await context(binding));
       if (!binding || !ctx) return gone(reply);
+      if (!ctx.live) return closed(reply, binding);
       const parsed = parseSubmissionForm(typeof request.body === 'object' && request.body ? request.body : {}, ctx.actionItems);
       if (!parsed.ok) return send(reply, 422, render(request.params.token, ctx, binding, parsed.values, parsed.errors));
       try {
@@ -116,6 +127,7 @@ ${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
       const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
       const ctx = binding && (await context(binding));
       if (!binding || !ctx) return gone(reply);
+      if (!ctx.live) return closed(reply, binding);
       const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
       const raw = typeof request.body?.days === 'string' ? request.body.days.trim() : '';
       const days = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;

@@ -1,0 +1,267 @@
+/**
+ * The owner's form and the secretariat's pages through app.inject(), against the real workflows (time-skipping
+ * Temporal), the real activities (emails over a real SMTP catcher) and a real SQLite store. One cycle (cn-ls
+ * 2027-Q1) serves the file; each test works on a project of its own, so no test depends on another.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createOutboxRepository } from '../../src/store/outbox';
+import { OFFICER, PREVIOUS, seedPreviousQuarter, startServiceStack, type ServiceStack } from '../e2e/stack';
+import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let stack: ServiceStack;
+/** Personal link path (`/u/<token>`) of each project's owner, from the request emails. */
+const links = new Map<string, string>();
+
+beforeAll(async () => {
+  let bundle: WorkflowBundleWithSourceMap;
+  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
+  stack = await startServiceStack(env, bundle, { loginRateLimit: 5 });
+  await seedPreviousQuarter(stack.store);
+  const projects = (await stack.store.projects.list('cn-ls', { status: 'active' })).map((p) => p.id);
+  await stack.startScheduledCycle('cn-ls', '2027-Q1');
+  await stack.skipTo('2027-03-01T12:00:00Z');
+  await stack.smtp.waitFor((m) => m.filter((x) => /update/i.test(x.parsed.subject ?? '')).length >= projects.length, 60_000);
+  const outbox = createOutboxRepository(stack.store.db);
+  const requests = (await outbox.list({ mechanismId: 'cn-ls' })).filter((m) => m.kind === 'request');
+  for (const r of requests) links.set(r.projectId!, new URL(/https?:\/\/\S+\/u\/[A-Za-z0-9_-]+/.exec(r.text)![0]).pathname);
+}, 180_000);
+afterAll(async () => {
+  await stack?.close();
+  await env?.teardown();
+});
+
+const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({
+  payload: new URLSearchParams(fields).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+});
+const link = (projectId: string) => {
+  const l = links.get(projectId);
+  if (!l) throw new Error(`no request email for ${projectId}`);
+  return l;
+};
+const stateOf = async (projectId: string) => (await stack.app.inject({ method: 'GET', url: link(projectId) })).body;
+const VALID = { status: 'at-risk', statusReason: 'Supplier delays.', progressPercent: '40', achievements: 'Foundations poured.', challenges: 'Imports held at the border.', supportRequested: '', nextSteps: 'Erect the frame.' };
+
+/** Logs the officer in and returns the cookie header and the CSRF token of the session. */
+async function login(remoteAddress = '127.0.0.1'): Promise<{ cookie: string; csrf: string }> {
+  const res = await stack.app.inject({ method: 'POST', url: '/login', remoteAddress, ...form({ email: OFFICER.email, password: OFFICER.password, next: '/' }) });
+  expect(res.statusCode).toBe(303);
+  const cookie = String(res.headers['set-cookie']).split(';')[0];
+  const dashboard = await stack.app.inject({ method: 'GET', url: '/', headers: { cookie } });
+  const csrf = /name="csrf" value="([^"]+)"/.exec(dashboard.body)![1];
+  return { cookie, csrf };
+}
+
+describe("the owner's update form", () => {
+  test('opening the link (as a mail scanner would) only shows the form and changes nothing', async () => {
+    const outbox = createOutboxRepository(stack.store.db);
+    const before = (await outbox.list({ mechanismId: 'cn-ls' })).length;
+    for (let i = 0; i < 3; i++) {
+      const res = await stack.app.inject({ method: 'GET', url: link('multilateral-coordination') });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/text\/html/);
+      expect(res.body).toContain('<form method="post"');
+    }
+    expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'multilateral-coordination')).toBeUndefined();
+    const state = (await stack.store.cycles.listProjectStates('cn-ls', '2027-Q1')).find((p) => p.projectId === 'multilateral-coordination');
+    expect(state?.state).not.toBe('submitted');
+    expect((await outbox.list({ mechanismId: 'cn-ls' })).length).toBe(before);
+  });
+
+  test("is pre-filled with last quarter's answers and lists the owner's open action items", async () => {
+    const body = await stateOf('mpiti-road');
+    expect(body).toContain(`Pre-filled from your update for ${PREVIOUS.quarter}`);
+    expect(body).toContain(PREVIOUS.achievements);
+    expect(body).toContain(PREVIOUS.statusReason);
+    expect(body).toMatch(/<option value="at-risk" selected>/);
+    expect(body).toContain('Your open action items');
+    expect(body).toContain(PREVIOUS.actionItemTitle);
+  });
+
+  test('a submission with mistakes comes back with an error next to each wrong field and the typed text kept; nothing is saved', async () => {
+    const typed = { ...VALID, status: 'off-track', statusReason: '', progressPercent: '140', achievements: 'Panels <b>delivered</b> to site & stored.' };
+    const res = await stack.app.inject({ method: 'POST', url: link('ramarothole-solar'), ...form(typed) });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('nothing was saved yet');
+    expect(res.body).toMatch(/id="statusReason-error"[^>]*>give a reason/);
+    expect(res.body).toMatch(/id="progressPercent-error"/);
+    // What the owner typed is back in the form, escaped.
+    expect(res.body).toContain('Panels &#60;b&#62;delivered&#60;/b&#62; to site &#38; stored.');
+    expect(res.body).toContain('value="140"');
+    expect(res.body).toMatch(/<option value="off-track" selected>/);
+    expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'ramarothole-solar')).toBeUndefined();
+
+    const fixed = await stack.app.inject({ method: 'POST', url: link('ramarothole-solar'), ...form({ ...typed, statusReason: 'Grid connection delayed.', progressPercent: '55' }) });
+    expect(fixed.statusCode).toBe(200);
+    expect(fixed.body).toContain('revision 1 of your update is saved');
+    expect((await stack.store.submissions.latest('cn-ls', '2027-Q1', 'ramarothole-solar'))?.body).toMatchObject({ status: 'off-track', progressPercent: 55 });
+  });
+
+  test('an owner can amend the update: the form then shows the latest revision and saves a new one', async () => {
+    const first = await stack.app.inject({ method: 'POST', url: link('maseru-hospital'), ...form(VALID) });
+    expect(first.statusCode).toBe(200);
+    const again = await stack.app.inject({ method: 'GET', url: link('maseru-hospital') });
+    expect(again.body).toContain('Showing your revision 1');
+    expect(again.body).toContain('Save amendment');
+    expect(again.body).toContain('Foundations poured.');
+    const amended = await stack.app.inject({ method: 'POST', url: link('maseru-hospital'), ...form({ ...VALID, achievements: 'Foundations poured; walls up to the first floor.' }) });
+    expect(amended.statusCode).toBe(200);
+    expect(amended.body).toContain('revision 2 of your update is saved');
+    const revisions = await stack.store.submissions.revisions('cn-ls', '2027-Q1', 'maseru-hospital');
+    expect(revisions.map((r) => r.revision)).toEqual([1, 2]);
+    expect(revisions[1].body.achievements).toBe('Foundations poured; walls up to the first floor.');
+  });
+
+  test('an owner can ask for more time, and a wrong number of days is explained', async () => {
+    const bad = await stack.app.inject({ method: 'POST', url: `${link('skills-training')}/extension`, ...form({ days: 'lots' }) });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('Extra days: enter a whole number from 1 to 90.');
+    const res = await stack.app.inject({ method: 'POST', url: `${link('skills-training')}/extension`, ...form({ days: '3' }) });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/Extension granted: the update is now due \d{4}-\d{2}-\d{2}|sent to the secretariat/);
+  });
+
+  test('text longer than the field allows is refused with the field named, keeping what was typed', async () => {
+    const long = 'x'.repeat(5001);
+    const res = await stack.app.inject({ method: 'POST', url: link('zero-tariff-access'), ...form({ ...VALID, challenges: long }) });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toMatch(/id="challenges-error"[^>]*>must be at most 5000 characters/);
+    expect(res.body).toContain(long);
+    expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'zero-tariff-access')).toBeUndefined();
+    const huge = await stack.app.inject({ method: 'POST', url: link('zero-tariff-access'), ...form({ ...VALID, achievements: 'y'.repeat(300 * 1024) }) });
+    expect(huge.statusCode).toBe(413);
+    expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'zero-tariff-access')).toBeUndefined();
+  });
+
+  test('a tampered, unknown or expired link shows a clear "not valid" page and changes nothing', async () => {
+    const good = link('governance-exchange');
+    const tampered = good.slice(0, -1) + (good.endsWith('A') ? 'B' : 'A');
+    for (const url of [tampered, '/u/not-a-real-link', `/u/${'z'.repeat(300)}`]) {
+      const res = await stack.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      if (res.statusCode === 404) expect(res.body).toContain('This link is not valid');
+    }
+    const post = await stack.app.inject({ method: 'POST', url: tampered, ...form(VALID) });
+    expect(post.statusCode).toBe(404);
+    const expired = await stack.store.ownerLinks.issue({ mechanismId: 'cn-ls', quarter: '2027-Q1', projectId: 'governance-exchange', contactId: 'public-service-director', expiresAt: '2020-01-01T00:00:00Z' });
+    const old = await stack.app.inject({ method: 'POST', url: `/u/${expired}`, ...form(VALID) });
+    expect(old.statusCode).toBe(404);
+    expect(old.body).toContain('This link is not valid');
+    expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'governance-exchange')).toBeUndefined();
+  });
+
+  test('a link to a cycle that has closed says collection is over and accepts nothing', async () => {
+    // A link of last quarter that the safety net has not expired yet: its workflow is long finished.
+    const token = await stack.store.ownerLinks.issue({ mechanismId: 'cn-ls', quarter: PREVIOUS.quarter, projectId: 'mpiti-road', contactId: 'roads-director', expiresAt: '2099-01-01T00:00:00Z' });
+    const get = await stack.app.inject({ method: 'GET', url: `/u/${token}` });
+    expect(get.statusCode).toBe(410);
+    expect(get.body).toContain('Collection for 2026-Q4 has closed');
+    const post = await stack.app.inject({ method: 'POST', url: `/u/${token}`, ...form(VALID) });
+    expect(post.statusCode).toBe(410);
+    expect((await stack.store.submissions.revisions('cn-ls', PREVIOUS.quarter, 'mpiti-road')).length).toBe(1);
+    // Closing a cycle expires its links (what the close step does): the link then is simply not valid.
+    await stack.store.ownerLinks.expireForCycle('cn-ls', PREVIOUS.quarter, new Date(Date.now() - 1000));
+    expect((await stack.app.inject({ method: 'GET', url: `/u/${token}` })).statusCode).toBe(404);
+  });
+
+  test('the form escapes a project title containing markup', async () => {
+    await stack.store.db.updateTable('projects').set({ title: 'Exchange <script>alert(1)</script>' }).where('mechanism_id', '=', 'cn-ls').where('id', '=', 'governance-exchange').execute();
+    try {
+      const res = await stack.app.inject({ method: 'GET', url: link('governance-exchange') });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('<script>');
+      expect(res.body).toContain('Exchange &#60;script&#62;alert(1)&#60;/script&#62;');
+      const { cookie } = await login();
+      const portfolio = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/portfolio', headers: { cookie } });
+      expect(portfolio.body).not.toContain('<script>');
+      expect(portfolio.body).toContain('&#60;script&#62;');
+    } finally {
+      await stack.store.db.updateTable('projects').set({ title: 'Governance exchange' }).where('mechanism_id', '=', 'cn-ls').where('id', '=', 'governance-exchange').execute();
+    }
+  });
+
+  test('pages carry security headers and the form page is never cached', async () => {
+    const res = await stack.app.inject({ method: 'GET', url: link('mpiti-road') });
+    expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).not.toMatch(/<script/i);
+  });
+});
+
+describe("the secretariat's pages", () => {
+  test('send a visitor who is not signed in to the sign-in page', async () => {
+    for (const url of ['/', '/mechanisms/cn-ls/cycles/2027-Q1', '/mechanisms/cn-ls/portfolio', '/mailbox']) {
+      const res = await stack.app.inject({ method: 'GET', url });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toMatch(/^\/login\?next=/);
+    }
+  });
+
+  test('refuse a wrong password, and stop answering after too many attempts from one address', async () => {
+    const attempt = () => stack.app.inject({ method: 'POST', url: '/login', remoteAddress: '192.0.2.7', ...form({ email: OFFICER.email, password: 'wrong' }) });
+    const first = await attempt();
+    expect(first.statusCode).toBe(401);
+    expect(first.body).toContain('Wrong email or password.');
+    let last = first;
+    for (let i = 0; i < 6; i++) last = await attempt();
+    expect(last.statusCode).toBe(429);
+    // Another address can still sign in.
+    await login('192.0.2.8');
+  });
+
+  test('show the dashboard and the cycle page with each project state and a link to Temporal UI', async () => {
+    const { cookie } = await login();
+    const dashboard = await stack.app.inject({ method: 'GET', url: '/', headers: { cookie } });
+    expect(dashboard.statusCode).toBe(200);
+    expect(dashboard.body).toContain('China-Lesotho Coordination Mechanism');
+    expect(dashboard.body).toContain('href="/mechanisms/cn-ls/cycles/2027-Q1"');
+    const cycle = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/cycles/2027-Q1', headers: { cookie } });
+    expect(cycle.statusCode).toBe(200);
+    expect(cycle.body).toContain('id="phase">collecting<');
+    expect(cycle.body).toContain('http://127.0.0.1:8233/namespaces/default/workflows/cycle%3Acn-ls%3A2027-Q1');
+    expect(cycle.body).toMatch(/id="project-mpiti-road"/);
+    const unknown = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/cycles/2031-Q2', headers: { cookie } });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  test('refuse an action posted without the form token (CSRF) and change nothing', async () => {
+    const { cookie, csrf } = await login();
+    const url = '/mechanisms/cn-ls/cycles/2027-Q1/projects/multilateral-coordination/waive';
+    const forged = await stack.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    expect(forged.statusCode).toBe(403);
+    const wrong = await stack.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `csrf=${csrf.slice(1)}x` });
+    expect(wrong.statusCode).toBe(403);
+    const view = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/cycles/2027-Q1', headers: { cookie } });
+    expect(/id="project-multilateral-coordination">[\s\S]*?class="state state-(\w+)"/.exec(view.body)![1]).not.toBe('waived');
+  });
+
+  test('grant an extension from the cycle page and show what the workflow decided', async () => {
+    const { cookie, csrf } = await login();
+    const url = '/mechanisms/cn-ls/cycles/2027-Q1/projects/governance-exchange/extend';
+    const bad = await stack.app.inject({ method: 'POST', url, ...form({ csrf, dueDate: 'soon' }, { cookie }) });
+    expect(bad.statusCode).toBe(303);
+    expect(decodeURIComponent(bad.headers.location as string)).toMatch(/Refused: .*dueDate/);
+    const res = await stack.app.inject({ method: 'POST', url, ...form({ csrf, dueDate: '2027-03-26' }, { cookie }) });
+    expect(res.statusCode).toBe(303);
+    const page = await stack.app.inject({ method: 'GET', url: res.headers.location as string, headers: { cookie } });
+    // 26 March 2027 is Good Friday, a public holiday in Lesotho: the workflow moves the date to the next working day.
+    expect(page.body).toContain('Extension granted: now due 2027-03-30.');
+  });
+});
+
+describe('the mailbox page', () => {
+  test('lists the emails sent, with their subjects and recipients escaped', async () => {
+    const { cookie } = await login();
+    const res = await stack.app.inject({ method: 'GET', url: '/mailbox', headers: { cookie } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Emails go out over SMTP');
+    expect(res.body).toMatch(/<td>request<\/td>/);
+    expect(res.body).toContain('@example.org&gt;');
+  });
+});

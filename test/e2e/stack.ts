@@ -1,0 +1,140 @@
+/**
+ * The whole service for page and browser tests: the real app listening on 127.0.0.1 (free port), the real
+ * workflows on the time-skipping Temporal server with the REAL activities (records, outbox, documents) sending
+ * over SMTP to a real catcher, and a real SQLite store with the demo mechanism and one secretariat user.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { createActivities } from '../../src/activities';
+import { buildApp } from '../../src/api/app';
+import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
+import { loadConfig } from '../../src/config';
+import { createSmtpTransport, type MailTransport } from '../../src/notifications';
+import { loadDemoIfEmpty } from '../../src/store';
+import { cycleWorkflowId } from '../../src/temporal/ids';
+import { createWorker } from '../../src/workers/worker';
+import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
+import { createTestStore, type TestStore } from '../helpers/store';
+import { uniqueTaskQueue } from '../helpers/temporal';
+
+/** The secretariat user every stack has. */
+export const OFFICER = { email: 'officer@example.org', name: 'Palesa Officer', password: 'correct horse battery staple' };
+
+/** A running service for one test file or test. */
+export interface ServiceStack {
+  app: FastifyInstance;
+  baseUrl: string;
+  store: TestStore;
+  smtp: SmtpCatcher;
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  worker: Worker;
+  /** Starts a cycle the way the schedule does (waits for the opening day of the quarter). */
+  startScheduledCycle(mechanismId: string, quarter: string): Promise<string>;
+  /** Moves workflow time forward to `instant` (no-op when already past). */
+  skipTo(instant: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Options of the stack. */
+export interface StackOptions {
+  loginRateLimit?: number;
+}
+
+/** Starts the service on a fresh store; the caller owns `env` and `bundle`. */
+export async function startServiceStack(env: TestWorkflowEnvironment, bundle: WorkflowBundleWithSourceMap, options: StackOptions = {}): Promise<ServiceStack> {
+  const store = await createTestStore();
+  await loadDemoIfEmpty(store);
+  await store.users.create({ ...OFFICER, role: 'secretariat' });
+  const smtp = await startSmtpCatcher();
+  const taskQueue = uniqueTaskQueue('pages');
+  const cycles = temporalCycleGateway({ client: env.client, taskQueue, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' });
+  // The app must listen before the activities are built: links in emails point at its real address.
+  const app = await buildApp({
+    config: loadConfig({ DATA_DIR: store.dataDir, SMTP_URL: smtp.url }),
+    readiness: {},
+    store,
+    cycles,
+    loginRateLimit: options.loginRateLimit,
+  });
+  const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  const transport: MailTransport = createSmtpTransport(smtp.url, { timeoutMs: 5000 });
+  const activities = createActivities({ store, dataDir: store.dataDir, publicUrl: baseUrl, mailFrom: 'secretariat@example.org', transport });
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities, workflowBundle: bundle });
+  const running = worker.run();
+  return {
+    app,
+    baseUrl,
+    store,
+    smtp,
+    env,
+    taskQueue,
+    worker,
+    async startScheduledCycle(mechanismId, quarter) {
+      const workflowId = cycleWorkflowId(mechanismId, quarter);
+      await env.client.workflow.start('quarterlyCycle', { workflowId, taskQueue, args: [{ mechanismId, quarter, scheduled: true }] });
+      return workflowId;
+    },
+    async skipTo(instant) {
+      const ms = Date.parse(instant) - (await env.currentTimeMs());
+      if (ms > 0) await env.sleep(ms);
+    },
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      transport.close();
+      await smtp.close();
+      await store.close();
+    },
+  };
+}
+
+/** Polls until `check` returns a truthy value, at most `timeoutMs` (document rendering runs in real time). */
+export async function until<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The personal link in an email's text, e.g. `http://127.0.0.1:4321/u/abc...`. */
+export function linkIn(text: string | undefined): string {
+  const m = /(https?:\/\/[^\s<>"]+\/u\/[A-Za-z0-9_-]+)/.exec(text ?? '');
+  if (!m) throw new Error('no personal link in the email');
+  return m[1];
+}
+
+/** Last quarter's answer of the Mpiti road and an open action item of its owner, as a previous cycle left them. */
+export const PREVIOUS = {
+  quarter: '2026-Q4',
+  achievements: 'Earthworks completed on the first 12 km; culverts installed.',
+  statusReason: 'Heavy rains slowed the subgrade works.',
+  actionItemTitle: 'Share the revised road construction schedule',
+};
+
+/** Seeds the store with what the previous quarter (2026-Q4) left: a submission and an open action item. */
+export async function seedPreviousQuarter(store: TestStore): Promise<void> {
+  await store.submissions.recordSubmission({
+    mechanismId: 'cn-ls',
+    quarter: PREVIOUS.quarter,
+    projectId: 'mpiti-road',
+    body: { status: 'at-risk', statusReason: PREVIOUS.statusReason, progressPercent: 30, achievements: PREVIOUS.achievements, challenges: 'Rainy season.', supportRequested: '', nextSteps: 'Start paving.', milestoneUpdates: [], indicatorUpdates: [], actionItemUpdates: [] },
+    submittedBy: 'roads-director',
+    workflowId: 'seed:cn-ls:2026-Q4',
+    step: 'seed-mpiti-road',
+    receivedAt: '2026-12-10T09:00:00Z',
+    late: false,
+  });
+  await store.decisions.record(
+    'cn-ls',
+    PREVIOUS.quarter,
+    [{ id: 'd-2026q4-1', text: 'The road schedule is to be revised.', projects: ['mpiti-road'], actionItems: [{ id: 'road-schedule-q4', title: PREVIOUS.actionItemTitle, owner: 'roads-director', dueDate: '2027-03-31', projects: ['mpiti-road'] }] }],
+    { workflowId: 'seed:cn-ls:2026-Q4', step: 'seed-decisions' },
+    '2027-01-05T10:00:00Z',
+  );
+}
