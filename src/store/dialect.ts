@@ -57,5 +57,8 @@ types.setTypeParser(types.builtins.INT8, (v: string) => Number(v));
 /** Opens a PostgreSQL pool for `DATABASE_URL`. */
 export function openPostgres(databaseUrl: string, poolSize = 10): Kysely<Database> {
   const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
+  // An idle connection dropped by the server (restart, failover, admin termination) emits 'error' on the pool;
+  // without a listener Node would crash the process. The pool discards that client and opens a new one on demand.
+  pool.on('error', (err) => console.warn(`database: idle connection lost (${err.message}); it will be replaced`));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
