@@ -9,6 +9,7 @@ import { cycleSuite } from './cycle-suite';
 import { openApiSuite } from './openapi-suite';
 import { readSuite } from './read-suite';
 import { recordSuite } from './record-suite';
+import { scheduleSuite } from './schedule-suite';
 import { startStack, type Stack } from './support';
 
 let env: TestWorkflowEnvironment;
@@ -28,9 +29,10 @@ afterEach(async () => {
   await stack?.close();
 });
 
-const ctx = { stack: () => stack, env: () => env };
+const ctx = { stack: () => stack, env: () => env, bundle: () => bundle };
 readSuite(ctx);
 cycleSuite(ctx);
 recordSuite(ctx);
+scheduleSuite(ctx);
 // Last: it checks what the suites above hit.
 openApiSuite(ctx);

@@ -23,6 +23,8 @@ export interface Stack {
   app: FastifyInstance;
   store: TestStore;
   token: string;
+  /** The task queue of the configuration (TEMPORAL_TASK_QUEUE), which the worker serves. */
+  taskQueue: string;
   worker: Worker;
   /** Sends a request with the API token (unless `headers.authorization` is given). */
   call(options: CallOptions): Promise<CallResponse>;
@@ -63,6 +65,7 @@ export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowB
     app,
     store,
     token,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
     worker,
     call: (options) => send(app, { ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } }),
     raw: (options) => send(app, options),
