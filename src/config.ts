@@ -34,6 +34,11 @@ export const ConfigSchema = z.object({
   /** Where operators open Temporal UI (links from the pages); defaults to the dev server's UI. */
   TEMPORAL_UI_URL: optionalString,
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('coordination'),
+  /**
+   * Workflows the worker keeps in memory between tasks. Waiting project updates are evicted beyond this and
+   * replayed (a few hundred events) when their timer fires: bounds the worker's memory with 10,000 waiting.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(300),
   /** mTLS to a Temporal server or Temporal Cloud: paths of the client certificate and key. */
   TEMPORAL_TLS_CERT_PATH: optionalString,
   TEMPORAL_TLS_KEY_PATH: optionalString,

@@ -40,7 +40,7 @@ describe('npm start', () => {
   it('brings up Temporal with its UI and search attributes, the worker and a ready web server, with the demo cycle collecting; Ctrl-C leaves nothing running', async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coord-start-'));
     const [web, ui, frontend] = [await freePort(), await freePort(), await freePort()];
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: dataDir,
       PORT: String(web),
