@@ -75,6 +75,14 @@ describe('npm start', () => {
     for (const name of ['Mechanism', 'Quarter', 'CyclePhase', 'Project', 'SubmissionState', 'DueTime', 'ActionItemState']) {
       expect(attributes).toContain(name);
     }
+    // The worker made the demo mechanism's schedule at start-up.
+    // (schedule list reads the visibility store, which is eventually consistent: poll with a bound.)
+    let schedules = '';
+    while (!schedules.includes('schedule:cn-ls') && Date.now() < deadline) {
+      schedules = execFileSync(cli, ['schedule', 'list', '--address', `127.0.0.1:${frontend}`], { encoding: 'utf8' });
+      if (!schedules.includes('schedule:cn-ls')) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(schedules).toContain('schedule:cn-ls');
     // The demo mechanism's current cycle is open and findable by phase.
     let cycles = '';
     while (!/cycle:cn-ls:/.test(cycles)) {
