@@ -50,6 +50,9 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
   const smtp = await startSmtpCatcher();
   const taskQueue = uniqueTaskQueue('pages');
   const cycles = temporalCycleGateway({ client: env.client, taskQueue, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' });
+  // The app reads the same clock as the workflows (the test server's, which jumps when time is skipped), so that
+  // links expired by a close in workflow time are expired for the app too.
+  let offsetMs = (await env.currentTimeMs()) - Date.now();
   // The app must listen before the activities are built: links in emails point at its real address.
   const app = await buildApp({
     config: loadConfig({ DATA_DIR: store.dataDir, SMTP_URL: smtp.url }),
@@ -57,6 +60,7 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
     store,
     cycles,
     loginRateLimit: options.loginRateLimit,
+    now: () => new Date(Date.now() + offsetMs),
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const transport: MailTransport = createSmtpTransport(smtp.url, { timeoutMs: 5000 });
@@ -79,6 +83,7 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
     async skipTo(instant) {
       const ms = Date.parse(instant) - (await env.currentTimeMs());
       if (ms > 0) await env.sleep(ms);
+      offsetMs = (await env.currentTimeMs()) - Date.now();
     },
     async close() {
       await app.close();
