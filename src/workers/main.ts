@@ -10,6 +10,18 @@ import { connectClient, nativeConnectionOptions } from '../temporal/connection';
 import { ensureSchedules } from '../temporal/bootstrap';
 import { createWorker } from './worker';
 
+/**
+ * A Ctrl-C in `npm start` reaches this process twice (the terminal's SIGINT, then start.ts's SIGTERM). The
+ * Temporal runtime's own handlers drain the running worker; ours keep a second signal from killing the process
+ * while it closes the store, and end it at once when it comes before the worker runs (e.g. while bundling).
+ */
+let running = false;
+function onStopSignal(): void {
+  if (!running) process.exit(0);
+}
+process.on('SIGINT', onStopSignal);
+process.on('SIGTERM', onStopSignal);
+
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
@@ -37,6 +49,7 @@ async function main(): Promise<void> {
         `mail: ${config.SMTP_URL ? 'SMTP' : 'local outbox only'}`,
     );
     // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have drained.
+    running = true;
     await worker.run();
   } finally {
     await client.connection.close();
