@@ -65,6 +65,7 @@ describe('a quarter in the browser', () => {
     await form.click('button:has-text("Submit update")');
     await form.waitForSelector('#progressPercent-error');
     expect(await form.textContent('#statusReason-error')).toContain('give a reason');
+    expect(await form.textContent('#progressPercent-error')).toBe('enter a whole number from 0 to 100');
     expect(await form.locator('#achievements').inputValue()).toBe('Bridge piers cast at the Senqu crossing.');
     await screenshot(form, '03-owner-form-errors');
     expect(await store.submissions.latest('cn-ls', '2027-Q1', 'mpiti-road')).toBeUndefined();

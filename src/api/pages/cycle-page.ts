@@ -31,6 +31,8 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
       const csrf = html`<input type="hidden" name="csrf" value="${s.csrf}">`;
       const open = view.source === 'workflow' && view.phase !== 'closed';
       const collecting = open && view.phase === 'collecting';
+      // Each form appears only in the phase where the workflow accepts it (convene while convening, decisions once the
+      // session has started), so the officer is not offered buttons that can only be refused; close is always there.
       const rows = view.projects.map((p) => {
         const settled = ['submitted', 'waived', 'missing'].includes(p.state);
         return html`<tr id="project-${p.projectId}"><td>${title(p.projectId)}<br><small><a href="${deps.cycles.workflowUiUrl(p.workflowId)}">workflow in Temporal UI</a></small></td>
@@ -53,19 +55,23 @@ ${view.source === 'store' ? html`<p><small>The workflow has ended; this page sho
 ${collecting ? html`<p><small>Submitting on an owner's behalf: use the API (<code>POST .../projects/{projectId}/submission</code>).</small></p>` : ''}
 <h2>Session</h2>
 <p>${session_ ? html`Session ${session_.status} for ${when(session_.startsAt)} (invitation sequence ${session_.sequence}).` : 'Not convened yet.'}</p>
-${open
+${open && view.phase === 'convening'
   ? html`<form method="post" action="${base}/convene" class="card">${csrf}<div class="row">
 <div><label for="startsAt">Starts at (ISO, with offset; empty = proposed date)</label><input id="startsAt" name="startsAt" placeholder="2026-03-20T09:00:00+02:00" value="${session_?.startsAt ?? ''}"></div>
 <div><label for="venue">Venue</label><input id="venue" name="venue" maxlength="200" value="${mechanism!.venue ?? ''}"></div></div>
 <div class="row"><div><label for="chairs">Chairs (contact ids, comma-separated)</label><input id="chairs" name="chairs" value="${mechanism!.sides.map((sd) => sd.chair).filter(Boolean).join(', ')}"></div>
 <div><label for="attendees">Attendees (contact ids, comma-separated)</label><input id="attendees" name="attendees" value="${mechanism!.contacts.map((c) => c.id).join(', ')}"></div></div>
 <button type="submit">${session_?.status === 'scheduled' ? 'Reschedule session' : 'Convene session'}</button></form>
-${session_?.status === 'scheduled' ? html`<form method="post" action="${base}/cancel-session">${csrf}<button class="secondary">Cancel the session</button></form>` : ''}
-<form method="post" action="${base}/decisions" class="card">${csrf}<h2>Record decisions</h2>
+${session_?.status === 'scheduled' ? html`<form method="post" action="${base}/cancel-session">${csrf}<button class="secondary">Cancel the session</button></form>` : ''}`
+  : ''}
+${open && (view.phase === 'in-session' || view.phase === 'recording')
+  ? html`<form method="post" action="${base}/decisions" class="card">${csrf}<h2>Record decisions</h2>
 <label for="decisions">Decisions, one per line</label><textarea id="decisions" name="decisions" maxlength="20000"></textarea>
 <label for="actions">Action items, one per line: title | owner contact id | due date YYYY-MM-DD</label><textarea id="actions" name="actions" maxlength="20000"></textarea>
-<button type="submit">Record decisions</button></form>
-<form method="post" action="${base}/close">${csrf}<button class="secondary">Close the cycle</button></form>`
+<button type="submit">Record decisions</button></form>`
+  : ''}
+${open
+  ? html`<form method="post" action="${base}/close">${csrf}<button class="secondary">Close the cycle</button></form>`
   : ''}
 <h2>Decisions</h2>${decisions.length ? html`<ol>${decisions.map((d) => html`<li>${d.text}</li>`)}</ol>` : html`<p>None recorded.</p>`}
 <h2>Documents</h2>

@@ -64,7 +64,8 @@ export function parseSubmissionForm(
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? 'form');
     const message =
-      field === 'progressPercent' && (input.progressPercent === undefined || Number.isNaN(input.progressPercent))
+      // One plain sentence for every progress mistake (empty, not a number, out of range) rather than zod's wording.
+      field === 'progressPercent'
         ? 'enter a whole number from 0 to 100'
         : field === 'status' && !input.status
           ? 'choose a status'
