@@ -19,11 +19,12 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
       const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };
       const done = (request.query as { done?: string }).done;
       const view = await loadCycleView(deps, mechanismId, quarter);
-      const [mechanism, projects, documents, decisions] = await Promise.all([
+      const [mechanism, projects, documents, decisions, stored] = await Promise.all([
         deps.store.mechanisms.get(mechanismId),
         deps.store.projects.list(mechanismId),
         deps.store.documents.list(mechanismId, quarter),
         deps.store.decisions.listForCycle(mechanismId, quarter),
+        deps.store.sessions.get(mechanismId, quarter),
       ]);
       const title = (id: string) => projects.find((p) => p.id === id)?.title ?? id;
       const contactName = (id?: string) => mechanism!.contacts.find((c) => c.id === id)?.name ?? id ?? '';
@@ -44,7 +45,8 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
 <form method="post" action="${base}/projects/${p.projectId}/reassign" class="inline">${csrf}<select name="ownerId" aria-label="New owner for ${title(p.projectId)}" style="width:10rem">${mechanism!.contacts.map((c) => html`<option value="${c.id}"${c.id === p.ownerId ? html` selected` : ''}>${c.name}</option>`)}</select><button class="secondary">Reassign</button></form>`
   : ''}</td></tr>`;
       });
-      const session_ = view.session;
+      // Once the workflow has ended only the records know the session: fall back to the stored one.
+      const session_ = view.session ?? (stored && { sequence: stored.sequence, startsAt: stored.startsAt, status: stored.status });
       const body = html`<h1>${mechanism!.name}: cycle ${quarter}</h1>
 ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
 <p>Phase <span class="state" id="phase">${view.phase}</span>${view.waitingFor ? html` — waiting for ${view.waitingFor}` : ''}. Due ${view.dueDate ?? '—'}, collection closes ${when(view.cutoffAt) || '—'}.
