@@ -8,7 +8,10 @@ import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createActivities } from '../../src/activities';
 import { buildApp } from '../../src/api/app';
+import type { CycleGateway } from '../../src/api/cycle-gateway';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
+import { isWorkflowGone } from '../../src/temporal/cycle-status';
+import { actionItemWorkflowId, cycleWorkflowId, updateWorkflowId } from '../../src/temporal/ids';
 import { loadConfig } from '../../src/config';
 import { loadDemoIfEmpty } from '../../src/store';
 import { createWorker } from '../../src/workers/worker';
@@ -46,7 +49,15 @@ export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowB
     workflowBundle: bundle,
   });
   const running = worker.run();
-  const cycles = temporalCycleGateway({ client: env.client, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' });
+  const gateway = temporalCycleGateway({ client: env.client, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' });
+  const opened = new Set<string>();
+  const cycles: CycleGateway = {
+    ...gateway,
+    start: async (mechanismId, quarter) => {
+      opened.add(`${mechanismId}\n${quarter}`);
+      return gateway.start(mechanismId, quarter);
+    },
+  };
   let app: FastifyInstance;
   try {
     app = await buildApp({ config, readiness: {}, store, cycles, now: () => new Date() });
@@ -71,11 +82,34 @@ export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowB
     raw: (options) => send(app, options),
     async close() {
       await app.close();
+      // The Temporal test server outlives the test and this worker: a workflow left running would keep timers and
+      // tasks nobody serves, and the server stops skipping time for the next test (its env.sleep never returns).
+      await endWorkflows(env, store, opened);
       worker.shutdown();
       await running;
       await store.close();
     },
   };
+}
+
+async function endWorkflows(env: TestWorkflowEnvironment, store: TestStore, opened: Set<string>): Promise<void> {
+  const ids: string[] = [];
+  for (const key of opened) {
+    const [mechanismId, quarter] = key.split('\n');
+    ids.push(cycleWorkflowId(mechanismId, quarter));
+    for (const p of await store.projects.list(mechanismId)) ids.push(updateWorkflowId(mechanismId, quarter, p.id));
+    for (const a of await store.actionItems.listForCycle(mechanismId, quarter)) ids.push(actionItemWorkflowId(mechanismId, a.id));
+  }
+  await Promise.all(
+    ids.map(async (id) => {
+      try {
+        await env.client.workflow.getHandle(id).terminate('the test is over');
+      } catch (err) {
+        // Never started or already finished.
+        if (!isWorkflowGone(err)) throw err;
+      }
+    }),
+  );
 }
 
 /** Waits until `check` returns a value, polling (bounded): used for workflow effects that land asynchronously. */

@@ -8,7 +8,8 @@ import { bearer, MechanismParams, ProjectParams } from '../schemas';
 /** Mechanisms and their portfolios. */
 export function mechanismRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/', {
+    // '' rather than '/': the path is /api/v1/mechanisms, without a trailing slash.
+    app.get('', {
       schema: {
         tags: ['mechanisms'], summary: 'List the mechanisms', security: bearer,
         response: { 200: z.object({ mechanisms: z.array(z.object({ id: z.string(), name: z.string(), timeZone: z.string() })) }) },
