@@ -132,6 +132,8 @@ describe("the owner's update form", () => {
     expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'zero-tariff-access')).toBeUndefined();
     const huge = await stack.app.inject({ method: 'POST', url: link('zero-tariff-access'), ...form({ ...VALID, achievements: 'y'.repeat(300 * 1024) }) });
     expect(huge.statusCode).toBe(413);
+    expect(huge.headers['content-type']).toMatch(/text\/html/);
+    expect(huge.body).toContain('larger than this page accepts');
     expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'zero-tariff-access')).toBeUndefined();
   });
 
@@ -211,6 +213,7 @@ describe("the secretariat's pages", () => {
     let last = first;
     for (let i = 0; i < 6; i++) last = await attempt();
     expect(last.statusCode).toBe(429);
+    expect(last.body).toContain('Too many attempts');
     // Another address can still sign in.
     await login('192.0.2.8');
   });
@@ -228,6 +231,7 @@ describe("the secretariat's pages", () => {
     expect(cycle.body).toMatch(/id="project-mpiti-road"/);
     const unknown = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/cycles/2031-Q2', headers: { cookie } });
     expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('cycle cn-ls 2031-Q2 not found');
   });
 
   test('refuse an action posted without the form token (CSRF) and change nothing', async () => {
@@ -235,6 +239,8 @@ describe("the secretariat's pages", () => {
     const url = '/mechanisms/cn-ls/cycles/2027-Q1/projects/multilateral-coordination/waive';
     const forged = await stack.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
     expect(forged.statusCode).toBe(403);
+    expect(forged.headers['content-type']).toMatch(/text\/html/);
+    expect(forged.body).toContain('the form is stale or forged: reload the page and try again');
     const wrong = await stack.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `csrf=${csrf.slice(1)}x` });
     expect(wrong.statusCode).toBe(403);
     const view = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/cycles/2027-Q1', headers: { cookie } });

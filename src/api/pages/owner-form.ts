@@ -11,6 +11,7 @@ import type { OwnerLinkBinding } from '../../store';
 import { decide } from '../commands';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
+import { installPageErrorHandler } from './page-errors';
 import { html, page, type Safe } from './html';
 import { parseSubmissionForm, submissionFields, valuesFromSubmission, type FormErrors, type FormValues } from './submission-form';
 
@@ -20,6 +21,7 @@ const TokenParams = z.object({ token: z.string().max(200) });
 /** The owner's form routes. */
 export function ownerFormRoutes(deps: RouteDeps): FastifyPluginAsync {
   return async (app) => {
+    installPageErrorHandler(app);
     const gone = (reply: FastifyReply) =>
       reply
         .code(404)

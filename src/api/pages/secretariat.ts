@@ -15,6 +15,7 @@ import type { RouteDeps } from '../context';
 import { loadCycleView } from '../cycle-view';
 import { contentTypes, documentFile, downloadName } from '../documents';
 import { ApiError } from '../errors';
+import { installPageErrorHandler } from './page-errors';
 import { html, page, type Safe } from './html';
 import { cycleActions } from './cycle-actions';
 import { cyclePage } from './cycle-page';
@@ -35,6 +36,7 @@ export interface PageSession {
 export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions): FastifyPluginAsync {
   return async (app) => {
     const outbox = createOutboxRepository(deps.store.db);
+    installPageErrorHandler(app);
     const send = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
     /** The session of the request, or a redirect to /login. */
