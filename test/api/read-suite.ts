@@ -1,4 +1,6 @@
 /** Health, tokens and the read-only resources: mechanisms and projects. */
+import { buildApp } from '../../src/api/app';
+import { loadConfig } from '../../src/config';
 import type { SuiteContext } from './context';
 
 /** Registers the tests of the read-only routes. */
@@ -13,9 +15,26 @@ export function readSuite(ctx: SuiteContext): void {
       expect(ready.json()).toMatchObject({ status: 'ready' });
     });
 
+    test('is not ready while the database or Temporal does not answer, and says which', async () => {
+      const app = await buildApp({
+        config: loadConfig({}),
+        readiness: { database: async () => undefined, temporal: async () => Promise.reject(new Error('connection refused')) },
+      });
+      try {
+        const res = await app.inject({ method: 'GET', url: '/readyz' });
+        expect(res.statusCode).toBe(503);
+        expect(res.json()).toEqual({ status: 'not-ready', checks: { database: { ok: true }, temporal: { ok: false, error: 'connection refused' } } });
+        expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      } finally {
+        await app.close();
+      }
+    });
+
     test('refuses a request without a valid API token, and accepts none that was revoked', async () => {
-      const { stack } = { stack: ctx.stack() };
-      for (const headers of [undefined, { authorization: 'Bearer nope' }, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: `Bearer ${'x'.repeat(300)}` }]) {
+      const stack = ctx.stack();
+      const revoked = await stack.store.apiTokens.create({ name: 'old-robot' });
+      await stack.store.apiTokens.revoke(revoked.id);
+      for (const headers of [undefined, { authorization: `Bearer ${revoked.token}` }, { authorization: 'Bearer nope' }, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: `Bearer ${'x'.repeat(300)}` }]) {
         const res = await stack.raw({ method: 'GET', url: '/api/v1/mechanisms', ...(headers && { headers }) });
         expect(res.statusCode).toBe(401);
         expect(res.json().error).toEqual({ code: 'unauthorized', message: expect.stringMatching(/API token/) });
