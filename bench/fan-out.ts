@@ -3,7 +3,8 @@
  * parent that starts N children each running one no-op activity, on the same server and worker process.
  */
 import { startCycle } from '../src/temporal/cycles';
-import { cycleWorkflowId } from '../src/temporal/ids';
+import { cycleWorkflowId, updateWorkflowId } from '../src/temporal/ids';
+import { childTimeline, parentSpan, type ChildTimeline } from './child-timeline';
 import type { BenchContext } from './context';
 import { importSyntheticMechanism, outboxCount, startedCount, until } from './synthetic';
 
@@ -17,7 +18,17 @@ export interface FanOutResult {
   ratio: number;
   /** Events in the cycle's history when the fan-out was done. */
   parentEvents: number;
+  /** Where the time went, from the histories: a sample of children each side, and both parents. */
+  breakdown: {
+    productChild: ChildTimeline;
+    baselineChild: ChildTimeline;
+    productParent: ReturnType<typeof parentSpan>;
+    baselineParent: ReturnType<typeof parentSpan>;
+  };
 }
+
+/** At most 100 child histories per side, spread evenly over the batches. */
+const sample = (n: number) => Array.from({ length: Math.min(n, 100) }, (_, i) => Math.floor((i * n) / Math.min(n, 100)));
 
 /** The mechanism id of the N-project fan-out cycle (scale at rest reuses the largest). */
 export const fanOutMechanism = (n: number) => `fan-${n}`;
@@ -46,5 +57,12 @@ export async function benchFanOut(ctx: BenchContext, n: number): Promise<FanOutR
   const productMs = performance.now() - t0;
   const history = await ctx.client.workflow.getHandle(cycleWorkflowId(mechanismId, ctx.quarter)).fetchHistory();
   const parentEvents = history.events?.length ?? 0;
-  return { projects: n, until: doneWhen, productMs, baselineMs, ratio: productMs / baselineMs, parentEvents };
+  const fetch = (ids: string[]) => Promise.all(ids.map((id) => ctx.client.workflow.getHandle(id).fetchHistory()));
+  const breakdown = {
+    productChild: childTimeline(await fetch(sample(n).map((i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`)))),
+    baselineChild: childTimeline(await fetch(sample(n).map((i) => `baseline-child-${n}-${i}`))),
+    productParent: parentSpan(history),
+    baselineParent: parentSpan(await ctx.client.workflow.getHandle(`baseline-fan-out-${n}`).fetchHistory()),
+  };
+  return { projects: n, until: doneWhen, productMs, baselineMs, ratio: productMs / baselineMs, parentEvents, breakdown };
 }

@@ -7,10 +7,14 @@ import { buildApp } from '../src/api/app';
 import { temporalCycleGateway } from '../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../src/config';
 import { startCycle } from '../src/temporal/cycles';
+import { updateWorkflowId } from '../src/temporal/ids';
+import { submitUpdate } from '../src/workflows/messages';
 import type { BenchContext } from './context';
 import { ping, finish } from './baseline-workflows';
 import { percentile } from './stats';
 import { importSyntheticMechanism, startedCount, until } from './synthetic';
+import { timedGateway } from './timed-gateway';
+import { updateTimeline, type UpdateTimeline } from './update-timeline';
 
 /** Latencies of both paths. */
 export interface RoundTripResult {
@@ -25,6 +29,16 @@ export interface RoundTripResult {
   /** Posts that did not come back with a receipt (excluded from the percentiles), and the first error. */
   failures: number;
   firstFailure?: string;
+  /** The same submissions sent straight to the workflow with `executeUpdate` (no HTTP API, no cycle lookup). */
+  directP50: number;
+  directP99: number;
+  /** Where the time goes: gateway calls inside the HTTP path (p50, ms) and the server-side timelines of the updates. */
+  breakdown: {
+    httpGatewayP50: Record<string, number>;
+    httpGatewayMean: Record<string, number>;
+    product: UpdateTimeline;
+    baseline: UpdateTimeline;
+  };
 }
 
 const submission = (round: number) => ({
@@ -63,8 +77,8 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
   await until(async () => (await startedCount(ctx.store, mechanismId)) >= owners, 'the round-trip cycle to start its updates', 5 * 60_000);
 
   const config = loadConfig({ DATA_DIR: ctx.dataDir });
-  const cycles = temporalCycleGateway({ client: ctx.client, taskQueue: ctx.taskQueue, namespace: 'default', temporalUiUrl: 'http://127.0.0.1:8233' });
-  const app = await buildApp({ config, readiness: {}, store: ctx.store, cycles, now: () => new Date() });
+  const timed = timedGateway(temporalCycleGateway({ client: ctx.client, taskQueue: ctx.taskQueue, namespace: 'default', temporalUiUrl: 'http://127.0.0.1:8233' }));
+  const app = await buildApp({ config, readiness: {}, store: ctx.store, cycles: timed.gateway, now: () => new Date() });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const { token } = await ctx.store.apiTokens.create({ name: 'bench' });
@@ -92,10 +106,28 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
     const baseline = await concurrently(owners, rounds, bare);
     await concurrently(owners, 1, post); // warm-up (also the first revision of each update)
     revisionOffset = 1;
+    timed.reset();
     const product = await concurrently(owners, rounds, post);
+    const gatewaySamples = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(percentile(v, 50))]));
+    const gatewayMeans = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(v.reduce((a, b) => a + b, 0) / v.length)]));
+    // The same workflow update without the HTTP API in front: what the workflow itself costs.
+    revisionOffset = 1 + rounds;
+    const direct = await concurrently(owners, rounds, async (owner, round) => {
+      const handle = ctx.client.workflow.getHandle(updateWorkflowId(mechanismId, ctx.quarter, `project-${owner}`));
+      const r = await handle.executeUpdate(submitUpdate, { args: [{ submission: submission(revisionOffset + round) as never, submittedBy: 'bench' }] });
+      if (!r.revision) throw new Error('the submission came back without a revision');
+    });
     await Promise.all(handles.map((h) => h.signal(finish)));
+    const histories = async (ids: string[]) => Promise.all(ids.map((id) => ctx.client.workflow.getHandle(id).fetchHistory()));
+    const productTimeline = updateTimeline(await histories(Array.from({ length: owners }, (_, i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`))));
+    const baselineTimeline = updateTimeline(await histories(handles.map((h) => h.workflowId)));
     const [p50, p99, b50, b99] = [percentile(product, 50), percentile(product, 99), percentile(baseline, 50), percentile(baseline, 99)];
-    return { owners, postsPerOwner: rounds, productP50: p50, productP99: p99, baselineP50: b50, baselineP99: b99, ratioP50: p50 / b50, ratioP99: p99 / b99, failures: failed.length, firstFailure: failed[0] };
+    return {
+      owners, postsPerOwner: rounds, productP50: p50, productP99: p99, baselineP50: b50, baselineP99: b99, ratioP50: p50 / b50, ratioP99: p99 / b99,
+      failures: failed.length, firstFailure: failed[0],
+      directP50: percentile(direct, 50), directP99: percentile(direct, 99),
+      breakdown: { httpGatewayP50: gatewaySamples, httpGatewayMean: gatewayMeans, product: productTimeline, baseline: baselineTimeline },
+    };
   } finally {
     await app.close();
   }

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../src/config';
 import { quarterOf } from '../src/domain';
 import { openStore } from '../src/store';
 import type { BenchContext } from './context';
@@ -29,16 +30,37 @@ const plans = {
 
 type Row = [string, string, string, string, string];
 
+/** The sections `--only a,b` may name, in the order a run goes through them. */
+const SECTIONS = ['history', 'fan-out', 'round-trip', 'scale', 'email', 'documents'] as const;
+type Section = (typeof SECTIONS)[number];
+
+/** `--only fan-out,scale` runs those sections only (default: all); `--fan-out 100` overrides the fan-out sizes. */
+function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; fanOut?: number[] } {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const only = value('--only')?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
+  const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+  if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  const fanOut = value('--fan-out')?.split(',').map(Number);
+  if (fanOut?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--fan-out takes project counts, e.g. 100,1000');
+  return { quick: argv.includes('--quick'), only: new Set(only as Section[]), fanOut };
+}
+
 const ms = (v: number) => `${v.toFixed(0)} ms`;
 const x = (v: number) => `${v.toFixed(2)}x`;
 
 async function main(): Promise<void> {
-  const quick = process.argv.includes('--quick');
-  const plan = quick ? plans.quick : plans.full;
+  const args = parseArgs(process.argv.slice(2));
+  const { quick, only } = args;
+  const plan = { ...(quick ? plans.quick : plans.full), ...(args.fanOut && { fanOut: args.fanOut }) };
+  // The bench's worker keeps as many workflows in memory as production's (WORKER_MAX_CACHED_WORKFLOWS, default 300).
+  const maxCachedWorkflows = loadConfig({ ...process.env, DATA_DIR: os.tmpdir() }).WORKER_MAX_CACHED_WORKFLOWS;
   const started = Date.now();
   const log = (line: string) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const results: Record<string, unknown> = { mode: quick ? 'quick' : 'full', startedAt: new Date().toISOString(), host: { cpus: os.cpus().length, loadavg: os.loadavg() } };
+  const results: Record<string, unknown> = { mode: quick ? 'quick' : 'full', sections: [...only], maxCachedWorkflows, startedAt: new Date().toISOString(), host: { cpus: os.cpus().length, loadavg: os.loadavg() } };
   const rows: Row[] = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coord-bench-'));
   const dataDir = path.join(tmp, 'data');
@@ -70,10 +92,13 @@ async function main(): Promise<void> {
     const baselineFile = bundleFile('baseline', baselineBundle);
 
     // History first: it runs on its own time-skipping server, before the dev stack loads the machine.
-    log(`history size: longest path for ${plan.history.join(' and ')} projects (time-skipping server)`);
-    const history = await benchHistory(productBundle, plan.history, log);
+    const history = only.has('history') ? await (async () => {
+      log(`history size: longest path for ${plan.history.join(' and ')} projects (time-skipping server)`);
+      const h = await benchHistory(productBundle, plan.history, log);
+      log(`  ${JSON.stringify(h)}`);
+      return h;
+    })() : undefined;
     results.history = history;
-    log(`  ${JSON.stringify(history)}`);
 
     log('starting the Temporal dev server, the store and the worker process');
     server = await startDevServer();
@@ -87,6 +112,7 @@ async function main(): Promise<void> {
       BENCH_BASELINE_QUEUE: 'bench-baseline',
       BENCH_PRODUCT_BUNDLE: productFile,
       BENCH_BASELINE_BUNDLE: baselineFile,
+      BENCH_MAX_CACHED_WORKFLOWS: String(maxCachedWorkflows),
     };
     const window = sendingWindowAt();
     const c: BenchContext = {
@@ -110,58 +136,71 @@ async function main(): Promise<void> {
     results.sendingWindow = window;
     if (!window.sendsNow) log('note: it is the weekend everywhere on Earth, so no request email may go out now; fan-out ends when every update has started and planned its chase');
 
+    log(`worker process ${c.worker.pid}: at most ${maxCachedWorkflows} workflows cached`);
     const fanOut: FanOutResult[] = [];
-    for (const n of plan.fanOut) {
+    for (const n of only.has('fan-out') ? plan.fanOut : []) {
       log(`cycle fan-out: ${n} projects`);
       const r = await benchFanOut(c, n);
       fanOut.push(r);
       log(`  product ${ms(r.productMs)}, baseline ${ms(r.baselineMs)}, ratio ${x(r.ratio)}, cycle history ${r.parentEvents} events`);
+      log(`  where the time goes: ${JSON.stringify(r.breakdown)}`);
       rows.push([`cycle fan-out, ${n} projects (${r.until})`, ms(r.productMs), ms(r.baselineMs), x(r.ratio), '<= 1.25x']);
     }
     results.fanOut = fanOut;
 
-    log(`submission round trip: 20 owners x ${plan.rounds} posts`);
-    const rt = await benchRoundTrip(c, 20, plan.rounds);
-    results.roundTrip = rt;
-    if (rt.failures) rows.push([`submission round trip: posts without a receipt`, `${rt.failures}`, '', '', rt.firstFailure?.slice(0, 60) ?? '']);
-    log(`  p50 ${ms(rt.productP50)} vs ${ms(rt.baselineP50)}, p99 ${ms(rt.productP99)} vs ${ms(rt.baselineP99)}`);
-    rows.push(['submission round trip p50 (HTTP API vs executeUpdate)', ms(rt.productP50), ms(rt.baselineP50), x(rt.ratioP50), '<= 1.25x']);
-    rows.push(['submission round trip p99', ms(rt.productP99), ms(rt.baselineP99), x(rt.ratioP99), '<= 1.25x']);
+    if (only.has('round-trip')) {
+      log(`submission round trip: 20 owners x ${plan.rounds} posts`);
+      const rt = await benchRoundTrip(c, 20, plan.rounds);
+      results.roundTrip = rt;
+      if (rt.failures) rows.push([`submission round trip: posts without a receipt`, `${rt.failures}`, '', '', rt.firstFailure?.slice(0, 60) ?? '']);
+      log(`  p50 ${ms(rt.productP50)} vs ${ms(rt.baselineP50)}, p99 ${ms(rt.productP99)} vs ${ms(rt.baselineP99)}`);
+      log(`  where the time goes: ${JSON.stringify(rt.breakdown)}`);
+      rows.push(['submission round trip p50 (HTTP API vs executeUpdate)', ms(rt.productP50), ms(rt.baselineP50), x(rt.ratioP50), '<= 1.25x']);
+      rows.push(['submission round trip p99', ms(rt.productP99), ms(rt.baselineP99), x(rt.ratioP99), '<= 1.25x']);
+      rows.push(['submitUpdate by executeUpdate p50 (no HTTP API)', ms(rt.directP50), ms(rt.baselineP50), x(rt.directP50 / rt.baselineP50), '']);
+    }
 
     const [m, p] = plan.rest;
+    if (only.has('scale')) {
     log(`scale at rest: ${m} mechanisms x ${p} projects${quick ? ' (scaled down by --quick; full run: 10 x 1,000)' : ''}`);
-    const openBefore = plan.fanOut.reduce((a, b) => a + b, 0) + 20;
+    const openBefore = fanOut.reduce((a, f) => a + f.projects, 0) + (only.has('round-trip') ? 20 : 0);
     const scale = await benchScale(c, m, p, openBefore);
     results.scale = scale;
     log(`  ${JSON.stringify(scale)}`);
     rows.push([`worker RSS, ${scale.openProjectWorkflows} project workflows waiting`, `${scale.workerRssMiB.toFixed(0)} MiB`, `${scale.workerRssBeforeMiB.toFixed(0)} MiB (before)`, x(scale.workerRssMiB / scale.workerRssBeforeMiB), '< 1024 MiB']);
     rows.push([`first query after worker restart, ${p}-project cycle (${scale.replayedEvents} events)`, ms(scale.firstQueryAfterRestartMs), '', '', '']);
     rows.push([`runReplayHistory of that cycle`, ms(scale.replayMs), '', '', '']);
+    }
 
-    for (const s of history.samples) {
+    for (const s of history?.samples ?? []) {
       rows.push([`history, one update on the longest path`, `${s.updateEvents} events`, '', '', '']);
       rows.push([`history, cycle of ${s.projects} projects, all on the longest path`, `${s.cycleEvents} events`, '', '', '']);
     }
-    rows.push([`history, cycle of 1,000 projects (extrapolated, ${history.eventsPerProjectInCycle.toFixed(1)}/project)`, `${history.cycleEventsAt1000} events`, `${HISTORY_WARNING_EVENTS} (warning)`, x(history.cycleEventsAt1000 / HISTORY_WARNING_EVENTS), `margin ${history.marginAt1000}`]);
+    if (history) rows.push([`history, cycle of 1,000 projects (extrapolated, ${history.eventsPerProjectInCycle.toFixed(1)}/project)`, `${history.cycleEventsAt1000} events`, `${HISTORY_WARNING_EVENTS} (warning)`, x(history.cycleEventsAt1000 / HISTORY_WARNING_EVENTS), `margin ${history.marginAt1000}`]);
     const fan1000 = fanOut.find((f) => f.projects === 1000);
     if (fan1000) rows.push(['history, 1,000-project cycle right after fan-out (measured)', `${fan1000.parentEvents} events`, `${HISTORY_WARNING_EVENTS}`, x(fan1000.parentEvents / HISTORY_WARNING_EVENTS), '']);
 
-    log(`email throughput: ${plan.emails} messages`);
-    const email = await runEmailBench({ messages: plan.emails });
-    results.email = email;
-    rows.push([`email throughput, ${email.messages} messages (msg/s)`, email.outboxRate.toFixed(0), `${email.bareRate.toFixed(0)} (bare nodemailer)`, x(email.ratio), '']);
+    if (only.has('email')) {
+      log(`email throughput: ${plan.emails} messages`);
+      const email = await runEmailBench({ messages: plan.emails });
+      results.email = email;
+      rows.push([`email throughput, ${email.messages} messages (msg/s)`, email.outboxRate.toFixed(0), `${email.bareRate.toFixed(0)} (bare nodemailer)`, x(email.ratio), '']);
+    }
 
-    log(`documents: report for ${plan.documents.join(', ')} projects`);
-    const docs = benchDocuments(plan.documents);
-    results.documents = docs;
-    for (const d of docs) rows.push([`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', `peak ${d.peakRssMiB} MiB`]);
+    if (only.has('documents')) {
+      log(`documents: report for ${plan.documents.join(', ')} projects`);
+      const docs = benchDocuments(plan.documents);
+      results.documents = docs;
+      for (const d of docs) rows.push([`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', `peak ${d.peakRssMiB} MiB`]);
+    }
   } finally {
     await cleanup();
   }
   results.finishedAt = new Date().toISOString();
   results.seconds = (Date.now() - started) / 1000;
   printTable(rows);
-  const out = path.join(__dirname, 'results', 'latest.json');
+  // A partial run (--only) leaves the last complete run's file alone.
+  const out = path.join(__dirname, 'results', only.size === SECTIONS.length ? 'latest.json' : `latest-${[...only].join('+')}.json`);
   fs.writeFileSync(out, JSON.stringify({ ...results, table: rows }, null, 2));
   log(`done in ${(results.seconds as number).toFixed(0)} s; JSON in ${path.relative(process.cwd(), out)}`);
 }

@@ -17,6 +17,8 @@ export interface WorkerProcessEnv {
   BENCH_BASELINE_QUEUE: string;
   BENCH_PRODUCT_BUNDLE: string;
   BENCH_BASELINE_BUNDLE: string;
+  /** The worker's workflow cache limit: production's WORKER_MAX_CACHED_WORKFLOWS (src/config.ts) unless overridden. */
+  BENCH_MAX_CACHED_WORKFLOWS: string;
 }
 
 /** Resident set size of this process in bytes, from /proc (falls back to process.memoryUsage). */
@@ -37,8 +39,10 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const store = await openStore({ dataDir: env.BENCH_DATA_DIR });
   const connection = await NativeConnection.connect({ address: env.BENCH_TEMPORAL_ADDRESS });
+  const maxCachedWorkflows = Number(env.BENCH_MAX_CACHED_WORKFLOWS);
   const product = await createWorker({
     connection,
+    maxCachedWorkflows,
     namespace: 'default',
     taskQueue: env.BENCH_TASK_QUEUE,
     activities: createActivities({ store, dataDir: env.BENCH_DATA_DIR, publicUrl: 'http://127.0.0.1:3000', mailFrom: 'secretariat@example.org' }),
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
     // The same limits as the product's worker (src/workers/worker.ts), so only the workflow logic differs.
     maxConcurrentActivityTaskExecutions: 50,
     maxConcurrentWorkflowTaskExecutions: 20,
+    maxCachedWorkflows,
   });
   const stop = () => {
     product.shutdown();
