@@ -44,8 +44,9 @@ const link = (projectId: string) => {
 const stateOf = async (projectId: string) => (await stack.app.inject({ method: 'GET', url: link(projectId) })).body;
 const VALID = { status: 'at-risk', statusReason: 'Supplier delays.', progressPercent: '40', achievements: 'Foundations poured.', challenges: 'Imports held at the border.', supportRequested: '', nextSteps: 'Erect the frame.' };
 
-/** Logs the officer in and returns the cookie header and the CSRF token of the session. */
-async function login(remoteAddress = '127.0.0.1'): Promise<{ cookie: string; csrf: string }> {
+/** Logs the officer in (from an address of its own: sign-ins are rate limited per address) and returns the cookie header and the CSRF token of the session. */
+let logins = 0;
+async function login(remoteAddress = `198.51.100.${++logins}`): Promise<{ cookie: string; csrf: string }> {
   const res = await stack.app.inject({ method: 'POST', url: '/login', remoteAddress, ...form({ email: OFFICER.email, password: OFFICER.password, next: '/' }) });
   expect(res.statusCode).toBe(303);
   const cookie = String(res.headers['set-cookie']).split(';')[0];
@@ -258,6 +259,29 @@ describe("the secretariat's pages", () => {
     const page = await stack.app.inject({ method: 'GET', url: res.headers.location as string, headers: { cookie } });
     // 26 March 2027 is Good Friday, a public holiday in Lesotho: the workflow moves the date to the next working day.
     expect(page.body).toContain('Extension granted: now due 2027-03-30.');
+  });
+});
+
+describe('submitting on an owner\'s behalf', () => {
+  test('the officer fills in the same form, sees field errors, and the update is saved with the officer as submitter', async () => {
+    const { cookie, csrf } = await login();
+    const url = '/mechanisms/cn-ls/cycles/2027-Q1/projects/ramarothole-solar/submission';
+    const before = (await stack.store.submissions.revisions('cn-ls', '2027-Q1', 'ramarothole-solar')).length;
+    const get = await stack.app.inject({ method: 'GET', url, headers: { cookie } });
+    expect(get.statusCode).toBe(200);
+    expect(get.body).toContain('on behalf of Director of Energy');
+    const bad = await stack.app.inject({ method: 'POST', url, ...form({ ...VALID, csrf, status: '', achievements: 'Typed by the officer.' }, { cookie }) });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toMatch(/id="status-error"[^>]*>choose a status/);
+    expect(bad.body).toContain('Typed by the officer.');
+    const noCsrf = await stack.app.inject({ method: 'POST', url, ...form(VALID, { cookie }) });
+    expect(noCsrf.statusCode).toBe(403);
+    expect((await stack.store.submissions.revisions('cn-ls', '2027-Q1', 'ramarothole-solar')).length).toBe(before);
+    const ok = await stack.app.inject({ method: 'POST', url, ...form({ ...VALID, csrf, achievements: 'Typed by the officer.' }, { cookie }) });
+    expect(ok.statusCode).toBe(303);
+    expect(decodeURIComponent(ok.headers.location as string)).toContain(`saved on the owner's behalf (revision ${before + 1})`);
+    const latest = await stack.store.submissions.latest('cn-ls', '2027-Q1', 'ramarothole-solar');
+    expect(latest).toMatchObject({ revision: before + 1, submittedBy: `user:${OFFICER.email}` });
   });
 });
 

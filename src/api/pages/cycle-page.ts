@@ -41,7 +41,7 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
 <td>${contactName(p.ownerId)}</td><td>${when(p.lastSendAt)}</td><td>${when(p.nextSendAt)}</td>
 <td>${open && !settled
   ? html`<form method="post" action="${base}/projects/${p.projectId}/extend" class="inline">${csrf}<input name="dueDate" aria-label="New due date for ${title(p.projectId)}" placeholder="YYYY-MM-DD" style="width:8.5rem"><button>Extend</button></form>
-<form method="post" action="${base}/projects/${p.projectId}/waive" class="inline">${csrf}<button class="secondary">Waive</button></form>
+${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">Submit on behalf</a><br>` : ''}<form method="post" action="${base}/projects/${p.projectId}/waive" class="inline">${csrf}<button class="secondary">Waive</button></form>
 <form method="post" action="${base}/projects/${p.projectId}/reassign" class="inline">${csrf}<select name="ownerId" aria-label="New owner for ${title(p.projectId)}" style="width:10rem">${mechanism!.contacts.map((c) => html`<option value="${c.id}"${c.id === p.ownerId ? html` selected` : ''}>${c.name}</option>`)}</select><button class="secondary">Reassign</button></form>`
   : ''}</td></tr>`;
       });
@@ -54,7 +54,7 @@ ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
 ${view.source === 'store' ? html`<p><small>The workflow has ended; this page shows the records.</small></p>` : ''}
 <h2>Project updates</h2>
 <table><thead><tr><th>Project</th><th>State</th><th>Owner</th><th>Last send</th><th>Next send</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>
-${collecting ? html`<p><small>Submitting on an owner's behalf: use the API (<code>POST .../projects/{projectId}/submission</code>).</small></p>` : ''}
+
 <h2>Session</h2>
 <p>${session_ ? html`Session ${session_.status} for ${when(session_.startsAt)} (invitation sequence ${session_.sequence}).` : 'Not convened yet.'}</p>
 ${open && view.phase === 'convening'

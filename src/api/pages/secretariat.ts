@@ -19,6 +19,7 @@ import { installPageErrorHandler } from './page-errors';
 import { html, page, type Safe } from './html';
 import { cycleActions } from './cycle-actions';
 import { cyclePage } from './cycle-page';
+import { onBehalfRoutes } from './on-behalf';
 
 /** Options of the secretariat pages. */
 export interface SecretariatOptions {
@@ -129,6 +130,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
 
     await app.register(cyclePage(deps, session));
     await app.register(cycleActions(deps, postSession));
+    await app.register(onBehalfRoutes(deps, session, postSession));
 
     app.get('/mechanisms/:mechanismId/portfolio', { schema: { params: z.object({ mechanismId: slug }) } }, async (request, reply) => {
       const s = await session(request, reply);

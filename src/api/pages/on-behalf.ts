@@ -1,0 +1,76 @@
+/**
+ * Submitting (or amending) a project's update on its owner's behalf from the cycle page: the same form the owner
+ * sees, pre-filled the same way, behind the secretariat login and CSRF token; the workflow records the officer as
+ * the submitter (`user:<email>`), exactly as the API's `POST .../submission` does.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { previousQuarter, Quarter, slug } from '../../domain';
+import { decide } from '../commands';
+import type { RouteDeps } from '../context';
+import { requireOpenCycle } from '../cycle-view';
+import { notFound } from '../errors';
+import { html, page } from './html';
+import type { PageSession } from './secretariat';
+import { parseSubmissionForm, submissionFields, valuesFromSubmission, type FormErrors, type FormValues } from './submission-form';
+
+type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
+const Params = z.object({ mechanismId: slug, quarter: Quarter, projectId: slug });
+type P = z.infer<typeof Params>;
+
+/** GET/POST /mechanisms/{m}/cycles/{q}/projects/{p}/submission. */
+export function onBehalfRoutes(deps: RouteDeps, session: SessionOf, postSession: SessionOf): FastifyPluginAsync {
+  return async (app) => {
+    async function load({ mechanismId, quarter, projectId }: P) {
+      await requireOpenCycle(deps, mechanismId, quarter);
+      const [mechanism, project] = await Promise.all([deps.store.mechanisms.get(mechanismId), deps.store.projects.get(mechanismId, projectId)]);
+      if (!mechanism || !project) throw notFound(`project ${projectId} in ${mechanismId}`);
+      const [actionItems, latest, previous] = await Promise.all([
+        deps.store.actionItems.listOpen(mechanismId, project.owner),
+        deps.store.submissions.latest(mechanismId, quarter, projectId),
+        deps.store.submissions.latest(mechanismId, previousQuarter(quarter), projectId),
+      ]);
+      const owner = mechanism.contacts.find((c) => c.id === project.owner)?.name ?? project.owner;
+      return { project, owner, actionItems, latest, previous };
+    }
+    const render = (s: PageSession, p: P, ctx: Awaited<ReturnType<typeof load>>, values: FormValues, errors: FormErrors) =>
+      page(
+        `${ctx.project.title}: update on behalf`,
+        html`<h1>${ctx.project.title}</h1>
+<p>Update for <strong>${p.quarter}</strong> on behalf of ${ctx.owner}. You will be recorded as the submitter. <a href="/mechanisms/${p.mechanismId}/cycles/${p.quarter}">Back to the cycle</a></p>
+${Object.keys(errors).length ? html`<div class="alert" role="alert">Please correct the fields marked below; nothing was saved yet.</div>` : ''}
+${ctx.latest ? html`<p><small>Showing revision ${ctx.latest.revision}; saving makes a new revision.</small></p>` : ctx.previous ? html`<p><small>Pre-filled from ${ctx.previous.quarter}.</small></p>` : ''}
+<form method="post" action="/mechanisms/${p.mechanismId}/cycles/${p.quarter}/projects/${p.projectId}/submission" class="card" novalidate>
+<input type="hidden" name="csrf" value="${s.csrf}">
+${submissionFields(values, errors, ctx.actionItems)}
+<button type="submit">Submit on behalf of the owner</button></form>`,
+        s.nav,
+      );
+    const send = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+
+    app.get('/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/submission', { schema: { params: Params } }, async (request, reply) => {
+      const s = await session(request, reply);
+      if (!s) return reply;
+      const p = request.params as P;
+      const ctx = await load(p);
+      return send(reply, 200, render(s, p, ctx, valuesFromSubmission((ctx.latest ?? ctx.previous)?.body), {}));
+    });
+
+    app.post('/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/submission', { schema: { params: Params } }, async (request, reply) => {
+      const s = await postSession(request, reply);
+      if (!s) return reply;
+      const p = request.params as P;
+      const ctx = await load(p);
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const parsed = parseSubmissionForm(body, ctx.actionItems);
+      if (!parsed.ok) return send(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
+      const actor = `user:${s.user.email}`;
+      const receipt = (await decide(() =>
+        deps.cycles.projectCommand(p.mechanismId, p.quarter, p.projectId, { name: 'submitUpdate', input: { submission: parsed.submission, submittedBy: actor } }),
+      )) as { revision: number; late: boolean };
+      await deps.store.audit.append({ actor, action: 'update.submitUpdate', entityType: 'cycle', entityId: `${p.mechanismId}/${p.quarter}/${p.projectId}`, details: receipt, at: deps.now() });
+      const done = `Update of ${ctx.project.title} saved on the owner's behalf (revision ${receipt.revision}${receipt.late ? ', late' : ''}).`;
+      return reply.redirect(`/mechanisms/${p.mechanismId}/cycles/${p.quarter}?done=${encodeURIComponent(done.slice(0, 190))}`, 303);
+    });
+  };
+}
