@@ -13,11 +13,13 @@ let env: TestWorkflowEnvironment;
 let stack: ServiceStack;
 /** Personal link path (`/u/<token>`) of each project's owner, from the request emails. */
 const links = new Map<string, string>();
+/** Every line the app logged. */
+const logLines: string[] = [];
 
 beforeAll(async () => {
   let bundle: WorkflowBundleWithSourceMap;
   [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
-  stack = await startServiceStack(env, bundle, { loginRateLimit: 5 });
+  stack = await startServiceStack(env, bundle, { loginRateLimit: 5, log: (line) => logLines.push(line) });
   await seedPreviousQuarter(stack.store);
   const projects = (await stack.store.projects.list('cn-ls', { status: 'active' })).map((p) => p.id);
   await stack.startScheduledCycle('cn-ls', '2027-Q1');
@@ -184,6 +186,17 @@ describe("the owner's update form", () => {
     } finally {
       await stack.store.db.updateTable('projects').set({ title: 'Governance exchange' }).where('mechanism_id', '=', 'cn-ls').where('id', '=', 'governance-exchange').execute();
     }
+  });
+
+  test('never writes a personal link to the logs, even when the request fails', async () => {
+    const token = link('mpiti-road').slice('/u/'.length);
+    await stack.app.inject({ method: 'GET', url: link('mpiti-road') });
+    await stack.app.inject({ method: 'POST', url: link('mpiti-road'), ...form({ status: 'nonsense' }) });
+    await stack.app.inject({ method: 'POST', url: link('mpiti-road'), payload: 'x'.repeat(300 * 1024), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await stack.app.inject({ method: 'POST', url: `${link('mpiti-road')}/extension`, payload: '{', headers: { 'content-type': 'application/json' } });
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const t of [...links.values()].map((l) => l.slice('/u/'.length))) expect(logLines.join('\n')).not.toContain(t);
+    expect(logLines.join('\n')).not.toContain(token);
   });
 
   test('pages carry security headers and the form page is never cached', async () => {

@@ -40,6 +40,8 @@ export interface ServiceStack {
 /** Options of the stack. */
 export interface StackOptions {
   loginRateLimit?: number;
+  /** Receives the app's log lines (JSON, level info and up). */
+  log?: (line: string) => void;
 }
 
 /** Starts the service on a fresh store; the caller owns `env` and `bundle`. */
@@ -60,6 +62,7 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
     store,
     cycles,
     loginRateLimit: options.loginRateLimit,
+    ...(options.log && { logger: { level: 'info', stream: { write: options.log } } }),
     now: () => new Date(Date.now() + offsetMs),
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
