@@ -77,21 +77,23 @@ export function parseSubmissionForm(
 
 const fieldError = (errors: FormErrors, name: string) => errors[name] && html`<div class="error" id="${name}-error" role="alert">${errors[name]}</div>`;
 const cls = (errors: FormErrors, name: string) => (errors[name] ? 'field-error' : '');
+// Screen readers announce the error with the field it belongs to.
+const invalid = (errors: FormErrors, name: string) => errors[name] && html` aria-invalid="true" aria-describedby="${name}-error"`;
 
 /** The update form's fields (status, progress, texts, action items), filled with `values`, errors next to fields. */
 export function submissionFields(values: FormValues, errors: FormErrors, actionItems: ActionItemRecord[]): Safe {
   return html`
   <div class="${cls(errors, 'status')}"><label for="status">Status this quarter</label>
-  <select id="status" name="status" required><option value="">Choose...</option>${StatusRating.options.map(
+  <select id="status" name="status" required${invalid(errors, 'status')}><option value="">Choose...</option>${StatusRating.options.map(
     (s) => html`<option value="${s}"${values.status === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`,
   )}</select>${fieldError(errors, 'status')}</div>
   <div class="${cls(errors, 'statusReason')}"><label for="statusReason">Reason for this status <small>(required unless on track or completed)</small></label>
-  <textarea id="statusReason" name="statusReason" maxlength="1000">${values.statusReason ?? ''}</textarea>${fieldError(errors, 'statusReason')}</div>
+  <textarea id="statusReason" name="statusReason" maxlength="1000"${invalid(errors, 'statusReason')}>${values.statusReason ?? ''}</textarea>${fieldError(errors, 'statusReason')}</div>
   <div class="${cls(errors, 'progressPercent')}"><label for="progressPercent">Progress (%)</label>
-  <input id="progressPercent" name="progressPercent" inputmode="numeric" value="${values.progressPercent ?? ''}">${fieldError(errors, 'progressPercent')}</div>
+  <input id="progressPercent" name="progressPercent" inputmode="numeric" value="${values.progressPercent ?? ''}"${invalid(errors, 'progressPercent')}>${fieldError(errors, 'progressPercent')}</div>
   ${TEXT_FIELDS.map(
     ([name, label, max]) => html`<div class="${cls(errors, name)}"><label for="${name}">${label}</label>
-  <textarea id="${name}" name="${name}" maxlength="${max}">${values[name] ?? ''}</textarea>${fieldError(errors, name)}</div>`,
+  <textarea id="${name}" name="${name}" maxlength="${max}"${invalid(errors, name)}>${values[name] ?? ''}</textarea>${fieldError(errors, name)}</div>`,
   )}
   ${actionItems.length
     ? html`<h2>Your open action items</h2>${actionItems.map(
