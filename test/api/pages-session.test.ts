@@ -64,6 +64,9 @@ describe('running the session from the cycle page', () => {
     const attendees = { venue: 'Maseru', chairs: 'chair-ls, chair-cn', attendees: 'roads-director, secretariat-ls' };
     expect(await act('/convene', { ...attendees, startsAt: 'next tuesday' })).toMatch(/^Refused: .*startsAt/);
     expect(await act('/convene', { ...attendees, startsAt: '2027-04-12T10:00:00+02:00' })).toBe('Session convened for 2027-04-12T10:00:00+02:00 (invitation sequence 1).');
+    const convened = (await app.inject({ method: 'GET', url: base, headers: { cookie: who.cookie } })).body;
+    expect(convened).toContain('id="attendees" name="attendees" value="roads-director, secretariat-ls"');
+    expect(convened).toContain('Reschedule session');
     expect(await act('/convene', { ...attendees, startsAt: '2027-04-13T10:00:00+02:00' })).toBe('Session convened for 2027-04-13T10:00:00+02:00 (invitation sequence 2).');
     expect(await act('/cancel-session')).toBe('Session cancelled; the cancellation was sent.');
     await smtp.waitFor((ms) => ms.some((m) => m.envelope.to.includes('roads-director@example.org') && /METHOD:CANCEL/.test(m.raw.toString('utf8'))), 30_000);

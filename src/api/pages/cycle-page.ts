@@ -46,6 +46,8 @@ ${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">Submit 
   : ''}</td></tr>`;
       });
       // Once the workflow has ended only the records know the session: fall back to the stored one.
+      // Rescheduling starts from the session as convened (same venue, chairs and attendees), not from the defaults.
+      const current = stored?.status === 'scheduled' ? stored : undefined;
       const session_ = view.session ?? (stored && { sequence: stored.sequence, startsAt: stored.startsAt, status: stored.status });
       const body = html`<h1>${mechanism!.name}: cycle ${quarter}</h1>
 ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
@@ -60,9 +62,9 @@ ${view.source === 'store' ? html`<p><small>The workflow has ended; this page sho
 ${open && view.phase === 'convening'
   ? html`<form method="post" action="${base}/convene" class="card">${csrf}<div class="row">
 <div><label for="startsAt">Starts at (ISO, with offset; empty = proposed date)</label><input id="startsAt" name="startsAt" placeholder="2026-03-20T09:00:00+02:00" value="${session_?.startsAt ?? ''}"></div>
-<div><label for="venue">Venue</label><input id="venue" name="venue" maxlength="200" value="${mechanism!.venue ?? ''}"></div></div>
-<div class="row"><div><label for="chairs">Chairs (contact ids, comma-separated)</label><input id="chairs" name="chairs" value="${mechanism!.sides.map((sd) => sd.chair).filter(Boolean).join(', ')}"></div>
-<div><label for="attendees">Attendees (contact ids, comma-separated)</label><input id="attendees" name="attendees" value="${mechanism!.contacts.map((c) => c.id).join(', ')}"></div></div>
+<div><label for="venue">Venue</label><input id="venue" name="venue" maxlength="200" value="${current?.venue ?? mechanism!.venue ?? ''}"></div></div>
+<div class="row"><div><label for="chairs">Chairs (contact ids, comma-separated)</label><input id="chairs" name="chairs" value="${(current?.chairs ?? mechanism!.sides.map((sd) => sd.chair).filter(Boolean)).join(', ')}"></div>
+<div><label for="attendees">Attendees (contact ids, comma-separated)</label><input id="attendees" name="attendees" value="${(current?.attendees ?? mechanism!.contacts.map((c) => c.id)).join(', ')}"></div></div>
 <button type="submit">${session_?.status === 'scheduled' ? 'Reschedule session' : 'Convene session'}</button></form>
 ${session_?.status === 'scheduled' ? html`<form method="post" action="${base}/cancel-session">${csrf}<button class="secondary">Cancel the session</button></form>` : ''}`
   : ''}
