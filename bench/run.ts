@@ -154,7 +154,7 @@ async function main(): Promise<void> {
       results.roundTrip = rt;
       if (rt.failures) rows.push([`submission round trip: posts without a receipt`, `${rt.failures}`, '', '', rt.firstFailure?.slice(0, 60) ?? '']);
       log(`  p50 ${ms(rt.productP50)} vs ${ms(rt.baselineP50)}, p99 ${ms(rt.productP99)} vs ${ms(rt.baselineP99)}`);
-      log(`  where the time goes: ${JSON.stringify(rt.breakdown)}`);
+      log(`  report versions compiled during the run: ${rt.reportCompiles}; where the time goes: ${JSON.stringify(rt.breakdown)}`);
       rows.push(['submission round trip p50 (HTTP API vs executeUpdate)', ms(rt.productP50), ms(rt.baselineP50), x(rt.ratioP50), '<= 1.25x']);
       rows.push(['submission round trip p99', ms(rt.productP99), ms(rt.baselineP99), x(rt.ratioP99), '<= 1.25x']);
       rows.push(['submitUpdate by executeUpdate p50 (no HTTP API)', ms(rt.directP50), ms(rt.baselineP50), x(rt.directP50 / rt.baselineP50), '']);
