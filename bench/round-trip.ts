@@ -11,7 +11,7 @@ import { startCycle } from '../src/temporal/cycles';
 import { cycleWorkflowId, updateWorkflowId } from '../src/temporal/ids';
 import { submitUpdate } from '../src/workflows/messages';
 import type { BenchContext } from './context';
-import { ping, finish } from './baseline-workflows';
+import { ping, pingActivity, pingLocalActivity, finish } from './baseline-workflows';
 import { percentile } from './stats';
 import { importSyntheticMechanism, startedCount, until } from './synthetic';
 import { timedGateway } from './timed-gateway';
@@ -33,11 +33,15 @@ export interface RoundTripResult {
   /** The same submissions sent straight to the workflow with `executeUpdate` (no HTTP API, no cycle lookup). */
   directP50: number;
   directP99: number;
+  /** The trivial update whose handler runs one no-op activity / one no-op local activity (p50). */
+  baselineWithActivityP50: number;
+  baselineWithLocalActivityP50: number;
   /** Report versions the cycle compiled during the run (0 unless every project had answered). */
   reportCompiles: number;
   /** Where the time goes: gateway calls inside the HTTP path (p50, ms) and the server-side timelines of the updates. */
   breakdown: {
     httpGatewayP50: Record<string, number>;
+    httpGatewayP99: Record<string, number>;
     httpGatewayMean: Record<string, number>;
     product: UpdateTimeline;
     baseline: UpdateTimeline;
@@ -112,11 +116,19 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
     };
     await concurrently(owners, 1, bare); // warm-up
     const baseline = await concurrently(owners, rounds, bare);
+    // What one activity in an update handler costs, as a regular activity and as a local activity.
+    const withActivity = await concurrently(owners, rounds, async (owner, round) => {
+      await handles[owner].executeUpdate(pingActivity, { args: [round] });
+    });
+    const withLocalActivity = await concurrently(owners, rounds, async (owner, round) => {
+      await handles[owner].executeUpdate(pingLocalActivity, { args: [round] });
+    });
     await concurrently(owners, 1, post); // warm-up (also the first revision of each update)
     revisionOffset = 1;
     timed.reset();
     const product = await concurrently(owners, rounds, post);
     const gatewaySamples = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(percentile(v, 50))]));
+    const gatewayP99 = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(percentile(v, 99))]));
     const gatewayMeans = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(v.reduce((a, b) => a + b, 0) / v.length)]));
     // The same workflow update without the HTTP API in front: what the workflow itself costs.
     revisionOffset = 1 + rounds;
@@ -127,8 +139,8 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
     });
     await Promise.all(handles.map((h) => h.signal(finish)));
     const histories = async (ids: string[]) => Promise.all(ids.map((id) => ctx.client.workflow.getHandle(id).fetchHistory()));
-    const productTimeline = updateTimeline(await histories(Array.from({ length: owners }, (_, i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`))));
-    const baselineTimeline = updateTimeline(await histories(handles.map((h) => h.workflowId)));
+    const productTimeline = updateTimeline(await histories(Array.from({ length: owners }, (_, i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`))), submitUpdate.name);
+    const baselineTimeline = updateTimeline(await histories(handles.map((h) => h.workflowId)), ping.name);
     const [cycleHistory] = await histories([cycleWorkflowId(mechanismId, ctx.quarter)]);
     const reportCompiles = (cycleHistory.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'compileReport').length;
     const [p50, p99, b50, b99] = [percentile(product, 50), percentile(product, 99), percentile(baseline, 50), percentile(baseline, 99)];
@@ -137,7 +149,9 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
       failures: failed.length, firstFailure: failed[0],
       directP50: percentile(direct, 50), directP99: percentile(direct, 99),
       reportCompiles,
-      breakdown: { httpGatewayP50: gatewaySamples, httpGatewayMean: gatewayMeans, product: productTimeline, baseline: baselineTimeline },
+      baselineWithActivityP50: percentile(withActivity, 50),
+      baselineWithLocalActivityP50: percentile(withLocalActivity, 50),
+      breakdown: { httpGatewayP50: gatewaySamples, httpGatewayP99: gatewayP99, httpGatewayMean: gatewayMeans, product: productTimeline, baseline: baselineTimeline },
     };
   } finally {
     await app.close();

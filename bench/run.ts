@@ -157,6 +157,8 @@ async function main(): Promise<void> {
       log(`  report versions compiled during the run: ${rt.reportCompiles}; where the time goes: ${JSON.stringify(rt.breakdown)}`);
       rows.push(['submission round trip p50 (HTTP API vs executeUpdate)', ms(rt.productP50), ms(rt.baselineP50), x(rt.ratioP50), '<= 1.25x']);
       rows.push(['submission round trip p99', ms(rt.productP99), ms(rt.baselineP99), x(rt.ratioP99), '<= 1.25x']);
+      rows.push(['trivial update + 1 no-op activity p50 (baseline side)', ms(rt.baselineWithActivityP50), ms(rt.baselineP50), x(rt.baselineWithActivityP50 / rt.baselineP50), '']);
+      rows.push(['trivial update + 1 no-op local activity p50', ms(rt.baselineWithLocalActivityP50), ms(rt.baselineP50), x(rt.baselineWithLocalActivityP50 / rt.baselineP50), '']);
       rows.push(['submitUpdate by executeUpdate p50 (no HTTP API)', ms(rt.directP50), ms(rt.baselineP50), x(rt.directP50 / rt.baselineP50), '']);
     }
 
@@ -168,6 +170,7 @@ async function main(): Promise<void> {
     results.scale = scale;
     log(`  ${JSON.stringify(scale)}`);
     rows.push([`worker RSS, ${scale.openProjectWorkflows} project workflows waiting`, `${scale.workerRssMiB.toFixed(0)} MiB`, `${scale.workerRssBeforeMiB.toFixed(0)} MiB (before)`, x(scale.workerRssMiB / scale.workerRssBeforeMiB), '< 1024 MiB']);
+    rows.push([`worker RSS after a restart, same workflows waiting`, `${scale.workerRssAfterRestartMiB.toFixed(0)} MiB`, '', '', '< 1024 MiB']);
     rows.push([`first query after worker restart, ${p}-project cycle (${scale.replayedEvents} events)`, ms(scale.firstQueryAfterRestartMs), '', '', '']);
     rows.push([`runReplayHistory of that cycle`, ms(scale.replayMs), '', '', '']);
     }

@@ -24,6 +24,8 @@ export interface ScaleResult {
   firstQueryAfterRestartMs: number;
   replayMs: number;
   replayedEvents: number;
+  /** RSS of the fresh worker after that first query: the waiting workflows are on the server, not in its memory. */
+  workerRssAfterRestartMiB: number;
 }
 
 /** Opens the cycles, measures, restarts the worker and measures replay. */
@@ -55,6 +57,7 @@ export async function benchScale(ctx: BenchContext, mechanisms: number, projects
   t = performance.now();
   const state = await ctx.client.workflow.getHandle(cycleId).query(cycleState);
   const firstQueryAfterRestartMs = performance.now() - t;
+  const rssAfterRestart = await ctx.worker.rss();
   if (state.projects.length !== projectsEach) throw new Error(`the replayed cycle lists ${state.projects.length} projects, expected ${projectsEach}`);
   t = performance.now();
   await Worker.runReplayHistory({ workflowBundle: ctx.productBundle }, history, cycleId);
@@ -70,5 +73,6 @@ export async function benchScale(ctx: BenchContext, mechanisms: number, projects
     firstQueryAfterRestartMs,
     replayMs,
     replayedEvents: history.events?.length ?? 0,
+    workerRssAfterRestartMiB: rssAfterRestart / 2 ** 20,
   };
 }

@@ -37,8 +37,8 @@ export function category(e: Event, activityType: Map<string, string>): string {
   return 'other events';
 }
 
-/** Accumulates the update windows of several histories (one per workflow). */
-export function updateTimeline(histories: temporal.api.history.v1.IHistory[]): UpdateTimeline {
+/** Accumulates the update windows of several histories (one per workflow); `name` keeps only that update's. */
+export function updateTimeline(histories: temporal.api.history.v1.IHistory[], name?: string): UpdateTimeline {
   const sums: Record<string, number> = {};
   let updates = 0;
   let serverMs = 0;
@@ -52,7 +52,7 @@ export function updateTimeline(histories: temporal.api.history.v1.IHistory[]): U
     }
     for (let i = 0; i < events.length; i++) {
       const accepted = events[i].workflowExecutionUpdateAcceptedEventAttributes;
-      if (!accepted) continue;
+      if (!accepted || (name && accepted.acceptedRequest?.input?.name !== name)) continue;
       // The window opens at the workflow task that accepted the update (the last one scheduled before acceptance).
       let start = i;
       while (start > 0 && !events[start].workflowTaskScheduledEventAttributes) start--;

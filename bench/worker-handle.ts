@@ -16,7 +16,13 @@ export interface WorkerHandle {
 export function startWorkerProcess(env: WorkerProcessEnv): Promise<WorkerHandle> {
   const child: ChildProcess = fork(path.join(__dirname, 'worker-process.ts'), [], {
     // BENCH_CPU_PROF=<dir>: the worker writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
-    execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
+    // BENCH_WORKER_HEAP_MB=<n>: caps the worker's V8 heap (--max-old-space-size), to see whether it fits a budget
+    // rather than how far V8's lazy collector lets the heap grow on a machine with memory to spare.
+    execArgv: [
+      '-r', 'ts-node/register/transpile-only',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
+      ...(process.env.BENCH_WORKER_HEAP_MB ? [`--max-old-space-size=${Number(process.env.BENCH_WORKER_HEAP_MB)}`] : []),
+    ],
     env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
