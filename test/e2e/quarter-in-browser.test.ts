@@ -84,6 +84,10 @@ describe('a quarter in the browser', () => {
     await form.click('button:has-text("Save amendment")');
     await form.waitForSelector('text=revision 2 of your update is saved');
     await screenshot(form, '04-owner-form-amended');
+    // Coming back later shows the latest revision, the action item still ticked as done.
+    await form.goto(link);
+    expect(await form.locator('#achievements').inputValue()).toBe('Bridge piers cast at the Senqu crossing; 14 km of subgrade done.');
+    expect(await form.isChecked('input[name="done-road-schedule-q4"]')).toBe(true);
     expect((await store.submissions.latest('cn-ls', '2027-Q1', 'mpiti-road'))?.body).toMatchObject({ achievements: 'Bridge piers cast at the Senqu crossing; 14 km of subgrade done.', progressPercent: 35 });
     await owner.close();
 

@@ -37,6 +37,8 @@ export function valuesFromSubmission(s: Partial<Submission> | undefined): FormVa
     challenges: s.challenges ?? '',
     supportRequested: s.supportRequested ?? '',
     nextSteps: s.nextSteps ?? '',
+    // Action items reported done stay ticked when the owner comes back to amend.
+    ...Object.fromEntries((s.actionItemUpdates ?? []).filter((u) => u.done).map((u) => [`done-${u.actionItemId}`, 'on'])),
   };
 }
 
