@@ -99,8 +99,8 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
   };
 }
 
-/** Polls until `check` returns a truthy value, at most `timeoutMs` (document rendering runs in real time). */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 60_000): Promise<T> {
+/** Polls until `check` returns a truthy value, at most `timeoutMs` (document rendering runs in real time, slowly on a busy 2-core machine). */
+export async function until<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
