@@ -48,9 +48,9 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
       const model = buildReportModel({ ...input, version: args.version, generatedAt: now().toISOString() });
       return archiveAll(model, args.mechanismId, args.quarter, args.version);
     },
-    /** Renders and archives the agenda; its version is the invitation's sequence + 1 (iCalendar SEQUENCE starts at 0). */
+    /** Renders and archives the agenda; its version is the session's sequence (the cycle numbers convenings from 1). */
     async renderAgenda(args: { mechanismId: string; quarter: string; sessionSequence: number }): Promise<DocumentIds> {
-      const version = args.sessionSequence + 1;
+      const version = Math.max(1, args.sessionSequence);
       const input = await deps.loadAgendaInput(args.mechanismId, args.quarter);
       const model = buildAgendaModel({ ...input, version, generatedAt: now().toISOString() });
       return archiveAll(model, args.mechanismId, args.quarter, version);
