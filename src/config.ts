@@ -49,6 +49,8 @@ export const ConfigSchema = z.object({
     z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   ),
   MAIL_FROM: z.string().min(3).default('secretariat@example.org'),
+  /** Signs the secretariat's session cookies; unset means a random one per process (logins end on restart). */
+  SESSION_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -61,7 +63,7 @@ export type Config = z.infer<typeof ConfigSchema> & {
 };
 
 /** Variables whose values are secrets: never printed, not even in an error. */
-const SECRET_KEYS = new Set(['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_API_KEY']);
+const SECRET_KEYS = new Set(['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_API_KEY', 'SESSION_SECRET']);
 
 /** Raised for a bad setting; the message names the variable and never contains a secret value. */
 export class ConfigError extends Error {

@@ -34,6 +34,12 @@ describe('configuration from environment variables', () => {
     expect(message).not.toMatch(/hunter2|topsecret/);
   });
 
+  it('refuses a short session secret without printing it', () => {
+    expect(() => loadConfig({ SESSION_SECRET: 'tooshort' })).toThrow(/SESSION_SECRET/);
+    expect(() => loadConfig({ SESSION_SECRET: 'tooshort' })).not.toThrow(/tooshort/);
+    expect(loadConfig({ SESSION_SECRET: 'x'.repeat(32) }).SESSION_SECRET).toHaveLength(32);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', SMTP_URL: '', TEMPORAL_ADDRESS: '' }).DATABASE_URL).toBeUndefined();
   });

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     cycles,
     logger: { level: config.LOG_LEVEL },
     // Several API instances must share it, or sessions only work on the instance that signed them.
-    sessionSecret: process.env.SESSION_SECRET || undefined,
+    sessionSecret: config.SESSION_SECRET,
     readiness: {
       database: async () => void (await sql`select 1`.execute(store.db)),
       temporal: async () => void (await client.workflowService.getSystemInfo({})),

@@ -8,9 +8,14 @@ const root = path.resolve(__dirname, '../..');
 const compose = YAML.parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
 const services: Record<string, any> = compose.services; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** Replaces `${NAME:-default}` by its default, as Compose does when NAME is unset. */
+/**
+ * Replaces `${NAME:-default}` by its default, as Compose does when NAME is unset; a required `${NAME:?message}`
+ * gets a stand-in value of the right shape (the operator must set it).
+ */
 function interpolate(value: string): string {
-  return value.replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_m, _name, fallback) => fallback ?? '');
+  return value
+    .replace(/\$\{(\w+):\?[^}]*\}/g, (_m, name) => `${name.toLowerCase()}-set-by-the-operator-0123456789abcdef`)
+    .replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_m, _name, fallback) => fallback ?? '');
 }
 
 function environmentOf(service: string): Record<string, string> {
