@@ -39,55 +39,14 @@ export interface CycleContext {
   chairIds: string[];
 }
 
-/** Every kind of email the workflows ask for (PRODUCT.md section 6). */
-export type NotificationKind =
-  | 'request'
-  | 'reminder'
-  | 'overdue'
-  | 'escalation-supervisor'
-  | 'escalation-secretariat'
-  | 'receipt'
-  | 'extension-granted'
-  | 'extension-refused'
-  | 'extension-requested'
-  | 'report-ready'
-  | 'invitation'
-  | 'invitation-update'
-  | 'invitation-cancel'
-  | 'session-reminder'
-  | 'minutes'
-  | 'action-item-reminder'
-  | 'action-item-overdue'
-  | 'undeliverable';
-
-/** One logical email step. */
-export interface NotificationRequest {
-  /** The workflow asking: with `step` it is the outbox's unique key, so the email goes out at most once. */
-  workflowId: string;
-  /** Stable name unique within the workflow (`request`, `reminder-1`, `receipt-r2`, `invitation-s1`, ...). */
-  step: string;
-  kind: NotificationKind;
-  mechanismId: string;
-  quarter?: Quarter;
-  projectId?: string;
-  actionItemId?: string;
-  /** Contact ids; the activity looks up addresses and languages. */
-  to: string[];
-  /** Small template parameters (ids, dates, numbers); never long texts. */
-  params: Record<string, string | number | boolean | string[] | undefined>;
-}
-
 /**
- * What happened to one step. Per-recipient permanent failures are reported in `undeliverable` (the activity
- * does not fail); the activity fails with a non-retryable ApplicationFailure of type `Undeliverable` only when
- * no recipient can be written to at all. In both cases the workflow tells the secretariat and goes on.
+ * The email step types are defined once, next to the templates that honour them (src/notifications): the kinds,
+ * the request (workflow id + step = the outbox's exactly-once key; contact ids; small params) and the result
+ * (per-recipient permanent failures in `undeliverable`; the activity fails with the non-retryable type
+ * `Undeliverable` only when no recipient can be written to). Type-only: nothing of notifications is bundled.
  */
-export interface NotificationResult {
-  outcome: 'sent' | 'stored' | 'undeliverable';
-  messageIds: string[];
-  /** Contact ids that could not be written to. */
-  undeliverable?: string[];
-}
+import type { NotificationKind, NotificationRequest, NotificationResult } from '../notifications';
+export type { NotificationKind, NotificationRequest, NotificationResult };
 
 /** Every activity the workflows call. */
 export interface Activities {
