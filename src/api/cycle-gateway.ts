@@ -66,6 +66,8 @@ export interface CycleGateway {
   start(mechanismId: string, quarter: string): Promise<{ workflowId: string; started: boolean }>;
   /** The live state of a running cycle, or undefined when the workflow is not running. */
   cycleState(mechanismId: string, quarter: string): Promise<CycleState | undefined>;
+  /** The running cycle's phase (one query of the cycle, none of its projects), or undefined when it is not running. */
+  cyclePhase(mechanismId: string, quarter: string): Promise<CycleState['phase'] | undefined>;
   /** The live state of one project's update, or undefined when its workflow is not running. */
   projectState(mechanismId: string, quarter: string, projectId: string): Promise<ProjectUpdateState | undefined>;
   /** Sends an update to a project's workflow and returns what it decided; throws WorkflowRejection or WorkflowGone. */

@@ -49,11 +49,14 @@ export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarte
   return { ...status, projects: status.projects.map((p) => ({ ...p, workflowId: updateWorkflowId(mechanismId, quarter, p.projectId) })) };
 }
 
-/** Refuses commands on a cycle that is closed (409) or unknown (404); returns the view for convenience. */
-export async function requireOpenCycle(deps: RouteDeps, mechanismId: string, quarter: string): Promise<CycleView> {
-  const view = await loadCycleView(deps, mechanismId, quarter);
-  if (view.phase === 'closed' || view.source === 'store') {
-    throw new ApiError(409, 'cycle-closed', `cycle ${mechanismId} ${quarter} is closed: nothing can change any more`);
-  }
-  return view;
+/**
+ * Refuses commands on a cycle that is closed (409) or unknown (404). Cheap on purpose: it runs before every
+ * command, so it asks the cycle for its phase only — never each project (up to 1,000 queries per submission).
+ */
+export async function requireOpenCycle(deps: RouteDeps, mechanismId: string, quarter: string): Promise<void> {
+  if (!(await deps.store.mechanisms.get(mechanismId))) throw notFound(`mechanism ${mechanismId}`);
+  const phase = await deps.cycles.cyclePhase(mechanismId, quarter);
+  if (phase !== undefined && phase !== 'closed') return;
+  if (phase === undefined && !(await deps.store.cycles.get(mechanismId, quarter))) throw notFound(`cycle ${mechanismId} ${quarter}`);
+  throw new ApiError(409, 'cycle-closed', `cycle ${mechanismId} ${quarter} is closed: nothing can change any more`);
 }

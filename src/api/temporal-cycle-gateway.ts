@@ -57,6 +57,8 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
       return { workflowId, started: created };
     },
     cycleState: (mechanismId, quarter) => liveCycleState(client, mechanismId, quarter),
+    cyclePhase: async (mechanismId, quarter) =>
+      (await queryIfRunning(client, cycleWorkflowId(mechanismId, quarter), (h) => h.query(messages.cycleState)))?.phase,
     projectState: (mechanismId, quarter, projectId) =>
       queryIfRunning(client, updateWorkflowId(mechanismId, quarter, projectId), (h) => h.query(messages.updateState)),
     projectCommand: (mechanismId, quarter, projectId, command) =>
