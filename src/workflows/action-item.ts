@@ -12,14 +12,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import {
-  addDays,
-  addWorkingDays,
-  localInstant,
-  workingDayOnOrBefore,
-  type ActionItemState,
-  type CyclePolicy,
-} from '../domain';
+// Domain modules one by one, not the index: every workflow evaluates what it imports (zod schemas included),
+// so leaving out the mechanism/project/policy schemas makes each new workflow cheaper to start.
+import { addDays, addWorkingDays, localInstant, workingDayOnOrBefore } from '../domain/calendar';
+import type { CyclePolicy } from '../domain/policy';
+import type { ActionItemState } from '../domain/states';
 import { ActionItemStateKey } from '../temporal/search-attributes';
 import { notify, store } from './activities';
 import { actionItemDone, actionItemState, cancelActionItem, completeActionItem } from './messages';

@@ -4,7 +4,9 @@
  * in history); signals are fire-and-forget between workflows; queries read state.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ActionItemState, CyclePhase, SessionRecord, SubmissionInput, SubmissionState } from '../domain';
+import type { SessionRecord } from '../domain/session';
+import type { ActionItemState, CyclePhase, SubmissionState } from '../domain/states';
+import type { SubmissionInput } from '../domain/submission';
 
 // ---- projectUpdate -------------------------------------------------------------------------------------------
 

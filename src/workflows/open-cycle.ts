@@ -11,7 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { quarterOf } from '../domain';
+import { quarterOf } from '../domain/quarter';
 import { cycleWorkflowId } from '../temporal/ids';
 import { CyclePhaseKey, MechanismKey, QuarterKey } from '../temporal/search-attributes';
 import { quarterlyCycle } from './quarterly-cycle';

@@ -19,18 +19,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CycleProject } from '../activities/types';
-import {
-  addDays,
-  addWorkingDays,
-  endOfDay,
-  isoDate,
-  planReminders,
-  settledStates,
-  Submission,
-  type CyclePolicy,
-  type PlannedSend,
-  type SubmissionState,
-} from '../domain';
+// Domain modules one by one, not the index (see action-item.ts).
+import { addDays, addWorkingDays, endOfDay } from '../domain/calendar';
+import type { CyclePolicy } from '../domain/policy';
+import { planReminders, type PlannedSend } from '../domain/reminder-plan';
+import { settledStates, type SubmissionState } from '../domain/states';
+import { Submission } from '../domain/submission';
+import { isoDate } from '../domain/text';
 import { actionItemWorkflowId } from '../temporal/ids';
 import { DueTimeKey, SubmissionStateKey } from '../temporal/search-attributes';
 import { notify, store } from './activities';

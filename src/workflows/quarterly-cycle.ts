@@ -20,21 +20,11 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CycleContext } from '../activities/types';
-import {
-  addDays,
-  collectionDates,
-  cycleOpensAt,
-  endOfDay,
-  isoInstant,
-  localDate,
-  localInstant,
-  SessionPlan,
-  SessionRecord,
-  settledStates,
-  workingDayOnOrBefore,
-  type CyclePhase,
-  type SubmissionState,
-} from '../domain';
+// Domain modules one by one, not the index (see action-item.ts).
+import { addDays, collectionDates, cycleOpensAt, endOfDay, localDate, localInstant, workingDayOnOrBefore } from '../domain/calendar';
+import { SessionPlan, SessionRecord } from '../domain/session';
+import { settledStates, type CyclePhase, type SubmissionState } from '../domain/states';
+import { isoInstant } from '../domain/text';
 import { actionItemWorkflowId, updateWorkflowId } from '../temporal/ids';
 import {
   ActionItemStateKey,
