@@ -2,39 +2,16 @@
  * One cycle as the API and the pages show it: the shared status of src/temporal/cycle-status.ts (live workflow
  * state merged with the store's rows, as `coord cycle status` shows it) plus each project's workflow id.
  */
-import type { CyclePhase, SubmissionState } from '../domain';
-import { mergeCycleStatus } from '../temporal/cycle-status';
+import { mergeCycleStatus, type CycleStatus, type CycleStatusProject } from '../temporal/cycle-status';
 import { updateWorkflowId } from '../temporal/ids';
 import type { RouteDeps } from './context';
 import { ApiError, notFound } from './errors';
 
-/** One project's line on the cycle page and in `GET .../cycles/{quarter}`. */
-export interface CycleProjectView {
-  projectId: string;
-  state: SubmissionState;
-  ownerId?: string;
-  revision?: number;
-  late?: boolean;
-  lastSendAt?: string;
-  nextSendAt?: string;
-  workflowId: string;
-}
+/** One project's line on the cycle page and in `GET .../cycles/{quarter}`: the shared status plus its workflow id. */
+export type CycleProjectView = CycleStatusProject & { workflowId: string };
 
-/** A cycle as shown: phase, dates, session, projects, and where the data came from. */
-export interface CycleView {
-  mechanismId: string;
-  quarter: string;
-  workflowId: string;
-  phase: CyclePhase;
-  source: 'workflow' | 'store';
-  waitingFor?: string;
-  openedAt?: string;
-  dueDate?: string;
-  cutoffAt?: string;
-  reportVersion?: number;
-  session?: { sequence: number; startsAt: string; status: 'scheduled' | 'cancelled' | 'held' };
-  projects: CycleProjectView[];
-}
+/** A cycle as shown: the shared status (phase, dates, session, source), with each project's workflow id. */
+export type CycleView = Omit<CycleStatus, 'projects'> & { projects: CycleProjectView[] };
 
 /** The cycle, or a 404 naming the mechanism or quarter that does not exist. */
 export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarter: string): Promise<CycleView> {
