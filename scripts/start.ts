@@ -104,9 +104,15 @@ function waitForExit(child: ChildProcess, ms: number): Promise<void> {
   });
 }
 
-function tsNode(entry: string): [string, string[]] {
-  return [process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(root, entry)]];
+function tsNode(entry: string, nodeFlags: string[] = []): [string, string[]] {
+  return [process.execPath, [...nodeFlags, '-r', 'ts-node/register/transpile-only', path.join(root, entry)]];
 }
+
+/**
+ * The worker's resident memory follows its V8 heap, which grows lazily far beyond what waiting workflows need
+ * (docs/benchmarks.md: 2.5 GiB uncapped with 2,000 waiting; 1.3 GiB capped at 640 MiB with 10,000 waiting).
+ */
+const WORKER_NODE_FLAGS = ['--max-old-space-size=640'];
 
 async function main(): Promise<void> {
   loadDotenv();
@@ -161,7 +167,7 @@ async function main(): Promise<void> {
 
   // The worker bundles the workflow code first (several seconds): ready means it serves its task queue.
   const workerReady = waitForLine('worker', /^worker serving task queue/, 180_000);
-  run('worker', ...tsNode('src/workers/main.ts'), env);
+  run('worker', ...tsNode('src/workers/main.ts', WORKER_NODE_FLAGS), env);
   run('web', ...tsNode('src/api/main.ts'), env);
   await waitForPort(config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST, config.PORT, 60_000);
   await workerReady;

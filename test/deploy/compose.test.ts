@@ -68,7 +68,7 @@ describe('the production docker-compose file', () => {
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/npm run build/);
     for (const name of ['worker', 'web']) {
-      const [, entry] = services[name].command as string[];
+      const entry = (services[name].command as string[]).at(-1)!;
       const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
       expect(fs.existsSync(path.join(root, source))).toBe(true);
     }
