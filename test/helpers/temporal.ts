@@ -7,7 +7,10 @@ import path from 'node:path';
 import { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes';
 import { temporal } from '@temporalio/proto';
+import { Connection } from '@temporalio/client';
+import { InternalConnectionOptionsSymbol, type InternalConnectionOptions } from '@temporalio/client/lib/connection';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TimeSkippingClient } from '@temporalio/testing/lib/client';
 import { bundleWorkflowCode, Runtime, DefaultLogger, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../src/activities/types';
 import * as keys from '../../src/temporal/search-attributes';
@@ -51,12 +54,34 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: indexed });
 }
 
+/**
+ * The client connection's keepalive, tamed for the Java test server. The SDK's default client pings every 30 s even
+ * without calls; the test server (grpc-java, which permits a ping every 5 minutes at most) answers a few of those
+ * with GOAWAY "too many pings", and a long call in flight then (a time skip, an update waiting for its handler) can
+ * hang the test: seen twice in full-suite runs, each time with "rejected by server because of excess pings".
+ */
+const testServerChannelArgs = {
+  'grpc.keepalive_permit_without_calls': 0,
+  'grpc.keepalive_time_ms': 5 * 60_000,
+};
+
 /** A time-skipping test server that knows the project's search attributes. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: toolPaths().testServer } },
   });
+  // Swap the environment's client connection for one with the keepalive above (the SDK has no option for it);
+  // env.sleep, env.currentTimeMs and env.client all go through these two fields.
+  const original = env.connection;
+  const options: InternalConnectionOptions = {
+    address: env.address,
+    channelArgs: testServerChannelArgs,
+    [InternalConnectionOptionsSymbol]: { supportsTestService: true },
+  };
+  const connection = await Connection.connect(options);
+  await original.close();
+  Object.assign(env, { connection, client: new TimeSkippingClient({ connection, namespace: env.namespace ?? 'default' }) });
   await registerSearchAttributes(env);
   return env;
 }
