@@ -16,7 +16,7 @@ import { loadConfig } from '../../src/config';
 import { loadDemoIfEmpty } from '../../src/store';
 import { createWorker } from '../../src/workers/worker';
 import { createTestStore, type TestStore } from '../helpers/store';
-import { TEST_WORKER_CACHE, uniqueTaskQueue } from '../helpers/temporal';
+import { uniqueTaskQueue } from '../helpers/temporal';
 
 /** Every `METHOD /route` the tests hit, to check the OpenAPI document is fully exercised (shared by the suites of api.test.ts). */
 export const hitRoutes = new Set<string>();
@@ -47,7 +47,6 @@ export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowB
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities({ store, dataDir: store.dataDir, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM }),
     workflowBundle: bundle,
-    maxCachedWorkflows: TEST_WORKER_CACHE,
   });
   const running = worker.run();
   const gateway = temporalCycleGateway({ client: env.client, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' });

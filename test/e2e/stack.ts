@@ -16,7 +16,7 @@ import { cycleWorkflowId } from '../../src/temporal/ids';
 import { createWorker } from '../../src/workers/worker';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { createTestStore, type TestStore } from '../helpers/store';
-import { TEST_WORKER_CACHE, uniqueTaskQueue } from '../helpers/temporal';
+import { uniqueTaskQueue } from '../helpers/temporal';
 
 /** The secretariat user every stack has. */
 export const OFFICER = { email: 'officer@example.org', name: 'Palesa Officer', password: 'correct horse battery staple' };
@@ -68,7 +68,7 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const transport: MailTransport = createSmtpTransport(smtp.url, { timeoutMs: 5000 });
   const activities = createActivities({ store, dataDir: store.dataDir, publicUrl: baseUrl, mailFrom: 'secretariat@example.org', transport });
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities, workflowBundle: bundle, maxCachedWorkflows: TEST_WORKER_CACHE });
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities, workflowBundle: bundle });
   const running = worker.run();
   return {
     app,
