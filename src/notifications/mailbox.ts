@@ -1,7 +1,7 @@
 import type { OutboxMessage } from '../store/outbox';
 import type { Directory } from './directory';
 import { parseMailFrom } from './message-id';
-import { composeRaw } from './transport';
+import { composeRaw, type OutgoingEmail } from './transport';
 
 /**
  * The raw `.eml` of an outbox row, byte-for-byte what the SMTP transport sends (same headers, parts,
@@ -15,8 +15,13 @@ export async function rawMessageOf(row: OutboxMessage, mailFrom: string, directo
     const doc = directory.document ? await directory.document(a.documentId) : undefined;
     if (doc) attachments.push({ filename: a.filename, contentType: a.contentType, content: await doc.read() });
   }
-  return composeRaw({
-    from: { name: from.name ?? `${mechanism?.name ?? row.mechanismId} secretariat`, address: from.address },
+  return composeRaw(emailOfRow(row, { name: from.name ?? `${mechanism?.name ?? row.mechanismId} secretariat`, address: from.address }, attachments));
+}
+
+/** The email an outbox row stands for: the one mapping both the sender and the mailbox page use, so they cannot drift. */
+export function emailOfRow(row: OutboxMessage, from: OutgoingEmail['from'], attachments: OutgoingEmail['attachments']): OutgoingEmail {
+  return {
+    from,
     to: { name: row.toName, address: row.toAddress },
     subject: row.subject,
     text: row.text,
@@ -25,5 +30,5 @@ export async function rawMessageOf(row: OutboxMessage, mailFrom: string, directo
     ics: row.ics && row.icsMethod ? { method: row.icsMethod, content: row.ics } : undefined,
     attachments,
     language: row.language,
-  });
+  };
 }

@@ -2,6 +2,7 @@ import { type Mechanism, slug } from '../domain';
 import type { OutboxMessage, OutboxRepository } from '../store/outbox';
 import { composeForRecipient, loadStepFacts, UnaddressableRecipient, type StepFacts } from './compose';
 import type { Directory } from './directory';
+import { emailOfRow } from './mailbox';
 import { classifySmtpError, TransientDeliveryError } from './errors';
 import { messageIdFor, outboxId, parseMailFrom } from './message-id';
 import type { NotificationRequest, NotificationResult } from './request';
@@ -120,17 +121,7 @@ export function createNotifier(deps: NotifierDeps) {
       if (!doc) throw new Error(`document ${a.documentId} not found in the archive`);
       attachments.push({ filename: a.filename, contentType: a.contentType, content: await doc.read() });
     }
-    return {
-      from: { name: from.name ?? `${facts.mechanism.name} secretariat`, address: from.address },
-      to: { name: row.toName, address: row.toAddress },
-      subject: row.subject,
-      text: row.text,
-      html: row.html,
-      messageId: row.messageId,
-      ics: row.ics && row.icsMethod ? { method: row.icsMethod, content: row.ics } : undefined,
-      attachments,
-      language: row.language,
-    };
+    return emailOfRow(row, { name: from.name ?? `${facts.mechanism.name} secretariat`, address: from.address }, attachments);
   }
 
   /** Enqueues and sends the secretariat's notice about an undeliverable row; idempotent per failed row. */
