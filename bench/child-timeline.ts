@@ -53,13 +53,31 @@ export function childTimeline(histories: temporal.api.history.v1.IHistory[]): Ch
   };
 }
 
-/** Server-side span of a parent: first event to the last child-started event, and how many workflow tasks it took. */
-export function parentSpan(history: temporal.api.history.v1.IHistory): { toLastChildStartedMs: number; workflowTasks: number; events: number } {
+/**
+ * Server-side span of a parent: first event to the last child-started event, how many workflow tasks it took, and
+ * where that time went (milliseconds per category, each gap charged to what the later event ended).
+ */
+export function parentSpan(history: temporal.api.history.v1.IHistory): {
+  toLastChildStartedMs: number;
+  workflowTasks: number;
+  events: number;
+  ms: Record<string, number>;
+} {
   const events = history.events ?? [];
   let last = 0;
   events.forEach((e, k) => {
     if (e.childWorkflowExecutionStartedEventAttributes) last = k;
   });
   const tasks = events.slice(0, last + 1).filter((e) => e.workflowTaskCompletedEventAttributes).length;
-  return { toLastChildStartedMs: tsToMs(events[last]?.eventTime) - tsToMs(events[0]?.eventTime), workflowTasks: tasks, events: events.length };
+  const ms: Record<string, number> = {};
+  for (let k = 1; k <= last; k++) {
+    const key = category(events[k], new Map());
+    ms[key] = (ms[key] ?? 0) + tsToMs(events[k].eventTime) - tsToMs(events[k - 1].eventTime);
+  }
+  return {
+    toLastChildStartedMs: tsToMs(events[last]?.eventTime) - tsToMs(events[0]?.eventTime),
+    workflowTasks: tasks,
+    events: events.length,
+    ms: Object.fromEntries(Object.entries(ms).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v)])),
+  };
 }

@@ -1,11 +1,11 @@
 /** Path and body schemas shared by the routes; business rules come from src/domain. */
 import { z } from 'zod';
-import { Quarter, slug } from '../domain';
+import { isoQuarter, slug } from '../domain';
 
 /** `{mechanismId}` in a path. */
 export const MechanismParams = z.object({ mechanismId: slug });
 /** `{mechanismId}/cycles/{quarter}` in a path. */
-export const CycleParams = MechanismParams.extend({ quarter: Quarter });
+export const CycleParams = MechanismParams.extend({ quarter: isoQuarter });
 /** `.../projects/{projectId}` in a path. */
 export const ProjectParams = MechanismParams.extend({ projectId: slug });
 /** `.../cycles/{quarter}/projects/{projectId}` in a path. */

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Quarter, slug } from '../domain';
+import { isoQuarter, slug } from '../domain';
 import type { DocumentFormat, DocumentKind } from './model';
 
 /** One archived file as the `documents` table records it. `path` is relative to the data folder. */
@@ -64,7 +64,7 @@ export function documentId(mechanismId: string, quarter: string, kind: DocumentK
 /** The archive path of one file, relative to the data folder; rejects ids that could escape the archive folder. */
 export function archivePath(mechanismId: string, quarter: string, kind: DocumentKind, version: number, format: DocumentFormat): string {
   slug.parse(mechanismId);
-  Quarter.parse(quarter);
+  isoQuarter.parse(quarter);
   if (!Number.isInteger(version) || version < 1) throw new Error(`document version must be a positive integer, got ${version}`);
   return path.posix.join('archive', mechanismId, quarter, kind, `v${version}`, `${kind}.${format}`);
 }

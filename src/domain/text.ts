@@ -34,6 +34,9 @@ export const email = z
   .max(254)
   .regex(/^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\]+$/, 'must be an email address');
 
+/** A quarter of a calendar year, `2026-Q1`. */
+export const isoQuarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter like 2026-Q1');
+
 /** A calendar date `YYYY-MM-DD` (no time, no zone). */
 export const isoDate = z
   .string()

@@ -24,8 +24,6 @@ import { addDays, addWorkingDays, endOfDay } from '../domain/calendar';
 import type { CyclePolicy } from '../domain/policy';
 import { planReminders, type PlannedSend } from '../domain/reminder-plan';
 import { settledStates, type SubmissionState } from '../domain/states';
-import { Submission } from '../domain/submission';
-import { isoDate } from '../domain/text';
 import { actionItemWorkflowId } from '../temporal/ids';
 import { DueTimeKey, SubmissionStateKey } from '../temporal/search-attributes';
 import { notify, store } from './activities';
@@ -42,6 +40,7 @@ import {
   type ProjectUpdateState,
   type SubmissionReceipt,
 } from './messages';
+import { schemas } from './schemas';
 import { fieldErrors, later, reject } from './validation';
 
 /** What a cycle gives each of its projects: ids, dates and the rules; no personal data. */
@@ -59,6 +58,13 @@ export interface ProjectUpdateInput extends CycleProject {
   secretariatIds: string[];
   /** Open action items owned by this owner, listed in the request. */
   openActionItemIds: string[];
+  /**
+   * The chase the cycle planned for this owner (`planReminders` of the inputs above), and the instant the due
+   * date ends: the cycle works them out once per owner zone, so that a new update does not compute time zones
+   * in its first task. Absent in updates started before they were passed; the update then plans itself.
+   */
+  plan?: PlannedSend[];
+  dueEndsAt?: string;
 }
 
 const stateAfterSend: Record<PlannedSend['kind'], SubmissionState> = {
@@ -87,15 +93,20 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   let pendingExtensionDays: number | undefined;
   let extensionCount = 0;
   const sent: string[] = [];
-  let plan = planReminders({
-    openedAt: input.openedAt,
-    dueDate,
-    policy,
-    holidays,
-    mechanismTimeZone: timeZone,
-    recipientTimeZone: ownerTimeZone,
-    includeSupervisor: supervisorId !== undefined,
-  });
+  let plan =
+    input.plan ??
+    planReminders({
+      openedAt: input.openedAt,
+      dueDate,
+      policy,
+      holidays,
+      mechanismTimeZone: timeZone,
+      recipientTimeZone: ownerTimeZone,
+      includeSupervisor: supervisorId !== undefined,
+    });
+  let dueEndsAt = input.dueEndsAt;
+  /** When the due date ends (mechanism time); worked out again after an extension. */
+  const dueEnd = () => (dueEndsAt ??= endOfDay(dueDate, timeZone));
   // Steps of a re-planned sequence get a suffix so that the outbox key (workflowId + step) stays unique.
   const stepName = (s: PlannedSend) => (generation === 0 ? s.step : `${s.step}.p${generation}`);
   const nextSend = () => plan.find((s) => !sent.includes(stepName(s)) && s.at <= cutoffAt);
@@ -141,7 +152,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   const report = async () => {
     upsertSearchAttributes([
       { key: SubmissionStateKey, value: state },
-      { key: DueTimeKey, value: new Date(endOfDay(dueDate, timeZone)) },
+      { key: DueTimeKey, value: new Date(dueEnd()) },
     ]);
     showDetails();
     const next = settled() ? undefined : nextSend();
@@ -184,6 +195,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
 
   const applyExtension = (newDueDate: string) => {
     dueDate = newDueDate;
+    dueEndsAt = undefined;
     // An extended update keeps its chase after the new due date; it never closes before the cycle's cut-off.
     const ownCutoff = endOfDay(addWorkingDays(dueDate, policy.cutoffAfterWorkingDays, holidays), timeZone);
     if (ownCutoff > cutoffAt) cutoffAt = ownCutoff;
@@ -201,7 +213,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     submitUpdate,
     async ({ submission, submittedBy }): Promise<SubmissionReceipt> => {
       const receivedAt = new Date(Date.now()).toISOString();
-      const isLate = receivedAt >= endOfDay(dueDate, timeZone);
+      const isLate = receivedAt >= dueEnd();
       const updateId = currentUpdateInfo()?.id ?? uuid4();
       const stored = await store.recordSubmission({
         workflowId,
@@ -230,7 +242,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
         },
         input.secretariatIds,
       );
-      for (const item of Submission.parse(submission).actionItemUpdates.filter((u) => u.done)) {
+      for (const item of schemas().Submission.parse(submission).actionItemUpdates.filter((u) => u.done)) {
         try {
           await getExternalWorkflowHandle(actionItemWorkflowId(mechanismId, item.actionItemId)).signal(actionItemDone, {
             reportedBy: submittedBy,
@@ -244,7 +256,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     },
     {
       validator: ({ submission, submittedBy }) => {
-        const parsed = Submission.safeParse(submission);
+        const parsed = schemas().Submission.safeParse(submission);
         if (!parsed.success) {
           throw ApplicationFailure.nonRetryable(
             `the submission is not valid: ${fieldErrors(parsed.error)
@@ -312,7 +324,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     },
     {
       validator: ({ dueDate: newDueDate }) => {
-        if (!isoDate.safeParse(newDueDate).success) reject('InvalidExtension', 'dueDate: must be a date YYYY-MM-DD');
+        if (!schemas().isoDate.safeParse(newDueDate).success) reject('InvalidExtension', 'dueDate: must be a date YYYY-MM-DD');
         if (!later(newDueDate, dueDate)) reject('InvalidExtension', `dueDate: must be after the current due date ${dueDate}`);
         if (state === 'submitted' || state === 'waived') reject('AlreadySettled', `the update is already ${state}`);
       },

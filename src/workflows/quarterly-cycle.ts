@@ -19,12 +19,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { CycleContext } from '../activities/types';
+import type { CycleContext, CycleProject } from '../activities/types';
 // Domain modules one by one, not the index (see action-item.ts).
 import { addDays, collectionDates, cycleOpensAt, endOfDay, localDate, localInstant, workingDayOnOrBefore } from '../domain/calendar';
-import { SessionPlan, SessionRecord } from '../domain/session';
+import type { SessionPlan, SessionRecord } from '../domain/session';
+import { planReminders, type PlannedSend } from '../domain/reminder-plan';
 import { settledStates, type CyclePhase, type SubmissionState } from '../domain/states';
-import { isoInstant } from '../domain/text';
 import { actionItemWorkflowId, updateWorkflowId } from '../temporal/ids';
 import {
   ActionItemStateKey,
@@ -48,6 +48,7 @@ import {
   type CycleState,
 } from './messages';
 import { projectUpdate } from './project-update';
+import { schemas } from './schemas';
 import { fieldErrors, reject } from './validation';
 
 /** How many children are started at once. */
@@ -182,7 +183,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   setHandler(
     convene,
     async (request) => {
-      const plan = SessionPlan.parse({ ...request, startsAt: request.startsAt ?? dates?.proposedSessionAt });
+      const plan = schemas().SessionPlan.parse({ ...request, startsAt: request.startsAt ?? dates?.proposedSessionAt });
       const update = session?.status === 'scheduled';
       const sequence = (session?.sequence ?? 0) + 1;
       session = { sequence, plan, status: 'scheduled' };
@@ -207,9 +208,9 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     {
       validator: (request) => {
         if (phase !== 'convening') reject('WrongPhase', `the session can be convened once the report is compiled and before it starts (the cycle is ${phase})`);
-        const parsed = SessionPlan.safeParse({ ...request, startsAt: request?.startsAt ?? dates?.proposedSessionAt });
+        const parsed = schemas().SessionPlan.safeParse({ ...request, startsAt: request?.startsAt ?? dates?.proposedSessionAt });
         if (!parsed.success) reject('InvalidSession', `the session is not valid: ${fieldErrors(parsed.error).map((f) => `${f.field}: ${f.message}`).join('; ')}`, fieldErrors(parsed.error));
-        if (!isoInstant.safeParse(parsed.data.startsAt).success || Date.parse(parsed.data.startsAt) <= Date.now()) {
+        if (!schemas().isoInstant.safeParse(parsed.data.startsAt).success || Date.parse(parsed.data.startsAt) <= Date.now()) {
           reject('InvalidSession', 'startsAt: the session must start in the future', [{ field: 'startsAt', message: 'must be in the future' }]);
         }
       },
@@ -246,7 +247,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   setHandler(
     recordDecisions,
     async (record) => {
-      const parsed = SessionRecord.parse(record);
+      const parsed = schemas().SessionRecord.parse(record);
       await store.recordDecisions({ mechanismId, quarter, record: parsed });
       decisions = parsed;
       actionItemIds = parsed.decisions.flatMap((d) => d.actionItems.map((a) => a.id));
@@ -256,7 +257,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
       validator: (record) => {
         if (phase !== 'in-session' && phase !== 'recording') reject('WrongPhase', `decisions are recorded once the session has started (the cycle is ${phase})`);
         if (decisions) reject('AlreadyRecorded', 'the decisions of this session are already recorded');
-        const parsed = SessionRecord.safeParse(record);
+        const parsed = schemas().SessionRecord.safeParse(record);
         if (!parsed.success) reject('InvalidDecisions', `the decisions are not valid: ${fieldErrors(parsed.error).map((f) => `${f.field}: ${f.message}`).join('; ')}`, fieldErrors(parsed.error));
         const ids = parsed.data.decisions.flatMap((d) => d.actionItems.map((a) => a.id));
         if (new Set(ids).size !== ids.length) reject('InvalidDecisions', 'action item ids must be unique', [{ field: 'decisions', message: 'action item ids must be unique' }]);
@@ -298,6 +299,26 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
 
   const context = ctx;
   const collection = dates;
+  const dueEndsAt = endOfDay(collection.dueDate, context.timeZone);
+  // One chase plan per owner zone (and with or without a supervisor), shared by every update it fits.
+  const plans = new Map<string, PlannedSend[]>();
+  const planFor = (project: CycleProject) => {
+    const key = `${project.ownerTimeZone}|${project.supervisorId !== undefined}`;
+    let plan = plans.get(key);
+    if (!plan) {
+      plan = planReminders({
+        openedAt: openedAt as string,
+        dueDate: collection.dueDate,
+        policy: context.policy,
+        holidays: context.holidays,
+        mechanismTimeZone: context.timeZone,
+        recipientTimeZone: project.ownerTimeZone,
+        includeSupervisor: project.supervisorId !== undefined,
+      });
+      plans.set(key, plan);
+    }
+    return plan;
+  };
   for (let i = 0; i < context.projects.length && !closeRequested; i += START_BATCH) {
     await Promise.all(
       context.projects.slice(i, i + START_BATCH).map(async (project) => {
@@ -313,7 +334,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
               { key: QuarterKey, value: quarter },
               { key: ProjectKey, value: project.projectId },
               { key: SubmissionStateKey, value: 'requested' },
-              { key: DueTimeKey, value: new Date(endOfDay(collection.dueDate, context.timeZone)) },
+              { key: DueTimeKey, value: new Date(dueEndsAt) },
             ],
             args: [
               {
@@ -329,6 +350,8 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
                 policy: context.policy,
                 secretariatIds: context.secretariatIds,
                 openActionItemIds: context.openActionItems.filter((a) => a.ownerId === project.ownerId).map((a) => a.actionItemId),
+                plan: planFor(project),
+                dueEndsAt,
               },
             ],
           });

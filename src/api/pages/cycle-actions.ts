@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Quarter, slug } from '../../domain';
+import { isoQuarter, slug } from '../../domain';
 import { decide } from '../commands';
 import type { RouteDeps } from '../context';
 import type { CycleCommand, ProjectCommand } from '../cycle-gateway';
@@ -31,7 +31,7 @@ export function decisionsFromForm(form: Form, quarter: string): unknown {
 /** POST routes of the cycle page. */
 export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPluginAsync {
   return async (app) => {
-    const Params = z.object({ mechanismId: slug, quarter: Quarter });
+    const Params = z.object({ mechanismId: slug, quarter: isoQuarter });
     const ProjectParams = Params.extend({ projectId: slug });
 
     const act = async (request: FastifyRequest, reply: FastifyReply, run: (actor: string, form: Form) => Promise<string>) => {

@@ -1,7 +1,7 @@
 /** The cycle page: phase, each project's state with last and next send, the actions, documents and Temporal UI links. */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Quarter, slug } from '../../domain';
+import { isoQuarter, slug } from '../../domain';
 import type { RouteDeps } from '../context';
 import { loadCycleView } from '../cycle-view';
 import { html, page } from './html';
@@ -13,7 +13,7 @@ const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 /** GET /mechanisms/{m}/cycles/{q}. */
 export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsync {
   return async (app) => {
-    app.get('/mechanisms/:mechanismId/cycles/:quarter', { schema: { params: z.object({ mechanismId: slug, quarter: Quarter }), querystring: z.object({ done: z.string().max(200).optional() }) } }, async (request, reply) => {
+    app.get('/mechanisms/:mechanismId/cycles/:quarter', { schema: { params: z.object({ mechanismId: slug, quarter: isoQuarter }), querystring: z.object({ done: z.string().max(200).optional() }) } }, async (request, reply) => {
       const s = await session(request, reply);
       if (!s) return reply;
       const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };

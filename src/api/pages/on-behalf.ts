@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { previousQuarter, Quarter, slug } from '../../domain';
+import { previousQuarter, isoQuarter, slug } from '../../domain';
 import { decide } from '../commands';
 import type { RouteDeps } from '../context';
 import { requireOpenCycle } from '../cycle-view';
@@ -15,7 +15,7 @@ import type { PageSession } from './secretariat';
 import { parseSubmissionForm, submissionFields, valuesFromSubmission, type FormErrors, type FormValues } from './submission-form';
 
 type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
-const Params = z.object({ mechanismId: slug, quarter: Quarter, projectId: slug });
+const Params = z.object({ mechanismId: slug, quarter: isoQuarter, projectId: slug });
 type P = z.infer<typeof Params>;
 
 /** GET/POST /mechanisms/{m}/cycles/{q}/projects/{p}/submission. */

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Quarter, slug } from '../../domain';
+import { isoQuarter, slug } from '../../domain';
 import type { User } from '../../store';
 import { createOutboxRepository } from '../../store/outbox';
 import { readCookie, writeCookie } from '../cookies';
@@ -121,7 +121,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
     app.post('/mechanisms/:mechanismId/cycles', { schema: { params: z.object({ mechanismId: slug }) } }, async (request, reply) => {
       if (!(await postSession(request, reply))) return reply;
       const { mechanismId } = request.params as { mechanismId: string };
-      const q = Quarter.safeParse(String((request.body as Record<string, unknown>).quarter ?? '').trim());
+      const q = isoQuarter.safeParse(String((request.body as Record<string, unknown>).quarter ?? '').trim());
       if (!q.success) throw new ApiError(400, 'invalid-input', 'quarter: must be a quarter like 2026-Q1', [{ field: 'quarter', message: 'must be a quarter like 2026-Q1' }]);
       if (!(await deps.store.mechanisms.get(mechanismId))) throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
       await deps.cycles.start(mechanismId, q.data);

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CyclePhase, isoDate, isoInstant, Quarter, SessionPlan, SessionRecord, SubmissionState, Submission, slug } from '../../domain';
+import { cyclePhases, isoDate, isoInstant, isoQuarter, SessionPlan, SessionRecord, submissionStates, Submission, slug } from '../../domain';
 import { decide } from '../commands';
 import type { RouteDeps } from '../context';
 import { loadCycleView, requireOpenCycle } from '../cycle-view';
@@ -16,7 +16,7 @@ const CycleBody = z.object({
   mechanismId: z.string(),
   quarter: z.string(),
   workflowId: z.string(),
-  phase: CyclePhase,
+  phase: z.enum(cyclePhases),
   source: z.enum(['workflow', 'store']),
   waitingFor: z.string().optional(),
   openedAt: z.string().optional(),
@@ -27,7 +27,7 @@ const CycleBody = z.object({
   projects: z.array(
     z.object({
       projectId: z.string(),
-      state: SubmissionState,
+      state: z.enum(submissionStates),
       ownerId: z.string().optional(),
       revision: z.number().optional(),
       late: z.boolean().optional(),
@@ -68,7 +68,7 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     app.post('/:mechanismId/cycles', {
       schema: {
         tags: ['cycles'], summary: 'Open the cycle of a quarter (201 started, 200 it already exists)', security: bearer,
-        params: MechanismParams, body: z.object({ quarter: Quarter }),
+        params: MechanismParams, body: z.object({ quarter: isoQuarter }),
         response: { 200: z.object({ workflowId: z.string(), started: z.boolean() }), 201: z.object({ workflowId: z.string(), started: z.boolean() }), ...errors },
       },
     }, async (request, reply) => {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ActionItemState, slug } from '../../domain';
+import { actionItemStates, isoQuarter, slug } from '../../domain';
 import { createOutboxRepository } from '../../store/outbox';
 import type { RouteDeps } from '../context';
 import { contentTypes, documentFile, downloadName } from '../documents';
@@ -45,7 +45,7 @@ export function recordRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     app.get('/mechanisms/:mechanismId/action-items', {
       schema: {
         tags: ['action items'], summary: "The mechanism's action items (open ones by default, or of one cycle)", security: bearer,
-        params: MechanismParams, querystring: z.object({ quarter: z.string().regex(/^\d{4}-Q[1-4]$/).optional(), owner: slug.optional(), state: ActionItemState.optional() }),
+        params: MechanismParams, querystring: z.object({ quarter: isoQuarter.optional(), owner: slug.optional(), state: z.enum(actionItemStates).optional() }),
         response: { 200: z.any(), 400: ErrorBody, 404: ErrorBody },
       },
     }, async (request) => {

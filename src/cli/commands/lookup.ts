@@ -13,8 +13,8 @@ export async function requireMechanism(store: Store, mechanismId: string): Promi
 
 /** A quarter argument (`2026-Q1`), or exit code 2. */
 export async function parseQuarterArg(value: string): Promise<Quarter> {
-  const { Quarter } = await import('../../domain');
-  const parsed = Quarter.safeParse(value);
+  const { isoQuarter } = await import('../../domain');
+  const parsed = isoQuarter.safeParse(value);
   if (!parsed.success) throw new UsageError(`"${value}" is not a quarter: write it like 2026-Q1`);
   return parsed.data;
 }
