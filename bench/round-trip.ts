@@ -1,7 +1,11 @@
 /**
- * Submission round trip: 20 owners at once post their update through the HTTP API (real socket on 127.0.0.1) until
- * the receipt comes back, against the same number of bare `executeUpdate` calls on a trivial workflow. The cycle has
- * one silent project more, so it keeps collecting (no report compiled during the run).
+ * Submission round trip: 20 owners post their update at the same moment through the HTTP API (real socket on
+ * 127.0.0.1) until every receipt is back, round after round, against the same number of bare `executeUpdate` calls
+ * on a trivial workflow. Between rounds the product finishes what follows each receipt (the receipt email, the
+ * store's state, the news to the cycle), so each round measures what 20 owners answering at once see. The same
+ * posts back to back (each owner posts again as soon as its answer is back) are measured too: that is a
+ * throughput test, where the work after each receipt competes with the next posts. The cycle has one silent
+ * project more, so it keeps collecting (no report compiled during the run).
  */
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/api/app';
@@ -13,7 +17,7 @@ import { submitUpdate } from '../src/workflows/messages';
 import type { BenchContext } from './context';
 import { ping, pingActivity, pingLocalActivity, finish } from './baseline-workflows';
 import { percentile } from './stats';
-import { importSyntheticMechanism, startedCount, until } from './synthetic';
+import { importSyntheticMechanism, receiptCount, startedCount, until } from './synthetic';
 import { timedGateway } from './timed-gateway';
 import { updateTimeline, type UpdateTimeline } from './update-timeline';
 
@@ -36,6 +40,8 @@ export interface RoundTripResult {
   /** The trivial update whose handler runs one no-op activity / one no-op local activity (p50). */
   baselineWithActivityP50: number;
   baselineWithLocalActivityP50: number;
+  /** The same posts back to back (throughput-bound): p50 of each side and their ratio. */
+  backToBack: { productP50: number; productP99: number; baselineP50: number; baselineP99: number; ratioP50: number };
   /** Report versions the cycle compiled during the run (0 unless every project had answered). */
   reportCompiles: number;
   /** Where the time goes: gateway calls inside the HTTP path (p50, ms) and the server-side timelines of the updates. */
@@ -58,7 +64,28 @@ const submission = (round: number) => ({
 
 const failed: string[] = [];
 
-async function concurrently(owners: number, rounds: number, one: (owner: number, round: number) => Promise<void>): Promise<number[]> {
+/** `rounds` rounds in which every owner posts at once; a round ends when every answer is back and `settle` returns. */
+async function bursts(owners: number, rounds: number, one: (owner: number, round: number) => Promise<void>, settle: () => Promise<void> = async () => {}): Promise<number[]> {
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    await Promise.all(
+      Array.from({ length: owners }, async (_, owner) => {
+        const t0 = performance.now();
+        try {
+          await one(owner, round);
+          samples.push(performance.now() - t0);
+        } catch (err) {
+          failed.push(err instanceof Error ? err.message : String(err));
+        }
+      }),
+    );
+    await settle();
+  }
+  return samples;
+}
+
+/** Every owner posts `rounds` times, each post as soon as its previous answer is back. */
+async function backToBack(owners: number, rounds: number, one: (owner: number, round: number) => Promise<void>): Promise<number[]> {
   const samples: number[] = [];
   await Promise.all(
     Array.from({ length: owners }, async (_, owner) => {
@@ -114,29 +141,48 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
       const r = await handles[owner].executeUpdate(ping, { args: [round] });
       if (r.at !== round) throw new Error('the trivial update answered something else');
     };
-    await concurrently(owners, 1, bare); // warm-up
-    const baseline = await concurrently(owners, rounds, bare);
+    // Everything a product post sets off is done once its receipt email is in the outbox (it is the last step to
+    // start); a round of the product waits for that before the next, so that rounds do not overlap.
+    let posted = 0;
+    const settled = () => until(async () => (await receiptCount(ctx.store, mechanismId)) >= posted, 'the receipts of the round', 60_000);
+    const countedPost = async (owner: number, round: number) => {
+      await post(owner, round);
+      posted++;
+    };
+    await bursts(owners, 1, bare); // warm-up
+    const baseline = await bursts(owners, rounds, bare);
     // What one activity in an update handler costs, as a regular activity and as a local activity.
-    const withActivity = await concurrently(owners, rounds, async (owner, round) => {
+    const withActivity = await bursts(owners, rounds, async (owner, round) => {
       await handles[owner].executeUpdate(pingActivity, { args: [round] });
     });
-    const withLocalActivity = await concurrently(owners, rounds, async (owner, round) => {
+    const withLocalActivity = await bursts(owners, rounds, async (owner, round) => {
       await handles[owner].executeUpdate(pingLocalActivity, { args: [round] });
     });
-    await concurrently(owners, 1, post); // warm-up (also the first revision of each update)
+    await bursts(owners, 1, countedPost, settled); // warm-up (also the first revision of each update)
     revisionOffset = 1;
     timed.reset();
-    const product = await concurrently(owners, rounds, post);
+    const product = await bursts(owners, rounds, countedPost, settled);
     const gatewaySamples = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(percentile(v, 50))]));
     const gatewayP99 = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(percentile(v, 99))]));
     const gatewayMeans = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(v.reduce((a, b) => a + b, 0) / v.length)]));
     // The same workflow update without the HTTP API in front: what the workflow itself costs.
     revisionOffset = 1 + rounds;
-    const direct = await concurrently(owners, rounds, async (owner, round) => {
-      const handle = ctx.client.workflow.getHandle(updateWorkflowId(mechanismId, ctx.quarter, `project-${owner}`));
-      const r = await handle.executeUpdate(submitUpdate, { args: [{ submission: submission(revisionOffset + round) as never, submittedBy: 'bench' }] });
-      if (!r.revision) throw new Error('the submission came back without a revision');
-    });
+    const direct = await bursts(
+      owners,
+      rounds,
+      async (owner, round) => {
+        const handle = ctx.client.workflow.getHandle(updateWorkflowId(mechanismId, ctx.quarter, `project-${owner}`));
+        const r = await handle.executeUpdate(submitUpdate, { args: [{ submission: submission(revisionOffset + round) as never, submittedBy: 'bench' }] });
+        if (!r.revision) throw new Error('the submission came back without a revision');
+        posted++;
+      },
+      settled,
+    );
+    // Back to back: a throughput test (the work after each receipt competes with the next posts).
+    revisionOffset = 1 + 2 * rounds;
+    const loopBaseline = await backToBack(owners, rounds, bare);
+    const loopProduct = await backToBack(owners, rounds, countedPost);
+    await settled();
     await Promise.all(handles.map((h) => h.signal(finish)));
     const histories = async (ids: string[]) => Promise.all(ids.map((id) => ctx.client.workflow.getHandle(id).fetchHistory()));
     const productTimeline = updateTimeline(await histories(Array.from({ length: owners }, (_, i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`))), submitUpdate.name);
@@ -148,6 +194,13 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
       owners, postsPerOwner: rounds, productP50: p50, productP99: p99, baselineP50: b50, baselineP99: b99, ratioP50: p50 / b50, ratioP99: p99 / b99,
       failures: failed.length, firstFailure: failed[0],
       directP50: percentile(direct, 50), directP99: percentile(direct, 99),
+      backToBack: {
+        productP50: percentile(loopProduct, 50),
+        productP99: percentile(loopProduct, 99),
+        baselineP50: percentile(loopBaseline, 50),
+        baselineP99: percentile(loopBaseline, 99),
+        ratioP50: percentile(loopProduct, 50) / percentile(loopBaseline, 50),
+      },
       reportCompiles,
       baselineWithActivityP50: percentile(withActivity, 50),
       baselineWithLocalActivityP50: percentile(withLocalActivity, 50),

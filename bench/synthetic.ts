@@ -72,6 +72,17 @@ export async function outboxCount(store: Store, mechanismId: string, step: strin
   return Number(row.n);
 }
 
+/** Receipt emails in the outbox for a mechanism (steps `receipt-r1`, `receipt-r2`, ...). */
+export async function receiptCount(store: Store, mechanismId: string): Promise<number> {
+  const row = await store.db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('mechanism_id', '=', mechanismId)
+    .where('step', 'like', 'receipt-r%')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Projects of a mechanism whose update workflow has recorded its state (it has started and planned its chase). */
 export async function startedCount(store: Store, mechanismId: string): Promise<number> {
   const row = await store.db

@@ -64,7 +64,7 @@ export function createRecordActivities(store: Store): RecordActivities {
       await store.cycles.setProjectState({ mechanismId, quarter, projectId, state, ownerId, lastSendAt, nextSendAt });
     },
 
-    async recordSubmission({ workflowId, updateId, mechanismId, quarter, projectId, submission, submittedBy, receivedAt, late }) {
+    async recordSubmission({ workflowId, updateId, mechanismId, quarter, projectId, submission, submittedBy, receivedAt, late, revision }) {
       return store.submissions.recordSubmission({
         mechanismId,
         quarter,
@@ -76,6 +76,7 @@ export function createRecordActivities(store: Store): RecordActivities {
         step: updateId,
         receivedAt,
         late,
+        revision,
       });
     },
 

@@ -76,7 +76,10 @@ export interface Activities {
   }): Promise<void>;
   /** Sends (or stores in the outbox) one logical email, at most once per workflowId + step. */
   sendNotification(input: NotificationRequest): Promise<NotificationResult>;
-  /** Stores one submission revision (idempotent per updateId) and returns its revision number. */
+  /**
+   * Stores one submission revision (idempotent per updateId) and returns its revision number: the one given (the
+   * workflow numbers the revisions it acknowledges), or the next one when none is given (updates started before).
+   */
   recordSubmission(input: {
     workflowId: string;
     updateId: string;
@@ -87,6 +90,7 @@ export interface Activities {
     submittedBy: string;
     receivedAt: string;
     late: boolean;
+    revision?: number;
   }): Promise<{ revision: number; late: boolean }>;
   /** Generates and archives one version of the quarterly progress report (idempotent per version). */
   compileReport(input: { mechanismId: string; quarter: Quarter; version: number }): Promise<{ documentIds: string[] }>;

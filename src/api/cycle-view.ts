@@ -27,13 +27,15 @@ export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarte
 }
 
 /**
- * Refuses commands on a cycle that is closed (409) or unknown (404). Cheap on purpose: it runs before every
- * command, so it asks the cycle for its phase only — never each project (up to 1,000 queries per submission).
+ * Refuses commands on a cycle that is closed (409) or unknown (404). Cheap on purpose, it runs before every
+ * command: the store's cycle record answers (the cycle records each phase it enters), and Temporal is asked only
+ * when the store has not heard of the cycle yet (it has just started). A cycle that ended while the store still
+ * says it is open is caught by the command itself (409 `not-running`).
  */
 export async function requireOpenCycle(deps: RouteDeps, mechanismId: string, quarter: string): Promise<void> {
   if (!(await deps.store.mechanisms.get(mechanismId))) throw notFound(`mechanism ${mechanismId}`);
-  const phase = await deps.cycles.cyclePhase(mechanismId, quarter);
-  if (phase !== undefined && phase !== 'closed') return;
-  if (phase === undefined && !(await deps.store.cycles.get(mechanismId, quarter))) throw notFound(`cycle ${mechanismId} ${quarter}`);
-  throw new ApiError(409, 'cycle-closed', `cycle ${mechanismId} ${quarter} is closed: nothing can change any more`);
+  const record = await deps.store.cycles.get(mechanismId, quarter);
+  const phase = record ? record.phase : await deps.cycles.cyclePhase(mechanismId, quarter);
+  if (phase === undefined) throw notFound(`cycle ${mechanismId} ${quarter}`);
+  if (phase === 'closed') throw new ApiError(409, 'cycle-closed', `cycle ${mechanismId} ${quarter} is closed: nothing can change any more`);
 }

@@ -17,13 +17,21 @@ export function contactFromRow(r: ContactsTable): Contact {
 
 /** Reads mechanisms and their contacts. Writes go through the mechanism file import. */
 export function createMechanismRepository(db: Kysely<Database>) {
+  // Parsed mechanisms by id, with the `updated_at` they were read at (it also moves when a contact changes). Every
+  // email and most pages read the whole mechanism: with 1,000 contacts, reading and checking them each time
+  // cost more than the rest of sending an email.
+  const parsed = new Map<string, { updatedAt: string; mechanism: Mechanism }>();
   return {
-    /** The mechanism with its contacts, or undefined. */
+    /** The mechanism with its contacts, or undefined. The object is shared between callers: do not change it. */
     async get(id: string): Promise<Mechanism | undefined> {
       const row = await db.selectFrom('mechanisms').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) return undefined;
+      const known = parsed.get(id);
+      if (known?.updatedAt === row.updated_at) return known.mechanism;
       const contacts = await db.selectFrom('contacts').selectAll().where('mechanism_id', '=', id).orderBy('id').execute();
-      return Mechanism.parse({ ...JSON.parse(row.data), contacts: contacts.map(contactFromRow) });
+      const mechanism = Mechanism.parse({ ...JSON.parse(row.data), contacts: contacts.map(contactFromRow) });
+      parsed.set(id, { updatedAt: row.updated_at, mechanism });
+      return mechanism;
     },
     /** Ids and names of all mechanisms, by id. */
     async list(): Promise<{ id: string; name: string; timeZone: string }[]> {

@@ -32,8 +32,9 @@ function fromRow(r: SubmissionsTable): SubmissionRecord {
 export function createSubmissionRepository(db: Kysely<Database>) {
   return {
     /**
-     * Stores a new revision (1, 2, ...) of a project's update. On a repeat of the same
-     * (workflowId, step) it returns the first answer and writes nothing.
+     * Stores a new revision of a project's update: `revision` when given (the workflow numbers what it
+     * acknowledges), else the next one (1, 2, ...). On a repeat of the same (workflowId, step) it returns the first
+     * answer and writes nothing.
      */
     async recordSubmission(input: {
       mechanismId: string;
@@ -45,6 +46,7 @@ export function createSubmissionRepository(db: Kysely<Database>) {
       step: string;
       receivedAt?: string | Date;
       late: boolean;
+      revision?: number;
     }): Promise<{ revision: number; late: boolean }> {
       const body = Submission.parse(input.body);
       return db.transaction().execute(async (trx) => {
@@ -55,14 +57,17 @@ export function createSubmissionRepository(db: Kysely<Database>) {
           .where('step', '=', input.step)
           .executeTakeFirst();
         if (seen) return { revision: seen.revision, late: seen.late === 1 };
-        const last = await trx
-          .selectFrom('submissions')
-          .select((eb) => eb.fn.max('revision').as('max'))
-          .where('mechanism_id', '=', input.mechanismId)
-          .where('quarter', '=', input.quarter)
-          .where('project_id', '=', input.projectId)
-          .executeTakeFirst();
-        const revision = Number(last?.max ?? 0) + 1;
+        const last =
+          input.revision === undefined
+            ? await trx
+                .selectFrom('submissions')
+                .select((eb) => eb.fn.max('revision').as('max'))
+                .where('mechanism_id', '=', input.mechanismId)
+                .where('quarter', '=', input.quarter)
+                .where('project_id', '=', input.projectId)
+                .executeTakeFirst()
+            : undefined;
+        const revision = input.revision ?? Number(last?.max ?? 0) + 1;
         await trx
           .insertInto('submissions')
           .values({

@@ -7,11 +7,13 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   currentUpdateInfo,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -22,6 +24,7 @@ import type { CycleProject } from '../activities/types';
 // Domain modules one by one, not the index (see action-item.ts).
 import { addDays, addWorkingDays, endOfDay } from '../domain/calendar';
 import type { CyclePolicy } from '../domain/policy';
+import type { SubmissionInput } from '../domain/submission';
 import { planReminders, type PlannedSend } from '../domain/reminder-plan';
 import { settledStates, type SubmissionState } from '../domain/states';
 import { actionItemWorkflowId } from '../temporal/ids';
@@ -66,6 +69,9 @@ export interface ProjectUpdateInput extends CycleProject {
   plan?: PlannedSend[];
   dueEndsAt?: string;
 }
+
+/** Patch: `submitUpdate` answers at once and stores and follows up afterwards (before: all in the handler, first). */
+const RECEIPT_FIRST = 'receipt-first';
 
 const stateAfterSend: Record<PlannedSend['kind'], SubmissionState> = {
   request: 'requested',
@@ -148,15 +154,15 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     );
   };
 
-  /** Records a change everywhere an operator or the cycle looks: search attributes, store, the cycle. */
-  const report = async () => {
+  const showState = () => {
     upsertSearchAttributes([
       { key: SubmissionStateKey, value: state },
       { key: DueTimeKey, value: new Date(dueEnd()) },
     ]);
     showDetails();
-    const next = settled() ? undefined : nextSend();
-    await store.recordUpdateState({
+  };
+  const recordState = () =>
+    store.recordUpdateState({
       mechanismId,
       quarter,
       projectId,
@@ -164,17 +170,77 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       ownerId,
       dueDate,
       lastSendAt: new Date(Date.now()).toISOString(),
-      nextSendAt: next?.at,
+      nextSendAt: settled() ? undefined : nextSend()?.at,
     });
-    // Only settled states and new revisions go to the cycle: it needs them to close collection early and to
-    // compile new report versions, and fewer signals keep a 1,000-project cycle's history small. The chase
-    // states in between are in the store (above) and in this workflow's own `state` query.
+  // Only settled states and new revisions go to the cycle: it needs them to close collection early and to
+  // compile new report versions, and fewer signals keep a 1,000-project cycle's history small. The chase
+  // states in between are in the store and in this workflow's own `state` query.
+  const tellCycle = async () => {
     if (!settled()) return;
     try {
       await getExternalWorkflowHandle(input.cycleWorkflowId).signal(projectStateChanged, { projectId, state, revision, late });
     } catch {
       // The cycle has closed: nobody is waiting for this news any more.
     }
+  };
+  /** Records a change everywhere an operator or the cycle looks: search attributes, store, the cycle. */
+  const report = async () => {
+    showState();
+    await recordState();
+    await tellCycle();
+  };
+
+  /** An accepted submission, to be stored and followed up (receipt, action items, store state, the cycle). */
+  interface Accepted {
+    updateId: string;
+    submission: SubmissionInput;
+    revision: number;
+    late: boolean;
+    receivedAt: string;
+    submittedBy: string;
+    doneActionItemIds: string[];
+  }
+  const toFollowUp: Accepted[] = [];
+  let followingUp = false;
+  /** What follows an accepted submission once its receipt has gone back to the caller. */
+  const followUp = async (a: Accepted) => {
+    const { updateId, submission, revision: r, late: l, receivedAt, submittedBy } = a;
+    await Promise.all([
+      store.recordSubmission({ workflowId, updateId, mechanismId, quarter, projectId, submission, submittedBy, receivedAt, late: l, revision: r }),
+      notify(
+        {
+          workflowId,
+          step: `receipt-r${a.revision}`,
+          kind: 'receipt',
+          mechanismId,
+          quarter,
+          projectId,
+          to: [...new Set([ownerId, a.submittedBy])],
+          params: { revision: a.revision, late: a.late, receivedAt: a.receivedAt },
+        },
+        input.secretariatIds,
+      ),
+      recordState(),
+      ...a.doneActionItemIds.map(async (id) => {
+        try {
+          await getExternalWorkflowHandle(actionItemWorkflowId(mechanismId, id)).signal(actionItemDone, { reportedBy: a.submittedBy });
+        } catch {
+          // Unknown or already finished action item: the store has the submission; nothing to follow up.
+        }
+      }),
+    ]);
+    await tellCycle();
+  };
+  const followUpAll = async () => {
+    followingUp = true;
+    // Not cancellable: a submission accepted just before the cycle closes still gets its receipt and reaches the cycle.
+    await CancellationScope.nonCancellable(async () => {
+      while (toFollowUp.length > 0) {
+        await followUp(toFollowUp[0]);
+        toFollowUp.shift();
+      }
+    });
+    followingUp = false;
   };
 
   const replan = (from: string, includeRequest: boolean) => {
@@ -215,6 +281,22 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       const receivedAt = new Date(Date.now()).toISOString();
       const isLate = receivedAt >= dueEnd();
       const updateId = currentUpdateInfo()?.id ?? uuid4();
+      if (patched(RECEIPT_FIRST)) {
+        // The receipt goes back at once: from here the submission is in this workflow's history, which survives
+        // any crash. Storing it, the receipt email, the store's state, done action items and the news to the
+        // cycle follow, in order of acceptance.
+        revision++;
+        late = isLate;
+        state = 'submitted';
+        showState();
+        const doneActionItemIds = schemas()
+          .Submission.parse(submission)
+          .actionItemUpdates.filter((u) => u.done)
+          .map((u) => u.actionItemId);
+        toFollowUp.push({ updateId, submission, revision, late, receivedAt, submittedBy, doneActionItemIds });
+        if (!followingUp) void followUpAll();
+        return { revision, late, receivedAt };
+      }
       const stored = await store.recordSubmission({
         workflowId,
         updateId,
@@ -424,6 +506,8 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   } catch (err) {
     if (!isCancellation(err)) throw err;
   }
+  // Accepted submissions are followed up even when the cycle has closed (cancelled) this update meanwhile.
+  await CancellationScope.nonCancellable(() => condition(() => !followingUp));
   await condition(allHandlersFinished);
   return snapshot();
 }

@@ -1,3 +1,4 @@
+import { until } from '../helpers/until';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
@@ -17,14 +18,6 @@ async function skipTo(env: TestWorkflowEnvironment, instant: string): Promise<vo
   if (ms > 0) await env.sleep(ms);
 }
 
-/** Polls until `check` holds, at most 60 s (document rendering runs in real time while workflow time stands still). */
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('a whole quarter of the demo mechanism with the real records, outbox and document archive', () => {
   let env: TestWorkflowEnvironment;

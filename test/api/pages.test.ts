@@ -8,6 +8,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createOutboxRepository } from '../../src/store/outbox';
 import { OFFICER, PREVIOUS, seedPreviousQuarter, startServiceStack, type ServiceStack } from '../e2e/stack';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
+import { until } from '../helpers/until';
 
 let env: TestWorkflowEnvironment;
 let stack: ServiceStack;
@@ -293,7 +294,11 @@ describe('submitting on an owner\'s behalf', () => {
     const ok = await stack.app.inject({ method: 'POST', url, ...form({ ...VALID, csrf, achievements: 'Typed by the officer.' }, { cookie }) });
     expect(ok.statusCode).toBe(303);
     expect(decodeURIComponent(ok.headers.location as string)).toContain(`saved on the owner's behalf (revision ${before + 1})`);
-    const latest = await stack.store.submissions.latest('cn-ls', '2027-Q1', 'ramarothole-solar');
+    // The workflow stores the revision moments after answering.
+    const latest = await until('the stored revision', async () => {
+      const r = await stack.store.submissions.latest('cn-ls', '2027-Q1', 'ramarothole-solar');
+      return r && r.revision > before && r;
+    });
     expect(latest).toMatchObject({ revision: before + 1, submittedBy: `user:${OFFICER.email}` });
   });
 });

@@ -3,6 +3,7 @@
  * (time-skipping test server) running the real workflows with the real activities (createActivities: records,
  * local outbox, document archive), on the task queue taken from the configuration like in production.
  */
+import { until } from '../helpers/until';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -114,15 +115,7 @@ async function endWorkflows(env: TestWorkflowEnvironment, store: TestStore, open
 
 /** Waits until `check` returns a value, polling (bounded): used for workflow effects that land asynchronously. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON answers
-export async function eventually(check: () => Promise<unknown>, what: string, timeoutMs = 30_000): Promise<any> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export const eventually = (check: () => Promise<unknown>, what: string, timeoutMs = 30_000): Promise<any> => until(what, check, timeoutMs);
 
 /** A request of the tests. */
 export interface CallOptions {

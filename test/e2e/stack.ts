@@ -3,6 +3,7 @@
  * workflows on the time-skipping Temporal server with the REAL activities (records, outbox, documents) sending
  * over SMTP to a real catcher, and a real SQLite store with the demo mechanism and one secretariat user.
  */
+import { until as untilHelper } from '../helpers/until';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -99,16 +100,8 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
   };
 }
 
-/** Polls until `check` returns a truthy value, at most `timeoutMs` (document rendering runs in real time, slowly on a busy 2-core machine). */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Polls until `check` returns a truthy value (document rendering runs in real time, slowly on a busy 2-core machine). */
+export const until = <T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 120_000) => untilHelper(what, check, timeoutMs);
 
 /** The personal link in an email's text, e.g. `http://127.0.0.1:4321/u/abc...`. */
 export function linkIn(text: string | undefined): string {

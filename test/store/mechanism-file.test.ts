@@ -58,6 +58,16 @@ describe.each(storeKinds)('mechanism file on %s', (_kind, create) => {
     expect(await store.audit.list({ action: 'project.updated' })).toEqual([expect.objectContaining({ entityId: 'cn-ls/maseru-hospital', details: { fields: ['title'] } })]);
   });
 
+  test('a mechanism read before a contact changes is read with the change afterwards', async () => {
+    await importMechanismFile(store, DEMO_MECHANISM_FILE);
+    const before = await store.mechanisms.get('cn-ls');
+    expect(before!.contacts.find((c) => c.id === 'secretariat-cn')?.email).toBe('secretariat.cn@example.org');
+    expect(await store.mechanisms.get('cn-ls')).toBe(before); // read again unchanged: the same parsed mechanism
+    const text = fs.readFileSync(DEMO_MECHANISM_FILE, 'utf8').replace('email: secretariat.cn@example.org', 'email: secretariat.cn@example.net');
+    expect(await importMechanismFile(store, { text })).toMatchObject({ created: 0, updated: 1 });
+    expect((await store.mechanisms.get('cn-ls'))!.contacts.find((c) => c.id === 'secretariat-cn')?.email).toBe('secretariat.cn@example.net');
+  });
+
   test('a file with a wrong reference names the place of each problem and imports nothing', async () => {
     const text = fs
       .readFileSync(DEMO_MECHANISM_FILE, 'utf8')

@@ -1,3 +1,4 @@
+import { until } from '../helpers/until';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { queryCycle, sendUpdate } from '../../src/temporal/cycles';
@@ -123,6 +124,8 @@ describe('answers, extensions, waivers and reassignments', () => {
       await skipTo(env, '2027-03-22T08:00:00Z');
       const answer = await sendUpdate(env.client, updateId('mpiti-road'), submitUpdate, { submission, submittedBy: 'owner-roads' });
       expect(answer).toMatchObject({ accepted: true, result: { revision: 1, late: false } });
+      // The receipt email follows the answer.
+      await until('the receipt', async () => fakes.sends.some((s) => s.step === 'receipt-r1'));
     });
     expect(lines(fakes)).toEqual([
       '2027-03-01 request -> owner-roads',

@@ -105,7 +105,7 @@ describe('a worker replaced in the middle of a cycle', () => {
         expect(first).toMatchObject({ accepted: true, result: { revision: 1 } });
         await eventually(async () => ((await env.client.workflow.getHandle(cycle).query(cycleState)).projects[0]?.revision === 1 ? true : undefined));
       },
-      { maxCachedWorkflows: 0, connection: firstConnection },
+      { connection: firstConnection },
     );
     await firstConnection.close();
     // A new worker rebuilds both workflows from their histories and carries on.

@@ -1,3 +1,4 @@
+import { until } from '../helpers/until';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { sendUpdate, startCycle } from '../../src/temporal/cycles';
@@ -40,7 +41,7 @@ describe('a whole quarter: compile, convene, record, follow up', () => {
       const answer = await sendUpdate(env.client, updateId('mpiti-road'), submitUpdate, { submission, submittedBy: 'owner-roads' });
       expect(answer).toMatchObject({ accepted: true, result: { revision: 1, late: true } });
       const handle = env.client.workflow.getHandle(cycleId);
-      await waitFor(async () => (await handle.query(cycleState)).reportVersion === 2);
+      await until('report version 2', async () => (await handle.query(cycleState)).reportVersion === 2);
       const cycle = await handle.query(cycleState);
       expect(cycle.projects.find((p) => p.projectId === 'mpiti-road')).toEqual({ projectId: 'mpiti-road', state: 'submitted', revision: 1, late: true });
     });
@@ -137,11 +138,3 @@ describe('a whole quarter: compile, convene, record, follow up', () => {
   });
 });
 
-/** Polls a condition with a bound (time-skipping makes the workflow side instant; this waits for the worker). */
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { previousQuarter } from '../../domain';
+import { previousQuarter, Submission } from '../../domain';
 import type { OwnerLinkBinding } from '../../store';
 import { decide } from '../commands';
 import type { RouteDeps } from '../context';
@@ -113,8 +113,12 @@ ${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
             name: 'submitUpdate',
             input: { submission: parsed.submission, submittedBy: binding.contactId },
           }),
-        )) as { revision: number; late: boolean };
+        )) as { revision: number; late: boolean; receivedAt: string };
         const fresh = (await context(binding))!;
+        // The workflow stores the revision just after answering: show it as saved even if the store is a beat behind.
+        if ((fresh.latest?.revision ?? 0) < receipt.revision) {
+          fresh.latest = { mechanismId: binding.mechanismId, quarter: binding.quarter, projectId: binding.projectId, revision: receipt.revision, body: Submission.parse(parsed.submission), submittedBy: binding.contactId, receivedAt: receipt.receivedAt, late: receipt.late };
+        }
         const banner = html`<div class="notice" role="status">Thank you: revision ${receipt.revision} of your update is saved${receipt.late ? ' (received after the due date, marked late)' : ''}. A receipt is on its way by email.</div>`;
         return send(reply, 200, render(request.params.token, fresh, binding, parsed.values, {}, banner));
       } catch (err) {

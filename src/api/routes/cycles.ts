@@ -116,7 +116,7 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     }));
 
     app.get('/:mechanismId/cycles/:quarter/projects/:projectId/submission', {
-      schema: { tags: ['cycles'], summary: "The latest revision of a project's update", security: bearer, params: CycleProjectParams, response: { 200: z.any(), 404: ErrorBody } },
+      schema: { tags: ['cycles'], summary: "The latest stored revision of a project's update (a revision just acknowledged is stored moments after its receipt)", security: bearer, params: CycleProjectParams, response: { 200: z.any(), 404: ErrorBody } },
     }, async (request) => {
       const { mechanismId, quarter, projectId } = request.params;
       await projectOr404(mechanismId, projectId);

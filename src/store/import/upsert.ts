@@ -70,6 +70,8 @@ export async function upsertContacts(trx: Kysely<Database>, mechanismId: string,
     await audit(trx, 'contact.updated', 'contact', `${mechanismId}/${c.id}`, { fields });
     counts.updated++;
   }
+  // The mechanism's `updated_at` covers its contacts: readers keep a parsed mechanism until it moves.
+  if (counts.created + counts.updated > 0) await trx.updateTable('mechanisms').set({ updated_at: at }).where('id', '=', mechanismId).execute();
   return counts;
 }
 
