@@ -1,6 +1,7 @@
 /** Starts and stops bench/worker-process.ts and asks it for its resident memory. */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { WORKER_HEAP_MB, workerHeapFlag } from '../src/workers/heap';
 import type { WorkerProcessEnv } from './worker-process';
 
 /** A running worker process. */
@@ -14,14 +15,15 @@ export interface WorkerHandle {
 
 /** Forks the worker process and resolves once both workers are polling (2-minute bound). */
 export function startWorkerProcess(env: WorkerProcessEnv): Promise<WorkerHandle> {
+  const heapMb = process.env.BENCH_WORKER_HEAP_MB !== undefined ? Number(process.env.BENCH_WORKER_HEAP_MB) : WORKER_HEAP_MB;
   const child: ChildProcess = fork(path.join(__dirname, 'worker-process.ts'), [], {
     // BENCH_CPU_PROF=<dir>: the worker writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
-    // BENCH_WORKER_HEAP_MB=<n>: caps the worker's V8 heap (--max-old-space-size), to see whether it fits a budget
-    // rather than how far V8's lazy collector lets the heap grow on a machine with memory to spare.
+    // The worker's V8 heap is capped as in production (src/workers/heap.ts); BENCH_WORKER_HEAP_MB=<n> tries another
+    // cap (BENCH_WORKER_HEAP_MB=0: none, to see how far V8's lazy collector lets the heap grow).
     execArgv: [
       '-r', 'ts-node/register/transpile-only',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
-      ...(process.env.BENCH_WORKER_HEAP_MB ? [`--max-old-space-size=${Number(process.env.BENCH_WORKER_HEAP_MB)}`] : []),
+      ...(heapMb > 0 ? [workerHeapFlag(heapMb)] : []),
     ],
     env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: 'true' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -10,6 +10,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { ConfigError, loadConfig, loadDotenv, type Config } from '../src/config';
 import { searchAttributeDefinitions } from '../src/temporal/search-attributes';
+import { workerHeapFlag } from '../src/workers/heap';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const tools = require('./tools') as { toolPaths(): { temporalCli: string; testServer: string } };
@@ -108,11 +109,7 @@ function tsNode(entry: string, nodeFlags: string[] = []): [string, string[]] {
   return [process.execPath, [...nodeFlags, '-r', 'ts-node/register/transpile-only', path.join(root, entry)]];
 }
 
-/**
- * The worker's resident memory follows its V8 heap, which grows lazily far beyond what waiting workflows need
- * (docs/benchmarks.md: 2.5 GiB uncapped with 2,000 waiting; 1.3 GiB capped at 640 MiB with 10,000 waiting).
- */
-const WORKER_NODE_FLAGS = ['--max-old-space-size=640'];
+
 
 async function main(): Promise<void> {
   loadDotenv();
@@ -167,7 +164,7 @@ async function main(): Promise<void> {
 
   // The worker bundles the workflow code first (several seconds): ready means it serves its task queue.
   const workerReady = waitForLine('worker', /^worker serving task queue/, 180_000);
-  run('worker', ...tsNode('src/workers/main.ts', WORKER_NODE_FLAGS), env);
+  run('worker', ...tsNode('src/workers/main.ts', [workerHeapFlag()]), env);
   run('web', ...tsNode('src/api/main.ts'), env);
   await waitForPort(config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST, config.PORT, 60_000);
   await workerReady;

@@ -15,6 +15,9 @@ export interface ApiToken {
 }
 
 /** Bearer tokens for automation; only their SHA-256 is stored. */
+/** How precisely a token's last use is noted. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 export function createApiTokenRepository(db: Kysely<Database>) {
   return {
     /** Creates a token and returns it once, in clear, with its id. */
@@ -27,13 +30,18 @@ export function createApiTokenRepository(db: Kysely<Database>) {
         .execute();
       return { id, token };
     },
-    /** The token's metadata when it is known and not revoked (and notes its use), else undefined. */
+    /**
+     * The token's metadata when it is known and not revoked, else undefined. Notes its use to the minute: a busy
+     * client does not turn every call into a database write.
+     */
     async resolve(token: string, now?: string | Date): Promise<ApiToken | undefined> {
       const r = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
       if (!r || r.revoked_at !== null) return undefined;
       const at = toIso(now);
-      await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', r.id).execute();
-      return { id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: at, ...(r.user_id !== null && { userId: r.user_id }) };
+      const noted = r.last_used_at !== null && Date.parse(at) - Date.parse(r.last_used_at) < LAST_USED_RESOLUTION_MS;
+      if (!noted) await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', r.id).execute();
+      const lastUsedAt = noted ? (r.last_used_at as string) : at;
+      return { id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt, ...(r.user_id !== null && { userId: r.user_id }) };
     },
     /** Revokes a token; it never resolves again. */
     async revoke(id: string, at?: string | Date): Promise<void> {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { ConfigSchema, loadConfig } from '../../src/config';
 import { searchAttributeDefinitions } from '../../src/temporal/search-attributes';
+import { workerHeapFlag } from '../../src/workers/heap';
 
 const root = path.resolve(__dirname, '../..');
 const compose = YAML.parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -62,6 +63,10 @@ describe('the production docker-compose file', () => {
     const command = String(services['temporal-search-attributes'].command);
     const declared = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => `${m[1]}=${m[2]}`);
     expect(declared.sort()).toEqual(searchAttributeDefinitions.map((d) => `${d.name}=${d.cliType}`).sort());
+  });
+
+  it('caps the worker heap as npm start and the benchmark do', () => {
+    expect(services.worker.command).toContain(workerHeapFlag());
   });
 
   it('runs entry points that the build produces', () => {

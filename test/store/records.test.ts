@@ -138,6 +138,14 @@ describe.each(storeKinds)('records store on %s', (_kind, create) => {
     expect(await store.apiTokens.resolve(token)).toBeUndefined();
   });
 
+  test("an API token's last use is noted to the minute, not on every call", async () => {
+    const { token } = await store.apiTokens.create({ name: 'ci' });
+    expect(await store.apiTokens.resolve(token, '2026-03-02T10:00:00.000Z')).toMatchObject({ lastUsedAt: '2026-03-02T10:00:00.000Z' });
+    expect(await store.apiTokens.resolve(token, '2026-03-02T10:00:59.000Z')).toMatchObject({ lastUsedAt: '2026-03-02T10:00:00.000Z' });
+    expect(await store.apiTokens.resolve(token, '2026-03-02T10:01:00.000Z')).toMatchObject({ lastUsedAt: '2026-03-02T10:01:00.000Z' });
+    expect((await store.db.selectFrom('api_tokens').select('last_used_at').executeTakeFirstOrThrow()).last_used_at).toBe('2026-03-02T10:01:00.000Z');
+  });
+
   test('the audit trail lists who did what, newest first', async () => {
     await store.audit.append({ actor: 'user-1', action: 'cycle.extended', entityType: 'cycle', entityId: 'cn-ls/2026-Q1', details: { days: 3 } });
     await store.audit.append({ actor: 'user-2', action: 'cycle.waived', entityType: 'cycle', entityId: 'cn-ls/2026-Q1' });
