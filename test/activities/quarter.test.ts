@@ -24,7 +24,7 @@ describe('a whole quarter of the demo mechanism with the real records, outbox an
   let bundle: WorkflowBundleWithSourceMap;
   let store: TestStore;
   beforeAll(async () => {
-    [env, bundle, store] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows(), createTestStore()]);
+    [env, bundle, store] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows({ timeSkipping: true }), createTestStore()]);
     await loadDemoIfEmpty(store);
   }, 120_000);
   afterAll(async () => {

@@ -17,7 +17,7 @@ let bundle: WorkflowBundleWithSourceMap;
 let stack: Stack;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
+  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows({ timeSkipping: true })]);
 }, 120_000);
 afterAll(async () => {
   await env?.teardown();

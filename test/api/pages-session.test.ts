@@ -13,7 +13,7 @@ let bundle: WorkflowBundleWithSourceMap;
 let stack: ServiceStack;
 
 beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
+  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows({ timeSkipping: true })]);
 }, 180_000);
 afterAll(async () => {
   await stack?.close();

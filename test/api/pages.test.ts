@@ -19,7 +19,7 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   let bundle: WorkflowBundleWithSourceMap;
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
+  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows({ timeSkipping: true })]);
   stack = await startServiceStack(env, bundle, { loginRateLimit: 5, log: (line) => logLines.push(line) });
   await seedPreviousQuarter(stack.store);
   const projects = (await stack.store.projects.list('cn-ls', { status: 'active' })).map((p) => p.id);

@@ -18,7 +18,7 @@ let browser: Browser;
 let stack: ServiceStack;
 
 beforeAll(async () => {
-  [env, bundle, browser] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows(), launchBrowser()]);
+  [env, bundle, browser] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows({ timeSkipping: true }), launchBrowser()]);
 }, 180_000);
 afterAll(async () => {
   await browser?.close();

@@ -98,9 +98,16 @@ export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
-/** Builds the workflow bundle once (call in beforeAll). */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+/**
+ * Builds the workflow bundle once (call in beforeAll). Workers on the time-skipping test server need `{ timeSkipping:
+ * true }` (see time-skipping-interceptors.ts); replay, recording and the dev server run the plain production bundle.
+ */
+export function bundleWorkflows(options: { timeSkipping?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    workflowInterceptorModules: options.timeSkipping ? [require.resolve('./time-skipping-interceptors')] : [],
+    logger: new DefaultLogger('WARN'),
+  });
 }
 
 let queueCounter = 0;
@@ -128,9 +135,9 @@ export async function withWorker<T>(
 }
 
 /**
- * Test workers keep a small workflow cache, like production's (a submission's revision is stored by a local
- * activity, which needs the workflow cached: without a cache its workflow task times out and the activity runs
- * again). Small, so that evictions and replays still happen in tests.
+ * Test workers keep a workflow cache as production's do, small so that evictions and replays still happen in
+ * tests. (Running them without one was an attempt at the time-skipping hang that time-skipping-interceptors.ts
+ * explains and works around; it was not the cause.)
  */
 export const TEST_WORKER_CACHE = 20;
 

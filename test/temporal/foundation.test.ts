@@ -12,7 +12,7 @@ describe('Temporal time-skipping, on the Java test server the project installs',
   let env: TestWorkflowEnvironment;
   let bundle: WorkflowBundleWithSourceMap;
   beforeAll(async () => {
-    [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
+    [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows({ timeSkipping: true })]);
   }, 120_000);
   afterAll(() => env?.teardown());
 

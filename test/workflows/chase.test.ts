@@ -20,7 +20,7 @@ let bundle: WorkflowBundleWithSourceMap;
 
 // Every test runs whole weeks of a fixed quarter, and a test server's clock only moves forward: one server per test.
 beforeAll(async () => {
-  bundle = await bundleWorkflows();
+  bundle = await bundleWorkflows({ timeSkipping: true });
 }, 120_000);
 beforeEach(async () => {
   env = await createTimeSkippingEnv();

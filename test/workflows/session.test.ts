@@ -18,7 +18,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  bundle = await bundleWorkflows();
+  bundle = await bundleWorkflows({ timeSkipping: true });
 }, 120_000);
 beforeEach(async () => {
   env = await createTimeSkippingEnv();
