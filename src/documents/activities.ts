@@ -8,7 +8,7 @@ import { buildMinutesModel } from './build-minutes';
 import { buildReportModel } from './build-report';
 import { archiveDocument, type RecordDocument } from './archive';
 import { documentFormats, type AgendaInput, type DocumentModel, type MinutesInput, type ReportInput } from './model';
-import { renderDocument } from './render';
+import { renderInChildProcess } from './render-process';
 
 /** What the activities need from the rest of the service. */
 export interface DocumentActivityDeps {
@@ -32,8 +32,9 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
 
   async function archiveAll(model: DocumentModel, mechanismId: string, quarter: string, version: number): Promise<DocumentIds> {
     const documentIds: string[] = [];
-    for (const format of documentFormats) {
-      const content = await renderDocument(model, format);
+    const files = await renderInChildProcess(model, [...documentFormats]);
+    for (const [i, format] of documentFormats.entries()) {
+      const content = files[i];
       // `keep`: a retried activity finds the files of its first attempt and records those instead of failing.
       const row = await archiveDocument({ dataDir: deps.dataDir, mechanismId, quarter, kind: model.kind, version, format, content, ifExists: 'keep', recordDocument: deps.recordDocument, now });
       documentIds.push(row.id);
