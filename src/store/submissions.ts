@@ -34,7 +34,8 @@ export function createSubmissionRepository(db: Kysely<Database>) {
     /**
      * Stores a new revision of a project's update: `revision` when given (the workflow numbers what it
      * acknowledges), else the next one (1, 2, ...). On a repeat of the same (workflowId, step) it returns the first
-     * answer and writes nothing.
+     * answer and writes nothing. A given revision is written once: the API (answering the owner) and the
+     * workflow's follow-up both store an acknowledged revision, and whichever comes second changes nothing.
      */
     async recordSubmission(input: {
       mechanismId: string;
@@ -68,7 +69,7 @@ export function createSubmissionRepository(db: Kysely<Database>) {
                 .executeTakeFirst()
             : undefined;
         const revision = input.revision ?? Number(last?.max ?? 0) + 1;
-        await trx
+        const insert = trx
           .insertInto('submissions')
           .values({
             mechanism_id: input.mechanismId,
@@ -81,8 +82,8 @@ export function createSubmissionRepository(db: Kysely<Database>) {
             late: input.late ? 1 : 0,
             workflow_id: input.workflowId,
             step: input.step,
-          })
-          .execute();
+          });
+        await (input.revision === undefined ? insert : insert.onConflict((oc) => oc.doNothing())).execute();
         return { revision, late: input.late };
       });
     },

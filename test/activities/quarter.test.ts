@@ -57,7 +57,9 @@ describe('a whole quarter of the demo mechanism with the real records, outbox an
         submittedBy: 'roads-director',
       });
       expect(answer).toMatchObject({ accepted: true, result: { revision: 1, late: false } });
-      expect((await store.submissions.latest('cn-ls', quarter, 'mpiti-road'))?.body.achievements).toBe('Bridge piers cast.');
+      // Sent straight to the workflow (no API in front): the workflow stores the revision just after answering.
+      const stored = await until('the stored revision', async () => store.submissions.latest('cn-ls', quarter, 'mpiti-road'));
+      expect(stored.body.achievements).toBe('Bridge piers cast.');
 
       // After the cut-off the report is compiled into the archive (DOCX, PDF and HTML of version 1).
       await skipTo(env, '2027-03-29T08:00:00Z');

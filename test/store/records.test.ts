@@ -53,6 +53,14 @@ describe.each(storeKinds)('records store on %s', (_kind, create) => {
     expect(latest[0]).toMatchObject({ revision: 2, late: true, body: { progressPercent: 55 } });
   });
 
+  test('an acknowledged revision is written once, whether the API or the workflow stores it first', async () => {
+    const base = { mechanismId: 'cn-ls', quarter: '2026-Q1', projectId: 'mpiti-road', body: demoBody, submittedBy: 'owner', workflowId: 'update:cn-ls:2026-Q1:mpiti-road', late: false, revision: 1 };
+    expect(await store.submissions.recordSubmission({ ...base, step: 'acknowledged-r1' })).toEqual({ revision: 1, late: false });
+    expect(await store.submissions.recordSubmission({ ...base, step: 'update-id-1' })).toEqual({ revision: 1, late: false });
+    expect(await store.submissions.recordSubmission({ ...base, step: 'update-id-2', revision: 2, late: true })).toEqual({ revision: 2, late: true });
+    expect((await store.submissions.revisions('cn-ls', '2026-Q1', 'mpiti-road')).map((r) => [r.revision, r.late])).toEqual([[1, false], [2, true]]);
+  });
+
   test('opening the same quarter twice keeps exactly one cycle', async () => {
     const first = await store.cycles.open({ mechanismId: 'cn-ls', quarter: '2026-Q1', workflowId: 'cycle:cn-ls:2026-Q1', openedAt: '2026-03-02T06:00:00Z' });
     const second = await store.cycles.open({ mechanismId: 'cn-ls', quarter: '2026-Q1', workflowId: 'cycle:cn-ls:2026-Q1', openedAt: '2026-03-05T06:00:00Z' });

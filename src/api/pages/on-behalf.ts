@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { previousQuarter, isoQuarter, slug } from '../../domain';
-import { decide } from '../commands';
+import { submitUpdate } from '../submissions';
 import type { RouteDeps } from '../context';
 import { requireOpenCycle } from '../cycle-view';
 import { notFound } from '../errors';
@@ -65,9 +65,7 @@ ${submissionFields(values, errors, ctx.actionItems)}
       const parsed = parseSubmissionForm(body, ctx.actionItems);
       if (!parsed.ok) return send(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
       const actor = `user:${s.user.email}`;
-      const receipt = (await decide(() =>
-        deps.cycles.projectCommand(p.mechanismId, p.quarter, p.projectId, { name: 'submitUpdate', input: { submission: parsed.submission, submittedBy: actor } }),
-      )) as { revision: number; late: boolean };
+      const receipt = await submitUpdate(deps, p, { submission: parsed.submission, submittedBy: actor });
       await deps.store.audit.append({ actor, action: 'update.submitUpdate', entityType: 'cycle', entityId: `${p.mechanismId}/${p.quarter}/${p.projectId}`, details: receipt, at: deps.now() });
       const done = `Update of ${ctx.project.title} saved on the owner's behalf (revision ${receipt.revision}${receipt.late ? ', late' : ''}).`;
       return reply.redirect(`/mechanisms/${p.mechanismId}/cycles/${p.quarter}?done=${encodeURIComponent(done.slice(0, 190))}`, 303);

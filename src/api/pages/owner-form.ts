@@ -6,9 +6,10 @@
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { previousQuarter, Submission } from '../../domain';
+import { previousQuarter } from '../../domain';
 import type { OwnerLinkBinding } from '../../store';
 import { decide } from '../commands';
+import { submitUpdate } from '../submissions';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { installPageErrorHandler } from './page-errors';
@@ -108,17 +109,8 @@ ${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
       const parsed = parseSubmissionForm(typeof request.body === 'object' && request.body ? request.body : {}, ctx.actionItems);
       if (!parsed.ok) return send(reply, 422, render(request.params.token, ctx, binding, parsed.values, parsed.errors));
       try {
-        const receipt = (await decide(() =>
-          deps.cycles.projectCommand(binding.mechanismId, binding.quarter, binding.projectId, {
-            name: 'submitUpdate',
-            input: { submission: parsed.submission, submittedBy: binding.contactId },
-          }),
-        )) as { revision: number; late: boolean; receivedAt: string };
+        const receipt = await submitUpdate(deps, binding, { submission: parsed.submission, submittedBy: binding.contactId });
         const fresh = (await context(binding))!;
-        // The workflow stores the revision just after answering: show it as saved even if the store is a beat behind.
-        if ((fresh.latest?.revision ?? 0) < receipt.revision) {
-          fresh.latest = { mechanismId: binding.mechanismId, quarter: binding.quarter, projectId: binding.projectId, revision: receipt.revision, body: Submission.parse(parsed.submission), submittedBy: binding.contactId, receivedAt: receipt.receivedAt, late: receipt.late };
-        }
         const banner = html`<div class="notice" role="status">Thank you: revision ${receipt.revision} of your update is saved${receipt.late ? ' (received after the due date, marked late)' : ''}. A receipt is on its way by email.</div>`;
         return send(reply, 200, render(request.params.token, fresh, binding, parsed.values, {}, banner));
       } catch (err) {

@@ -9,6 +9,7 @@ import { cyclePhases, isoDate, isoInstant, isoQuarter, SessionPlan, SessionRecor
 import { decide } from '../commands';
 import type { RouteDeps } from '../context';
 import { loadCycleView, requireOpenCycle } from '../cycle-view';
+import { submitUpdate } from '../submissions';
 import { ApiError, ErrorBody, notFound } from '../errors';
 import { bearer, CycleParams, CycleProjectParams, Decided, MechanismParams } from '../schemas';
 
@@ -92,7 +93,10 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         await projectOr404(mechanismId, projectId);
         await requireOpenCycle(deps, mechanismId, quarter);
         const command = await build(request.body as never, request.caller!.actor, { mechanismId, projectId });
-        const result = await decide(() => deps.cycles.projectCommand(mechanismId, quarter, projectId, command));
+        const result =
+          command.name === 'submitUpdate'
+            ? await submitUpdate(deps, { mechanismId, quarter, projectId }, command.input)
+            : await decide(() => deps.cycles.projectCommand(mechanismId, quarter, projectId, command));
         await audit(request.caller!.actor, `update.${command.name}`, `${mechanismId}/${quarter}/${projectId}`, command.input);
         return { accepted: true as const, result };
       });
@@ -116,7 +120,7 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     }));
 
     app.get('/:mechanismId/cycles/:quarter/projects/:projectId/submission', {
-      schema: { tags: ['cycles'], summary: "The latest stored revision of a project's update (a revision just acknowledged is stored moments after its receipt)", security: bearer, params: CycleProjectParams, response: { 200: z.any(), 404: ErrorBody } },
+      schema: { tags: ['cycles'], summary: "The latest revision of a project's update", security: bearer, params: CycleProjectParams, response: { 200: z.any(), 404: ErrorBody } },
     }, async (request) => {
       const { mechanismId, quarter, projectId } = request.params;
       await projectOr404(mechanismId, projectId);
