@@ -64,21 +64,22 @@ const submission = (round: number) => ({
 
 const failed: string[] = [];
 
+/** Times one post into `samples`; a post that fails is counted in `failed` instead. */
+async function timed(samples: number[], post: () => Promise<void>): Promise<void> {
+  const t0 = performance.now();
+  try {
+    await post();
+    samples.push(performance.now() - t0);
+  } catch (err) {
+    failed.push(err instanceof Error ? err.message : String(err));
+  }
+}
+
 /** `rounds` rounds in which every owner posts at once; a round ends when every answer is back and `settle` returns. */
 async function bursts(owners: number, rounds: number, one: (owner: number, round: number) => Promise<void>, settle: () => Promise<void> = async () => {}): Promise<number[]> {
   const samples: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    await Promise.all(
-      Array.from({ length: owners }, async (_, owner) => {
-        const t0 = performance.now();
-        try {
-          await one(owner, round);
-          samples.push(performance.now() - t0);
-        } catch (err) {
-          failed.push(err instanceof Error ? err.message : String(err));
-        }
-      }),
-    );
+    await Promise.all(Array.from({ length: owners }, (_, owner) => timed(samples, () => one(owner, round))));
     await settle();
   }
   return samples;
@@ -89,15 +90,7 @@ async function backToBack(owners: number, rounds: number, one: (owner: number, r
   const samples: number[] = [];
   await Promise.all(
     Array.from({ length: owners }, async (_, owner) => {
-      for (let round = 0; round < rounds; round++) {
-        const t0 = performance.now();
-        try {
-          await one(owner, round);
-          samples.push(performance.now() - t0);
-        } catch (err) {
-          failed.push(err instanceof Error ? err.message : String(err));
-        }
-      }
+      for (let round = 0; round < rounds; round++) await timed(samples, () => one(owner, round));
     }),
   );
   return samples;

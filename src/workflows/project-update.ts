@@ -99,8 +99,8 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   let pendingExtensionDays: number | undefined;
   let extensionCount = 0;
   const sent: string[] = [];
-  let plan =
-    input.plan ??
+  /** The chase for the current owner and due date (`from`: re-planning from that instant). */
+  const planChase = (from?: { notBefore: string; includeRequest: boolean }) =>
     planReminders({
       openedAt: input.openedAt,
       dueDate,
@@ -109,7 +109,9 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       mechanismTimeZone: timeZone,
       recipientTimeZone: ownerTimeZone,
       includeSupervisor: supervisorId !== undefined,
+      ...from,
     });
+  let plan = input.plan ?? planChase();
   let dueEndsAt = input.dueEndsAt;
   /** When the due date ends (mechanism time); worked out again after an extension. */
   const dueEnd = () => (dueEndsAt ??= endOfDay(dueDate, timeZone));
@@ -246,17 +248,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   const replan = (from: string, includeRequest: boolean) => {
     generation++;
     replanned = true;
-    plan = planReminders({
-      openedAt: input.openedAt,
-      dueDate,
-      policy,
-      holidays,
-      mechanismTimeZone: timeZone,
-      recipientTimeZone: ownerTimeZone,
-      includeRequest,
-      includeSupervisor: supervisorId !== undefined,
-      notBefore: from,
-    });
+    plan = planChase({ notBefore: from, includeRequest });
   };
 
   const applyExtension = (newDueDate: string) => {
