@@ -5,7 +5,7 @@
  */
 import type { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { category } from './update-timeline';
+import { activityTypes, category } from './update-timeline';
 
 /** Mean milliseconds per child and category, and the spread of the children's start times. */
 export interface ChildTimeline {
@@ -27,11 +27,7 @@ export function childTimeline(histories: temporal.api.history.v1.IHistory[]): Ch
   let n = 0;
   for (const history of histories) {
     const events = history.events ?? [];
-    const activityType = new Map<string, string>();
-    for (const e of events) {
-      const a = e.activityTaskScheduledEventAttributes;
-      if (a) activityType.set(String(e.eventId), a.activityType?.name ?? '?');
-    }
+    const activityType = activityTypes(events);
     const end = events.findIndex((e) => e.activityTaskCompletedEventAttributes);
     if (end < 0) continue;
     n++;
@@ -70,8 +66,9 @@ export function parentSpan(history: temporal.api.history.v1.IHistory): {
   });
   const tasks = events.slice(0, last + 1).filter((e) => e.workflowTaskCompletedEventAttributes).length;
   const ms: Record<string, number> = {};
+  const types = activityTypes(events);
   for (let k = 1; k <= last; k++) {
-    const key = category(events[k], new Map());
+    const key = category(events[k], types);
     ms[key] = (ms[key] ?? 0) + tsToMs(events[k].eventTime) - tsToMs(events[k - 1].eventTime);
   }
   return {

@@ -37,6 +37,16 @@ export function category(e: Event, activityType: Map<string, string>): string {
   return 'other events';
 }
 
+/** The activity type of each scheduled activity, by the id of its scheduled event (what `category` needs). */
+export function activityTypes(events: Event[]): Map<string, string> {
+  const types = new Map<string, string>();
+  for (const e of events) {
+    const a = e.activityTaskScheduledEventAttributes;
+    if (a) types.set(String(e.eventId), a.activityType?.name ?? '?');
+  }
+  return types;
+}
+
 /** Accumulates the update windows of several histories (one per workflow); `name` keeps only that update's. */
 export function updateTimeline(histories: temporal.api.history.v1.IHistory[], name?: string): UpdateTimeline {
   const sums: Record<string, number> = {};
@@ -45,11 +55,7 @@ export function updateTimeline(histories: temporal.api.history.v1.IHistory[], na
   const counts = { activities: 0, workflowTasks: 0, signals: 0 };
   for (const history of histories) {
     const events = history.events ?? [];
-    const activityType = new Map<string, string>();
-    for (const e of events) {
-      const a = e.activityTaskScheduledEventAttributes;
-      if (a) activityType.set(String(e.eventId), a.activityType?.name ?? '?');
-    }
+    const activityType = activityTypes(events);
     for (let i = 0; i < events.length; i++) {
       const accepted = events[i].workflowExecutionUpdateAcceptedEventAttributes;
       if (!accepted || (name && accepted.acceptedRequest?.input?.name !== name)) continue;
