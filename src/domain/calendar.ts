@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { CyclePolicy } from './policy';
-import { parseQuarter, type Quarter } from './quarter';
+import { nextQuarter, parseQuarter, quarterStartDate, type Quarter } from './quarter';
 
 /**
  * Working days and local instants. Dates are `YYYY-MM-DD` strings (calendar days, no zone); instants are
@@ -15,8 +15,32 @@ function day(date: string): DateTime {
 
 const iso = (d: DateTime): string => d.toISODate() as string;
 
-/** True when the date is Monday to Friday and not one of the holidays (`YYYY-MM-DD`). */
-export function isWorkingDay(date: string, holidays: readonly string[]): boolean {
+/**
+ * The days off of one calendar as workflows carry it: public holidays and, where a country has them, weekend days
+ * declared working days (China's adjusted working days, 调休). Dates are `YYYY-MM-DD`.
+ */
+export interface WorkingDays {
+  holidays: readonly string[];
+  /** Saturdays or Sundays that are working days. */
+  workdays?: readonly string[];
+}
+
+/** A calendar: a plain list of holidays (Monday to Friday otherwise) or {@link WorkingDays}. */
+export type DaysOff = readonly string[] | WorkingDays;
+
+/** The {@link WorkingDays} form of either calendar form. */
+export function workingDays(calendar: DaysOff): WorkingDays {
+  return isHolidayList(calendar) ? { holidays: calendar } : calendar;
+}
+
+function isHolidayList(calendar: DaysOff): calendar is readonly string[] {
+  return Array.isArray(calendar);
+}
+
+/** True when the date is a working day of the calendar: Monday to Friday and not a holiday, or a declared working day. */
+export function isWorkingDay(date: string, calendar: DaysOff): boolean {
+  const { holidays, workdays } = workingDays(calendar);
+  if (workdays?.includes(date)) return true;
   return day(date).weekday <= 5 && !holidays.includes(date);
 }
 
@@ -26,7 +50,7 @@ export function addDays(date: string, n: number): string {
 }
 
 /** The `n`-th working day after `date` (n = 0: `date` itself if it is a working day, else the next one). */
-export function addWorkingDays(date: string, n: number, holidays: readonly string[]): string {
+export function addWorkingDays(date: string, n: number, holidays: DaysOff): string {
   let d = date;
   while (!isWorkingDay(d, holidays)) d = addDays(d, 1);
   for (let i = 0; i < n; i++) {
@@ -37,7 +61,7 @@ export function addWorkingDays(date: string, n: number, holidays: readonly strin
 }
 
 /** The working day on or before `date`. */
-export function workingDayOnOrBefore(date: string, holidays: readonly string[]): string {
+export function workingDayOnOrBefore(date: string, holidays: DaysOff): string {
   let d = date;
   while (!isWorkingDay(d, holidays)) d = addDays(d, -1);
   return d;
@@ -46,6 +70,11 @@ export function workingDayOnOrBefore(date: string, holidays: readonly string[]):
 /** The calendar date of an instant in a time zone. */
 export function localDate(instant: string, timeZone: string): string {
   return iso(DateTime.fromISO(instant, { zone: 'UTC' }).setZone(timeZone));
+}
+
+/** The local hour (0-23) of an instant in a time zone. */
+export function localHour(instant: string, timeZone: string): number {
+  return DateTime.fromISO(instant, { zone: 'UTC' }).setZone(timeZone).hour;
 }
 
 /** The instant (ISO, UTC) of `hour`:00 local time on `date` in `timeZone` (a DST gap moves it forward, as clocks do). */
@@ -61,7 +90,7 @@ export function endOfDay(date: string, timeZone: string): string {
 }
 
 /** The first working day of the policy's opening month of a quarter, at the policy's opening hour (mechanism time). */
-export function cycleOpensAt(quarter: Quarter, policy: CyclePolicy, holidays: readonly string[], timeZone: string): string {
+export function cycleOpensAt(quarter: Quarter, policy: CyclePolicy, holidays: DaysOff, timeZone: string): string {
   const { year, q } = parseQuarter(quarter);
   const month = (q - 1) * 3 + policy.open.monthOfQuarter;
   const first = `${year}-${String(month).padStart(2, '0')}-01`;
@@ -81,7 +110,7 @@ export interface CollectionDates {
 }
 
 /** Due date, cut-off and proposed session date of a cycle opened at `openedAt` (all on working days). */
-export function collectionDates(openedAt: string, policy: CyclePolicy, holidays: readonly string[], timeZone: string): CollectionDates {
+export function collectionDates(openedAt: string, policy: CyclePolicy, holidays: DaysOff, timeZone: string): CollectionDates {
   const opened = localDate(openedAt, timeZone);
   const dueDate = addWorkingDays(opened, policy.dueAfterWorkingDays, holidays);
   const cutoffDate = addWorkingDays(dueDate, policy.cutoffAfterWorkingDays, holidays);
@@ -94,6 +123,29 @@ export function collectionDates(openedAt: string, policy: CyclePolicy, holidays:
   };
 }
 
+/** When a cycle opened for a quarter starts collecting, relative to now. */
+export interface QuarterOpening {
+  /**
+   * `future`: the quarter has not begun, so the cycle waits for the policy's opening day and sends nothing before;
+   * `current`: it opens now; `past`: the quarter is over, a catch-up cycle that opens now.
+   */
+  timing: 'future' | 'current' | 'past';
+  /** When collection starts (now, or the opening day of a future quarter). */
+  opensAt: string;
+  /** Due date, cut-off and proposed session computed from `opensAt`. */
+  dates: CollectionDates;
+}
+
+/** The opening of a cycle for `quarter` asked for at `now` (the same rule for the schedule, the API, the pages and the CLI). */
+export function quarterOpening(quarter: Quarter, now: string, policy: CyclePolicy, holidays: DaysOff, timeZone: string): QuarterOpening {
+  const at = new Date(now).toISOString();
+  const starts = localInstant(quarterStartDate(quarter), 0, timeZone);
+  const ends = localInstant(quarterStartDate(nextQuarter(quarter)), 0, timeZone);
+  const timing = at < starts ? 'future' : at >= ends ? 'past' : 'current';
+  const opensAt = timing === 'future' ? cycleOpensAt(quarter, policy, holidays, timeZone) : at;
+  return { timing, opensAt, dates: collectionDates(opensAt, policy, holidays, timeZone) };
+}
+
 /** How long the working window after the send hour lasts: a send between sendHour and sendHour+8 local time is "sensible". */
 export const SEND_WINDOW_HOURS = 8;
 
@@ -101,7 +153,7 @@ export const SEND_WINDOW_HOURS = 8;
  * The earliest sensible sending instant at or after `instant` for a recipient: now if it is a working day in
  * their zone and within the sending window, otherwise the send hour of their next working day.
  */
-export function nextSendSlot(instant: string, sendHour: number, holidays: readonly string[], recipientTimeZone: string): string {
+export function nextSendSlot(instant: string, sendHour: number, holidays: DaysOff, recipientTimeZone: string): string {
   const local = DateTime.fromISO(instant, { zone: 'UTC' }).setZone(recipientTimeZone);
   const date = iso(local);
   if (isWorkingDay(date, holidays) && local.hour >= sendHour && local.hour < sendHour + SEND_WINDOW_HOURS) {

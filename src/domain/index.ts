@@ -10,3 +10,4 @@ export * from './session';
 export * from './states';
 export * from './calendar';
 export * from './reminder-plan';
+export * from './work-calendar';

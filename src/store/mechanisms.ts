@@ -12,6 +12,7 @@ export function contactFromRow(r: ContactsTable): Contact {
     ...(r.organisation !== null && { organisation: r.organisation }),
     ...(r.side !== null && { side: r.side }),
     ...(r.time_zone !== null && { timeZone: r.time_zone }),
+    ...(r.calendar !== null && r.calendar !== undefined && { calendar: r.calendar }),
   };
 }
 

@@ -24,6 +24,8 @@ export interface ContactsTable {
   side: string | null;
   language: string;
   time_zone: string | null;
+  /** A calendar id other than the side's (migration 0003). */
+  calendar: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { Mechanism, Project } from '../../domain';
 import type { Store } from '../index';
+import { bundledCalendar } from './bundled-calendars';
 import { addCounts, type ImportCounts, importAudit, upsertContacts, upsertMechanismRow, upsertProjects } from './upsert';
 
 export type { ImportCounts } from './upsert';
@@ -57,6 +58,12 @@ export function checkReferences(m: MechanismFile): MechanismFileProblem[] {
   m.contacts.forEach((c, i) => {
     if (c.side !== undefined && !sides.has(c.side)) problems.push({ path: `contacts[${i}].side`, message: `no side with id "${c.side}"` });
   });
+  const calendars = new Set(m.calendars.map((c) => c.id));
+  const calendar = (id: string | undefined, where: string) => {
+    if (id !== undefined && !calendars.has(id)) problems.push({ path: where, message: `no calendar "${id}" (neither in calendars nor bundled in calendars/)` });
+  };
+  m.sides.forEach((s, i) => calendar(s.calendar, `sides[${i}].calendar`));
+  m.contacts.forEach((c, i) => calendar(c.calendar, `contacts[${i}].calendar`));
   m.projects.forEach((p, i) => {
     if (!pillars.has(p.pillar)) problems.push({ path: `projects[${i}].pillar`, message: `no pillar with id "${p.pillar}"` });
     contact(p.owner, `projects[${i}].owner`);
@@ -69,6 +76,14 @@ export function checkReferences(m: MechanismFile): MechanismFileProblem[] {
   return problems;
 }
 
+/** The file with every calendar a side or contact names and the file does not define taken from calendars/. */
+function withBundledCalendars(m: MechanismFile): MechanismFile {
+  const defined = new Set(m.calendars.map((c) => c.id));
+  const named = [...m.sides.map((s) => s.calendar), ...m.contacts.map((c) => c.calendar)].filter((id): id is string => id !== undefined);
+  const added = [...new Set(named)].filter((id) => !defined.has(id)).flatMap((id) => bundledCalendar(id) ?? []);
+  return added.length > 0 ? { ...m, calendars: [...m.calendars, ...added] } : m;
+}
+
 /** Parses and validates a mechanism file's YAML text; throws MechanismFileError listing every problem. */
 export function parseMechanismFile(text: string): MechanismFile {
   const doc = parseDocument(text, { uniqueKeys: true });
@@ -79,9 +94,10 @@ export function parseMechanismFile(text: string): MechanismFile {
   if (!parsed.success) {
     throw new MechanismFileError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   }
-  const problems = checkReferences(parsed.data);
+  const file = withBundledCalendars(parsed.data);
+  const problems = checkReferences(file);
   if (problems.length > 0) throw new MechanismFileError(problems);
-  return parsed.data;
+  return file;
 }
 
 /**

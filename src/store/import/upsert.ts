@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Contact, Mechanism, Project } from '../../domain';
+import { mergeCalendarYears, WorkCalendar, type Contact, type Mechanism, type Project } from '../../domain';
 import { type ProjectColumns, projectToColumns } from '../projects';
 import type { ContactsTable, Database } from '../schema';
 
@@ -22,11 +22,25 @@ function changedFields<T extends object>(before: T, after: T): string[] {
   return (Object.keys(after) as (keyof T)[]).filter((k) => before[k] !== after[k]).map(String);
 }
 
+/**
+ * The file's calendars merged into the stored ones year by year: a year the file has replaces the stored year whole,
+ * years only in the store (imported from iCalendar) are kept, and so are calendars the file no longer names.
+ */
+function keepImportedYears(stored: WorkCalendar[] | undefined, incoming: WorkCalendar[]): WorkCalendar[] {
+  if (!stored || stored.length === 0) return incoming;
+  const byId = new Map(stored.map((c) => [c.id, WorkCalendar.parse(c)]));
+  for (const c of incoming) {
+    const before = byId.get(c.id);
+    byId.set(c.id, before ? mergeCalendarYears(before, c) : c);
+  }
+  return [...byId.values()];
+}
+
 /** Inserts or updates the mechanism row itself; never touches the row when nothing changed. */
 export async function upsertMechanismRow(trx: Kysely<Database>, m: Mechanism, at: string, audit: AuditWrite): Promise<ImportCounts> {
-  const { contacts: _contacts, ...rest } = m;
-  const next = { name: m.name, time_zone: m.timeZone, data: JSON.stringify(rest) };
   const row = await trx.selectFrom('mechanisms').select(['name', 'time_zone', 'data']).where('id', '=', m.id).executeTakeFirst();
+  const { contacts: _contacts, ...rest } = { ...m, calendars: keepImportedYears(row && (JSON.parse(row.data) as Partial<Mechanism>).calendars, m.calendars) };
+  const next = { name: m.name, time_zone: m.timeZone, data: JSON.stringify(rest) };
   if (!row) {
     await trx.insertInto('mechanisms').values({ id: m.id, ...next, created_at: at, updated_at: at }).execute();
     await audit(trx, 'mechanism.created', 'mechanism', m.id);
@@ -53,6 +67,7 @@ export async function upsertContacts(trx: Kysely<Database>, mechanismId: string,
       side: c.side ?? null,
       language: c.language,
       time_zone: c.timeZone ?? null,
+      calendar: c.calendar ?? null,
     };
     const row = existing.get(c.id);
     if (!row) {
