@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Store, StepKey } from '../store';
 import { cycleWorkflowId } from '../temporal/ids';
+import { calendarIdOf, type Mechanism } from '../domain';
 import type { Activities, CycleContext } from './types';
 
 type RecordActivities = Pick<
@@ -22,6 +23,21 @@ function callerWorkflowId(fallback: string): string {
   } catch {
     return fallback; // called outside an activity (tests of the glue itself)
   }
+}
+
+/** The calendars part of a cycle's context: the mechanism's calendars, who keeps which, and each side's. */
+export function calendarsOf(mechanism: Mechanism): Pick<CycleContext, 'calendars' | 'recipients' | 'sides'> {
+  const recipients: NonNullable<CycleContext['recipients']> = {};
+  for (const c of mechanism.contacts) {
+    const calendar = calendarIdOf(mechanism, c);
+    const timeZone = c.timeZone !== undefined && c.timeZone !== mechanism.timeZone ? c.timeZone : undefined;
+    if (calendar !== undefined || timeZone !== undefined) recipients[c.id] = { ...(timeZone && { timeZone }), ...(calendar && { calendar }) };
+  }
+  return {
+    calendars: mechanism.calendars,
+    recipients,
+    sides: mechanism.sides.map((s) => ({ sideId: s.id, timeZone: s.timeZone ?? mechanism.timeZone, ...(s.calendar && { calendar: s.calendar }) })),
+  };
 }
 
 /** Activities that read and write the secretariat's records. Each write is idempotent, so Temporal may retry it. */
@@ -51,6 +67,7 @@ export function createRecordActivities(store: Store): RecordActivities {
           .map((a) => ({ actionItemId: a.id, ownerId: a.owner, dueDate: a.dueDate, projectIds: a.projects })),
         secretariatIds: [...new Set(mechanism.sides.flatMap((s) => s.secretariat))],
         chairIds: mechanism.sides.flatMap((s) => (s.chair ? [s.chair] : [])),
+        ...calendarsOf(mechanism),
       };
     },
 

@@ -4,7 +4,7 @@
  * `proxyActivities`; the notifications, documents and store code implement them (`createActivities(deps)`).
  * Every activity must be idempotent: Temporal retries it after a crash, with the same arguments.
  */
-import type { CyclePhase, CyclePolicy, Quarter, SessionPlan, SessionRecord, SubmissionInput, SubmissionState, ActionItemState } from '../domain';
+import type { CyclePhase, CyclePolicy, Quarter, SessionPlan, SessionRecord, SubmissionInput, SubmissionState, ActionItemState, WorkCalendar } from '../domain';
 
 /** One active project as the cycle needs it: ids and the owner's zone, no names or addresses. */
 export interface CycleProject {
@@ -37,6 +37,12 @@ export interface CycleContext {
   secretariatIds: string[];
   /** Contact ids of the co-chairs. */
   chairIds: string[];
+  /** The calendars the sides and contacts keep (issue 19; absent in cycles opened before). */
+  calendars?: WorkCalendar[];
+  /** Contacts whose zone or calendar is not the mechanism's: where they work and which calendar they keep. */
+  recipients?: Record<string, { timeZone?: string; calendar?: string }>;
+  /** Each side's zone and calendar, for the session date check. */
+  sides?: { sideId: string; timeZone: string; calendar?: string }[];
 }
 
 /**

@@ -11,3 +11,4 @@ export * from './states';
 export * from './calendar';
 export * from './reminder-plan';
 export * from './work-calendar';
+export * from './recipients';

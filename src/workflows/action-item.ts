@@ -16,6 +16,7 @@ import {
 // so leaving out the mechanism/project/policy schemas makes each new workflow cheaper to start.
 import { addDays, addWorkingDays, localInstant, workingDayOnOrBefore } from '../domain/calendar';
 import type { CyclePolicy } from '../domain/policy';
+import type { RecipientCalendar } from '../domain/reminder-plan';
 import type { ActionItemState } from '../domain/states';
 import { ActionItemStateKey } from '../temporal/search-attributes';
 import { notify, store } from './activities';
@@ -34,11 +35,15 @@ export interface ActionItemInput {
   holidays: string[];
   policy: CyclePolicy;
   secretariatIds: string[];
+  /** The owner's zone and calendar (issue 19): reminders go out on their working days. Absent: the mechanism's. */
+  owner?: RecipientCalendar;
 }
 
 /** Follows one action item until it is done or cancelled. */
 export async function actionItem(input: ActionItemInput): Promise<{ state: ActionItemState }> {
-  const { mechanismId, actionItemId, ownerId, dueDate, timeZone, holidays, policy } = input;
+  const { mechanismId, actionItemId, ownerId, dueDate, policy } = input;
+  const timeZone = input.owner?.timeZone ?? input.timeZone;
+  const holidays = input.owner?.calendar ?? input.holidays;
   const workflowId = workflowInfo().workflowId;
   let state: ActionItemState = 'open';
   const sent: string[] = [];

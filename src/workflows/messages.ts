@@ -4,7 +4,9 @@
  * in history); signals are fire-and-forget between workflows; queries read state.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CalendarBook } from '../domain/recipients';
 import type { SessionRecord } from '../domain/session';
+import type { WorkCalendar } from '../domain/work-calendar';
 import type { ActionItemState, CyclePhase, SubmissionState } from '../domain/states';
 import type { SubmissionInput } from '../domain/submission';
 
@@ -47,8 +49,13 @@ export const waive = defineUpdate<{ state: SubmissionState }, [{ waivedBy: strin
 /** The secretariat hands the update to a new owner, who gets the request; the old owner gets nothing more. */
 export const reassignOwner = defineUpdate<
   { ownerId: string },
-  [{ ownerId: string; ownerTimeZone: string; supervisorId?: string; reassignedBy: string }]
+  [{ ownerId: string; ownerTimeZone: string; supervisorId?: string; reassignedBy: string; ownerCalendar?: string }]
 >('reassignOwner');
+/**
+ * The calendars changed while the update runs (a holiday announced late): its pending sends are planned again from
+ * now with the new calendars; what was sent stays sent. Sent by the cycle to each of its running updates.
+ */
+export const replanCalendars = defineSignal<[{ book: CalendarBook }]>('replanCalendars');
 
 /** Where one project's update stands. */
 export interface ProjectUpdateState {
@@ -76,6 +83,11 @@ export interface ConveneInput {
   venue: string;
   chairs: string[];
   attendees: string[];
+  /**
+   * The secretariat confirms a date that is a holiday (or a weekend) on at least one side: without it such a date
+   * is refused, with it the invitation says so.
+   */
+  holidayConfirmed?: boolean;
 }
 /** Convenes the session, or reschedules it (the invitation's sequence grows). */
 export const convene = defineUpdate<{ sequence: number; startsAt: string }, [ConveneInput]>('convene');
@@ -87,6 +99,9 @@ export const recordDecisions = defineUpdate<{ actionItemIds: string[] }, [Sessio
 export const close = defineUpdate<void, [{ closedBy: string }]>('close');
 /** Compiles a new version of the report. */
 export const regenerateReport = defineUpdate<{ version: number }, []>('regenerateReport');
+
+/** The mechanism's calendars changed (`coord calendar import`, a re-applied mechanism file): running updates re-plan. */
+export const changeCalendars = defineSignal<[{ calendars: WorkCalendar[]; changedBy: string }]>('changeCalendars');
 
 /** A child tells its cycle that its state changed (or that a new revision arrived). */
 export interface ProjectStateChange {
@@ -106,6 +121,13 @@ export interface CycleState {
   /** What the cycle waits for now, in words. */
   waitingFor: string;
   openedAt?: string;
+  /**
+   * `future`: opened before its quarter began, it waits for `opensAt` and sends nothing before; `past`: a catch-up
+   * cycle for a quarter that is over. Absent for a cycle of the current quarter (and in cycles started before).
+   */
+  timing?: 'future' | 'current' | 'past';
+  /** When collection starts (or started). */
+  opensAt?: string;
   dueDate?: string;
   cutoffAt?: string;
   proposedSessionAt?: string;

@@ -25,7 +25,8 @@ import type { CycleProject } from '../activities/types';
 import { addDays, addWorkingDays, endOfDay } from '../domain/calendar';
 import type { CyclePolicy } from '../domain/policy';
 import type { SubmissionInput } from '../domain/submission';
-import { planReminders, type PlannedSend } from '../domain/reminder-plan';
+import { groupRecipients, recipientCalendar, type CalendarBook } from '../domain/recipients';
+import { planReminders, type PlannedSend, type ReminderPlanInput } from '../domain/reminder-plan';
 import { settledStates, type SubmissionState } from '../domain/states';
 import { actionItemWorkflowId } from '../temporal/ids';
 import { DueTimeKey, SubmissionStateKey } from '../temporal/search-attributes';
@@ -36,6 +37,7 @@ import {
   projectStateChanged,
   reassignOwner,
   refuseExtension,
+  replanCalendars,
   requestExtension,
   submitUpdate,
   updateState,
@@ -68,6 +70,35 @@ export interface ProjectUpdateInput extends CycleProject {
    */
   plan?: PlannedSend[];
   dueEndsAt?: string;
+  /**
+   * Where the owner, the supervisor and the secretariat work and which calendars they keep (issue 19): every send
+   * goes out on a working day of its recipient's calendar at the send hour in their zone. Absent in updates started
+   * before calendars per side: everybody then keeps the mechanism's holidays, as before.
+   */
+  book?: CalendarBook;
+}
+
+/** The calendars of an update's recipients, for its reminder plan (the mechanism's for everybody without a book). */
+function recipientsOfChase(
+  book: CalendarBook | undefined,
+  who: { ownerId: string; supervisorId?: string; secretariatIds: string[] },
+): Pick<ReminderPlanInput, 'ownerCalendar' | 'supervisor' | 'secretariat'> & { ownerTimeZone?: string } {
+  if (!book) return {};
+  const owner = recipientCalendar(book, who.ownerId);
+  return {
+    ownerCalendar: owner.calendar,
+    ownerTimeZone: owner.timeZone,
+    ...(who.supervisorId !== undefined && { supervisor: recipientCalendar(book, who.supervisorId) }),
+    secretariat: groupRecipients(book, who.secretariatIds),
+  };
+}
+
+/** Who gets a planned send: the plan's own recipients when it names them, else the kind's usual ones. */
+function recipientsOfSend(send: PlannedSend, who: { ownerId: string; supervisorId?: string; secretariatIds: string[] }): string[] {
+  if (send.to) return send.to;
+  if (send.kind === 'escalation-secretariat') return who.secretariatIds;
+  if (send.kind === 'escalation-supervisor') return [who.supervisorId as string];
+  return [who.ownerId];
 }
 
 /** Patch: `submitUpdate` answers at once and stores and follows up afterwards (before: all in the handler, first). */
@@ -99,9 +130,14 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   let pendingExtensionDays: number | undefined;
   let extensionCount = 0;
   const sent: string[] = [];
+  let book = input.book;
+  const people = () => ({ ownerId, supervisorId, secretariatIds: input.secretariatIds });
+  /** The owner's calendar: their side's (due dates of an extension follow it), or the mechanism's. */
+  const ownerDays = () => recipientsOfChase(book, people()).ownerCalendar ?? holidays;
   /** The chase for the current owner and due date (`from`: re-planning from that instant). */
-  const planChase = (from?: { notBefore: string; includeRequest: boolean }) =>
-    planReminders({
+  const planChase = (from?: { notBefore: string; includeRequest: boolean }) => {
+    const { ownerTimeZone: _zone, ...calendars } = recipientsOfChase(book, people());
+    return planReminders({
       openedAt: input.openedAt,
       dueDate,
       policy,
@@ -109,8 +145,10 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       mechanismTimeZone: timeZone,
       recipientTimeZone: ownerTimeZone,
       includeSupervisor: supervisorId !== undefined,
+      ...calendars,
       ...from,
     });
+  };
   let plan = input.plan ?? planChase();
   let dueEndsAt = input.dueEndsAt;
   /** When the due date ends (mechanism time); worked out again after an extension. */
@@ -355,7 +393,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       const n = extensionCount;
       if (autoExtensionDays + days <= policy.autoExtensionMaxDays) {
         autoExtensionDays += days;
-        applyExtension(addWorkingDays(addDays(dueDate, days), 0, holidays));
+        applyExtension(addWorkingDays(addDays(dueDate, days), 0, ownerDays()));
         await tellOwner(`extension-granted-${n}`, 'extension-granted', [...new Set([ownerId, requestedBy])]);
         await report();
         return { outcome: 'granted' as const, dueDate };
@@ -391,7 +429,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     async ({ dueDate: newDueDate }) => {
       extensionCount++;
       pendingExtensionDays = undefined;
-      applyExtension(addWorkingDays(newDueDate, 0, holidays));
+      applyExtension(addWorkingDays(newDueDate, 0, ownerDays()));
       await tellOwner(`extension-granted-${extensionCount}`, 'extension-granted');
       await report();
       return { dueDate };
@@ -437,9 +475,10 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
 
   setHandler(
     reassignOwner,
-    async ({ ownerId: newOwner, ownerTimeZone: zone, supervisorId: newSupervisor }) => {
+    async ({ ownerId: newOwner, ownerTimeZone: zone, supervisorId: newSupervisor, ownerCalendar }) => {
       ownerId = newOwner;
       ownerTimeZone = zone;
+      if (book) book = { ...book, recipients: { ...book.recipients, [newOwner]: { timeZone: zone, ...(ownerCalendar !== undefined && { calendar: ownerCalendar }) } } };
       if (newSupervisor !== undefined) supervisorId = newSupervisor;
       state = 'requested';
       replan(new Date(Date.now()).toISOString(), true);
@@ -454,6 +493,14 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       },
     },
   );
+
+  setHandler(replanCalendars, ({ book: next }) => {
+    book = next;
+    if (settled()) return;
+    // Only what is still to come is planned again; a request already sent is not sent again.
+    replan(new Date(Date.now()).toISOString(), !sent.some((step) => step === 'request' || step.startsWith('request.')));
+    showDetails();
+  });
 
   // ---- the chase ----
   showDetails();
@@ -471,12 +518,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       }
       if (next) {
         const step = stepName(next);
-        const to =
-          next.kind === 'escalation-secretariat'
-            ? input.secretariatIds
-            : next.kind === 'escalation-supervisor'
-              ? [supervisorId as string]
-              : [ownerId];
+        const to = recipientsOfSend(next, people());
         const params =
           next.kind === 'request' ? { dueDate, openActionItemIds: input.openActionItemIds } : { dueDate, ownerId: next.kind.startsWith('escalation') ? ownerId : undefined };
         await notify({ workflowId, step, kind: next.kind, mechanismId, quarter, projectId, to, params }, input.secretariatIds);

@@ -12,6 +12,8 @@ import {
   WorkflowIdReusePolicy,
   allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
+  patched,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -21,7 +23,9 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CycleContext, CycleProject } from '../activities/types';
 // Domain modules one by one, not the index (see action-item.ts).
-import { addDays, collectionDates, cycleOpensAt, endOfDay, localDate, localInstant, workingDayOnOrBefore } from '../domain/calendar';
+import { addDays, addWorkingDays, collectionDates, cycleOpensAt, endOfDay, localDate, localInstant, quarterOpening, workingDayOnOrBefore } from '../domain/calendar';
+import { bookFor, groupRecipients, makeCalendarBook, recipientCalendar, type CalendarBook } from '../domain/recipients';
+import { checkSessionDate, type SessionDateCheck, type WorkCalendar } from '../domain/work-calendar';
 import type { SessionPlan, SessionRecord } from '../domain/session';
 import { planReminders, type PlannedSend } from '../domain/reminder-plan';
 import { settledStates, type CyclePhase, type SubmissionState } from '../domain/states';
@@ -39,12 +43,15 @@ import { actionItem } from './action-item';
 import { documents, notify, store } from './activities';
 import {
   cancelSession,
+  changeCalendars,
   close,
   convene,
   cycleState,
   projectStateChanged,
   recordDecisions,
   regenerateReport,
+  replanCalendars,
+  type ConveneInput,
   type CycleState,
 } from './messages';
 import { projectUpdate } from './project-update';
@@ -61,6 +68,27 @@ export interface QuarterlyCycleInput {
   scheduled?: boolean;
 }
 
+/** Patch (issue 19): a cycle opened by hand before its quarter begins waits for the quarter's opening day. */
+const KEEP_TO_QUARTER = 'keep-to-quarter';
+
+/** How far around the opening an update's calendars reach: the chase, extensions and the cut-off fit in it. */
+const BOOK_DAYS_BEFORE = 7;
+const BOOK_DAYS_AFTER = 240;
+
+/** The session start checked against every side's calendar; undefined for cycles opened before calendars per side. */
+function sessionDateCheck(ctx: CycleContext | undefined, calendars: WorkCalendar[], startsAt: string): SessionDateCheck | undefined {
+  if (!ctx?.sides || Number.isNaN(Date.parse(startsAt))) return undefined;
+  const sides = ctx.sides.map((side) => ({ sideId: side.sideId, timeZone: side.timeZone, calendar: calendars.find((c) => c.id === side.calendar) }));
+  return checkSessionDate(startsAt, sides, ctx.timeZone);
+}
+
+/** Refuses a session date that is a holiday on a side unless the secretariat confirmed it. */
+function requireHolidayConfirmation(check: SessionDateCheck | undefined, request: ConveneInput): void {
+  if (!check?.needsConfirmation || request.holidayConfirmed === true) return;
+  const message = `${check.warnings.join('; ')}: confirm the date to convene on it anyway (dates both sides work: ${check.alternatives.join(', ')})`;
+  reject('HolidayNotConfirmed', message, [{ field: 'startsAt', message }]);
+}
+
 /** What a finished cycle leaves behind: small facts, documents live in the archive. */
 export interface QuarterlyCycleResult {
   phase: CyclePhase;
@@ -72,6 +100,69 @@ interface Session {
   sequence: number;
   plan: SessionPlan;
   status: 'scheduled' | 'cancelled' | 'held';
+}
+
+/** One update's chase as the cycle plans it: due date by its owner's calendar, the plan and its own cut-off. */
+interface ProjectChase {
+  dueDate: string;
+  dueEndsAt: string;
+  cutoffAt: string;
+  plan: PlannedSend[];
+}
+
+/**
+ * Plans one project's chase: its due date follows the owner's side (their calendar's working days), every send goes
+ * out on a working day of its recipient's calendar; the update never closes before the cycle's cut-off.
+ */
+function planProjectChase(
+  book: CalendarBook,
+  ctx: CycleContext,
+  project: CycleProject,
+  openedAt: string,
+  collection: { dueDate: string; cutoffAt: string },
+): ProjectChase {
+  const withCalendars = ctx.calendars !== undefined;
+  const owner = recipientCalendar(book, project.ownerId);
+  const dueDate = withCalendars ? addWorkingDays(localDate(openedAt, ctx.timeZone), ctx.policy.dueAfterWorkingDays, owner.calendar) : collection.dueDate;
+  const ownCutoff = endOfDay(addWorkingDays(dueDate, ctx.policy.cutoffAfterWorkingDays, owner.calendar), ctx.timeZone);
+  const plan = planReminders({
+    openedAt,
+    dueDate,
+    policy: ctx.policy,
+    holidays: ctx.holidays,
+    mechanismTimeZone: ctx.timeZone,
+    recipientTimeZone: project.ownerTimeZone,
+    includeSupervisor: project.supervisorId !== undefined,
+    ...(withCalendars && {
+      ownerCalendar: owner.calendar,
+      ...(project.supervisorId !== undefined && { supervisor: recipientCalendar(book, project.supervisorId) }),
+      secretariat: groupRecipients(book, ctx.secretariatIds),
+    }),
+  });
+  return {
+    dueDate,
+    dueEndsAt: endOfDay(dueDate, ctx.timeZone),
+    cutoffAt: withCalendars && ownCutoff > collection.cutoffAt ? ownCutoff : collection.cutoffAt,
+    plan,
+  };
+}
+
+/** The day-before reminders of a session: one per group of attendees sharing a zone and a calendar, in time order. */
+function sessionReminders(
+  book: CalendarBook | undefined,
+  ctx: CycleContext,
+  plan: SessionPlan,
+  sequence: number,
+): { step: string; at: string; to: string[] }[] {
+  const everyone = [...new Set([...plan.chairs, ...plan.attendees])];
+  const groups = book ? groupRecipients(book, everyone) : [{ ids: everyone, timeZone: ctx.timeZone, calendar: ctx.holidays }];
+  return groups
+    .map((g, i) => ({
+      step: groups.length === 1 ? `session-reminder-s${sequence}` : `session-reminder-s${sequence}-${i + 1}`,
+      at: localInstant(workingDayOnOrBefore(addDays(localDate(plan.startsAt, g.timeZone), -1), g.calendar), ctx.policy.sendHour, g.timeZone),
+      to: g.ids,
+    }))
+    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
 /** Runs one cycle from opening to close. */
@@ -93,6 +184,13 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   let session: Session | undefined;
   let sessionChanged = false;
   let actionItemIds: string[] = [];
+  let calendars: WorkCalendar[] = [];
+  let book: CalendarBook | undefined;
+  let timing: CycleState['timing'];
+  let opensAt: string | undefined;
+  /** Re-plans the running updates after a calendar change; set once the updates are started. */
+  // eslint-disable-next-line prefer-const -- assigned once the updates are started; the handler installed before reads it
+  let replanRunningUpdates: (() => Promise<void>) | undefined;
   const projects = new Map<string, { state: SubmissionState; revision: number; late: boolean }>();
 
   const now = () => new Date(Date.now()).toISOString();
@@ -102,6 +200,8 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     phase,
     waitingFor,
     openedAt,
+    timing,
+    opensAt,
     dueDate: dates?.dueDate,
     cutoffAt: dates?.cutoffAt,
     proposedSessionAt: dates?.proposedSessionAt,
@@ -169,6 +269,21 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     return condition(wake, ms, { summary });
   };
 
+  /**
+   * A cycle opened by hand for a quarter that has not begun waits for that quarter's opening day (the schedule's
+   * rule) with its dates planned and nothing sent; a cycle for a quarter that is over is a catch-up and says so.
+   */
+  const waitForQuarter = async (context: CycleContext) => {
+    const opening = quarterOpening(quarter, now(), context.policy, context.holidays, context.timeZone);
+    timing = opening.timing;
+    opensAt = opening.opensAt;
+    if (opening.timing !== 'future') return;
+    dates = opening.dates;
+    waitingFor = `the opening day of ${quarter} (${opening.opensAt}); nothing is sent before`;
+    showDetails(`updates due ${opening.dates.dueDate}`);
+    await waitUntil(opening.opensAt, () => closeRequested, `until ${quarter} opens`);
+  };
+
   // ---- messages ----
   setHandler(cycleState, snapshot);
   setHandler(projectStateChanged, ({ projectId, state, revision, late }) => {
@@ -184,6 +299,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     convene,
     async (request) => {
       const plan = schemas().SessionPlan.parse({ ...request, startsAt: request.startsAt ?? dates?.proposedSessionAt });
+      const check = sessionDateCheck(ctx, calendars, plan.startsAt);
       const update = session?.status === 'scheduled';
       const sequence = (session?.sequence ?? 0) + 1;
       session = { sequence, plan, status: 'scheduled' };
@@ -198,7 +314,14 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
           mechanismId,
           quarter,
           to: [...new Set([...plan.chairs, ...plan.attendees])],
-          params: { sequence, startsAt: plan.startsAt, durationMinutes: plan.durationMinutes, agendaDocumentIds: agenda.documentIds, reportVersion },
+          params: {
+            sequence,
+            startsAt: plan.startsAt,
+            durationMinutes: plan.durationMinutes,
+            agendaDocumentIds: agenda.documentIds,
+            reportVersion,
+            ...(check?.needsConfirmation && { holidayWarnings: check.warnings }),
+          },
         },
         secretariat(),
       );
@@ -213,6 +336,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
         if (!schemas().isoInstant.safeParse(parsed.data.startsAt).success || Date.parse(parsed.data.startsAt) <= Date.now()) {
           reject('InvalidSession', 'startsAt: the session must start in the future', [{ field: 'startsAt', message: 'must be in the future' }]);
         }
+        requireHolidayConfirmation(sessionDateCheck(ctx, calendars, parsed.data.startsAt), request);
       },
     },
   );
@@ -271,6 +395,12 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     },
     { validator: (_input: { closedBy: string }) => void (phase === 'closed' && reject('WrongPhase', 'the cycle is already closed')) },
   );
+  setHandler(changeCalendars, async ({ calendars: next }) => {
+    calendars = next;
+    if (!ctx) return;
+    book = makeCalendarBook({ timeZone: ctx.timeZone, holidays: ctx.holidays, calendars: next, recipients: ctx.recipients ?? {} });
+    await replanRunningUpdates?.();
+  });
   setHandler(regenerateReport, async () => ({ version: await compileNext() }), {
     validator: () => {
       if (reportVersion === 0) reject('WrongPhase', 'the report has not been compiled yet');
@@ -286,11 +416,15 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   ]);
   showDetails();
   ctx = await store.loadCycleContext({ mechanismId, quarter, openedAt: now() });
+  calendars = ctx.calendars ?? [];
+  book = makeCalendarBook({ timeZone: ctx.timeZone, holidays: ctx.holidays, calendars, recipients: ctx.recipients ?? {} });
   if (input.scheduled) {
     // A schedule fires on the 1st of the month; the cycle itself waits for the first working day there.
     const opensAt = cycleOpensAt(quarter, ctx.policy, ctx.holidays, ctx.timeZone);
     waitingFor = `the opening day (${opensAt})`;
     await waitUntil(opensAt, () => closeRequested, 'until the first working day of the opening month');
+  } else if (patched(KEEP_TO_QUARTER)) {
+    await waitForQuarter(ctx);
   }
   openedAt = now();
   dates = collectionDates(openedAt, ctx.policy, ctx.holidays, ctx.timeZone);
@@ -299,26 +433,29 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
 
   const context = ctx;
   const collection = dates;
-  const dueEndsAt = endOfDay(collection.dueDate, context.timeZone);
-  // One chase plan per owner zone (and with or without a supervisor), shared by every update it fits.
-  const plans = new Map<string, PlannedSend[]>();
-  const planFor = (project: CycleProject) => {
-    const key = `${project.ownerTimeZone}|${project.supervisorId !== undefined}`;
-    let plan = plans.get(key);
-    if (!plan) {
-      plan = planReminders({
-        openedAt: openedAt as string,
-        dueDate: collection.dueDate,
-        policy: context.policy,
-        holidays: context.holidays,
-        mechanismTimeZone: context.timeZone,
-        recipientTimeZone: project.ownerTimeZone,
-        includeSupervisor: project.supervisorId !== undefined,
-      });
-      plans.set(key, plan);
+  const openedOn = localDate(openedAt, context.timeZone);
+  // One chase plan per owner zone and calendar (and supervisor's), shared by every update it fits.
+  const plans = new Map<string, ProjectChase>();
+  const planFor = (project: CycleProject): ProjectChase => {
+    const current = book as CalendarBook;
+    const people = [project.ownerId, ...(project.supervisorId !== undefined ? [project.supervisorId] : [])];
+    const key = `${project.ownerTimeZone}|${people.map((id) => JSON.stringify(current.recipients[id] ?? null)).join('|')}|${project.supervisorId !== undefined}`;
+    let chase = plans.get(key);
+    if (!chase) {
+      chase = planProjectChase(current, context, project, openedAt as string, collection);
+      plans.set(key, chase);
     }
-    return plan;
+    return chase;
   };
+  /** The calendars one update carries: its owner's, supervisor's and the secretariat's, for the weeks it runs. */
+  const bookOf = (project: CycleProject, current: CalendarBook) =>
+    bookFor(
+      current,
+      [project.ownerId, ...(project.supervisorId !== undefined ? [project.supervisorId] : []), ...context.secretariatIds],
+      addDays(openedOn, -BOOK_DAYS_BEFORE),
+      addDays(openedOn, BOOK_DAYS_AFTER),
+    );
+  const withCalendars = context.calendars !== undefined;
   for (let i = 0; i < context.projects.length && !closeRequested; i += START_BATCH) {
     await Promise.all(
       context.projects.slice(i, i + START_BATCH).map(async (project) => {
@@ -334,7 +471,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
               { key: QuarterKey, value: quarter },
               { key: ProjectKey, value: project.projectId },
               { key: SubmissionStateKey, value: 'requested' },
-              { key: DueTimeKey, value: new Date(dueEndsAt) },
+              { key: DueTimeKey, value: new Date(planFor(project).dueEndsAt) },
             ],
             args: [
               {
@@ -343,15 +480,16 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
                 quarter,
                 cycleWorkflowId: workflowId,
                 openedAt: openedAt as string,
-                dueDate: collection.dueDate,
-                cutoffAt: collection.cutoffAt,
+                dueDate: planFor(project).dueDate,
+                cutoffAt: planFor(project).cutoffAt,
                 timeZone: context.timeZone,
                 holidays: context.holidays,
                 policy: context.policy,
                 secretariatIds: context.secretariatIds,
                 openActionItemIds: context.openActionItems.filter((a) => a.ownerId === project.ownerId).map((a) => a.actionItemId),
-                plan: planFor(project),
-                dueEndsAt,
+                plan: planFor(project).plan,
+                dueEndsAt: planFor(project).dueEndsAt,
+                ...(withCalendars && { book: bookOf(project, book as CalendarBook) }),
               },
             ],
           });
@@ -362,6 +500,23 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
       }),
     );
   }
+  // A calendar changed while updates run (a holiday announced late): each unsettled update re-plans what is still to
+  // come with the new calendars. Settled updates send nothing more, so they are left alone.
+  replanRunningUpdates = async () => {
+    const current = book as CalendarBook;
+    const running = context.projects.filter((p) => !settledStates.includes(projects.get(p.projectId)?.state ?? 'requested'));
+    for (let i = 0; i < running.length; i += START_BATCH) {
+      await Promise.all(
+        running.slice(i, i + START_BATCH).map(async (project) => {
+          try {
+            await getExternalWorkflowHandle(updateWorkflowId(mechanismId, quarter, project.projectId)).signal(replanCalendars, { book: bookOf(project, current) });
+          } catch {
+            // The update has finished meanwhile: nothing left to re-plan.
+          }
+        }),
+      );
+    }
+  };
   showDetails(`collection closes ${collection.cutoffAt}`);
   const allSettled = () => [...projects.values()].every((p) => settledStates.includes(p.state));
   await waitUntil(collection.cutoffAt, () => allSettled() || closeRequested, 'until collection closes');
@@ -390,28 +545,24 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     const startsAt = session.plan.startsAt;
     const endsAt = new Date(Date.parse(startsAt) + session.plan.durationMinutes * 60_000).toISOString();
     const sequence = session.sequence;
-    const reminderAt = localInstant(
-      workingDayOnOrBefore(addDays(localDate(startsAt, context.timeZone), -1), context.holidays),
-      context.policy.sendHour,
-      context.timeZone,
-    );
-    if (now() < reminderAt) {
+    // The day-before reminder goes to each group of attendees on their own working day before the session, at the
+    // send hour in their zone (one group, the mechanism's, for cycles opened before calendars per side).
+    const reminders = sessionReminders(withCalendars ? (book as CalendarBook) : undefined, context, session.plan, sequence);
+    let interrupted = false;
+    for (const reminder of reminders) {
+      if (now() >= reminder.at) continue;
       waitingFor = `the day-before reminder (session ${startsAt})`;
-      showDetails(`session reminder at ${reminderAt}`);
-      if (await waitUntil(reminderAt, woken, 'until the day-before session reminder')) continue;
+      showDetails(`session reminder at ${reminder.at}`);
+      if (await waitUntil(reminder.at, woken, 'until the day-before session reminder')) {
+        interrupted = true;
+        break;
+      }
       await notify(
-        {
-          workflowId,
-          step: `session-reminder-s${sequence}`,
-          kind: 'session-reminder',
-          mechanismId,
-          quarter,
-          to: [...new Set([...session.plan.chairs, ...session.plan.attendees])],
-          params: { sequence, startsAt },
-        },
+        { workflowId, step: reminder.step, kind: 'session-reminder', mechanismId, quarter, to: reminder.to, params: { sequence, startsAt } },
         secretariat(),
       );
     }
+    if (interrupted) continue;
     if (now() < startsAt) {
       waitingFor = `the session on ${startsAt}`;
       showDetails();
@@ -473,6 +624,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
                   holidays: context.holidays,
                   policy: context.policy,
                   secretariatIds: context.secretariatIds,
+                  ...(withCalendars && { owner: recipientCalendar(book as CalendarBook, item.owner) }),
                 },
               ],
             });
