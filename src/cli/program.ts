@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { Runtime } from './action';
+import { registerCalendarCommands } from './commands/calendar';
 import { registerCycleCommands } from './commands/cycle';
 import { registerMechanismCommands } from './commands/mechanism';
 import { registerOutboxCommands } from './commands/outbox';
@@ -38,6 +39,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerMechanismCommands(program, runtime);
   registerPortfolioCommands(program, runtime);
   registerCycleCommands(program, runtime);
+  registerCalendarCommands(program, runtime);
   registerScheduleCommands(program, runtime);
   registerOutboxCommands(program, runtime);
   registerUserCommands(program, runtime);

@@ -12,3 +12,4 @@ export * from './calendar';
 export * from './reminder-plan';
 export * from './work-calendar';
 export * from './recipients';
+export * from './mechanism-calendars';

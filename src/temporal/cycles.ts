@@ -6,12 +6,14 @@
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
+import type { WorkCalendar } from '../domain/work-calendar';
 import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
-import { cycleState, type CycleState, updateState, type ProjectUpdateState } from '../workflows/messages';
+import { changeCalendars, cycleState, type CycleState, updateState, type ProjectUpdateState } from '../workflows/messages';
 import { cycleWorkflowId, updateWorkflowId } from './ids';
 import { CyclePhaseKey, MechanismKey, QuarterKey } from './search-attributes';
 
@@ -101,4 +103,26 @@ export async function queryCycle(client: Client, mechanismId: string, quarter: s
 /** One project's update state. */
 export function queryProjectUpdate(client: Client, mechanismId: string, quarter: string, projectId: string): Promise<ProjectUpdateState> {
   return client.workflow.getHandle(updateWorkflowId(mechanismId, quarter, projectId)).query(updateState);
+}
+
+/**
+ * Tells every running cycle of a mechanism that its calendars changed; each re-plans the pending sends of its running
+ * updates (what was sent stays sent). Returns the workflow ids told. Cycles no longer running are skipped.
+ */
+export async function announceCalendars(
+  client: Client,
+  cycles: { workflowId: string; phase: string }[],
+  calendars: WorkCalendar[],
+  changedBy: string,
+): Promise<string[]> {
+  const told: string[] = [];
+  for (const cycle of cycles.filter((c) => c.phase !== 'closed')) {
+    try {
+      await client.workflow.getHandle(cycle.workflowId).signal(changeCalendars, { calendars, changedBy });
+      told.push(cycle.workflowId);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+  return told;
 }

@@ -273,15 +273,16 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
    * A cycle opened by hand for a quarter that has not begun waits for that quarter's opening day (the schedule's
    * rule) with its dates planned and nothing sent; a cycle for a quarter that is over is a catch-up and says so.
    */
-  const waitForQuarter = async (context: CycleContext) => {
+  const waitForQuarter = async (context: CycleContext): Promise<boolean> => {
     const opening = quarterOpening(quarter, now(), context.policy, context.holidays, context.timeZone);
     timing = opening.timing;
     opensAt = opening.opensAt;
-    if (opening.timing !== 'future') return;
+    if (opening.timing !== 'future') return false;
     dates = opening.dates;
     waitingFor = `the opening day of ${quarter} (${opening.opensAt}); nothing is sent before`;
     showDetails(`updates due ${opening.dates.dueDate}`);
     await waitUntil(opening.opensAt, () => closeRequested, `until ${quarter} opens`);
+    return !closeRequested;
   };
 
   // ---- messages ----
@@ -423,8 +424,11 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     const opensAt = cycleOpensAt(quarter, ctx.policy, ctx.holidays, ctx.timeZone);
     waitingFor = `the opening day (${opensAt})`;
     await waitUntil(opensAt, () => closeRequested, 'until the first working day of the opening month');
-  } else if (patched(KEEP_TO_QUARTER)) {
-    await waitForQuarter(ctx);
+  } else if (patched(KEEP_TO_QUARTER) && (await waitForQuarter(ctx))) {
+    // Weeks may have passed: the portfolio, the open action items and the calendars are read again at the opening.
+    ctx = await store.loadCycleContext({ mechanismId, quarter, openedAt: now() });
+    calendars = ctx.calendars ?? [];
+    book = makeCalendarBook({ timeZone: ctx.timeZone, holidays: ctx.holidays, calendars, recipients: ctx.recipients ?? {} });
   }
   openedAt = now();
   dates = collectionDates(openedAt, ctx.policy, ctx.holidays, ctx.timeZone);

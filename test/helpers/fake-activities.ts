@@ -35,6 +35,10 @@ export interface FakeWorld {
   chairIds?: string[];
   /** Contacts whose address bounces: their steps report them undeliverable. */
   undeliverable?: string[];
+  /** Calendars per side (issue 19): passed to the cycle as the store would. */
+  calendars?: CycleContext['calendars'];
+  recipients?: CycleContext['recipients'];
+  sides?: CycleContext['sides'];
 }
 
 /** The fakes plus what they saw. */
@@ -79,6 +83,7 @@ export function createFakeActivities(world: FakeWorld, clock: () => Promise<numb
           .map(([actionItemId, a]) => ({ actionItemId, ownerId: a.ownerId, dueDate: a.dueDate, projectIds: a.projectIds })),
         secretariatIds: world.secretariatIds ?? ['secretariat-ls'],
         chairIds: world.chairIds ?? ['chair-ls'],
+        ...(world.calendars && { calendars: world.calendars, recipients: world.recipients ?? {}, sides: world.sides ?? [] }),
       };
     },
     async recordCyclePhase(input) {

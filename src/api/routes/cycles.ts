@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cyclePhases, isoDate, isoInstant, isoQuarter, SessionPlan, SessionRecord, submissionStates, Submission, slug } from '../../domain';
+import { checkMechanismSessionDate, cyclePhases, describeCycleOpening, isoDate, isoInstant, isoQuarter, SessionPlan, SessionRecord, submissionStates, Submission, slug } from '../../domain';
 import { decide } from '../commands';
 import type { RouteDeps } from '../context';
 import { loadCycleView, requireOpenCycle } from '../cycle-view';
@@ -39,8 +39,39 @@ const CycleBody = z.object({
   ),
 });
 
-/** Convening without `startsAt` accepts the proposed date. */
-const ConveneBody = SessionPlan.extend({ startsAt: isoInstant.optional() });
+/** Convening without `startsAt` accepts the proposed date; a holiday on either side needs `holidayConfirmed`. */
+const ConveneBody = SessionPlan.extend({ startsAt: isoInstant.optional(), holidayConfirmed: z.boolean().optional() });
+
+/** What opening a cycle answers: the workflow, and when it collects (a future quarter waits, a past one catches up). */
+const OpenedBody = z.object({
+  workflowId: z.string(),
+  started: z.boolean(),
+  timing: z.enum(['future', 'current', 'past']).optional(),
+  opensAt: z.string().optional(),
+  dueDate: z.string().optional(),
+  cutoffAt: z.string().optional(),
+  proposedSessionAt: z.string().optional(),
+  notice: z.string().optional(),
+});
+
+/** The session date check: the proposed start against both sides' calendars, and dates both sides work. */
+const SessionCheckBody = z.object({
+  startsAt: z.string(),
+  needsConfirmation: z.boolean(),
+  warnings: z.array(z.string()),
+  alternatives: z.array(z.string()),
+  sides: z.array(
+    z.object({
+      sideId: z.string(),
+      calendarId: z.string().optional(),
+      timeZone: z.string(),
+      localDate: z.string(),
+      localHour: z.number(),
+      working: z.boolean(),
+      holiday: z.string().optional(),
+    }),
+  ),
+});
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
 /** Cycles and their commands. */
@@ -70,15 +101,25 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       schema: {
         tags: ['cycles'], summary: 'Open the cycle of a quarter (201 started, 200 it already exists)', security: bearer,
         params: MechanismParams, body: z.object({ quarter: isoQuarter }),
-        response: { 200: z.object({ workflowId: z.string(), started: z.boolean() }), 201: z.object({ workflowId: z.string(), started: z.boolean() }), ...errors },
+        response: { 200: OpenedBody, 201: OpenedBody, ...errors },
       },
     }, async (request, reply) => {
       const { mechanismId } = request.params;
-      await mechanismOr404(mechanismId);
+      const mechanism = await mechanismOr404(mechanismId);
       const result = await deps.cycles.start(mechanismId, request.body.quarter);
-      if (result.started) await audit(request.caller!.actor, 'cycle.open', result.workflowId);
-      return reply.code(result.started ? 201 : 200).send(result);
+      if (!result.started) return reply.code(200).send(result);
+      // A future quarter's cycle waits for its opening day; a past quarter's is a catch-up: say so, with the dates.
+      const opening = describeCycleOpening(mechanism, request.body.quarter, deps.now().toISOString());
+      await audit(request.caller!.actor, 'cycle.open', result.workflowId, { timing: opening.timing, opensAt: opening.opensAt });
+      return reply.code(201).send({ ...result, timing: opening.timing, opensAt: opening.opensAt, ...opening.dates, notice: opening.notice });
     });
+
+    app.get('/:mechanismId/session-check', {
+      schema: {
+        tags: ['cycles'], summary: "A proposed session start checked against both sides' calendars, with dates both sides work", security: bearer,
+        params: MechanismParams, querystring: z.object({ startsAt: isoInstant }), response: { 200: SessionCheckBody, 400: ErrorBody, 404: ErrorBody },
+      },
+    }, async (request) => checkMechanismSessionDate(await mechanismOr404(request.params.mechanismId), request.query.startsAt));
 
     app.get('/:mechanismId/cycles/:quarter', {
       schema: { tags: ['cycles'], summary: 'Where the cycle stands: phase and each project state', security: bearer, params: CycleParams, response: { 200: CycleBody, 400: ErrorBody, 404: ErrorBody } },

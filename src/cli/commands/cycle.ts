@@ -23,15 +23,22 @@ export function registerCycleCommands(program: Command, runtime: Runtime): void 
       action(runtime, async (ctx, mechanismId: string, quarterArg: string | undefined, opts: { wait: number | false }) => {
         const store = await ctx.store();
         const mechanism = await requireMechanism(store, mechanismId);
-        const { quarterOf } = await import('../../domain');
+        const { describeCycleOpening, quarterOf } = await import('../../domain');
         const quarter = quarterArg ? await parseQuarterArg(quarterArg) : quarterOf(new Date(), mechanism.timeZone);
         const client = await ctx.temporal();
         const { startCycle } = await import('../../temporal/cycles');
         const { workflowId, created } = await startCycle(client, mechanismId, quarter, { taskQueue: ctx.config().TEMPORAL_TASK_QUEUE });
-        if (created) await store.audit.append({ actor: ctx.actor(), action: 'cycle.open', entityType: 'cycle', entityId: workflowId });
+        // The same rule as the API and the pages: a future quarter waits for its opening day, a past one catches up.
+        const opening = created ? describeCycleOpening(mechanism, quarter, new Date().toISOString()) : undefined;
+        if (created) {
+          await store.audit.append({ actor: ctx.actor(), action: 'cycle.open', entityType: 'cycle', entityId: workflowId, details: { timing: opening!.timing, opensAt: opening!.opensAt } });
+        }
         const running = opts.wait === false ? undefined : await waitForWorkflowStart(client, workflowId, opts.wait * 1000, ctx.progress);
-        ctx.out.result({ mechanismId, quarter, workflowId, created, ...(running !== undefined && { running }) }, () =>
-          created ? `cycle ${mechanismId} ${quarter} started (workflow ${workflowId})` : `cycle ${mechanismId} ${quarter} already exists (workflow ${workflowId}): nothing started`,
+        const dates = opening && { timing: opening.timing, opensAt: opening.opensAt, ...opening.dates, notice: opening.notice };
+        ctx.out.result({ mechanismId, quarter, workflowId, created, ...dates, ...(running !== undefined && { running }) }, () =>
+          created
+            ? `cycle ${mechanismId} ${quarter} started (workflow ${workflowId})\n${opening!.notice}`
+            : `cycle ${mechanismId} ${quarter} already exists (workflow ${workflowId}): nothing started`,
         );
         if (running === false) {
           throw new CliError(`no worker took up ${workflowId} within ${opts.wait} s: is the worker running on task queue "${ctx.config().TEMPORAL_TASK_QUEUE}"?`, ExitCode.failure, 'no-worker');
@@ -84,6 +91,59 @@ export function registerCycleCommands(program: Command, runtime: Runtime): void 
     );
 
   cycle
+    .command('convene')
+    .description("convene (or reschedule) the session; the date is checked against both sides' calendars first")
+    .argument('<mechanism>', 'mechanism id')
+    .argument('<quarter>', 'quarter like 2026-Q1')
+    .option('--at <instant>', 'start, ISO 8601 with offset (default: the proposed date)')
+    .requiredOption('--venue <text>', 'where the session is held')
+    .requiredOption('--chairs <ids>', 'comma-separated contact ids of the co-chairs', commaList)
+    .requiredOption('--attendees <ids>', 'comma-separated contact ids of the attendees', commaList)
+    .option('--duration <minutes>', 'length in minutes', positiveInt)
+    .option('--confirm-holiday', 'convene even though the date is a holiday (or a weekend) on a side; the invitation says so')
+    .addHelpText('after', "\nExample:\n  coord cycle convene cn-ls 2026-Q4 --at 2026-12-10T10:00:00+02:00 --venue 'MoFAIR, Maseru' --chairs chair-ls,chair-cn --attendees secretariat-ls,secretariat-cn")
+    .action(
+      action(runtime, async (ctx, mechanismId: string, quarterArg: string, opts: { at?: string; venue: string; chairs: string[]; attendees: string[]; duration?: number; confirmHoliday?: boolean }) => {
+        const quarter = await parseQuarterArg(quarterArg);
+        const store = await ctx.store();
+        const mechanism = await requireMechanism(store, mechanismId);
+        const [{ checkMechanismSessionDate, isoInstant }, { cycleWorkflowId }, { cycleState }] = await Promise.all([
+          import('../../domain'),
+          import('../../temporal/ids'),
+          import('../../workflows/messages'),
+        ]);
+        if (opts.at !== undefined && !isoInstant.safeParse(opts.at).success) throw new UsageError(`--at must be an instant like 2026-12-10T10:00:00+02:00, not "${opts.at}"`);
+        const workflowId = cycleWorkflowId(mechanismId, quarter);
+        const state = await queryIfRunning(await ctx.temporal(), workflowId, (h) => h.query(cycleState));
+        if (!state) throw new NotFoundError(`no running cycle ${mechanismId} ${quarter}`);
+        const startsAt = opts.at ?? state.proposedSessionAt;
+        if (!startsAt) throw new UsageError('the cycle has no proposed date yet: give --at');
+        const check = checkMechanismSessionDate(mechanism, startsAt);
+        for (const warning of check.warnings) ctx.progress.line(`warning: ${warning}`);
+        if (check.needsConfirmation && !opts.confirmHoliday) {
+          throw new CliError(
+            `${check.warnings.join('; ')}: add --confirm-holiday to convene on it anyway, or choose one of the dates both sides work: ${check.alternatives.join(', ')}`,
+            ExitCode.failure,
+            'holiday-not-confirmed',
+          );
+        }
+        const input = {
+          startsAt,
+          venue: opts.venue,
+          chairs: opts.chairs,
+          attendees: opts.attendees,
+          ...(opts.duration !== undefined && { durationMinutes: opts.duration }),
+          ...(opts.confirmHoliday && { holidayConfirmed: true }),
+        };
+        const result = (await decide(ctx, workflowId, 'convene', input)) as { sequence: number; startsAt: string };
+        await store.audit.append({ actor: ctx.actor(), action: 'cycle.convene', entityType: 'cycle', entityId: `${mechanismId}/${quarter}`, details: input });
+        ctx.out.result({ mechanismId, quarter, ...result, warnings: check.warnings, alternatives: check.alternatives }, () =>
+          [`session convened for ${result.startsAt} (invitation sequence ${result.sequence})`, ...check.warnings.map((w) => `confirmed despite: ${w}`)].join('\n'),
+        );
+      }),
+    );
+
+  cycle
     .command('waive')
     .description("waive one project's update this quarter: nothing more is sent to its owner")
     .argument('<mechanism>', 'mechanism id')
@@ -122,12 +182,14 @@ async function openUpdate(ctx: CommandContext, mechanismId: string, quarter: str
 }
 
 /** Sends an update through the shared client helper; a refusal by the workflow is exit 1 with its reason. */
-async function decide(ctx: CommandContext, workflowId: string, name: 'grantExtension' | 'waive', input: unknown): Promise<unknown> {
+async function decide(ctx: CommandContext, workflowId: string, name: 'grantExtension' | 'waive' | 'convene', input: unknown): Promise<unknown> {
   const [{ sendUpdate }, messages] = await Promise.all([import('../../temporal/cycles'), import('../../workflows/messages')]);
   const outcome = await sendUpdate(await ctx.temporal(), workflowId, messages[name] as never, input as never);
   if (!outcome.accepted) throw new CliError(`refused: ${outcome.message}`, ExitCode.failure, outcome.code);
   return outcome.result;
 }
+
+const commaList = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
 
 const shortTime = (iso?: string) => iso?.slice(0, 16).replace('T', ' ');
 
