@@ -33,6 +33,11 @@ export interface CycleStatus {
   openedAt?: string;
   dueDate?: string;
   cutoffAt?: string;
+  /** The session date the cycle proposes (live cycles only). */
+  proposedSessionAt?: string;
+  /** `future`: waits for its quarter's opening day (`opensAt`); `past`: a catch-up cycle (live cycles only). */
+  timing?: CycleState['timing'];
+  opensAt?: string;
   reportVersion?: number;
   session?: CycleState['session'];
   projects: CycleStatusProject[];
@@ -105,6 +110,9 @@ export function mergeCycleStatus(
       ...(openedAt && { openedAt }),
       ...(dueDate && { dueDate }),
       ...(cutoffAt && { cutoffAt }),
+      ...(live.proposedSessionAt && { proposedSessionAt: live.proposedSessionAt }),
+      ...(live.timing && { timing: live.timing }),
+      ...(live.opensAt && { opensAt: live.opensAt }),
       reportVersion: live.reportVersion,
       ...(live.session && { session: live.session }),
       projects: live.projects.map((p) => line(p.projectId, p.state, { revision: p.revision, late: p.late })),

@@ -90,7 +90,13 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
     );
     app.post('/mechanisms/:mechanismId/cycles/:quarter/convene', { schema: { params: Params } }, (request, reply) =>
       act(request, reply, async (actor, form) => {
-        const input = { ...(form.startsAt?.trim() && { startsAt: form.startsAt.trim() }), venue: (form.venue ?? '').trim(), chairs: ids(form.chairs), attendees: ids(form.attendees) };
+        const input = {
+          ...(form.startsAt?.trim() && { startsAt: form.startsAt.trim() }),
+          venue: (form.venue ?? '').trim(),
+          chairs: ids(form.chairs),
+          attendees: ids(form.attendees),
+          ...(form.holidayConfirmed === 'yes' && { holidayConfirmed: true }),
+        };
         const r = (await cycle(request, { name: 'convene', input })) as { sequence: number; startsAt: string };
         await audit(actor, request, 'cycle.convene', input);
         return `Session ${r.sequence > 0 ? 'convened' : 'set'} for ${r.startsAt} (invitation sequence ${r.sequence}).`;

@@ -1,7 +1,7 @@
 /** The cycle page: phase, each project's state with last and next send, the actions, documents and Temporal UI links. */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isoQuarter, slug } from '../../domain';
+import { checkMechanismSessionDate, isoInstant, isoQuarter, slug, type SessionDateCheck } from '../../domain';
 import type { RouteDeps } from '../context';
 import { loadCycleView } from '../cycle-view';
 import { html, page } from './html';
@@ -13,11 +13,11 @@ const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 /** GET /mechanisms/{m}/cycles/{q}. */
 export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsync {
   return async (app) => {
-    app.get('/mechanisms/:mechanismId/cycles/:quarter', { schema: { params: z.object({ mechanismId: slug, quarter: isoQuarter }), querystring: z.object({ done: z.string().max(200).optional() }) } }, async (request, reply) => {
+    app.get('/mechanisms/:mechanismId/cycles/:quarter', { schema: { params: z.object({ mechanismId: slug, quarter: isoQuarter }), querystring: z.object({ done: z.string().max(200).optional(), startsAt: z.string().max(40).optional() }) } }, async (request, reply) => {
       const s = await session(request, reply);
       if (!s) return reply;
       const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };
-      const done = (request.query as { done?: string }).done;
+      const { done, startsAt: checkAt } = request.query as { done?: string; startsAt?: string };
       const view = await loadCycleView(deps, mechanismId, quarter);
       const [mechanism, projects, documents, decisions, stored] = await Promise.all([
         deps.store.mechanisms.get(mechanismId),
@@ -49,6 +49,9 @@ ${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">Submit 
       // Rescheduling starts from the session as convened (same venue, chairs and attendees), not from the defaults.
       const current = stored?.status === 'scheduled' ? stored : undefined;
       const session_ = view.session ?? (stored && { sequence: stored.sequence, startsAt: stored.startsAt, status: stored.status });
+      // The date shown in the convene form, checked against both sides' calendars before anyone presses the button.
+      const proposed = checkAt && isoInstant.safeParse(checkAt).success ? checkAt : (session_?.startsAt ?? view.proposedSessionAt);
+      const check = open && view.phase === 'convening' && proposed ? checkMechanismSessionDate(mechanism!, proposed) : undefined;
       const body = html`<h1>${mechanism!.name}: cycle ${quarter}</h1>
 ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
 <p>Phase <span class="state" id="phase">${view.phase}</span>${view.waitingFor ? html` — waiting for ${view.waitingFor}` : ''}. Due ${view.dueDate ?? '—'}, collection closes ${when(view.cutoffAt) || '—'}.
@@ -59,12 +62,14 @@ ${view.source === 'store' ? html`<p><small>The workflow has ended; this page sho
 
 <h2>Session</h2>
 <p>${session_ ? html`Session ${session_.status} for ${when(session_.startsAt)} (invitation sequence ${session_.sequence}).` : 'Not convened yet.'}</p>
+${check ? sessionCheckSection(check, base) : ''}
 ${open && view.phase === 'convening'
   ? html`<form method="post" action="${base}/convene" class="card">${csrf}<div class="row">
-<div><label for="startsAt">Starts at (ISO, with offset; empty = proposed date)</label><input id="startsAt" name="startsAt" placeholder="2026-03-20T09:00:00+02:00" value="${session_?.startsAt ?? ''}"></div>
+<div><label for="startsAt">Starts at (ISO, with offset; empty = proposed date)</label><input id="startsAt" name="startsAt" placeholder="2026-03-20T09:00:00+02:00" value="${checkAt ?? session_?.startsAt ?? ''}"></div>
 <div><label for="venue">Venue</label><input id="venue" name="venue" maxlength="200" value="${current?.venue ?? mechanism!.venue ?? ''}"></div></div>
 <div class="row"><div><label for="chairs">Chairs (contact ids, comma-separated)</label><input id="chairs" name="chairs" value="${(current?.chairs ?? mechanism!.sides.map((sd) => sd.chair).filter(Boolean)).join(', ')}"></div>
 <div><label for="attendees">Attendees (contact ids, comma-separated)</label><input id="attendees" name="attendees" value="${(current?.attendees ?? mechanism!.contacts.map((c) => c.id)).join(', ')}"></div></div>
+${check?.needsConfirmation ? html`<label><input type="checkbox" name="holidayConfirmed" value="yes" id="holidayConfirmed"> Convene on this date although it is a holiday on a side (the invitation will say so)</label>` : ''}
 <button type="submit">${session_?.status === 'scheduled' ? 'Reschedule session' : 'Convene session'}</button></form>
 ${session_?.status === 'scheduled' ? html`<form method="post" action="${base}/cancel-session">${csrf}<button class="secondary">Cancel the session</button></form>` : ''}`
   : ''}
@@ -87,4 +92,17 @@ ${documents.length
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(`Cycle ${mechanismId} ${quarter}`, body, s.nav));
     });
   };
+}
+
+/** The session date check: warnings for holidays on either side, and dates both sides work (links re-check them). */
+function sessionCheckSection(check: SessionDateCheck, base: string) {
+  const sides = check.sides.map((c) => html`${c.sideId}: ${c.localDate} ${String(c.localHour).padStart(2, '0')}:00 ${c.timeZone}`).map(String).join('; ');
+  return html`<section class="card" id="session-check"${check.needsConfirmation ? html` role="alert"` : ''}>
+<h3>Session date check: ${when(check.startsAt)} UTC</h3>
+<p>${sides}</p>
+${check.needsConfirmation
+  ? html`<ul class="warnings">${check.warnings.map((w) => html`<li class="state state-overdue">${w}</li>`)}</ul><p>Convening on this date needs your confirmation below.</p>`
+  : html`<p>A working day on every side.</p>`}
+<p>Next dates both sides work: ${check.alternatives.map((a, i) => html`${i ? ', ' : ''}<a href="${base}?startsAt=${encodeURIComponent(a)}">${when(a)} UTC</a>`)}</p>
+</section>`;
 }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isoQuarter, slug } from '../../domain';
+import { describeCycleOpening, isoQuarter, slug } from '../../domain';
 import type { User } from '../../store';
 import { createOutboxRepository } from '../../store/outbox';
 import { readCookie, writeCookie } from '../cookies';
@@ -124,8 +124,11 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
       const q = isoQuarter.safeParse(String((request.body as Record<string, unknown>).quarter ?? '').trim());
       if (!q.success) throw new ApiError(400, 'invalid-input', 'quarter: must be a quarter like 2026-Q1', [{ field: 'quarter', message: 'must be a quarter like 2026-Q1' }]);
       if (!(await deps.store.mechanisms.get(mechanismId))) throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
-      await deps.cycles.start(mechanismId, q.data);
-      return reply.redirect(`/mechanisms/${mechanismId}/cycles/${q.data}`, 303);
+      const mechanism = (await deps.store.mechanisms.get(mechanismId))!;
+      const started = await deps.cycles.start(mechanismId, q.data);
+      // The same rule as the API and `coord cycle start`: say whether it waits for its quarter or catches up one.
+      const notice = started.started ? describeCycleOpening(mechanism, q.data, deps.now().toISOString()).notice : `The cycle of ${q.data} already exists.`;
+      return reply.redirect(`/mechanisms/${mechanismId}/cycles/${q.data}?done=${encodeURIComponent(notice.slice(0, 200))}`, 303);
     });
 
     await app.register(cyclePage(deps, session));

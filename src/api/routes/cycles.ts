@@ -23,6 +23,9 @@ const CycleBody = z.object({
   openedAt: z.string().optional(),
   dueDate: z.string().optional(),
   cutoffAt: z.string().optional(),
+  proposedSessionAt: z.string().optional(),
+  timing: z.enum(['future', 'current', 'past']).optional(),
+  opensAt: z.string().optional(),
   reportVersion: z.number().optional(),
   session: z.object({ sequence: z.number(), startsAt: z.string(), status: z.enum(['scheduled', 'cancelled', 'held']) }).optional(),
   projects: z.array(
