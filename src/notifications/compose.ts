@@ -177,6 +177,8 @@ export async function composeForRecipient(
           venue: str(p.venue) ?? stored?.venue ?? mechanism.venue ?? '-',
           sequence: num(p.sequence) ?? stored?.sequence ?? 0,
           previousStartsAt: str(p.previousStartsAt),
+          // The secretariat confirmed a date that is a holiday on a side: the invitation says so (issue 19).
+          ...(Array.isArray(p.holidayWarnings) && { holidayWarnings: p.holidayWarnings.filter((w): w is string => typeof w === 'string').slice(0, 10) }),
         }
       : undefined;
 

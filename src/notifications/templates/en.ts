@@ -39,6 +39,14 @@ function note(c: TemplateContext): Block[] {
   return c.note ? [{ type: 'paragraph', text: c.note }] : [];
 }
 
+/** The session date falls on a holiday of a side, confirmed by the secretariat: said plainly in the invitation. */
+function holidayNotice(c: TemplateContext): Block[] {
+  const warnings = c.session?.holidayWarnings ?? [];
+  return warnings.length
+    ? [{ type: 'list', title: 'Please note: the secretariat has confirmed this date although it is a holiday', items: warnings }]
+    : [];
+}
+
 function sessionFacts(c: TemplateContext): Block {
   const s = c.session!;
   const end = DateTime.fromISO(s.startsAt, { setZone: true }).plus({ minutes: s.durationMinutes }).toISO()!;
@@ -193,6 +201,7 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         text: `You are invited to the quarterly session of the ${c.mechanismName}. A calendar invitation, the agenda and the progress report are attached.`,
       },
       sessionFacts(c),
+      ...holidayNotice(c),
       ...attachments(c),
       ...note(c),
     ]),
@@ -203,6 +212,7 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         text: `The quarterly session of the ${c.mechanismName} has been rescheduled. The calendar invitation attached replaces the previous one.`,
       },
       sessionFacts(c),
+      ...holidayNotice(c),
       ...(c.session?.previousStartsAt
         ? [{ type: 'facts', rows: [['Previously', at(c, c.session.previousStartsAt)]] } as Block]
         : []),

@@ -39,6 +39,12 @@ function note(c: TemplateContext): Block[] {
   return c.note ? [{ type: 'paragraph', text: c.note }] : [];
 }
 
+/** 会议日期为一方节假日、秘书处已确认：邀请中明确说明。 */
+function holidayNotice(c: TemplateContext): Block[] {
+  const warnings = c.session?.holidayWarnings ?? [];
+  return warnings.length ? [{ type: 'list', title: '请注意：秘书处已确认该日期，尽管当天为一方的节假日', items: warnings }] : [];
+}
+
 function sessionFacts(c: TemplateContext): Block {
   const s = c.session!;
   const end = DateTime.fromISO(s.startsAt, { setZone: true }).plus({ minutes: s.durationMinutes }).toISO()!;
@@ -170,6 +176,7 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
     base(c, `会议邀请：${session(c)}`, [
       { type: 'paragraph', text: `诚邀您出席${session(c)}。随函附上日历邀请、会议议程和进展报告。` },
       sessionFacts(c),
+      ...holidayNotice(c),
       ...attachments(c),
       ...note(c),
     ]),
@@ -177,6 +184,7 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
     base(c, `会议邀请已更新：${session(c)}`, [
       { type: 'paragraph', text: `${session(c)}已改期。所附日历邀请将替换此前的邀请。` },
       sessionFacts(c),
+      ...holidayNotice(c),
       ...(c.session?.previousStartsAt
         ? [{ type: 'facts', rows: [['原定时间', at(c, c.session.previousStartsAt)]] } as Block]
         : []),
