@@ -125,6 +125,18 @@ describe('a quarter in the browser', () => {
     await until('the report', async () => (await store.documents.list('cn-ls', '2027-Q1')).filter((d) => d.kind === 'report').length === 3);
     await until('the convening phase', async () => (await store.cycles.get('cn-ls', '2027-Q1'))?.phase === 'convening');
 
+    // A date on Africa/Heroes' Day: the page warns before anything is sent, proposes dates both sides work, and
+    // refuses to convene on it until the secretariat ticks the confirmation.
+    await open(`/mechanisms/cn-ls/cycles/2027-Q1?startsAt=${encodeURIComponent('2027-05-25T10:00:00+02:00')}`);
+    await expect(page.locator('#session-check').textContent()).resolves.toContain("2027-05-25 is a holiday (Africa/Heroes' Day) for side ls");
+    await expect(page.locator('#session-check a').count()).resolves.toBe(3);
+    await expect(page.locator('#holidayConfirmed').count()).resolves.toBe(1);
+    await screenshot(page, '06b-session-date-check');
+    await page.fill('#attendees', 'roads-director, energy-director, secretariat-ls, secretariat-cn');
+    await page.click('button:has-text("Convene session")');
+    await page.waitForSelector('text=Refused');
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Africa/Heroes');
+
     // Convene the session.
     await open('/mechanisms/cn-ls/cycles/2027-Q1');
     await page.fill('#startsAt', '2027-04-12T10:00:00+02:00');
