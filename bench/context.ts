@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Store } from '../src/store';
+import type { PayloadKeyRing } from '../src/temporal/keys';
 import type { SendingWindow } from './synthetic';
 import type { WorkerHandle } from './worker-handle';
 
@@ -15,6 +16,8 @@ export interface BenchContext {
   quarter: string;
   window: SendingWindow;
   productBundle: WorkflowBundleWithSourceMap;
+  /** The keys the product's worker and `client` encrypt payloads with (a fresh key per run). */
+  payloadKeys: PayloadKeyRing;
   worker: WorkerHandle;
   /** Replaces the worker process (scale at rest restarts it). */
   restartWorker(): Promise<WorkerHandle>;

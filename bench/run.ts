@@ -11,6 +11,8 @@ import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config';
 import { quarterOf } from '../src/domain';
 import { openStore } from '../src/store';
+import { projectDataConverter } from '../src/temporal/codec';
+import { formatPayloadKey, generatePayloadKey, parsePayloadKeys } from '../src/temporal/keys';
 import type { BenchContext } from './context';
 import { startDevServer } from './dev-server';
 import { benchDocuments } from './documents';
@@ -104,7 +106,8 @@ async function main(): Promise<void> {
     server = await startDevServer();
     const store = await openStore({ dataDir });
     const connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection, namespace: 'default' });
+    const payloadKeys = parsePayloadKeys(formatPayloadKey(generatePayloadKey()));
+    const client = new Client({ connection, namespace: 'default', dataConverter: projectDataConverter(payloadKeys) });
     const workerEnv = {
       BENCH_TEMPORAL_ADDRESS: server.address,
       BENCH_DATA_DIR: dataDir,
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
       BENCH_PRODUCT_BUNDLE: productFile,
       BENCH_BASELINE_BUNDLE: baselineFile,
       BENCH_MAX_CACHED_WORKFLOWS: String(maxCachedWorkflows),
+      BENCH_PAYLOAD_KEYS: formatPayloadKey(payloadKeys.current),
     };
     const window = sendingWindowAt();
     const c: BenchContext = {
@@ -124,6 +128,7 @@ async function main(): Promise<void> {
       quarter: quarterOf(new Date(), window.timeZone),
       window,
       productBundle,
+      payloadKeys,
       worker: await startWorkerProcess(workerEnv),
       async restartWorker() {
         await c.worker.stop();

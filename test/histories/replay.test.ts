@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { replayWorkerOptions } from '../../src/workers/worker';
+import { testPayloadKeys } from '../helpers/payload-keys';
 import { bundleWorkflows, historiesDir } from '../helpers/temporal';
 
 let bundle: WorkflowBundleWithSourceMap;
@@ -34,7 +36,7 @@ describe('cycles already running keep working after a code change', () => {
       'update:cn-ls:2027-Q1:solar-plant',
     ]);
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+    for await (const result of Worker.runReplayHistories(replayWorkerOptions(bundle, testPayloadKeys), histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
     }
     expect(failures).toEqual([]);
