@@ -93,15 +93,16 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 
 /**
  * A local dev server (Temporal CLI) with the project's search attributes registered; its client encrypts with the
- * test keys. `extraArgs` go to `temporal server start-dev` (e.g. `--ui-port`, `--ui-codec-endpoint`).
+ * test keys. `uiPort` turns its Web UI on; `extraArgs` go to `temporal server start-dev` (e.g. `--ui-codec-endpoint`).
  */
-export async function createLocalEnv(options: { extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
+export async function createLocalEnv(options: { uiPort?: number; extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: toolPaths().temporalCli },
       searchAttributes: projectSearchAttributeKeys,
       ip: '127.0.0.1',
+      ...(options.uiPort && { ui: true, uiPort: options.uiPort }),
       ...(options.extraArgs && { extraArgs: options.extraArgs }),
     },
     client: { dataConverter: projectDataConverter(testPayloadKeys) },
