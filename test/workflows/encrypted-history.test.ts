@@ -3,6 +3,7 @@
  * request, the session and its decisions go through the real workflows; then the raw history (read through
  * Temporal's API, no codec) is searched for every piece of text a person typed, and for names and addresses.
  */
+import os from 'node:os';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
@@ -29,6 +30,7 @@ import { createFakeActivities } from '../helpers/fake-activities';
 import { isSearchAttribute, payloadsOf } from '../helpers/history-payloads';
 import { TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS_ROTATED } from '../helpers/payload-keys';
 import { bundleWorkflows, createLocalEnv, uniqueTaskQueue, withWorker } from '../helpers/temporal';
+import { coord } from '../cli/run-coord';
 import { createTestStore } from '../helpers/store';
 import { until } from '../helpers/until';
 import { world } from './cycle-fixture';
@@ -313,6 +315,26 @@ describe('rotating the payload key', () => {
       );
     expect([...(await keyIdsOf(oldRoad))].sort()).toEqual(['test-a', 'test-b']);
     expect([...(await keyIdsOf(newRoad))]).toEqual(['test-b']);
+
+    // What an operator checks before retiring key A: open workflows still use it.
+    const usage = await coord(['key', 'usage', '--json'], {
+      env: {
+        DATA_DIR: os.tmpdir(),
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+        COORD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS_ROTATED,
+      },
+    });
+    expect(usage.stderr).toBe('');
+    const byKey = Object.fromEntries(
+      (JSON.parse(usage.stdout) as { keys: { keyId: string; configured: string; openWorkflows: number }[] }).keys.map(
+        (k) => [k.keyId, k],
+      ),
+    );
+    expect(byKey['test-b']).toMatchObject({ configured: 'current' });
+    expect(byKey['test-a']).toMatchObject({ configured: 'yes' });
+    expect(byKey['test-a'].openWorkflows).toBeGreaterThanOrEqual(3); // the old cycle and its two updates
+    expect(byKey['test-b'].openWorkflows).toBeGreaterThanOrEqual(4); // the new cycle, its updates, the old road
 
     // Key A removed too early: what was written under it fails, naming the key it needs.
     const clientB = clientWith(keysB);
