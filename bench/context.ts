@@ -8,7 +8,12 @@ import type { WorkerHandle } from './worker-handle';
 
 /** The shared stack of one run. */
 export interface BenchContext {
+  /** The product's client: it encrypts payloads with `payloadKeys`, as production's does (or not, in the no-codec run). */
   client: Client;
+  /** A plaintext client for the bare-Temporal baseline workflows (they have no codec). */
+  baselineClient: Client;
+  /** Appended to the ids of what a section creates, so a section can run twice (with and without the codec). */
+  variant: string;
   store: Store;
   dataDir: string;
   taskQueue: string;
