@@ -35,13 +35,13 @@ export const fanOutMechanism = (n: number) => `fan-${n}`;
 
 /** Runs the bare baseline then the product for `n` projects. */
 export async function benchFanOut(ctx: BenchContext, n: number): Promise<FanOutResult> {
-  const mechanismId = fanOutMechanism(n);
+  const mechanismId = `${fanOutMechanism(n)}${ctx.variant}`;
   await importSyntheticMechanism(ctx.store, mechanismId, n, ctx.window);
 
   let t0 = performance.now();
-  await ctx.client.workflow.execute('baselineFanOut', {
+  await ctx.baselineClient.workflow.execute('baselineFanOut', {
     taskQueue: ctx.baselineQueue,
-    workflowId: `baseline-fan-out-${n}`,
+    workflowId: `baseline-fan-out-${n}${ctx.variant}`,
     args: [{ n, prefix: `baseline-child-${n}` }],
   });
   const baselineMs = performance.now() - t0;
@@ -62,7 +62,7 @@ export async function benchFanOut(ctx: BenchContext, n: number): Promise<FanOutR
     productChild: childTimeline(await fetch(sample(n).map((i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`)))),
     baselineChild: childTimeline(await fetch(sample(n).map((i) => `baseline-child-${n}-${i}`))),
     productParent: parentSpan(history),
-    baselineParent: parentSpan(await ctx.client.workflow.getHandle(`baseline-fan-out-${n}`).fetchHistory()),
+    baselineParent: parentSpan(await ctx.baselineClient.workflow.getHandle(`baseline-fan-out-${n}${ctx.variant}`).fetchHistory()),
   };
   return { projects: n, until: doneWhen, productMs, baselineMs, ratio: productMs / baselineMs, parentEvents, breakdown };
 }

@@ -14,6 +14,8 @@ import { createActivities } from '../src/activities';
 import { addWorkingDays, localInstant, quarterOf } from '../src/domain';
 import { openStore } from '../src/store';
 import { queryCycle, sendUpdate, startCycle } from '../src/temporal/cycles';
+import { projectDataConverter } from '../src/temporal/codec';
+import type { PayloadKeyRing } from '../src/temporal/keys';
 import { cycleWorkflowId, updateWorkflowId } from '../src/temporal/ids';
 import { searchAttributeDefinitions } from '../src/temporal/search-attributes';
 import { createWorker } from '../src/workers/worker';
@@ -54,14 +56,23 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
 }
 
 /** Runs the longest path for each size (all at once, one clock) and counts the events. */
-export async function benchHistory(bundle: WorkflowBundleWithSourceMap, sizes: [number, number], log: (l: string) => void): Promise<HistoryResult> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: tools.toolPaths().testServer } } });
+export async function benchHistory(
+  bundle: WorkflowBundleWithSourceMap,
+  sizes: [number, number],
+  log: (l: string) => void,
+  payloadKeys: PayloadKeyRing | null = null,
+): Promise<HistoryResult> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: tools.toolPaths().testServer } },
+    client: { dataConverter: projectDataConverter(payloadKeys) },
+  });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coord-bench-history-'));
   const store = await openStore({ dataDir });
   try {
     await registerSearchAttributes(env);
     const taskQueue = 'bench-history';
     const worker = await createWorker({
+      payloadKeys,
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,

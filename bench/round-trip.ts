@@ -98,7 +98,7 @@ async function backToBack(owners: number, rounds: number, one: (owner: number, r
 
 /** Runs `rounds` posts per owner on each path (one untimed warm-up round each first). */
 export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10): Promise<RoundTripResult> {
-  const mechanismId = 'round-trip';
+  const mechanismId = `round-trip${ctx.variant}`;
   // One project more than there are owners posting, and it never answers: the cycle stays collecting. When every
   // project has answered, collection closes early, the report is compiled, and every later amendment compiles a new
   // report version in the same worker process; that CPU-bound rendering (resvg, pdfkit) then stalls every workflow
@@ -127,7 +127,7 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
   try {
     const handles = await Promise.all(
       Array.from({ length: owners }, (_, i) =>
-        ctx.client.workflow.start('trivialUpdates', { taskQueue: ctx.baselineQueue, workflowId: `baseline-updates-${i}` }),
+        ctx.baselineClient.workflow.start('trivialUpdates', { taskQueue: ctx.baselineQueue, workflowId: `baseline-updates-${i}${ctx.variant}` }),
       ),
     );
     const bare = async (owner: number, round: number) => {
@@ -179,7 +179,7 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
     await Promise.all(handles.map((h) => h.signal(finish)));
     const histories = async (ids: string[]) => Promise.all(ids.map((id) => ctx.client.workflow.getHandle(id).fetchHistory()));
     const productTimeline = updateTimeline(await histories(Array.from({ length: owners }, (_, i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`))), submitUpdate.name);
-    const baselineTimeline = updateTimeline(await histories(handles.map((h) => h.workflowId)), ping.name);
+    const baselineTimeline = updateTimeline(await Promise.all(handles.map((h) => h.fetchHistory())), ping.name);
     const [cycleHistory] = await histories([cycleWorkflowId(mechanismId, ctx.quarter)]);
     const reportCompiles = (cycleHistory.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'compileReport').length;
     const [p50, p99, b50, b99] = [percentile(product, 50), percentile(product, 99), percentile(baseline, 50), percentile(baseline, 99)];

@@ -11,6 +11,8 @@ import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config';
 import { quarterOf } from '../src/domain';
 import { openStore } from '../src/store';
+import { projectDataConverter } from '../src/temporal/codec';
+import { formatPayloadKey, generatePayloadKey, parsePayloadKeys } from '../src/temporal/keys';
 import type { BenchContext } from './context';
 import { startDevServer } from './dev-server';
 import { benchDocuments } from './documents';
@@ -104,7 +106,10 @@ async function main(): Promise<void> {
     server = await startDevServer();
     const store = await openStore({ dataDir });
     const connection = await Connection.connect({ address: server.address });
-    const client = new Client({ connection, namespace: 'default' });
+    const payloadKeys = parsePayloadKeys(formatPayloadKey(generatePayloadKey()));
+    const client = new Client({ connection, namespace: 'default', dataConverter: projectDataConverter(payloadKeys) });
+    // Plaintext: for the bare-Temporal baseline, and for the product worker without the codec (the comparison).
+    const plainClient = new Client({ connection, namespace: 'default', dataConverter: projectDataConverter(null) });
     const workerEnv = {
       BENCH_TEMPORAL_ADDRESS: server.address,
       BENCH_DATA_DIR: dataDir,
@@ -113,10 +118,14 @@ async function main(): Promise<void> {
       BENCH_PRODUCT_BUNDLE: productFile,
       BENCH_BASELINE_BUNDLE: baselineFile,
       BENCH_MAX_CACHED_WORKFLOWS: String(maxCachedWorkflows),
+      BENCH_PAYLOAD_KEYS: formatPayloadKey(payloadKeys.current),
+      BENCH_PLAIN_QUEUE: 'bench-product-plain',
     };
     const window = sendingWindowAt();
     const c: BenchContext = {
       client,
+      baselineClient: plainClient,
+      variant: '',
       store,
       dataDir,
       taskQueue: workerEnv.BENCH_TASK_QUEUE,
@@ -124,6 +133,7 @@ async function main(): Promise<void> {
       quarter: quarterOf(new Date(), window.timeZone),
       window,
       productBundle,
+      payloadKeys,
       worker: await startWorkerProcess(workerEnv),
       async restartWorker() {
         await c.worker.stop();
@@ -165,10 +175,35 @@ async function main(): Promise<void> {
       rows.push(['round trip back to back p99', ms(loop.productP99), ms(loop.baselineP99), x(loop.productP99 / loop.baselineP99), '']);
     }
 
+    // The cost of the payload codec: the same sections on the product worker without it (plaintext payloads).
+    if (only.has('fan-out') || only.has('round-trip')) {
+      const plainCtx: BenchContext = { ...c, client: plainClient, taskQueue: workerEnv.BENCH_PLAIN_QUEUE, variant: '-plain' };
+      const codec: Record<string, unknown> = {};
+      if (only.has('fan-out')) {
+        const n = plan.fanOut[0];
+        log(`cycle fan-out without the payload codec: ${n} projects`);
+        const withCodec = fanOut.find((f) => f.projects === n)!;
+        const without = await benchFanOut(plainCtx, n);
+        codec.fanOut = { projects: n, withCodecMs: withCodec.productMs, withoutCodecMs: without.productMs, ratio: withCodec.productMs / without.productMs };
+        rows.push([`payload codec cost: cycle fan-out, ${n} projects (with vs without)`, ms(withCodec.productMs), ms(without.productMs), x(withCodec.productMs / without.productMs), '']);
+      }
+      if (only.has('round-trip')) {
+        log(`submission round trip without the payload codec: 20 owners, ${plan.rounds} rounds`);
+        const withCodec = results.roundTrip as Awaited<ReturnType<typeof benchRoundTrip>>;
+        const without = await benchRoundTrip(plainCtx, 20, plan.rounds);
+        codec.roundTrip = { withCodecP50: withCodec.productP50, withoutCodecP50: without.productP50, ratioP50: withCodec.productP50 / without.productP50, withCodecP99: withCodec.productP99, withoutCodecP99: without.productP99 };
+        rows.push(['payload codec cost: submission round trip p50 (with vs without)', ms(withCodec.productP50), ms(without.productP50), x(withCodec.productP50 / without.productP50), '']);
+        rows.push(['payload codec cost: submission round trip p99 (with vs without)', ms(withCodec.productP99), ms(without.productP99), x(withCodec.productP99 / without.productP99), '']);
+      }
+      results.payloadCodec = codec;
+    }
+
     const [m, p] = plan.rest;
     if (only.has('scale')) {
     log(`scale at rest: ${m} mechanisms x ${p} projects${quick ? ' (scaled down by --quick; full run: 10 x 1,000)' : ''}`);
-    const openBefore = fanOut.reduce((a, f) => a + f.projects, 0) + (only.has('round-trip') ? 20 : 0);
+    // Fan-out and round trip ran once more without the codec (the smallest fan-out size).
+    const openBefore =
+      fanOut.reduce((a, f) => a + f.projects, 0) + (only.has('fan-out') ? plan.fanOut[0] : 0) + (only.has('round-trip') ? 40 : 0);
     const scale = await benchScale(c, m, p, openBefore);
     results.scale = scale;
     log(`  ${JSON.stringify(scale)}`);

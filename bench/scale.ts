@@ -8,6 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { startCycle } from '../src/temporal/cycles';
 import { cycleWorkflowId } from '../src/temporal/ids';
 import { cycleState } from '../src/workflows/messages';
+import { replayWorkerOptions } from '../src/workers/worker';
 import type { BenchContext } from './context';
 import { importSyntheticMechanism, outboxCount, startedCount, until } from './synthetic';
 
@@ -60,7 +61,7 @@ export async function benchScale(ctx: BenchContext, mechanisms: number, projects
   const rssAfterRestart = await ctx.worker.rss();
   if (state.projects.length !== projectsEach) throw new Error(`the replayed cycle lists ${state.projects.length} projects, expected ${projectsEach}`);
   t = performance.now();
-  await Worker.runReplayHistory({ workflowBundle: ctx.productBundle }, history, cycleId);
+  await Worker.runReplayHistory(replayWorkerOptions(ctx.productBundle, ctx.payloadKeys), history, cycleId);
   const replayMs = performance.now() - t;
   return {
     mechanisms,

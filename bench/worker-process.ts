@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { NativeConnection, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../src/activities';
 import { openStore } from '../src/store';
+import { parsePayloadKeys } from '../src/temporal/keys';
 import { createWorker } from '../src/workers/worker';
 
 /** What the parent passes in the environment. */
@@ -19,6 +20,10 @@ export interface WorkerProcessEnv {
   BENCH_BASELINE_BUNDLE: string;
   /** The worker's workflow cache limit: production's WORKER_MAX_CACHED_WORKFLOWS (src/config.ts) unless overridden. */
   BENCH_MAX_CACHED_WORKFLOWS: string;
+  /** COORD_PAYLOAD_KEYS of the product's worker (production encrypts payloads). */
+  BENCH_PAYLOAD_KEYS: string;
+  /** A queue for a second product worker without the codec (plaintext payloads), for the with/without comparison. */
+  BENCH_PLAIN_QUEUE: string;
 }
 
 /** Resident set size of this process in bytes, from /proc (falls back to process.memoryUsage). */
@@ -41,6 +46,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: env.BENCH_TEMPORAL_ADDRESS });
   const maxCachedWorkflows = Number(env.BENCH_MAX_CACHED_WORKFLOWS);
   const product = await createWorker({
+    payloadKeys: parsePayloadKeys(env.BENCH_PAYLOAD_KEYS),
     connection,
     maxCachedWorkflows,
     namespace: 'default',
@@ -48,6 +54,17 @@ async function main(): Promise<void> {
     activities: createActivities({ store, dataDir: env.BENCH_DATA_DIR, publicUrl: 'http://127.0.0.1:3000', mailFrom: 'secretariat@example.org' }),
     workflowBundle: readBundle(env.BENCH_PRODUCT_BUNDLE),
   });
+  // The same product worker without the codec: only payload encryption differs from `product`.
+  const plain = await createWorker({
+    payloadKeys: null,
+    connection,
+    maxCachedWorkflows,
+    namespace: 'default',
+    taskQueue: env.BENCH_PLAIN_QUEUE,
+    activities: createActivities({ store, dataDir: env.BENCH_DATA_DIR, publicUrl: 'http://127.0.0.1:3000', mailFrom: 'secretariat@example.org' }),
+    workflowBundle: readBundle(env.BENCH_PRODUCT_BUNDLE),
+  });
+  // Bare Temporal, the reference of every ratio: no project code at all, hence no payload codec either.
   const baseline = await Worker.create({
     connection,
     namespace: 'default',
@@ -61,6 +78,7 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     product.shutdown();
+    plain.shutdown();
     baseline.shutdown();
   };
   process.on('SIGTERM', stop);
@@ -68,7 +86,7 @@ async function main(): Promise<void> {
   process.on('message', (m: { type: string }) => {
     if (m.type === 'rss') process.send?.({ type: 'rss', bytes: residentBytes() });
   });
-  const running = Promise.all([product.run(), baseline.run()]);
+  const running = Promise.all([product.run(), plain.run(), baseline.run()]);
   process.send?.({ type: 'ready' });
   await running;
   await connection.close();

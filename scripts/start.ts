@@ -9,6 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { ConfigError, loadConfig, loadDotenv, type Config } from '../src/config';
+import { devPayloadKeys } from '../src/temporal/keys';
 import { searchAttributeDefinitions } from '../src/temporal/search-attributes';
 import { workerHeapFlag } from '../src/workers/heap';
 
@@ -111,6 +112,9 @@ function tsNode(entry: string, nodeFlags: string[] = []): [string, string[]] {
 
 
 
+/** The codec server's address as the browser reaches it. */
+const codecEndpoint = (config: Config) => `${config.PUBLIC_URL}/codec`;
+
 async function main(): Promise<void> {
   loadDotenv();
   let config: Config;
@@ -126,12 +130,19 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   fs.mkdirSync(config.dataDir, { recursive: true });
+  if (!config.payloadKeys) {
+    // Development only (loadConfig refuses production without keys): the children read this file from DATA_DIR.
+    const dev = devPayloadKeys(config.dataDir, { create: true })!;
+    log('start', `no COORD_PAYLOAD_KEYS: generated a development payload key (${dev.ring.current.id}) in ${dev.file}; set COORD_PAYLOAD_KEYS in production`);
+  } else {
+    log('start', `payloads encrypted with key ${config.payloadKeys.current.id} (${config.payloadKeySource})`);
+  }
 
   const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: config.temporalAddress };
   if (!config.TEMPORAL_ADDRESS) {
     const [host, port] = config.temporalAddress.split(':');
     const cli = tools.toolPaths().temporalCli;
-    log('start', `starting a Temporal dev server on ${config.temporalAddress} (Web UI on ${config.temporalUiUrl})`);
+    log('start', `starting a Temporal dev server on ${config.temporalAddress} (Web UI on ${config.temporalUiUrl}, codec server ${codecEndpoint(config)})`);
     run('temporal', cli, [
       'server',
       'start-dev',
@@ -141,6 +152,9 @@ async function main(): Promise<void> {
       port,
       '--ui-port',
       String(config.TEMPORAL_UI_PORT),
+      // Temporal UI asks the web server's codec server to decode payloads (src/api/codec-server.ts).
+      '--ui-codec-endpoint',
+      codecEndpoint(config),
       '--db-filename',
       path.join(config.dataDir, 'temporal.sqlite'),
       '--namespace',

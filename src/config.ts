@@ -1,6 +1,8 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
+import fs from 'node:fs';
 import { z } from 'zod';
+import { devPayloadKeys, parsePayloadKeys, PayloadKeyFormatError, type PayloadKeyRing } from './temporal/keys';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
@@ -52,6 +54,15 @@ export const ConfigSchema = z.object({
   /** Signs the secretariat's session cookies; unset means a random one per process (logins end on restart). */
   SESSION_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** `production` requires configured payload keys (no development key). */
+  NODE_ENV: optionalString,
+  /**
+   * Payload encryption keys: `<key id>:<base64 of 32 bytes>` entries separated by commas, the first one current
+   * (encrypts), the others only decrypt older payloads. See src/temporal/keys.ts.
+   */
+  COORD_PAYLOAD_KEYS: optionalString,
+  /** Alternative to COORD_PAYLOAD_KEYS: a file with the same entries, one a line (a mounted secret). */
+  COORD_PAYLOAD_KEYS_FILE: optionalString,
 });
 
 export type Config = z.infer<typeof ConfigSchema> & {
@@ -60,10 +71,14 @@ export type Config = z.infer<typeof ConfigSchema> & {
   /** The Temporal frontend to use (TEMPORAL_ADDRESS or the dev server's default). */
   temporalAddress: string;
   temporalUiUrl: string;
+  /** The payload keys, or undefined outside production when none is configured and DATA_DIR has no development key. */
+  payloadKeys: PayloadKeyRing | undefined;
+  /** Where the keys came from, for start-up logs (never the keys). */
+  payloadKeySource: string;
 };
 
 /** Variables whose values are secrets: never printed, not even in an error. */
-const SECRET_KEYS = new Set(['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_API_KEY', 'SESSION_SECRET']);
+const SECRET_KEYS = new Set(['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_API_KEY', 'SESSION_SECRET', 'COORD_PAYLOAD_KEYS']);
 
 /** Raised for a bad setting; the message names the variable and never contains a secret value. */
 export class ConfigError extends Error {
@@ -88,12 +103,69 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   const temporalAddress = c.TEMPORAL_ADDRESS ?? `127.0.0.1:${c.TEMPORAL_DEV_SERVER_PORT}`;
+  const dataDir = path.resolve(c.DATA_DIR);
   return {
     ...c,
-    dataDir: path.resolve(c.DATA_DIR),
+    dataDir,
     temporalAddress,
     temporalUiUrl: (c.TEMPORAL_UI_URL ?? `http://127.0.0.1:${c.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
+    ...loadPayloadKeys(c, dataDir),
   };
+}
+
+/**
+ * The payload keys: COORD_PAYLOAD_KEYS, else the file COORD_PAYLOAD_KEYS_FILE, else (not in production) the
+ * development key `npm start` wrote into DATA_DIR. A malformed list names the variable and the entry, never a key.
+ */
+function loadPayloadKeys(
+  c: z.infer<typeof ConfigSchema>,
+  dataDir: string,
+): { payloadKeys: PayloadKeyRing | undefined; payloadKeySource: string } {
+  const fail = (variable: string, message: string): never => {
+    throw new ConfigError([{ variable, message }]);
+  };
+  const parse = (variable: string, text: string): PayloadKeyRing => {
+    try {
+      return parsePayloadKeys(text);
+    } catch (err) {
+      if (err instanceof PayloadKeyFormatError) return fail(variable, err.message);
+      throw err;
+    }
+  };
+  if (c.COORD_PAYLOAD_KEYS) return { payloadKeys: parse('COORD_PAYLOAD_KEYS', c.COORD_PAYLOAD_KEYS), payloadKeySource: 'COORD_PAYLOAD_KEYS' };
+  if (c.COORD_PAYLOAD_KEYS_FILE) {
+    let text = '';
+    try {
+      text = fs.readFileSync(c.COORD_PAYLOAD_KEYS_FILE, 'utf8');
+    } catch (err) {
+      fail('COORD_PAYLOAD_KEYS_FILE', `cannot read the key file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    return { payloadKeys: parse('COORD_PAYLOAD_KEYS_FILE', text), payloadKeySource: `COORD_PAYLOAD_KEYS_FILE (${c.COORD_PAYLOAD_KEYS_FILE})` };
+  }
+  if (c.NODE_ENV === 'production') {
+    fail('COORD_PAYLOAD_KEYS', 'required in production (NODE_ENV=production): payloads are encrypted with it; generate one with `coord key generate`');
+  }
+  let dev: ReturnType<typeof devPayloadKeys>;
+  try {
+    dev = devPayloadKeys(dataDir, { create: false });
+  } catch (err) {
+    if (err instanceof PayloadKeyFormatError) return fail('COORD_PAYLOAD_KEYS', `the development key file in DATA_DIR is malformed: ${err.message}`);
+    throw err;
+  }
+  return dev
+    ? { payloadKeys: dev.ring, payloadKeySource: `development key ${dev.file}` }
+    : { payloadKeys: undefined, payloadKeySource: 'none' };
+}
+
+/** The payload keys, or a ConfigError naming COORD_PAYLOAD_KEYS: nothing talks to Temporal without them. */
+export function requirePayloadKeys(config: Config): PayloadKeyRing {
+  if (config.payloadKeys) return config.payloadKeys;
+  throw new ConfigError([
+    {
+      variable: 'COORD_PAYLOAD_KEYS',
+      message: `no payload key: set COORD_PAYLOAD_KEYS (or COORD_PAYLOAD_KEYS_FILE), or run \`npm start\` once to create a development key in ${config.dataDir}`,
+    },
+  ]);
 }
 
 /** Loads `.env` from the working directory into process.env; variables already set win. */

@@ -10,6 +10,7 @@ import type { Store } from '../store';
 import { requireBearer } from './auth';
 import type { RouteDeps } from './context';
 import type { CycleGateway } from './cycle-gateway';
+import { codecServerRoutes } from './codec-server';
 import { installErrorHandler } from './errors';
 import { registerApiDocs } from './pages/api-docs';
 import { ownerFormRoutes } from './pages/owner-form';
@@ -120,6 +121,7 @@ async function registerApplication(app: FastifyInstance, deps: AppDeps & { store
     await api.register(recordRoutes(routeDeps));
   }, { prefix: '/api/v1' });
 
+  await app.register(codecServerRoutes(routeDeps, deps.config.payloadKeys));
   await app.register(ownerFormRoutes(routeDeps));
   await app.register(secretariatRoutes(routeDeps, { loginRateLimit: deps.loginRateLimit ?? 10 }));
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { Runtime } from './action';
 import { registerCalendarCommands } from './commands/calendar';
 import { registerCycleCommands } from './commands/cycle';
+import { registerKeyCommands } from './commands/key';
 import { registerMechanismCommands } from './commands/mechanism';
 import { registerOutboxCommands } from './commands/outbox';
 import { registerPortfolioCommands } from './commands/portfolio';
@@ -25,7 +26,7 @@ Progress of long operations goes to stderr.`;
 /** The `coord` command tree; every command has `--help`, and parse errors throw (see main.ts) instead of exiting. */
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('coord')
-    .description('Operate the coordination mechanism service: mechanisms, portfolios, cycles, schedules, outbox, users and API tokens.')
+    .description('Operate the coordination mechanism service: mechanisms, portfolios, cycles, schedules, outbox, users, API tokens and payload keys.')
     .option('--json', 'print one machine-readable JSON document on stdout')
     .addHelpText('after', EPILOG)
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
@@ -44,5 +45,6 @@ export function buildProgram(runtime: Runtime): Command {
   registerOutboxCommands(program, runtime);
   registerUserCommands(program, runtime);
   registerTokenCommands(program, runtime);
+  registerKeyCommands(program, runtime);
   return program;
 }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { NativeConnectionOptions } from '@temporalio/worker';
-import type { Config } from '../config';
+import { requirePayloadKeys, type Config } from '../config';
+import { projectDataConverter } from './codec';
 
 /** Connection options for the client and the worker, from the configuration (mTLS or API key for Temporal Cloud). */
 export function connectionOptions(config: Config): ConnectionOptions {
@@ -20,10 +21,14 @@ export function connectionOptions(config: Config): ConnectionOptions {
   return options;
 }
 
-/** A Temporal client for the API and the CLI. */
+/**
+ * A Temporal client for the API, the CLI, the worker's schedules and the seed: it encrypts every payload with the
+ * configured keys (a ConfigError naming COORD_PAYLOAD_KEYS when there is none, before any connection is made).
+ */
 export async function connectClient(config: Config): Promise<Client> {
+  const dataConverter = projectDataConverter(requirePayloadKeys(config));
   const connection = await Connection.connect(connectionOptions(config));
-  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }
 
 /** The same connection settings for the worker's native (Rust core) connection. */

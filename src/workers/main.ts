@@ -4,7 +4,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { ConfigError, loadConfig, loadDotenv } from '../config';
+import { ConfigError, loadConfig, loadDotenv, requirePayloadKeys } from '../config';
 import { openStore } from '../store';
 import { connectClient, nativeConnectionOptions } from '../temporal/connection';
 import { ensureSchedules } from '../temporal/bootstrap';
@@ -25,6 +25,7 @@ process.on('SIGTERM', onStopSignal);
 async function main(): Promise<void> {
   loadDotenv();
   const config = loadConfig();
+  const payloadKeys = requirePayloadKeys(config);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.DATABASE_URL });
   const connection = await NativeConnection.connect(nativeConnectionOptions(config));
   const client = await connectClient(config);
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
+      payloadKeys,
       maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
       activities: createActivities({
         store,
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
     });
     console.log(
       `worker serving task queue ${config.TEMPORAL_TASK_QUEUE} on ${config.temporalAddress} (namespace ${config.TEMPORAL_NAMESPACE}); ` +
-        `mail: ${config.SMTP_URL ? 'SMTP' : 'local outbox only'}`,
+        `mail: ${config.SMTP_URL ? 'SMTP' : 'local outbox only'}; payloads encrypted with key ${payloadKeys.current.id} (${config.payloadKeySource})`,
     );
     // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks have drained.
     running = true;

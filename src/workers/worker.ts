@@ -2,8 +2,10 @@
  * createWorker: the one way this project builds a Temporal worker, so production (src/workers/main.ts) and tests
  * register the same workflows with the same options.
  */
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker, type ReplayWorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities/types';
+import { projectDataConverter } from '../temporal/codec';
+import type { PayloadKeyRing } from '../temporal/keys';
 
 /** Everything a worker needs: where to connect, which queue to serve, and the activity implementations. */
 export interface CreateWorkerOptions {
@@ -11,6 +13,11 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: Activities;
+  /**
+   * The payload keys (required, so no worker can be built without encryption by omission); `null` means plaintext
+   * and is only for the benchmark's with/without-codec comparison.
+   */
+  payloadKeys: PayloadKeyRing | null;
   /** A prebuilt bundle (tests build it once per file); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** Limits for a shared 2-core machine; production may raise them. */
@@ -26,6 +33,7 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    dataConverter: projectDataConverter(options.payloadKeys),
     activities: options.activities as unknown as Record<string, (...args: never[]) => Promise<unknown>>,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
@@ -34,4 +42,9 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions ?? 20,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
+}
+
+/** Options to replay recorded histories with the workflows of `workflowBundle`, decrypting with `payloadKeys`. */
+export function replayWorkerOptions(workflowBundle: WorkflowBundleWithSourceMap, payloadKeys: PayloadKeyRing): ReplayWorkerOptions {
+  return { workflowBundle, dataConverter: projectDataConverter(payloadKeys) };
 }

@@ -16,6 +16,7 @@ import { actionItemWorkflowId, cycleWorkflowId, updateWorkflowId } from '../../s
 import { loadConfig } from '../../src/config';
 import { loadDemoIfEmpty } from '../../src/store';
 import { createWorker } from '../../src/workers/worker';
+import { testPayloadKeys } from '../helpers/payload-keys';
 import { createTestStore, type TestStore } from '../helpers/store';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
@@ -43,6 +44,7 @@ export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowB
   await loadDemoIfEmpty(store);
   const config = loadConfig({ DATA_DIR: store.dataDir, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('api') });
   const worker = await createWorker({
+    payloadKeys: testPayloadKeys,
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: config.TEMPORAL_TASK_QUEUE,

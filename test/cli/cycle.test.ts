@@ -21,6 +21,7 @@ import { bundleWorkflows, createLocalEnv, uniqueTaskQueue } from '../helpers/tem
 import { run } from '../../src/cli/main';
 import { quarterOf } from '../../src/domain';
 import { coord, memoryIo } from './run-coord';
+import { TEST_PAYLOAD_KEYS, testPayloadKeys } from '../helpers/payload-keys';
 
 /** Polls `check` until it returns a value, at most `timeoutMs`. */
 async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
@@ -63,9 +64,9 @@ describe('coord against the dev stack', () => {
     });
     // Documents are not what this file checks: the fakes stand in for them; records and emails are real.
     const activities: Activities = { ...fakes.activities, ...createRecordActivities(store), ...createNotificationActivities(notifier) };
-    worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities, workflowBundle: bundle });
+    worker = await createWorker({ payloadKeys: testPayloadKeys, connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities, workflowBundle: bundle });
     running = worker.run();
-    cliEnv = { DATA_DIR: dataDir, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: taskQueue };
+    cliEnv = { DATA_DIR: dataDir, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: env.namespace ?? 'default', TEMPORAL_TASK_QUEUE: taskQueue, COORD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS };
   }, 120_000);
 
   afterAll(async () => {

@@ -4,6 +4,7 @@ import YAML from 'yaml';
 import { ConfigSchema, loadConfig } from '../../src/config';
 import { searchAttributeDefinitions } from '../../src/temporal/search-attributes';
 import { workerHeapFlag } from '../../src/workers/heap';
+import { TEST_PAYLOAD_KEYS } from '../helpers/payload-keys';
 
 const root = path.resolve(__dirname, '../..');
 const compose = YAML.parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -15,9 +16,12 @@ const services: Record<string, any> = compose.services; // eslint-disable-line @
  */
 function interpolate(value: string): string {
   return value
-    .replace(/\$\{(\w+):\?[^}]*\}/g, (_m, name) => `${name.toLowerCase()}-set-by-the-operator-0123456789abcdef`)
+    .replace(/\$\{(\w+):\?[^}]*\}/g, (_m, name) => STAND_INS[name] ?? `${name.toLowerCase()}-set-by-the-operator-0123456789abcdef`)
     .replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_m, _name, fallback) => fallback ?? '');
 }
+
+/** Values of the right shape for required variables whose shape is checked. */
+const STAND_INS: Record<string, string> = { COORD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS };
 
 function environmentOf(service: string): Record<string, string> {
   const env = services[service].environment ?? {};
@@ -44,6 +48,14 @@ describe('the production docker-compose file', () => {
     expect(Object.keys(services)).toContain(hostOf(config.SMTP_URL!));
     // Every variable set in the file is one the app knows (a typo would be silently ignored otherwise).
     for (const key of Object.keys(env)) expect(Object.keys(ConfigSchema.shape)).toContain(key);
+  });
+
+  it('requires the payload keys and runs in production mode, so no development key is ever used', () => {
+    for (const name of ['worker', 'web']) {
+      expect(services[name].environment.COORD_PAYLOAD_KEYS).toMatch(/^\$\{COORD_PAYLOAD_KEYS:\?/);
+      expect(() => loadConfig({ ...environmentOf(name), COORD_PAYLOAD_KEYS: '' })).toThrow(/COORD_PAYLOAD_KEYS: required in production/);
+    }
+    expect(services['temporal-ui'].environment.TEMPORAL_CODEC_ENDPOINT).toMatch(/\/codec$/);
   });
 
   it('lets the web and the worker share one document archive and one database', () => {

@@ -16,6 +16,7 @@ import { loadDemoIfEmpty } from '../../src/store';
 import { cycleWorkflowId } from '../../src/temporal/ids';
 import { createWorker } from '../../src/workers/worker';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
+import { testPayloadKeys } from '../helpers/payload-keys';
 import { createTestStore, type TestStore } from '../helpers/store';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
@@ -69,7 +70,7 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const transport: MailTransport = createSmtpTransport(smtp.url, { timeoutMs: 5000 });
   const activities = createActivities({ store, dataDir: store.dataDir, publicUrl: baseUrl, mailFrom: 'secretariat@example.org', transport });
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities, workflowBundle: bundle });
+  const worker = await createWorker({ payloadKeys: testPayloadKeys, connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities, workflowBundle: bundle });
   const running = worker.run();
   return {
     app,

@@ -13,8 +13,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TimeSkippingClient } from '@temporalio/testing/lib/client';
 import { bundleWorkflowCode, Runtime, DefaultLogger, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../../src/activities/types';
+import { projectDataConverter } from '../../src/temporal/codec';
+import type { PayloadKeyRing } from '../../src/temporal/keys';
 import * as keys from '../../src/temporal/search-attributes';
 import { createWorker } from '../../src/workers/worker';
+import { testPayloadKeys } from './payload-keys';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { toolPaths } = require('../../scripts/tools') as { toolPaths(): { temporalCli: string; testServer: string } };
@@ -65,11 +68,13 @@ const testServerChannelArgs = {
   'grpc.keepalive_time_ms': 5 * 60_000,
 };
 
-/** A time-skipping test server that knows the project's search attributes. */
+/** A time-skipping test server that knows the project's search attributes; its client encrypts with the test keys. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
+  const dataConverter = projectDataConverter(testPayloadKeys);
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: toolPaths().testServer } },
+    client: { dataConverter },
   });
   // Swap the environment's client connection for one with the keepalive above (the SDK has no option for it);
   // env.sleep, env.currentTimeMs and env.client all go through these two fields.
@@ -81,20 +86,26 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   };
   const connection = await Connection.connect(options);
   await original.close();
-  Object.assign(env, { connection, client: new TimeSkippingClient({ connection, namespace: env.namespace ?? 'default' }) });
+  Object.assign(env, { connection, client: new TimeSkippingClient({ connection, namespace: env.namespace ?? 'default', dataConverter }) });
   await registerSearchAttributes(env);
   return env;
 }
 
-/** A local dev server (Temporal CLI) with the project's search attributes registered. */
-export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * A local dev server (Temporal CLI) with the project's search attributes registered; its client encrypts with the
+ * test keys. `uiPort` turns its Web UI on; `extraArgs` go to `temporal server start-dev` (e.g. `--ui-codec-endpoint`).
+ */
+export async function createLocalEnv(options: { uiPort?: number; extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: toolPaths().temporalCli },
       searchAttributes: projectSearchAttributeKeys,
       ip: '127.0.0.1',
+      ...(options.uiPort && { ui: true, uiPort: options.uiPort }),
+      ...(options.extraArgs && { extraArgs: options.extraArgs }),
     },
+    client: { dataConverter: projectDataConverter(testPayloadKeys) },
   });
 }
 
@@ -114,16 +125,17 @@ let queueCounter = 0;
 /** A task queue name of its own for each test, so tests never share workers. */
 export const uniqueTaskQueue = (name = 'test') => `${name}-${process.pid}-${++queueCounter}`;
 
-/** Runs `fn` while a fresh worker serves `taskQueue` with the given activities; the worker stops afterwards. */
+/** Runs `fn` while a fresh worker (encrypting with the test keys unless given others) serves `taskQueue` with the given activities; the worker stops afterwards. */
 export async function withWorker<T>(
   env: TestWorkflowEnvironment,
   bundle: WorkflowBundleWithSourceMap,
   taskQueue: string,
   activities: Activities,
   fn: () => Promise<T>,
-  options: { maxCachedWorkflows?: number; connection?: NativeConnection } = {},
+  options: { maxCachedWorkflows?: number; connection?: NativeConnection; payloadKeys?: PayloadKeyRing } = {},
 ): Promise<T> {
   const worker = await createWorker({
+    payloadKeys: options.payloadKeys ?? testPayloadKeys,
     maxCachedWorkflows: options.maxCachedWorkflows ?? TEST_WORKER_CACHE,
     connection: options.connection ?? env.nativeConnection,
     namespace: env.namespace ?? 'default',

@@ -69,6 +69,13 @@ describe('npm start', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
     expect((await fetch(`http://127.0.0.1:${ui}/`)).status).toBe(200);
+    // Without COORD_PAYLOAD_KEYS it made a development key, said so, and the UI decodes through the web server.
+    expect(output).toMatch(/generated a development payload key \(k\d{8}-[0-9a-f]{4}\)/);
+    expect(fs.existsSync(path.join(dataDir, 'payload-keys'))).toBe(true);
+    const settings = (await (await fetch(`http://127.0.0.1:${ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    expect(settings.Codec?.Endpoint).toBe(`http://127.0.0.1:${web}/codec`);
+    const anonymous = await fetch(`http://127.0.0.1:${web}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payloads":[]}' });
+    expect(anonymous.status).toBe(401);
 
     const cli = toolPaths().temporalCli;
     const attributes = execFileSync(cli, ['operator', 'search-attribute', 'list', '--address', `127.0.0.1:${frontend}`], { encoding: 'utf8' });
