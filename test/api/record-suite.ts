@@ -79,16 +79,26 @@ export function recordSuite(ctx: SuiteContext): void {
 
       const now = await env.currentTimeMs();
       const at = (days: number) => new Date(now + days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const convened = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, startsAt: at(10) } });
+      // Session dates on which both sides work (a weekend or holiday would need an explicit confirmation), whatever
+      // the day of the week the test runs on: the first date from `ms` on that the mechanism's session check accepts.
+      const workingFrom = async (ms: number) => {
+        const proposed = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        const check = (await stack.call({ method: 'GET', url: `/api/v1/mechanisms/cn-ls/session-check?startsAt=${proposed}` })).json();
+        return check.needsConfirmation ? (check.alternatives[0] as string).replace(/\.\d{3}Z$/, 'Z') : proposed;
+      };
+      const first = await workingFrom(now + 10 * 86_400_000);
+      const second = await workingFrom(Date.parse(first) + 2 * 86_400_000);
+      const third = await workingFrom(Date.parse(second) + 2 * 86_400_000);
+      const convened = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, startsAt: first } });
       expect(convened.statusCode).toBe(200);
-      expect(convened.json()).toEqual({ accepted: true, result: { sequence: 1, startsAt: at(10) } });
-      const moved = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, startsAt: at(12) } });
-      expect(moved.json()).toEqual({ accepted: true, result: { sequence: 2, startsAt: at(12) } });
+      expect(convened.json()).toEqual({ accepted: true, result: { sequence: 1, startsAt: first } });
+      const moved = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, startsAt: second } });
+      expect(moved.json()).toEqual({ accepted: true, result: { sequence: 2, startsAt: second } });
       const cancelled = await stack.call({ method: 'DELETE', url: `${cycleUrl}/session` });
       expect(cancelled.json()).toMatchObject({ accepted: true, result: { sequence: expect.any(Number) } });
       expect((await stack.call({ method: 'GET', url: cycleUrl })).json().session).toMatchObject({ status: 'cancelled' });
-      const again = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, startsAt: at(14) } });
-      expect(again.json()).toMatchObject({ accepted: true, result: { startsAt: at(14) } });
+      const again = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, startsAt: third } });
+      expect(again.json()).toMatchObject({ accepted: true, result: { startsAt: third } });
       const invitations = (await stack.call({ method: 'GET', url: '/api/v1/outbox?mechanismId=cn-ls&limit=500' })).json().messages.filter((m: { kind: string }) => m.kind === 'invitation');
       expect(invitations.length).toBeGreaterThanOrEqual(plan.attendees.length);
 
@@ -96,7 +106,7 @@ export function recordSuite(ctx: SuiteContext): void {
       expect(report.json()).toEqual({ accepted: true, result: { version: 2 } });
 
       // After the session: decisions with an action item; the minutes follow and the cycle closes.
-      await env.sleep(Date.parse(at(14)) + 3 * 3_600_000 - (await env.currentTimeMs()));
+      await env.sleep(Date.parse(third) + 3 * 3_600_000 - (await env.currentTimeMs()));
       await eventually(async () => (await phase()) === 'recording', 'the recording phase');
       const empty = await stack.call({ method: 'POST', url: `${cycleUrl}/decisions`, payload: { decisions: [] } });
       expect(empty.statusCode).toBe(400);

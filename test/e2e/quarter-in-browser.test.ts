@@ -101,7 +101,7 @@ describe('a quarter in the browser', () => {
       await page.fill('#email', OFFICER.email);
       await page.fill('#password', OFFICER.password);
       await page.click('button:has-text("Sign in")');
-      await page.waitForURL((u) => u.pathname === pathname);
+      await page.waitForURL((u) => u.pathname === new URL(pathname, stack.baseUrl).pathname);
     };
     await page.goto(`${stack.baseUrl}/`);
     expect(new URL(page.url()).pathname).toBe('/login');

@@ -45,7 +45,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
       const s = readSession(deps.sessionSecret, readCookie(request, SESSION_COOKIE), deps.now());
       const user = s && (await deps.store.users.get(s.userId));
       if (!s || !user || user.disabledAt) {
-        await reply.redirect(`/login?next=${encodeURIComponent(request.url.split('?')[0])}`, 303);
+        await reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
         return undefined;
       }
       const csrf = csrfToken(deps.sessionSecret, s.nonce);
@@ -70,7 +70,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" maxlength="254" required>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="200" required>
 <button type="submit">Sign in</button></form>`);
-    const safeNext = (n: unknown) => (typeof n === 'string' && /^\/(?!\/)[\w\-/.%:]*$/.test(n) && n.length < 300 ? n : '/');
+    const safeNext = (n: unknown) => (typeof n === 'string' && /^\/(?!\/)[\w\-/.%:?=&+]*$/.test(n) && n.length < 300 ? n : '/');
 
     app.get('/login', { schema: { querystring: z.object({ next: z.string().max(300).optional() }) } }, async (request, reply) =>
       send(reply, 200, loginPage(safeNext((request.query as { next?: string }).next))),
