@@ -86,7 +86,14 @@ describe('coord against the dev stack', () => {
 
     const first = await coord(['cycle', 'start', 'cn-ls', '2026-Q1', '--json'], { env: cliEnv });
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toEqual({ mechanismId: 'cn-ls', quarter: '2026-Q1', workflowId: 'cycle:cn-ls:2026-Q1', created: true, running: true });
+    // 2026-Q1 is over: the cycle opens now as a catch-up and says so, with the dates it computed.
+    const isoDate = expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/);
+    const instant = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(JSON.parse(first.stdout)).toEqual({
+      mechanismId: 'cn-ls', quarter: '2026-Q1', workflowId: 'cycle:cn-ls:2026-Q1', created: true, running: true,
+      timing: 'past', opensAt: instant, dueDate: isoDate, cutoffDate: isoDate, cutoffAt: instant, proposedSessionAt: instant,
+      notice: expect.stringContaining('2026-Q1 is over: this is a catch-up cycle that opens now'),
+    });
     expect(first.stderr).toContain('waiting for cycle:cn-ls:2026-Q1 to start');
 
     const second = await coord(['cycle', 'start', 'cn-ls', '2026-Q1'], { env: cliEnv });
