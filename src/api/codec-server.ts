@@ -18,7 +18,10 @@ import { readCookie } from './cookies';
 import { ApiError } from './errors';
 
 /** Payloads in Temporal's JSON form (proto3 JSON: bytes as base64). */
-const base64 = z.string().max(16 * 1024 * 1024).regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
+const base64 = z
+  .string()
+  .max(16 * 1024 * 1024)
+  .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
 const JsonPayload = z.object({ metadata: z.record(z.string().max(256), base64).optional(), data: base64.optional() });
 const CodecBody = z.object({ payloads: z.array(JsonPayload).max(10_000) });
 type JsonPayload = z.infer<typeof JsonPayload>;
@@ -31,7 +34,9 @@ const fromJson = (p: JsonPayload): Payload => ({
   data: Buffer.from(p.data ?? '', 'base64'),
 });
 const toJson = (p: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+  ),
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
@@ -98,14 +103,26 @@ export function codecServerRoutes(deps: RouteDeps, keys: PayloadKeyRing | undefi
           cors(request, reply);
           reply.header('cache-control', 'no-store');
           const allowed = operation === 'decode' ? await canRead(deps, request) : await canEncode(deps, request);
-          if (!allowed) throw new ApiError(401, 'unauthorized', 'sign in to the secretariat pages, or send an API token: Authorization: Bearer <token>');
-          if (!keys) throw new ApiError(503, 'no-payload-keys', 'the web server has no payload key (COORD_PAYLOAD_KEYS)');
+          if (!allowed)
+            throw new ApiError(
+              401,
+              'unauthorized',
+              'sign in to the secretariat pages, or send an API token: Authorization: Bearer <token>',
+            );
+          if (!keys)
+            throw new ApiError(503, 'no-payload-keys', 'the web server has no payload key (COORD_PAYLOAD_KEYS)');
           const body = CodecBody.safeParse(request.body);
           if (!body.success) {
-            throw new ApiError(400, 'invalid-payloads', 'expected {"payloads": [{"metadata": {...}, "data": "<base64>"}]}');
+            throw new ApiError(
+              400,
+              'invalid-payloads',
+              'expected {"payloads": [{"metadata": {...}, "data": "<base64>"}]}',
+            );
           }
           try {
-            const payloads = body.data.payloads.map(fromJson).map((p) => (operation === 'decode' ? decryptPayload(keys, p) : encryptPayload(keys, p)));
+            const payloads = body.data.payloads
+              .map(fromJson)
+              .map((p) => (operation === 'decode' ? decryptPayload(keys, p) : encryptPayload(keys, p)));
             return reply.send({ payloads: payloads.map(toJson) });
           } catch (err) {
             if (err instanceof PayloadDecryptionError) throw new ApiError(422, 'undecryptable-payload', err.message);

@@ -61,6 +61,7 @@ export function makeCalendarBook(input: {
   recipients: CalendarBook['recipients'];
 }): CalendarBook {
   const calendars: CalendarBook['calendars'] = {};
-  for (const c of input.calendars) calendars[c.id] = { holidays: c.holidays.map((d) => d.date), workdays: c.workdays.map((d) => d.date) };
+  for (const c of input.calendars)
+    calendars[c.id] = { holidays: c.holidays.map((d) => d.date), workdays: c.workdays.map((d) => d.date) };
   return { timeZone: input.timeZone, holidays: input.holidays, calendars, recipients: input.recipients };
 }

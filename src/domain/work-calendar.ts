@@ -32,7 +32,11 @@ const byDate = (a: CalendarDay, b: CalendarDay) => (a.date < b.date ? -1 : a.dat
 
 /** The years a calendar has days or sources for, ascending. */
 export function calendarYears(calendar: Pick<WorkCalendar, 'sources' | 'holidays' | 'workdays'>): number[] {
-  const years = new Set([...calendar.sources.map((s) => s.year), ...calendar.holidays.map((d) => year(d.date)), ...calendar.workdays.map((d) => year(d.date))]);
+  const years = new Set([
+    ...calendar.sources.map((s) => s.year),
+    ...calendar.holidays.map((d) => year(d.date)),
+    ...calendar.workdays.map((d) => year(d.date)),
+  ]);
   return [...years].sort((a, b) => a - b);
 }
 
@@ -115,18 +119,27 @@ function checkSide(startsAt: string, side: SideCalendar): SideDateCheck {
   };
 }
 
-const sensible = (c: SideDateCheck) => c.working && c.localHour >= SESSION_HOURS.from && c.localHour < SESSION_HOURS.until;
+const sensible = (c: SideDateCheck) =>
+  c.working && c.localHour >= SESSION_HOURS.from && c.localHour < SESSION_HOURS.until;
 
 /**
  * Checks a proposed session start against every side's calendar and zone, and proposes the next `count` dates that
  * are working days on every side with a start hour within office hours in every zone (at the proposed start's hour
  * in `timeZone` when that suits everybody, otherwise the first hour from 08:00 that does).
  */
-export function checkSessionDate(startsAt: string, sides: SideCalendar[], timeZone: string, count = 3): SessionDateCheck {
+export function checkSessionDate(
+  startsAt: string,
+  sides: SideCalendar[],
+  timeZone: string,
+  count = 3,
+): SessionDateCheck {
   const checks = sides.map((s) => checkSide(startsAt, s));
   const warnings = checks
     .filter((c) => !c.working)
-    .map((c) => `${c.localDate} is ${c.holiday ? `a holiday (${c.holiday})` : 'not a working day (weekend)'} for side ${c.sideId}`);
+    .map(
+      (c) =>
+        `${c.localDate} is ${c.holiday ? `a holiday (${c.holiday})` : 'not a working day (weekend)'} for side ${c.sideId}`,
+    );
   const alternatives: string[] = [];
   const preferredHour = localHour(startsAt, timeZone);
   const hours = [preferredHour, ...Array.from({ length: 24 }, (_, h) => h).filter((h) => h !== preferredHour)];
@@ -141,5 +154,11 @@ export function checkSessionDate(startsAt: string, sides: SideCalendar[], timeZo
       }
     }
   }
-  return { startsAt: new Date(startsAt).toISOString(), sides: checks, warnings, needsConfirmation: warnings.length > 0, alternatives };
+  return {
+    startsAt: new Date(startsAt).toISOString(),
+    sides: checks,
+    warnings,
+    needsConfirmation: warnings.length > 0,
+    alternatives,
+  };
 }

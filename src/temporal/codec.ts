@@ -68,7 +68,8 @@ export function encryptPayload(ring: PayloadKeyRing, payload: Payload, compressA
 }
 
 /** True when a payload was encrypted by this codec. */
-export const isEncrypted = (payload: Payload): boolean => Buffer.from(payload.metadata?.encoding ?? []).toString() === ENCRYPTED_ENCODING;
+export const isEncrypted = (payload: Payload): boolean =>
+  Buffer.from(payload.metadata?.encoding ?? []).toString() === ENCRYPTED_ENCODING;
 
 /** The key id of an encrypted payload (undefined for a plaintext one). */
 export function payloadKeyId(payload: Payload): string | undefined {
@@ -94,7 +95,8 @@ export function decryptPayload(ring: PayloadKeyRing, payload: Payload): Payload 
   }
   const compression = Buffer.from(payload.metadata?.[COMPRESSION_METADATA] ?? []).toString('utf8');
   const data = Buffer.from(payload.data ?? []);
-  if (data.length < NONCE_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`payload under key id "${keyId}" is truncated`, keyId);
+  if (data.length < NONCE_BYTES + TAG_BYTES)
+    throw new PayloadDecryptionError(`payload under key id "${keyId}" is truncated`, keyId);
   let plain: Buffer;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, NONCE_BYTES));
@@ -102,10 +104,17 @@ export function decryptPayload(ring: PayloadKeyRing, payload: Payload): Payload 
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     plain = Buffer.concat([decipher.update(data.subarray(NONCE_BYTES, data.length - TAG_BYTES)), decipher.final()]);
   } catch {
-    throw new PayloadDecryptionError(`payload under key id "${keyId}" failed authentication: altered, or that id names a different key`, keyId);
+    throw new PayloadDecryptionError(
+      `payload under key id "${keyId}" failed authentication: altered, or that id names a different key`,
+      keyId,
+    );
   }
   if (compression === 'deflate') plain = inflateRawSync(plain);
-  else if (compression) throw new PayloadDecryptionError(`payload under key id "${keyId}" has an unknown compression "${compression}"`, keyId);
+  else if (compression)
+    throw new PayloadDecryptionError(
+      `payload under key id "${keyId}" has an unknown compression "${compression}"`,
+      keyId,
+    );
   return temporal.api.common.v1.Payload.decode(plain);
 }
 
@@ -131,6 +140,9 @@ export class EncryptionCodec implements PayloadCodec {
  * and exists only for the benchmark's with/without comparison; test/temporal/codec-everywhere.test.ts fails when
  * a client or worker is created without going through here.
  */
-export function projectDataConverter(keys: PayloadKeyRing | null, options: { compressAbove?: number } = {}): DataConverter {
+export function projectDataConverter(
+  keys: PayloadKeyRing | null,
+  options: { compressAbove?: number } = {},
+): DataConverter {
   return keys ? { payloadCodecs: [new EncryptionCodec(keys, options.compressAbove)] } : {};
 }

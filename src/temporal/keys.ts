@@ -42,7 +42,8 @@ export function parsePayloadKeys(text: string): PayloadKeyRing {
     .split(/[,\n]/)
     .map((line) => line.replace(/#.*$/, '').trim())
     .filter((line) => line !== '');
-  if (entries.length === 0) throw new PayloadKeyFormatError('no key: expected <key id>:<base64 key>[,<key id>:<base64 key>...]');
+  if (entries.length === 0)
+    throw new PayloadKeyFormatError('no key: expected <key id>:<base64 key>[,<key id>:<base64 key>...]');
   const byId = new Map<string, Buffer>();
   const keys: PayloadKey[] = [];
   entries.forEach((entry, i) => {
@@ -51,11 +52,15 @@ export function parsePayloadKeys(text: string): PayloadKeyRing {
     if (colon < 0) throw new PayloadKeyFormatError(`${where}: expected <key id>:<base64 key>`);
     const id = entry.slice(0, colon).trim();
     const material = entry.slice(colon + 1).trim();
-    if (!KEY_ID.test(id)) throw new PayloadKeyFormatError(`${where}: the key id must be 1-64 letters, digits, '.', '_' or '-'`);
-    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(material)) throw new PayloadKeyFormatError(`${where} (key id ${id}): the key is not base64`);
+    if (!KEY_ID.test(id))
+      throw new PayloadKeyFormatError(`${where}: the key id must be 1-64 letters, digits, '.', '_' or '-'`);
+    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(material))
+      throw new PayloadKeyFormatError(`${where} (key id ${id}): the key is not base64`);
     const key = Buffer.from(material, 'base64');
     if (key.length !== PAYLOAD_KEY_BYTES) {
-      throw new PayloadKeyFormatError(`${where} (key id ${id}): the key must be ${PAYLOAD_KEY_BYTES} bytes (base64 of 32 random bytes), got ${key.length}`);
+      throw new PayloadKeyFormatError(
+        `${where} (key id ${id}): the key must be ${PAYLOAD_KEY_BYTES} bytes (base64 of 32 random bytes), got ${key.length}`,
+      );
     }
     if (byId.has(id)) throw new PayloadKeyFormatError(`${where}: key id ${id} appears twice`);
     byId.set(id, key);
@@ -75,13 +80,19 @@ export function generatePayloadKey(now = new Date(), id?: string): PayloadKey {
 export const formatPayloadKey = (key: PayloadKey): string => `${key.id}:${key.key.toString('base64')}`;
 
 /** The key ids of a ring, current first (safe to print). */
-export const keyIds = (ring: PayloadKeyRing): string[] => [ring.current.id, ...[...ring.byId.keys()].filter((id) => id !== ring.current.id)];
+export const keyIds = (ring: PayloadKeyRing): string[] => [
+  ring.current.id,
+  ...[...ring.byId.keys()].filter((id) => id !== ring.current.id),
+];
 
 /**
  * The development key of a data folder: read when present, otherwise created (mode 0600) when `create` is set.
  * Returns undefined when absent and not created.
  */
-export function devPayloadKeys(dataDir: string, options: { create: boolean }): { ring: PayloadKeyRing; file: string; created: boolean } | undefined {
+export function devPayloadKeys(
+  dataDir: string,
+  options: { create: boolean },
+): { ring: PayloadKeyRing; file: string; created: boolean } | undefined {
   const file = path.join(dataDir, DEV_KEY_FILE);
   if (fs.existsSync(file)) return { ring: parsePayloadKeys(fs.readFileSync(file, 'utf8')), file, created: false };
   if (!options.create) return undefined;

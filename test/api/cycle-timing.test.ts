@@ -3,32 +3,14 @@
  * a cycle waiting for an opening day years ahead lets the time-skipping server jump its clock there, which would
  * move the shared clock of every later test in a file.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
-import { eventually, startStack, type Stack } from './support';
+import { eventually, useStackPerTest } from './support';
 
 const cycleUrl = (quarter: string) => `/api/v1/mechanisms/cn-ls/cycles/${quarter}`;
-
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let stack: Stack;
-
-beforeAll(async () => {
-  [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows({ timeSkipping: true })]);
-}, 120_000);
-afterAll(async () => {
-  await env?.teardown();
-});
-beforeEach(async () => {
-  stack = await startStack(env, bundle);
-}, 30_000);
-afterEach(async () => {
-  await stack?.close();
-});
+const ctx = useStackPerTest();
 
 describe('a cycle keeps to its quarter', () => {
   test('opens a cycle for a quarter that has not begun as waiting for its opening day, and says when it opens', async () => {
+    const stack = ctx.stack();
     const res = await stack.call({
       method: 'POST',
       url: '/api/v1/mechanisms/cn-ls/cycles',
@@ -55,6 +37,7 @@ describe('a cycle keeps to its quarter', () => {
   });
 
   test('opens a cycle for a quarter that is over as a catch-up and shows the dates it computed', async () => {
+    const stack = ctx.stack();
     const res = await stack.call({
       method: 'POST',
       url: '/api/v1/mechanisms/cn-ls/cycles',

@@ -18,7 +18,8 @@ import { loadDemoIfEmpty } from '../../src/store';
 import { createWorker } from '../../src/workers/worker';
 import { testPayloadKeys } from '../helpers/payload-keys';
 import { createTestStore, type TestStore } from '../helpers/store';
-import { uniqueTaskQueue } from '../helpers/temporal';
+import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
+import type { SuiteContext } from './context';
 
 /** Every `METHOD /route` the tests hit, to check the OpenAPI document is fully exercised (shared by the suites of api.test.ts). */
 export const hitRoutes = new Set<string>();
@@ -146,4 +147,27 @@ async function send(app: FastifyInstance, options: CallOptions): Promise<CallRes
   }
   const res = await app.inject({ method: options.method, url: options.url, headers, ...(payload !== undefined && { payload }) });
   return { statusCode: res.statusCode, headers: res.headers, body: res.body, rawPayload: res.rawPayload, json: () => res.json() };
+}
+
+/**
+ * Registers, for the calling test file, one time-skipping server and workflow bundle and a fresh stack per test
+ * (ended after it); returns the accessors the tests read inside each test.
+ */
+export function useStackPerTest(): SuiteContext {
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+  let stack: Stack;
+  beforeAll(async () => {
+    [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows({ timeSkipping: true })]);
+  }, 120_000);
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  beforeEach(async () => {
+    stack = await startStack(env, bundle);
+  }, 30_000);
+  afterEach(async () => {
+    await stack?.close();
+  });
+  return { stack: () => stack, env: () => env, bundle: () => bundle };
 }

@@ -23,7 +23,9 @@ const zones = ['Africa/Maseru', 'Asia/Shanghai'] as const;
 const instantArb = fc
   .integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 10, 30) })
   .map((ms) => new Date(Math.floor(ms / 60000) * 60000).toISOString());
-const dateArb = fc.integer({ min: 0, max: 700 }).map((n) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString().slice(0, 10));
+const dateArb = fc
+  .integer({ min: 0, max: 700 })
+  .map((n) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString().slice(0, 10));
 /** Any calendar: random holidays and random weekend days declared working days, or one of the bundled two. */
 const calendarArb: fc.Arbitrary<WorkingDays> = fc.oneof(
   fc.constant(toWorkingDays(lesotho)),
@@ -33,7 +35,10 @@ const calendarArb: fc.Arbitrary<WorkingDays> = fc.oneof(
     workdays: fc.uniqueArray(dateArb, { maxLength: 20 }).map((ds) => ds.filter((d) => !isWorkingDay(d, []))),
   }),
 );
-const recipientArb: fc.Arbitrary<RecipientCalendar> = fc.record({ timeZone: fc.constantFrom(...zones), calendar: calendarArb });
+const recipientArb: fc.Arbitrary<RecipientCalendar> = fc.record({
+  timeZone: fc.constantFrom(...zones),
+  calendar: calendarArb,
+});
 const policyArb: fc.Arbitrary<CyclePolicy> = fc
   .record({
     dueAfterWorkingDays: fc.integer({ min: 0, max: 20 }),
@@ -57,7 +62,11 @@ const scenarioArb = fc.record({
 type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
 
 function plan(s: Scenario): { plan: PlannedSend[]; recipientOf: (send: PlannedSend) => RecipientCalendar } {
-  const dueDate = addWorkingDays(localDate(s.openedAt, s.owner.timeZone), s.policy.dueAfterWorkingDays, s.owner.calendar);
+  const dueDate = addWorkingDays(
+    localDate(s.openedAt, s.owner.timeZone),
+    s.policy.dueAfterWorkingDays,
+    s.owner.calendar,
+  );
   const secretariat = [
     { ids: ['secretariat-ls'], ...s.secretariatLs },
     { ids: ['secretariat-cn'], ...s.secretariatCn },
@@ -77,12 +86,20 @@ function plan(s: Scenario): { plan: PlannedSend[]; recipientOf: (send: PlannedSe
     send.kind === 'escalation-supervisor'
       ? s.supervisor
       : send.kind === 'escalation-secretariat'
-        ? (send.to?.[0] === 'secretariat-cn' ? s.secretariatCn : s.secretariatLs)
+        ? send.to?.[0] === 'secretariat-cn'
+          ? s.secretariatCn
+          : s.secretariatLs
         : s.owner;
   return { plan: result, recipientOf };
 }
 
-const stage: Record<PlannedSend['kind'], number> = { request: 0, reminder: 1, overdue: 2, 'escalation-supervisor': 3, 'escalation-secretariat': 4 };
+const stage: Record<PlannedSend['kind'], number> = {
+  request: 0,
+  reminder: 1,
+  overdue: 2,
+  'escalation-supervisor': 3,
+  'escalation-secretariat': 4,
+};
 
 describe('the reminder plan with two calendars and two zones (Maseru and Shanghai)', () => {
   it("never sends on a day off of the recipient's own calendar, adjusted working days included", () => {
@@ -157,7 +174,10 @@ describe('the reminder plan with two calendars and two zones (Maseru and Shangha
     // 12 October minus 2 days is Saturday 10 October 2026, a working day in China (上班).
     expect(localDate(reminder.at, 'Asia/Shanghai')).toBe('2026-10-10');
     expect(localHour(reminder.at, 'Asia/Shanghai')).toBe(9);
-    for (const send of sends) expect(localDate(send.at, 'Asia/Shanghai') >= '2026-10-01' && localDate(send.at, 'Asia/Shanghai') <= '2026-10-07').toBe(false);
+    for (const send of sends)
+      expect(
+        localDate(send.at, 'Asia/Shanghai') >= '2026-10-01' && localDate(send.at, 'Asia/Shanghai') <= '2026-10-07',
+      ).toBe(false);
   });
 
   it('gives the same plan as before calendars per side when nobody has a calendar of their own', () => {

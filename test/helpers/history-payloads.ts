@@ -10,7 +10,11 @@ export interface FoundPayload {
 }
 
 const isPayload = (v: unknown): v is temporal.api.common.v1.IPayload =>
-  typeof v === 'object' && v !== null && 'metadata' in v && 'data' in v && (v as { data: unknown }).data instanceof Uint8Array;
+  typeof v === 'object' &&
+  v !== null &&
+  'metadata' in v &&
+  'data' in v &&
+  (v as { data: unknown }).data instanceof Uint8Array;
 
 /** Every payload of the history, anywhere in its events (inputs, results, update arguments, summaries, search attributes...). */
 export function payloadsOf(history: temporal.api.history.v1.IHistory): FoundPayload[] {

@@ -8,7 +8,8 @@ import { parsePayloadKeys, type PayloadKeyRing } from '../../src/temporal/keys';
 export const TEST_PAYLOAD_KEYS = 'test-a:vltIOAzTK3JjRyhiVDGens6N2ozAbJwvwRVV8r8MqTc=';
 
 /** A second key, for rotation tests: `test-b` current, `test-a` still readable. */
-export const TEST_PAYLOAD_KEYS_ROTATED = 'test-b:7GBNK9cmEKPrxhHGHDFlKwDnthQUb9kKre8FrOPNHtk=,test-a:vltIOAzTK3JjRyhiVDGens6N2ozAbJwvwRVV8r8MqTc=';
+export const TEST_PAYLOAD_KEYS_ROTATED =
+  'test-b:7GBNK9cmEKPrxhHGHDFlKwDnthQUb9kKre8FrOPNHtk=,test-a:vltIOAzTK3JjRyhiVDGens6N2ozAbJwvwRVV8r8MqTc=';
 
 /** The parsed test keys. */
 export const testPayloadKeys: PayloadKeyRing = parsePayloadKeys(TEST_PAYLOAD_KEYS);

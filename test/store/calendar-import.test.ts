@@ -35,20 +35,40 @@ describe('importing a calendar in iCalendar form', () => {
   });
 
   it("replaces the years the file covers in the side's calendar, keeps the others, and records it in the audit trail", async () => {
-    const result = await importCalendarIcs(store, { mechanismId: 'cn-ls', sideId: 'cn', text: ICS, fileName: 'china-2027.ics', actor: 'cli:officer' });
+    const result = await importCalendarIcs(store, {
+      mechanismId: 'cn-ls',
+      sideId: 'cn',
+      text: ICS,
+      fileName: 'china-2027.ics',
+      actor: 'cli:officer',
+    });
     expect(result).toMatchObject({ calendarId: 'cn', years: [2027], holidays: 3, workdays: 1 });
     const cn = (await store.mechanisms.get('cn-ls'))!.calendars.find((c) => c.id === 'cn')!;
-    expect(cn.holidays.filter((h) => h.date.startsWith('2027')).map((h) => h.date)).toEqual(['2027-02-06', '2027-02-07', '2027-02-08']);
-    expect(cn.workdays.filter((h) => h.date.startsWith('2027'))).toEqual([{ date: '2027-01-31', name: '上班 working Sunday' }]);
+    expect(cn.holidays.filter((h) => h.date.startsWith('2027')).map((h) => h.date)).toEqual([
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
+    ]);
+    expect(cn.workdays.filter((h) => h.date.startsWith('2027'))).toEqual([
+      { date: '2027-01-31', name: '上班 working Sunday' },
+    ]);
     // 2026 still comes from the State Council's notice.
     expect(cn.workdays.filter((h) => h.date.startsWith('2026'))).toHaveLength(6);
-    expect(cn.sources.find((s) => s.year === 2027)).toEqual({ year: 2027, source: 'iCalendar import: china-2027.ics', provisional: false });
+    expect(cn.sources.find((s) => s.year === 2027)).toEqual({
+      year: 2027,
+      source: 'iCalendar import: china-2027.ics',
+      provisional: false,
+    });
     const [entry] = await store.audit.list({ action: 'calendar.imported' });
     expect(entry).toMatchObject({ actor: 'cli:officer', entityId: 'cn-ls', details: { sideId: 'cn', years: [2027] } });
   });
 
   it('refuses a side the mechanism does not have, and a file that is not iCalendar', async () => {
-    await expect(importCalendarIcs(store, { mechanismId: 'cn-ls', sideId: 'zz', text: ICS, fileName: 'x.ics', actor: 'a' })).rejects.toThrow('no side "zz"');
-    await expect(importCalendarIcs(store, { mechanismId: 'cn-ls', sideId: 'cn', text: 'hello', fileName: 'x.ics', actor: 'a' })).rejects.toThrow('not an iCalendar file');
+    await expect(
+      importCalendarIcs(store, { mechanismId: 'cn-ls', sideId: 'zz', text: ICS, fileName: 'x.ics', actor: 'a' }),
+    ).rejects.toThrow('no side "zz"');
+    await expect(
+      importCalendarIcs(store, { mechanismId: 'cn-ls', sideId: 'cn', text: 'hello', fileName: 'x.ics', actor: 'a' }),
+    ).rejects.toThrow('not an iCalendar file');
   });
 });

@@ -9,7 +9,8 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '..', '..');
 const folders = ['src', 'test', 'bench', 'scripts'];
 /** Ways to make something that sends or reads payloads. */
-const CREATORS = /new (?:Client|WorkflowClient|ScheduleClient|TimeSkippingClient)\(|Worker\.create\(|Worker\.runReplayHistor(?:y|ies)\(|TestWorkflowEnvironment\.create(?:Local|TimeSkipping|ExistingServer)\(/g;
+const CREATORS =
+  /new (?:Client|WorkflowClient|ScheduleClient|TimeSkippingClient)\(|Worker\.create\(|Worker\.runReplayHistor(?:y|ies)\(|TestWorkflowEnvironment\.create(?:Local|TimeSkipping|ExistingServer)\(/g;
 /** What each of them must be given (within the call's first lines). */
 const CONVERTER = /dataConverter|replayWorkerOptions\(/;
 /** The bare-Temporal baseline worker of the benchmarks runs no project code, so no project payloads either. */

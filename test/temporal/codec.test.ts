@@ -11,7 +11,10 @@ import {
 import { formatPayloadKey, generatePayloadKey, parsePayloadKeys, PayloadKeyFormatError } from '../../src/temporal/keys';
 import { TEST_PAYLOAD_KEYS_ROTATED, testPayloadKeys } from '../helpers/payload-keys';
 
-const submission = { statusReason: 'Panels delayed at port', achievements: 'Foundations poured for the turbine hall. '.repeat(40) };
+const submission = {
+  statusReason: 'Panels delayed at port',
+  achievements: 'Foundations poured for the turbine hall. '.repeat(40),
+};
 
 describe('an encrypted payload', () => {
   it('gives back exactly the original value, and no readable text', async () => {
@@ -65,7 +68,9 @@ describe('the payload key list', () => {
     expect([...ring.byId.keys()]).toEqual(['test-b', 'test-a']);
     const generated = generatePayloadKey(new Date('2026-12-01T00:00:00Z'));
     expect(generated.id).toMatch(/^k20261201-[0-9a-f]{4}$/);
-    expect(parsePayloadKeys(`# a key file\n${formatPayloadKey(generated)}\n\n`).current.key.equals(generated.key)).toBe(true);
+    expect(parsePayloadKeys(`# a key file\n${formatPayloadKey(generated)}\n\n`).current.key.equals(generated.key)).toBe(
+      true,
+    );
   });
 
   it('explains a malformed entry without printing any key', () => {
@@ -73,7 +78,10 @@ describe('the payload key list', () => {
     for (const [text, message] of [
       [`old:${short}`, /entry 1 \(key id old\): the key must be 32 bytes/],
       ['nocolon', /entry 1: expected <key id>:<base64 key>/],
-      [`a:${formatPayloadKey(generatePayloadKey()).split(':')[1]},a:${formatPayloadKey(generatePayloadKey()).split(':')[1]}`, /key id a appears twice/],
+      [
+        `a:${formatPayloadKey(generatePayloadKey()).split(':')[1]},a:${formatPayloadKey(generatePayloadKey()).split(':')[1]}`,
+        /key id a appears twice/,
+      ],
       ['bad id!:AAAA', /key id must be/],
       ['', /no key/],
     ] as const) {

@@ -44,15 +44,20 @@ const china = mergeCalendarYears(
     id: 'cn',
     name: "People's Republic of China",
     sources: [{ year: 2027, source: 'test: a National Day week as announced for 2026' }],
-    holidays: ['01', '02', '03', '04', '05', '06', '07'].map((d) => ({ date: `2027-10-${d}`, name: '国庆节 National Day' })),
+    holidays: ['01', '02', '03', '04', '05', '06', '07'].map((d) => ({
+      date: `2027-10-${d}`,
+      name: '国庆节 National Day',
+    })),
     workdays: [{ date: '2027-10-09', name: '上班 working Saturday' }],
   }),
 );
 
 const zoneOf: Record<string, string> = {};
 const calendarOf: Record<string, WorkCalendar> = {};
-for (const id of ['owner-roads', 'ps-works', 'sec-ls', 'chair-ls']) [zoneOf[id], calendarOf[id]] = ['Africa/Maseru', lesotho];
-for (const id of ['owner-trade', 'ps-trade', 'sec-cn', 'chair-cn']) [zoneOf[id], calendarOf[id]] = ['Asia/Shanghai', china];
+for (const id of ['owner-roads', 'ps-works', 'sec-ls', 'chair-ls'])
+  [zoneOf[id], calendarOf[id]] = ['Africa/Maseru', lesotho];
+for (const id of ['owner-trade', 'ps-trade', 'sec-cn', 'chair-cn'])
+  [zoneOf[id], calendarOf[id]] = ['Asia/Shanghai', china];
 
 /** 2027-Q4 opens on the first working day of October (policy), in China's National Day week and days before Lesotho's Independence Day. */
 const twoSides = (calendars: WorkCalendar[] = [lesotho, china]): FakeWorld => ({
@@ -67,7 +72,10 @@ const twoSides = (calendars: WorkCalendar[] = [lesotho, china]): FakeWorld => ({
   chairIds: ['chair-ls', 'chair-cn'],
   calendars,
   recipients: Object.fromEntries(
-    Object.keys(zoneOf).map((id) => [id, { ...(zoneOf[id] !== 'Africa/Maseru' && { timeZone: zoneOf[id] }), calendar: calendarOf[id].id }]),
+    Object.keys(zoneOf).map((id) => [
+      id,
+      { ...(zoneOf[id] !== 'Africa/Maseru' && { timeZone: zoneOf[id] }), calendar: calendarOf[id].id },
+    ]),
   ),
   sides: [
     { sideId: 'ls', timeZone: 'Africa/Maseru', calendar: 'ls' },
@@ -85,11 +93,21 @@ describe('a quarter across two calendars', () => {
     });
     const chase = fakes.sends.filter((s) => s.projectId !== undefined);
     // Both owners were chased to the end (nobody answered): request, reminders, overdue, both escalations.
-    expect(chase.filter((s) => s.kind === 'escalation-secretariat').flatMap((s) => s.to).sort()).toEqual(['sec-cn', 'sec-cn', 'sec-ls', 'sec-ls']);
+    expect(
+      chase
+        .filter((s) => s.kind === 'escalation-secretariat')
+        .flatMap((s) => s.to)
+        .sort(),
+    ).toEqual(['sec-cn', 'sec-cn', 'sec-ls', 'sec-ls']);
     for (const send of chase) {
       for (const to of send.to) {
         const date = localDate(send.at, zoneOf[to]);
-        expect({ step: send.step, to, date, working: isWorkingDay(date, toWorkingDays(calendarOf[to])) }).toEqual({ step: send.step, to, date, working: true });
+        expect({ step: send.step, to, date, working: isWorkingDay(date, toWorkingDays(calendarOf[to])) }).toEqual({
+          step: send.step,
+          to,
+          date,
+          working: true,
+        });
         expect({ step: send.step, to, hour: localHour(send.at, zoneOf[to]) }).toEqual({ step: send.step, to, hour: 9 });
       }
     }
@@ -98,7 +116,11 @@ describe('a quarter across two calendars', () => {
     expect(trade[0]).toMatchObject({ step: 'request', to: ['owner-trade'] });
     expect(localDate(trade[0].at, 'Asia/Shanghai')).toBe('2027-10-08');
     // Nobody on the Lesotho side gets anything on Independence Day (Monday 4 October).
-    expect(chase.filter((s) => s.to.some((to) => zoneOf[to] === 'Africa/Maseru') && localDate(s.at, 'Africa/Maseru') === '2027-10-04')).toEqual([]);
+    expect(
+      chase.filter(
+        (s) => s.to.some((to) => zoneOf[to] === 'Africa/Maseru') && localDate(s.at, 'Africa/Maseru') === '2027-10-04',
+      ),
+    ).toEqual([]);
   });
 
   it('moves the pending reminders of running updates when a holiday is announced late, without sending again what was sent', async () => {
@@ -112,8 +134,13 @@ describe('a quarter across two calendars', () => {
       expect(before.sent).toEqual(['request']);
       const day = localDate(before.nextSend!.at, 'Africa/Maseru');
       // Lesotho declares the day of the next reminder a public holiday.
-      const announced = { ...lesotho, holidays: [...lesotho.holidays, { date: day, name: 'Public holiday (late notice)' }] };
-      await env.client.workflow.getHandle(cycleWorkflowId('cn-ls', '2027-Q4')).signal(changeCalendars, { calendars: [announced, china], changedBy: 'officer' });
+      const announced = {
+        ...lesotho,
+        holidays: [...lesotho.holidays, { date: day, name: 'Public holiday (late notice)' }],
+      };
+      await env.client.workflow
+        .getHandle(cycleWorkflowId('cn-ls', '2027-Q4'))
+        .signal(changeCalendars, { calendars: [announced, china], changedBy: 'officer' });
       await skipTo(env, '2027-11-30T12:00:00Z');
       const road2 = fakes.sends.filter((s) => s.projectId === 'mpiti-road');
       expect(road2.filter((s) => s.step.startsWith('request'))).toHaveLength(1);
@@ -125,7 +152,7 @@ describe('a quarter across two calendars', () => {
   });
 });
 
-describe("a cycle keeps to its quarter", () => {
+describe('a cycle keeps to its quarter', () => {
   it('waits for the opening day of a quarter that has not begun, with its dates planned and nothing sent', async () => {
     const fakes = createFakeActivities(twoSides(), () => env.currentTimeMs());
     const taskQueue = uniqueTaskQueue();
@@ -143,7 +170,12 @@ describe("a cycle keeps to its quarter", () => {
       await skipTo(env, new Date(Date.parse(state.opensAt!) - 60_000).toISOString());
       expect(fakes.sends).toEqual([]);
       await skipTo(env, new Date(Date.parse(state.opensAt!) + 2 * 3600_000).toISOString());
-      expect(fakes.sends.filter((s) => s.kind === 'request').map((s) => s.projectId).sort()).toEqual(['mpiti-road', 'zero-tariff']);
+      expect(
+        fakes.sends
+          .filter((s) => s.kind === 'request')
+          .map((s) => s.projectId)
+          .sort(),
+      ).toEqual(['mpiti-road', 'zero-tariff']);
     });
   });
 
@@ -159,7 +191,12 @@ describe("a cycle keeps to its quarter", () => {
       expect(state).toMatchObject({ timing: 'past', phase: 'collecting' });
       expect(state.openedAt! >= now).toBe(true);
       expect(state.dueDate! > now.slice(0, 10)).toBe(true);
-      expect(fakes.sends.filter((s) => s.kind === 'request').map((s) => s.projectId).sort()).toEqual(['mpiti-road', 'zero-tariff']);
+      expect(
+        fakes.sends
+          .filter((s) => s.kind === 'request')
+          .map((s) => s.projectId)
+          .sort(),
+      ).toEqual(['mpiti-road', 'zero-tariff']);
     });
   });
 });

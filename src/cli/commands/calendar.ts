@@ -8,14 +8,21 @@ import { requireFile, requireMechanism } from './lookup';
 
 /** `coord calendar import|list`: the working calendars each side of a mechanism keeps. */
 export function registerCalendarCommands(program: Command, runtime: Runtime): void {
-  const calendar = program.command('calendar').description("the calendars each side keeps: public holidays and weekend days declared working days");
+  const calendar = program
+    .command('calendar')
+    .description('the calendars each side keeps: public holidays and weekend days declared working days');
 
   calendar
     .command('import')
-    .description("import an iCalendar file as a side's calendar (the years it covers replace those years); running cycles re-plan their pending emails")
+    .description(
+      "import an iCalendar file as a side's calendar (the years it covers replace those years); running cycles re-plan their pending emails",
+    )
     .argument('<mechanism>', 'mechanism id, e.g. cn-ls')
     .argument('<side>', 'side id, e.g. cn')
-    .argument('<file.ics>', 'iCalendar file: all-day events are holidays; events saying 上班/补班/"working day" are weekend days worked')
+    .argument(
+      '<file.ics>',
+      'iCalendar file: all-day events are holidays; events saying 上班/补班/"working day" are weekend days worked',
+    )
     .addHelpText('after', '\nExample:\n  coord calendar import cn-ls cn china-2027.ics')
     .action(
       action(runtime, async (ctx, mechanismId: string, sideId: string, file: string) => {
@@ -28,7 +35,13 @@ export function registerCalendarCommands(program: Command, runtime: Runtime): vo
         ]);
         let result;
         try {
-          result = await importCalendarIcs(store, { mechanismId, sideId, text: fs.readFileSync(file, 'utf8'), fileName: path.basename(file), actor: ctx.actor() });
+          result = await importCalendarIcs(store, {
+            mechanismId,
+            sideId,
+            text: fs.readFileSync(file, 'utf8'),
+            fileName: path.basename(file),
+            actor: ctx.actor(),
+          });
         } catch (err) {
           if (err instanceof CalendarImportError) throw new UsageError(err.message);
           throw err;
@@ -39,7 +52,9 @@ export function registerCalendarCommands(program: Command, runtime: Runtime): vo
         ctx.out.result({ ...shown, cyclesReplanned: told }, () =>
           [
             `calendar ${result.calendarId} of side ${sideId}: ${result.holidays} holiday(s) and ${result.workdays} working weekend day(s) for ${result.years.join(', ')}`,
-            told.length ? `running cycles re-planning their pending emails: ${told.join(', ')}` : 'no running cycle to re-plan',
+            told.length
+              ? `running cycles re-planning their pending emails: ${told.join(', ')}`
+              : 'no running cycle to re-plan',
           ].join('\n'),
         );
       }),
@@ -53,8 +68,20 @@ export function registerCalendarCommands(program: Command, runtime: Runtime): vo
     .action(
       action(runtime, async (ctx, mechanismId: string | undefined) => {
         const store = await ctx.store();
-        const ids = mechanismId ? [(await requireMechanism(store, mechanismId)).id] : (await store.mechanisms.list()).map((m) => m.id);
-        const rows: { mechanismId: string; sides: string[]; calendarId: string; name: string; year: number; holidays: number; workdays: number; provisional: boolean; source: string }[] = [];
+        const ids = mechanismId
+          ? [(await requireMechanism(store, mechanismId)).id]
+          : (await store.mechanisms.list()).map((m) => m.id);
+        const rows: {
+          mechanismId: string;
+          sides: string[];
+          calendarId: string;
+          name: string;
+          year: number;
+          holidays: number;
+          workdays: number;
+          provisional: boolean;
+          source: string;
+        }[] = [];
         for (const id of ids) {
           const m = (await store.mechanisms.get(id))!;
           for (const c of m.calendars) {

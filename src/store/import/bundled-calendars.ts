@@ -31,7 +31,12 @@ export const BUNDLED_CALENDARS_DIR = findCalendarsDir();
 
 /** The bundled calendar `id` (every year of `calendars/<id>-<year>.yaml` merged), or undefined when none is bundled. */
 export function bundledCalendar(id: string, dir = BUNDLED_CALENDARS_DIR): WorkCalendar | undefined {
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => new RegExp(`^${id}-\\d{4}\\.yaml$`).test(f)).sort() : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => new RegExp(`^${id}-\\d{4}\\.yaml$`).test(f))
+        .sort()
+    : [];
   let calendar: WorkCalendar | undefined;
   for (const file of files) {
     const y = CalendarYearFile.parse(parse(fs.readFileSync(path.join(dir, file), 'utf8')));

@@ -1,5 +1,12 @@
 import ICAL from 'ical.js';
-import { addDays, isWorkingDay, mergeCalendarYears, WorkCalendar, type CalendarDay, type Mechanism } from '../../domain';
+import {
+  addDays,
+  isWorkingDay,
+  mergeCalendarYears,
+  WorkCalendar,
+  type CalendarDay,
+  type Mechanism,
+} from '../../domain';
 import type { Store } from '../index';
 
 /** A problem with an iCalendar file or the side it is imported for; nothing has been written. */
@@ -32,7 +39,11 @@ export function parseCalendarIcs(text: string, id: string, name: string, source:
   const workdays: CalendarDay[] = [];
   for (const vevent of root.getAllSubcomponents('vevent')) {
     const event = new ICAL.Event(vevent);
-    const summary = (event.summary ?? '').replace(/[\r\n]+/g, ' ').trim().slice(0, 200) || 'Holiday';
+    const summary =
+      (event.summary ?? '')
+        .replace(/[\r\n]+/g, ' ')
+        .trim()
+        .slice(0, 200) || 'Holiday';
     const starts: ICAL.Time[] = [];
     if (event.isRecurring()) {
       const it = event.iterator();
@@ -41,10 +52,14 @@ export function parseCalendarIcs(text: string, id: string, name: string, source:
     } else {
       starts.push(event.startDate);
     }
-    const days = event.endDate ? Math.max(1, Math.round(event.endDate.subtractDate(event.startDate).toSeconds() / 86400)) : 1;
+    const days = event.endDate
+      ? Math.max(1, Math.round(event.endDate.subtractDate(event.startDate).toSeconds() / 86400))
+      : 1;
     for (const start of starts) {
       const first = start.toJSDate().toISOString().slice(0, 10);
-      const date0 = start.isDate ? `${start.year}-${String(start.month).padStart(2, '0')}-${String(start.day).padStart(2, '0')}` : first;
+      const date0 = start.isDate
+        ? `${start.year}-${String(start.month).padStart(2, '0')}-${String(start.day).padStart(2, '0')}`
+        : first;
       for (let i = 0; i < days && i < 60; i++) {
         const date = addDays(date0, i);
         const workday = WORKDAY.test(summary) && !isWorkingDay(date, []);
@@ -80,10 +95,18 @@ export async function importCalendarIcs(
   const mechanism = await store.mechanisms.get(input.mechanismId);
   if (!mechanism) throw new CalendarImportError(`no mechanism ${input.mechanismId}`);
   const side = mechanism.sides.find((s) => s.id === input.sideId);
-  if (!side) throw new CalendarImportError(`no side "${input.sideId}" in ${input.mechanismId} (sides: ${mechanism.sides.map((s) => s.id).join(', ')})`);
+  if (!side)
+    throw new CalendarImportError(
+      `no side "${input.sideId}" in ${input.mechanismId} (sides: ${mechanism.sides.map((s) => s.id).join(', ')})`,
+    );
   const calendarId = side.calendar ?? side.id;
   const existing = mechanism.calendars.find((c) => c.id === calendarId);
-  const imported = parseCalendarIcs(input.text, calendarId, existing?.name ?? side.name, `iCalendar import: ${input.fileName}`);
+  const imported = parseCalendarIcs(
+    input.text,
+    calendarId,
+    existing?.name ?? side.name,
+    `iCalendar import: ${input.fileName}`,
+  );
   const merged = existing ? mergeCalendarYears(existing, imported) : imported;
   const calendars = [...mechanism.calendars.filter((c) => c.id !== calendarId), merged];
   const sides = mechanism.sides.map((s) => (s.id === side.id ? { ...s, calendar: calendarId } : s));
@@ -91,18 +114,37 @@ export async function importCalendarIcs(
   const { contacts: _contacts, ...rest } = { ...mechanism, sides, calendars } satisfies Mechanism;
   const years = [...new Set(imported.sources.map((s) => s.year))];
   await store.db.transaction().execute(async (trx) => {
-    await trx.updateTable('mechanisms').set({ data: JSON.stringify(rest), updated_at: at }).where('id', '=', mechanism.id).execute();
+    await trx
+      .updateTable('mechanisms')
+      .set({ data: JSON.stringify(rest), updated_at: at })
+      .where('id', '=', mechanism.id)
+      .execute();
     await store.audit.append(
       {
         actor: input.actor,
         action: 'calendar.imported',
         entityType: 'mechanism',
         entityId: mechanism.id,
-        details: { sideId: side.id, calendarId, years, holidays: imported.holidays.length, workdays: imported.workdays.length, file: input.fileName },
+        details: {
+          sideId: side.id,
+          calendarId,
+          years,
+          holidays: imported.holidays.length,
+          workdays: imported.workdays.length,
+          file: input.fileName,
+        },
         at,
       },
       trx,
     );
   });
-  return { mechanismId: mechanism.id, sideId: side.id, calendarId, years, holidays: imported.holidays.length, workdays: imported.workdays.length, calendars };
+  return {
+    mechanismId: mechanism.id,
+    sideId: side.id,
+    calendarId,
+    years,
+    holidays: imported.holidays.length,
+    workdays: imported.workdays.length,
+    calendars,
+  };
 }
