@@ -12,7 +12,7 @@ export type { CycleStatus, CycleStatusProject } from '../temporal/cycle-status';
 /** The cycle's status, or undefined when neither Temporal nor the records know it. */
 export async function loadCycleStatus(store: Store, client: Client, mechanismId: string, quarter: string): Promise<CycleStatus | undefined> {
   const shared = await import('../temporal/cycle-status');
-  return shared.loadCycleStatus(client, store.cycles, mechanismId, quarter);
+  return shared.loadCycleStatus(client, store.cycles, mechanismId, quarter, store.intake);
 }
 
 /** The live state of a running workflow, or undefined when it is not running (or unknown to Temporal). */

@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { settledStates, type CyclePhase, type SubmissionState } from '../domain';
-import type { CycleProjectRecord, CycleRecord, CycleRepository } from '../store';
+import type { CycleProjectRecord, CycleRecord, CycleRepository, IntakeRecord, IntakeRepository } from '../store';
 import type { CycleState } from '../workflows/messages';
 import { queryCycle } from './cycles';
 import { cycleWorkflowId } from './ids';
@@ -20,6 +20,28 @@ export interface CycleStatusProject {
   late?: boolean;
   lastSendAt?: string;
   nextSendAt?: string;
+}
+
+/** A submission recorded by the intake but not yet applied by its workflow (the worker or Temporal was away). */
+export interface PendingSubmission {
+  projectId: string;
+  key: string;
+  submittedBy: string;
+  receivedAt: string;
+  attempts: number;
+  lastError?: string;
+}
+
+/** The intake's pending rows as the status shows them (no submission text: ids, times and the last error). */
+export function pendingSubmissions(rows: IntakeRecord[]): PendingSubmission[] {
+  return rows.map((r) => ({
+    projectId: r.projectId,
+    key: r.key,
+    submittedBy: r.input.submittedBy,
+    receivedAt: r.receivedAt,
+    attempts: r.attempts,
+    ...(r.lastError && { lastError: r.lastError }),
+  }));
 }
 
 /** The cycle: phase, dates, and each project's state; `source` says whether Temporal or the records answered. */
@@ -41,6 +63,8 @@ export interface CycleStatus {
   reportVersion?: number;
   session?: CycleState['session'];
   projects: CycleStatusProject[];
+  /** Submissions recorded but not yet applied by their workflow, oldest first. */
+  pendingSubmissions?: PendingSubmission[];
 }
 
 /** True for Temporal's answers meaning "no such (running) workflow": not found, or already completed. */
@@ -138,11 +162,14 @@ export async function loadCycleStatus(
   cycles: Pick<CycleRepository, 'get' | 'listProjectStates'>,
   mechanismId: string,
   quarter: string,
+  intake?: Pick<IntakeRepository, 'listForCycle'>,
 ): Promise<CycleStatus | undefined> {
-  const [live, record, rows] = await Promise.all([
+  const [live, record, rows, pending] = await Promise.all([
     liveCycleState(client, mechanismId, quarter),
     cycles.get(mechanismId, quarter),
     cycles.listProjectStates(mechanismId, quarter),
+    intake?.listForCycle(mechanismId, quarter),
   ]);
-  return mergeCycleStatus(mechanismId, quarter, live, record, rows);
+  const status = mergeCycleStatus(mechanismId, quarter, live, record, rows);
+  return status && { ...status, ...(pending && { pendingSubmissions: pendingSubmissions(pending) }) };
 }

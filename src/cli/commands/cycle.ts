@@ -216,5 +216,13 @@ function formatStatus(s: CycleStatus): string {
     ],
     s.projects,
   );
-  return [...head, summary, '', ...(s.projects.length > 0 ? [table] : [])].join('\n').trimEnd();
+  const pending = s.pendingSubmissions ?? [];
+  const pendingLines = pending.length
+    ? [
+        '',
+        `${pending.length} submission(s) recorded, not yet applied (delivered to the workflow when the worker is back):`,
+        ...pending.map((p) => `  ${p.projectId}  received ${shortTime(p.receivedAt)}  by ${p.submittedBy}  attempts ${p.attempts}${p.lastError ? `  last error: ${p.lastError}` : ''}`),
+      ]
+    : [];
+  return [...head, summary, '', ...(s.projects.length > 0 ? [table] : []), ...pendingLines].join('\n').trimEnd();
 }
