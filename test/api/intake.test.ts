@@ -20,7 +20,8 @@ import { cycleWorkflowId, updateWorkflowId } from '../../src/temporal/ids';
 import { updateState } from '../../src/workflows/messages';
 import { projectDataConverter } from '../../src/temporal/codec';
 import { createWorker } from '../../src/workers/worker';
-import { testPayloadKeys } from '../helpers/payload-keys';
+import { coord } from '../cli/run-coord';
+import { TEST_PAYLOAD_KEYS, testPayloadKeys } from '../helpers/payload-keys';
 import { type SmtpCatcher, startSmtpCatcher } from '../helpers/smtp';
 import { createTestStore, type TestStore } from '../helpers/store';
 import { bundleWorkflows, createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
@@ -173,6 +174,21 @@ describe('submissions while no worker serves the task queue', () => {
         .map((p) => p.projectId)
         .sort(),
     ).toEqual(pending);
+
+    // The operator's `coord cycle status` lists them too, with who sent them.
+    const cli = await coord(['cycle', 'status', 'cn-ls', quarter], {
+      env: {
+        DATA_DIR: store.dataDir,
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        COORD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+      },
+    });
+    expect(cli.stdout).toContain('(from the records: the workflow did not answer; is a worker running?)');
+    expect(cli.stdout).toContain('2 submission(s) recorded, not yet applied');
+    expect(cli.stdout).toMatch(/ {2}mpiti-road {2}received .+ {2}by /);
+    expect(cli.stdout).toMatch(/ {2}ramarothole-solar {2}received .+ {2}by /);
 
     // The worker is back: each submission reaches its workflow once, and each owner gets one receipt.
     worker = await startWorker(store, taskQueue, smtp);
