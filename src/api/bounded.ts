@@ -4,7 +4,10 @@
 export const LIVE_READ_WAIT_MS = 400;
 
 /** The promise's value if it settles within `ms`, else `{ answered: false }` (the promise keeps running; its error is dropped). */
-export async function within<T>(promise: Promise<T>, ms: number): Promise<{ answered: true; value: T } | { answered: false }> {
+export async function within<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ answered: true; value: T } | { answered: false }> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<{ answered: false }>((resolve) => {
     timer = setTimeout(() => resolve({ answered: false }), ms);

@@ -39,7 +39,12 @@ export interface IntakeDeps {
 /** The Temporal update id of an intake key: one update per key, whoever sends it and however often. */
 export const intakeUpdateId = (key: string) => `intake:${key}`;
 
-const idOf = (r: IntakeRecord): IntakeId => ({ mechanismId: r.mechanismId, quarter: r.quarter, projectId: r.projectId, key: r.key });
+const idOf = (r: IntakeRecord): IntakeId => ({
+  mechanismId: r.mechanismId,
+  quarter: r.quarter,
+  projectId: r.projectId,
+  key: r.key,
+});
 const idKey = (id: IntakeId) => `${id.mechanismId}\n${id.quarter}\n${id.projectId}\n${id.key}`;
 
 // One delivery per row at a time in this process: the sender's first attempt and the forwarder share it.
@@ -60,7 +65,10 @@ export function deliver(deps: IntakeDeps, record: IntakeRecord): Promise<IntakeR
         record.mechanismId,
         record.quarter,
         record.projectId,
-        { name: 'submitUpdate', input: { ...record.input, submission: record.input.submission as Submission, key: record.key } },
+        {
+          name: 'submitUpdate',
+          input: { ...record.input, submission: record.input.submission as Submission, key: record.key },
+        },
         // Bounded so that a delivery waiting for a stopped worker ends and is tried again (same update id) later.
         { updateId: intakeUpdateId(record.key), deadlineMs: DELIVERY_DEADLINE_MS },
       )) as SubmissionReceipt;
@@ -80,11 +88,19 @@ export function deliver(deps: IntakeDeps, record: IntakeRecord): Promise<IntakeR
     } catch (err) {
       try {
         if (err instanceof WorkflowRejection || err instanceof WorkflowGone) {
-          const refusal = await decide(() => Promise.reject(err)).catch((e: ApiError) => ({ code: e.code, message: e.message }));
+          const refusal = await decide(() => Promise.reject(err)).catch((e: ApiError) => ({
+            code: e.code,
+            message: e.message,
+          }));
           await deps.store.intake.markRefused(id, refusal as { code: string; message: string }, deps.now());
         } else {
           const delay = Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** Math.min(record.attempts, 6));
-          await deps.store.intake.markAttempt(id, (err as Error)?.message ?? String(err), new Date(deps.now().getTime() + delay), deps.now());
+          await deps.store.intake.markAttempt(
+            id,
+            (err as Error)?.message ?? String(err),
+            new Date(deps.now().getTime() + delay),
+            deps.now(),
+          );
         }
       } catch {
         // The store is gone too (shutting down): the row stays pending and the next forwarder delivers it.
@@ -108,14 +124,27 @@ export async function refuseWhatTheWorkflowWould(
   live?: { state: string; cutoffAt: string },
 ): Promise<void> {
   const { mechanismId, quarter, projectId } = ids;
-  const [cycle, rows] = await Promise.all([deps.store.cycles.get(mechanismId, quarter), deps.store.cycles.listProjectStates(mechanismId, quarter)]);
+  const [cycle, rows] = await Promise.all([
+    deps.store.cycles.get(mechanismId, quarter),
+    deps.store.cycles.listProjectStates(mechanismId, quarter),
+  ]);
   if (!cycle) throw new ApiError(404, 'not-found', `cycle ${mechanismId} ${quarter} not found`);
-  if (cycle.phase === 'closed') throw new ApiError(409, 'cycle-closed', `cycle ${mechanismId} ${quarter} is closed: nothing can change any more`);
+  if (cycle.phase === 'closed')
+    throw new ApiError(409, 'cycle-closed', `cycle ${mechanismId} ${quarter} is closed: nothing can change any more`);
   const state = live?.state ?? rows.find((r) => r.projectId === projectId)?.state;
-  if (state === 'waived') throw new ApiError(409, 'rejected-already-settled', 'the update was waived by the secretariat: no submission is collected this quarter');
+  if (state === 'waived')
+    throw new ApiError(
+      409,
+      'rejected-already-settled',
+      'the update was waived by the secretariat: no submission is collected this quarter',
+    );
   const cutoffAt = live?.cutoffAt ?? cycle.cutoffAt;
   if (state === 'submitted' && cutoffAt && deps.now().toISOString() >= cutoffAt) {
-    throw new ApiError(409, 'rejected-collection-closed', 'collection has closed: the submission can no longer be amended');
+    throw new ApiError(
+      409,
+      'rejected-collection-closed',
+      'collection has closed: the submission can no longer be amended',
+    );
   }
 }
 
@@ -135,29 +164,57 @@ export async function receiveSubmission(
   let created: boolean;
   try {
     await refuseWhatTheWorkflowWould(deps, ids, options.live);
-    ({ record, created } = await deps.store.intake.receive({ ...ids, key: options.key, input, basedOnRevision: options.basedOnRevision, receivedAt: deps.now() }));
+    ({ record, created } = await deps.store.intake.receive({
+      ...ids,
+      key: options.key,
+      input,
+      basedOnRevision: options.basedOnRevision,
+      receivedAt: deps.now(),
+    }));
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    throw new ApiError(503, 'not-recorded', 'the submission could not be recorded now (the database did not answer); nothing was saved, please send it again in a few minutes');
+    throw new ApiError(
+      503,
+      'not-recorded',
+      'the submission could not be recorded now (the database did not answer); nothing was saved, please send it again in a few minutes',
+    );
   }
   if (!created && JSON.stringify(record.input) !== JSON.stringify(input)) {
-    throw new ApiError(422, 'idempotency-key-reused', 'this idempotency key was already used for a different submission');
+    throw new ApiError(
+      422,
+      'idempotency-key-reused',
+      'this idempotency key was already used for a different submission',
+    );
   }
   const outcome = await within(deliver(deps, record), INTAKE_ANSWER_WAIT_MS);
   return answer((outcome.answered && outcome.value) || record);
 }
 
 function answer(r: IntakeRecord): IntakeReceipt {
-  if (r.status === 'applied') return { status: 'applied', key: r.key, revision: r.revision!, late: r.late ?? false, receivedAt: r.appliedAt ?? r.receivedAt };
+  if (r.status === 'applied')
+    return {
+      status: 'applied',
+      key: r.key,
+      revision: r.revision!,
+      late: r.late ?? false,
+      receivedAt: r.appliedAt ?? r.receivedAt,
+    };
   if (r.status === 'refused') {
     const code = r.refusal?.code ?? 'rejected';
-    throw new ApiError(code.startsWith('rejected-invalid') ? 422 : 409, code, r.refusal?.message ?? 'the workflow refused the submission');
+    throw new ApiError(
+      code.startsWith('rejected-invalid') ? 422 : 409,
+      code,
+      r.refusal?.message ?? 'the workflow refused the submission',
+    );
   }
   return { status: 'pending', key: r.key, receivedAt: r.receivedAt };
 }
 
 /** The forwarder of one web process: delivers due pending submissions until stopped. */
-export function startIntakeForwarder(deps: IntakeDeps & { log?: (err: unknown) => void }, intervalMs = INTAKE_FORWARD_INTERVAL_MS): { stop(): void } {
+export function startIntakeForwarder(
+  deps: IntakeDeps & { log?: (err: unknown) => void },
+  intervalMs = INTAKE_FORWARD_INTERVAL_MS,
+): { stop(): void } {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const tick = async () => {

@@ -79,7 +79,9 @@ export function createIntakeRepository(db: Kysely<Database>) {
      * Records a received submission as pending. A key already recorded for the project returns the first row
      * (`created: false`) and writes nothing: a double click or a retried request changes nothing.
      */
-    async receive(input: IntakeId & { input: IntakeRecord['input']; basedOnRevision?: number; receivedAt: string | Date }): Promise<{ record: IntakeRecord; created: boolean }> {
+    async receive(
+      input: IntakeId & { input: IntakeRecord['input']; basedOnRevision?: number; receivedAt: string | Date },
+    ): Promise<{ record: IntakeRecord; created: boolean }> {
       const at = toIso(input.receivedAt);
       const inserted = await db
         .insertInto('intake')
@@ -116,7 +118,14 @@ export function createIntakeRepository(db: Kysely<Database>) {
     async markApplied(id: IntakeId, receipt: { revision: number; late: boolean }, at: string | Date): Promise<void> {
       await update(id)
         .where('status', '=', 'pending')
-        .set({ status: 'applied', revision: receipt.revision, late: receipt.late ? 1 : 0, applied_at: toIso(at), updated_at: toIso(at), last_error: null })
+        .set({
+          status: 'applied',
+          revision: receipt.revision,
+          late: receipt.late ? 1 : 0,
+          applied_at: toIso(at),
+          updated_at: toIso(at),
+          last_error: null,
+        })
         .execute();
     },
     /** The workflow refused the submission (its rule and reason). Only a pending row changes. */
@@ -130,7 +139,12 @@ export function createIntakeRepository(db: Kysely<Database>) {
     async markAttempt(id: IntakeId, error: string, nextAttemptAt: string | Date, at: string | Date): Promise<void> {
       await update(id)
         .where('status', '=', 'pending')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500), next_attempt_at: toIso(nextAttemptAt), updated_at: toIso(at) }))
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          last_error: error.slice(0, 500),
+          next_attempt_at: toIso(nextAttemptAt),
+          updated_at: toIso(at),
+        }))
         .execute();
     },
     /** Pending rows due for delivery at `now`, oldest first. */
@@ -146,7 +160,11 @@ export function createIntakeRepository(db: Kysely<Database>) {
       return rows.map((r) => fromRow(r as IntakeTable));
     },
     /** A cycle's rows in a status (default: pending, what the secretariat must see as "recorded, not yet applied"). */
-    async listForCycle(mechanismId: string, quarter: string, status: IntakeStatus = 'pending'): Promise<IntakeRecord[]> {
+    async listForCycle(
+      mechanismId: string,
+      quarter: string,
+      status: IntakeStatus = 'pending',
+    ): Promise<IntakeRecord[]> {
       const rows = await db
         .selectFrom('intake')
         .selectAll()

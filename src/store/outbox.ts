@@ -226,7 +226,12 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
     },
     /** Extends the lease of a row this attempt is still sending (a heartbeat); false when the row is no longer `sending`. */
     async renewLease(id: string, until: string): Promise<boolean> {
-      const r = await db.updateTable('outbox').set({ lease_until: until }).where('id', '=', id).where('status', '=', 'sending').executeTakeFirst();
+      const r = await db
+        .updateTable('outbox')
+        .set({ lease_until: until })
+        .where('id', '=', id)
+        .where('status', '=', 'sending')
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
     /** Records the server's acceptance; final. */

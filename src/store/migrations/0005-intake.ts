@@ -33,6 +33,10 @@ export const intake: Migration = {
       .addPrimaryKeyConstraint('intake_pk', ['mechanism_id', 'quarter', 'project_id', 'key'])
       .execute();
     await db.schema.createIndex('intake_status_next').on('intake').columns(['status', 'next_attempt_at']).execute();
-    await db.schema.createIndex('intake_cycle_status').on('intake').columns(['mechanism_id', 'quarter', 'status']).execute();
+    await db.schema
+      .createIndex('intake_cycle_status')
+      .on('intake')
+      .columns(['mechanism_id', 'quarter', 'status'])
+      .execute();
   },
 };
