@@ -12,6 +12,7 @@ import type { RouteDeps } from './context';
 import type { CycleGateway } from './cycle-gateway';
 import { codecServerRoutes } from './codec-server';
 import { installErrorHandler } from './errors';
+import { startIntakeForwarder } from './intake';
 import { registerApiDocs } from './pages/api-docs';
 import { ownerFormRoutes } from './pages/owner-form';
 import { secretariatRoutes } from './pages/secretariat';
@@ -38,6 +39,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Login attempts per minute and address (default 10). */
   loginRateLimit?: number;
+  /** How often the intake forwarder delivers pending submissions (default INTAKE_FORWARD_INTERVAL_MS). */
+  intakeIntervalMs?: number;
 }
 
 const READINESS_TIMEOUT_MS = 3000;
@@ -85,6 +88,12 @@ async function registerApplication(app: FastifyInstance, deps: AppDeps & { store
     now: deps.now ?? (() => new Date()),
     sessionSecret: deps.sessionSecret ?? randomBytes(32).toString('base64url'),
   };
+  // Submissions recorded while the worker or Temporal was away reach their workflow from here, exactly once.
+  const forwarder = startIntakeForwarder(
+    { store: routeDeps.store, cycles: routeDeps.cycles, now: routeDeps.now, log: (err) => app.log.warn({ err }, 'intake forwarder') },
+    deps.intakeIntervalMs,
+  );
+  app.addHook('onClose', async () => forwarder.stop());
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

@@ -121,7 +121,7 @@ export function cycleSuite(ctx: SuiteContext): void {
 
       const ok = await stack.call({ method: 'POST', url, payload: { status: 'on-track', progressPercent: 40, achievements: 'Survey done' } });
       expect(ok.statusCode).toBe(200);
-      expect(ok.json()).toEqual({ accepted: true, result: { revision: 1, late: false, receivedAt: expect.any(String) } });
+      expect(ok.json()).toEqual({ accepted: true, result: { status: 'applied', key: expect.any(String), revision: 1, late: false, receivedAt: expect.any(String) } });
       expect((await stack.call({ method: 'GET', url })).json()).toMatchObject({ revision: 1, body: { achievements: 'Survey done' } });
       expect(await updateOf(quarter, projectId)).toMatchObject({ state: 'submitted', revision: 1 });
       const amended = await stack.call({ method: 'POST', url, payload: { status: 'on-track', progressPercent: 45, achievements: 'Survey and design done' } });
