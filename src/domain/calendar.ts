@@ -84,7 +84,11 @@ export function localInstant(date: string, hour: number, timeZone: string): stri
   return d.toUTC().toISO({ suppressMilliseconds: false }) as string;
 }
 
-/** The instant the due date ends: midnight after it, mechanism time. A submission at or after this is late. */
+/**
+ * The instant a date ends in a zone: midnight after it. This is THE due instant (and cut-off instant) everywhere:
+ * workflows judge lateness by it (an answer at or after it is late), and emails show it as its last minute, 23:59
+ * of the due date (`formatDeadline` in src/notifications/format.ts).
+ */
 export function endOfDay(date: string, timeZone: string): string {
   return localInstant(addDays(date, 1), 0, timeZone);
 }
@@ -110,7 +114,12 @@ export interface CollectionDates {
 }
 
 /** Due date, cut-off and proposed session date of a cycle opened at `openedAt` (all on working days). */
-export function collectionDates(openedAt: string, policy: CyclePolicy, holidays: DaysOff, timeZone: string): CollectionDates {
+export function collectionDates(
+  openedAt: string,
+  policy: CyclePolicy,
+  holidays: DaysOff,
+  timeZone: string,
+): CollectionDates {
   const opened = localDate(openedAt, timeZone);
   const dueDate = addWorkingDays(opened, policy.dueAfterWorkingDays, holidays);
   const cutoffDate = addWorkingDays(dueDate, policy.cutoffAfterWorkingDays, holidays);
@@ -137,7 +146,13 @@ export interface QuarterOpening {
 }
 
 /** The opening of a cycle for `quarter` asked for at `now` (the same rule for the schedule, the API, the pages and the CLI). */
-export function quarterOpening(quarter: Quarter, now: string, policy: CyclePolicy, holidays: DaysOff, timeZone: string): QuarterOpening {
+export function quarterOpening(
+  quarter: Quarter,
+  now: string,
+  policy: CyclePolicy,
+  holidays: DaysOff,
+  timeZone: string,
+): QuarterOpening {
   const at = new Date(now).toISOString();
   const starts = localInstant(quarterStartDate(quarter), 0, timeZone);
   const ends = localInstant(quarterStartDate(nextQuarter(quarter)), 0, timeZone);
@@ -159,7 +174,8 @@ export function nextSendSlot(instant: string, sendHour: number, holidays: DaysOf
   if (isWorkingDay(date, holidays) && local.hour >= sendHour && local.hour < sendHour + SEND_WINDOW_HOURS) {
     return new Date(instant).toISOString();
   }
-  let candidate = isWorkingDay(date, holidays) && local.hour < sendHour ? date : addWorkingDays(addDays(date, 1), 0, holidays);
+  let candidate =
+    isWorkingDay(date, holidays) && local.hour < sendHour ? date : addWorkingDays(addDays(date, 1), 0, holidays);
   // Clocks may jump in a DST gap; the computed instant is still on the candidate's local date.
   candidate = addWorkingDays(candidate, 0, holidays);
   return localInstant(candidate, sendHour, recipientTimeZone);

@@ -1,12 +1,11 @@
-import { type Contact, email as emailSchema, type Mechanism, withoutLineSeparators } from '../domain';
+import { endOfDay, type Contact, email as emailSchema, type Mechanism, withoutLineSeparators } from '../domain';
 import type { NewOutboxMessage, OutboxAttachment, OutboxRepository } from '../store/outbox';
 import type { Directory } from './directory';
 import { singleLineHeader } from './escape';
-import { endOfDueDate } from './format';
 import { buildIcs, sessionUid } from './ics';
-import { calendarMethod, escalationKinds, kindsWithOwnerLink, type NotificationKind } from './kinds';
+import { calendarMethod, kindsWithOwnerLink, type NotificationKind } from './kinds';
 import { messageIdFor, outboxId } from './message-id';
-import type { NotificationRequest } from './request';
+import type { NotificationRequest, NotificationRequestOf } from './request';
 import { renderEmail, type TemplateContext } from './templates';
 
 /** What composing needs besides the request. */
@@ -24,10 +23,6 @@ export interface ComposeDeps {
   }): Promise<string>;
   now(): Date;
 }
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined;
 
 /**
  * A recipient the message cannot even be written for (unknown contact, address the schema rejects, a name or title
@@ -49,27 +44,25 @@ export class UnaddressableRecipient extends Error {
  * `recipients` (contact ids); the subject and the server's answer come from the failed outbox rows.
  */
 async function describeFailure(
-  req: NotificationRequest,
+  req: NotificationRequestOf<'undeliverable'>,
   facts: StepFacts,
   outbox: OutboxRepository,
 ): Promise<NonNullable<TemplateContext['undeliverable']>> {
-  const p = req.params;
-  const failedStep = str(p.failedStep);
-  const ids = Array.isArray(p.recipients) ? p.recipients : str(p.failedRecipientId) ? [str(p.failedRecipientId)!] : [];
-  let subject = str(p.failedSubject);
+  const { failedStep, failedKind, recipients: ids } = req.params;
+  let subject: string | undefined;
   const recipients = [];
   for (const id of ids) {
-    const row = failedStep ? await outbox.getByKey(req.workflowId, failedStep, id) : undefined;
+    const row = await outbox.getByKey(req.workflowId, failedStep, id);
     const contact = facts.contacts.get(id);
     subject ??= row?.subject;
     recipients.push({
       // The name may be why the step failed (a line separator in it): the notice shows it on one line.
       name: withoutLineSeparators(contact?.name ?? id),
       address: row?.toAddress || contact?.email || '?',
-      reason: row?.lastError ?? str(p.failedReason) ?? 'not delivered',
+      reason: row?.lastError ?? 'not delivered',
     });
   }
-  return { subject: subject ?? str(p.failedKind) ?? '?', ...(failedStep && { step: failedStep }), recipients };
+  return { subject: subject ?? failedKind, ...(failedStep && { step: failedStep }), recipients };
 }
 
 /** `buildIcs`, its errors turned into the recipient's permanent failure. */
@@ -81,19 +74,19 @@ function buildIcsOrRefuse(refuse: (err: unknown) => Error, input: Parameters<typ
   }
 }
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-
 /**
- * The documents a step attaches: `documentIds`, `agendaDocumentIds`, and the files of report version
- * `reportVersion`. Each group circulates its PDF when it has one (DOCX is for editing, HTML for the
+ * The documents a step attaches: the report's or the minutes' files, or an invitation's agenda and the files of
+ * the report version it names. Each group circulates its PDF when it has one (DOCX is for editing, HTML for the
  * pages); the secretariat's report-ready email carries every format but HTML.
  */
 async function attachmentsFor(req: NotificationRequest, directory: Directory): Promise<OutboxAttachment[]> {
-  const p = req.params;
-  const groups = [list(p.documentIds), list(p.agendaDocumentIds)];
-  const reportVersion = num(p.reportVersion);
-  if (reportVersion !== undefined && req.quarter && directory.reportDocumentIds) {
-    groups.push(await directory.reportDocumentIds(req.mechanismId, req.quarter, reportVersion));
+  const groups: string[][] = [];
+  if (req.kind === 'report-ready' || req.kind === 'minutes') groups.push(req.params.documentIds);
+  if (req.kind === 'invitation' || req.kind === 'invitation-update') {
+    groups.push(req.params.agendaDocumentIds);
+    if (req.quarter && directory.reportDocumentIds) {
+      groups.push(await directory.reportDocumentIds(req.mechanismId, req.quarter, req.params.reportVersion));
+    }
   }
   const out: OutboxAttachment[] = [];
   for (const ids of groups) {
@@ -141,12 +134,13 @@ export async function composeForRecipient(
   if (!contact) throw new UnaddressableRecipient(recipientId, `no contact ${recipientId} in mechanism ${mechanism.id}`);
   if (!emailSchema.safeParse(contact.email).success)
     throw new UnaddressableRecipient(recipientId, `invalid address for contact ${recipientId}`);
-  const p = req.params;
   const d = deps.directory;
   const kind: NotificationKind = req.kind;
 
   const project = req.projectId && d.project ? await d.project(req.mechanismId, req.projectId) : undefined;
-  const dueAt = str(p.dueAt) ?? (str(p.dueDate) ? endOfDueDate(str(p.dueDate)!, mechanism.timeZone) : undefined);
+  // The due instant: the end of the due date in the mechanism's zone (midnight after it), the same instant the
+  // workflows judge lateness by; the templates show it as the last minute of the due date (format.ts).
+  const dueAt = 'dueDate' in req.params ? endOfDay(req.params.dueDate, mechanism.timeZone) : undefined;
 
   let link: string | undefined;
   if (kindsWithOwnerLink.includes(kind) && deps.issueOwnerLink && req.quarter && req.projectId) {
@@ -164,11 +158,14 @@ export async function composeForRecipient(
     wantsActionItems && d.openActionItems ? await d.openActionItems(req.mechanismId, recipientId) : [];
 
   let late: TemplateContext['late'];
-  if (escalationKinds.includes(kind)) {
-    const owner = contacts.get(str(p.lateOwnerId) ?? project?.owner ?? '');
+  if (req.kind === 'escalation-supervisor' || req.kind === 'escalation-secretariat') {
+    // The owner the workflow names (after any reassignment); the portfolio's owner for a step scheduled before
+    // escalations named one.
+    const lateOwnerId = req.params.lateOwnerId ?? project?.owner;
+    const owner = lateOwnerId !== undefined ? contacts.get(lateOwnerId) : undefined;
     const history = await deps.outbox.listForWorkflow(req.workflowId);
     late = {
-      ownerName: owner?.name ?? str(p.lateOwnerId) ?? '?',
+      ownerName: owner?.name ?? lateOwnerId ?? '?',
       ownerEmail: owner?.email,
       dueAt: dueAt ?? deps.now().toISOString(),
       sent: history
@@ -182,29 +179,26 @@ export async function composeForRecipient(
   const method = calendarMethod[kind];
   const needsSession = method !== undefined || kind === 'session-reminder';
   const stored = needsSession && req.quarter && d.session ? await d.session(req.mechanismId, req.quarter) : undefined;
-  const startsAt = str(p.startsAt) ?? stored?.startsAt;
+  const invited = req.kind === 'invitation' || req.kind === 'invitation-update' ? req.params : undefined;
+  const sessionParams =
+    invited ?? (req.kind === 'invitation-cancel' || req.kind === 'session-reminder' ? req.params : undefined);
+  const startsAt = sessionParams?.startsAt ?? stored?.startsAt;
   const session =
     needsSession && startsAt
       ? {
           startsAt,
-          durationMinutes: num(p.durationMinutes) ?? stored?.durationMinutes ?? 120,
-          venue: str(p.venue) ?? stored?.venue ?? mechanism.venue ?? '-',
-          sequence: num(p.sequence) ?? stored?.sequence ?? 0,
-          previousStartsAt: str(p.previousStartsAt),
+          durationMinutes: invited?.durationMinutes ?? stored?.durationMinutes ?? 120,
+          venue: stored?.venue ?? mechanism.venue ?? '-',
+          sequence: sessionParams?.sequence ?? stored?.sequence ?? 0,
           // The secretariat confirmed a date that is a holiday on a side: the invitation says so (issue 19).
-          ...(Array.isArray(p.holidayWarnings) && {
-            holidayWarnings: p.holidayWarnings.filter((w): w is string => typeof w === 'string').slice(0, 10),
-          }),
+          ...(invited?.holidayWarnings && { holidayWarnings: invited.holidayWarnings.slice(0, 10) }),
         }
       : undefined;
 
   const attachments = await attachmentsFor(req, deps.directory);
 
-  const requestedBy = str(p.requestedBy);
   const actionItem =
     req.actionItemId && d.actionItem ? await d.actionItem(req.mechanismId, req.actionItemId) : undefined;
-  const newDueAt =
-    str(p.newDueAt) ?? (str(p.newDueDate) ? endOfDueDate(str(p.newDueDate)!, mechanism.timeZone) : undefined);
 
   const context: TemplateContext = {
     language: contact.language,
@@ -219,22 +213,16 @@ export async function composeForRecipient(
     openActionItems,
     late,
     extension:
-      p.extensionDays !== undefined || p.days !== undefined || newDueAt || p.reason || requestedBy
-        ? {
-            days: num(p.extensionDays) ?? num(p.days) ?? 0,
-            newDueAt,
-            reason: str(p.reason),
-            requestedBy: requestedBy ? (contacts.get(requestedBy)?.name ?? requestedBy) : undefined,
-          }
+      req.kind === 'extension-requested'
+        ? { days: req.params.days, requestedBy: contacts.get(req.params.requestedBy)?.name ?? req.params.requestedBy }
         : undefined,
     session,
     actionItem,
-    undeliverable: kind === 'undeliverable' ? await describeFailure(req, facts, deps.outbox) : undefined,
+    undeliverable: req.kind === 'undeliverable' ? await describeFailure(req, facts, deps.outbox) : undefined,
     attachmentNames: attachments.map((a) => a.filename),
     dashboardUrl: req.quarter
       ? `${deps.publicUrl}/mechanisms/${encodeURIComponent(req.mechanismId)}/cycles/${encodeURIComponent(req.quarter)}`
       : undefined,
-    note: str(p.note),
   };
   // Rendering and the header checks are pure: an error here (a name or title that cannot go into a header, a template
   // bug) is the same on every retry, so it makes this recipient undeliverable instead of failing the step again and again.

@@ -56,14 +56,13 @@ export function formatInstant(instant: string, timeZone: string, language: Langu
     : `${dateOf(dt, language)}, ${time} (${zone})`;
 }
 
-/** The end of a due date in the mechanism's zone (23:59 local), as a UTC instant: what "due on 13 March" means. */
-export function endOfDueDate(isoDate: string, mechanismTimeZone: string): string {
-  const dt = DateTime.fromISO(isoDate, { zone: mechanismTimeZone }).set({
-    hour: 23,
-    minute: 59,
-    second: 0,
-    millisecond: 0,
-  });
-  if (!dt.isValid) throw new Error(`not a date or zone: ${isoDate} ${mechanismTimeZone}`);
-  return dt.toUTC().toISO({ suppressMilliseconds: true })!;
+/**
+ * A due instant as people read a deadline: its last minute. The due instant is the end of the due date, midnight
+ * after it (`endOfDay` in src/domain/calendar.ts, the instant the workflows judge lateness by), so "due Friday 13
+ * March" reads "Friday 13 March 2026, 23:59 (Africa/Maseru, UTC+2)" and an answer in that minute is on time.
+ */
+export function formatDeadline(dueInstant: string, timeZone: string, language: Language): string {
+  const at = Date.parse(dueInstant);
+  if (Number.isNaN(at)) throw new Error(`not an instant: ${dueInstant}`);
+  return formatInstant(new Date(at - 60_000).toISOString(), timeZone, language);
 }

@@ -8,7 +8,14 @@ export { NotificationKind } from './kinds';
 export { rawMessageOf } from './mailbox';
 export { messageIdFor, outboxId, parseMailFrom } from './message-id';
 export { createNotifier, secretariatIds, type Notifier, type NotifierDeps } from './notifier';
-export type { NotificationRequest, NotificationResult } from './request';
+export type {
+  NotificationContent,
+  NotificationParams,
+  NotificationRequest,
+  NotificationRequestOf,
+  NotificationResult,
+  StepAddress,
+} from './request';
 export { storeDirectory } from './store-directory';
 export { renderEmail, type RenderedEmail, type TemplateContext } from './templates';
 export {

@@ -39,6 +39,3 @@ export const calendarMethod: Partial<Record<NotificationKind, 'REQUEST' | 'CANCE
   'invitation-update': 'REQUEST',
   'invitation-cancel': 'CANCEL',
 };
-
-/** Kinds that list what was sent already (escalations say what the owner has been sent). */
-export const escalationKinds: readonly NotificationKind[] = ['escalation-supervisor', 'escalation-secretariat'];

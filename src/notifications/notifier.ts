@@ -4,6 +4,7 @@ import { composeForRecipient, loadStepFacts, UnaddressableRecipient, type StepFa
 import type { Directory } from './directory';
 import { emailOfRow } from './mailbox';
 import { classifySmtpError, TransientDeliveryError } from './errors';
+import { NotificationKind } from './kinds';
 import { messageIdFor, outboxId, parseMailFrom } from './message-id';
 import type { NotificationRequest, NotificationResult } from './request';
 import type { MailTransport, OutgoingEmail } from './transport';
@@ -127,7 +128,11 @@ export function createNotifier(deps: NotifierDeps) {
       if (!doc) throw new Error(`document ${a.documentId} not found in the archive`);
       attachments.push({ filename: a.filename, contentType: a.contentType, content: await doc.read() });
     }
-    return emailOfRow(row, { name: from.name ?? `${facts.mechanism.name} secretariat`, address: from.address }, attachments);
+    return emailOfRow(
+      row,
+      { name: from.name ?? `${facts.mechanism.name} secretariat`, address: from.address },
+      attachments,
+    );
   }
 
   /** Enqueues and sends the secretariat's notice about an undeliverable row; idempotent per failed row. */
@@ -143,7 +148,7 @@ export function createNotifier(deps: NotifierDeps) {
       quarter: row.quarter,
       projectId: row.projectId,
       to,
-      params: { failedStep: row.step, failedKind: row.kind, recipients: [row.recipientId] },
+      params: { failedStep: row.step, failedKind: NotificationKind.parse(row.kind), recipients: [row.recipientId] },
     });
   }
 
@@ -162,7 +167,8 @@ export function createNotifier(deps: NotifierDeps) {
       const current = (await deps.outbox.get(row.id))!;
       // Another attempt (a retry started while a slow relay still holds the first) is sending it: never a second
       // copy; this step is retried and then finds the row settled.
-      if (current.status === 'sending') transient.push({ recipientId: row.recipientId, message: 'being sent by another attempt' });
+      if (current.status === 'sending')
+        transient.push({ recipientId: row.recipientId, message: 'being sent by another attempt' });
       return current; // or settled already: a retry never sends a second copy
     }
     let email: OutgoingEmail;
@@ -174,9 +180,12 @@ export function createNotifier(deps: NotifierDeps) {
     }
     let receipt: { response: string };
     // The lease's heartbeat: held for as long as this SMTP exchange lasts, however slow the relay.
-    const heartbeat = setInterval(() => {
-      void deps.outbox.renewLease(row.id, new Date(now().getTime() + leaseMs).toISOString()).catch(() => undefined);
-    }, Math.max(1000, Math.floor(leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        void deps.outbox.renewLease(row.id, new Date(now().getTime() + leaseMs).toISOString()).catch(() => undefined);
+      },
+      Math.max(1000, Math.floor(leaseMs / 3)),
+    );
     try {
       receipt = await deps.transport.send(email);
     } catch (err) {
@@ -209,7 +218,10 @@ export function createNotifier(deps: NotifierDeps) {
   }
 
   /** Sends one logical email step to its recipients; see createNotifier for the guarantees. */
-  async function send(req: NotificationRequest, options: { progress?: (done: number, total: number) => void } = {}): Promise<NotificationResult> {
+  async function send(
+    req: NotificationRequest,
+    options: { progress?: (done: number, total: number) => void } = {},
+  ): Promise<NotificationResult> {
     const facts = await loadStepFacts(req, deps.directory);
     // Contact ids are slugs. Workflows may pass the actor of a secretariat action (`token:ci`, `user:...`)
     // among the recipients (a receipt to "whoever submitted"); those are not people we can write to, and

@@ -3,7 +3,14 @@
  * workflow sends an email step. Sending never stops a cycle: a step that cannot be delivered is reported to the
  * secretariat and the workflow goes on.
  */
-import { ApplicationFailure, ActivityFailure, isCancellation, log, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ActivityFailure,
+  isCancellation,
+  log,
+  proxyActivities,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { Activities, NotificationRequest } from '../activities/types';
 
 /** Store writes: quick, retried until the database is back (they must not be lost). */
@@ -30,6 +37,10 @@ const mailOptions: ActivityOptions = {
   },
 };
 const mail = proxyActivities<Activities>(mailOptions);
+
+type KindAndParams<R> = R extends { kind: unknown; params: unknown } ? Pick<R, 'kind' | 'params'> : never;
+/** One email's kind with that kind's parameters: the compiler checks they belong together (src/notifications/request.ts). */
+export type EmailContent = KindAndParams<NotificationRequest>;
 
 /** What became of a step: `failed` when retries ran out (the secretariat was told if possible). */
 export type NotifyOutcome = 'sent' | 'stored' | 'undeliverable' | 'failed';
@@ -69,4 +80,3 @@ export async function notify(request: NotificationRequest, secretariatIds: strin
   }
   return outcome;
 }
-

@@ -22,15 +22,13 @@ import {
 } from '@temporalio/workflow';
 import type { CycleProject } from '../activities/types';
 // Domain modules one by one, not the index (see action-item.ts).
-import { addDays, addWorkingDays, endOfDay } from '../domain/calendar';
 import type { CyclePolicy } from '../domain/policy';
 import type { SubmissionInput } from '../domain/submission';
-import { groupRecipients, recipientCalendar, type CalendarBook } from '../domain/recipients';
-import { planReminders, type PlannedSend, type ReminderPlanInput } from '../domain/reminder-plan';
-import { settledStates, type SubmissionState } from '../domain/states';
+import type { CalendarBook } from '../domain/recipients';
+import type { PlannedSend } from '../domain/reminder-plan';
 import { actionItemWorkflowId } from '../temporal/ids';
 import { DueTimeKey, SubmissionStateKey } from '../temporal/search-attributes';
-import { notify, store } from './activities';
+import { notify, store, type EmailContent } from './activities';
 import {
   actionItemDone,
   grantExtension,
@@ -45,8 +43,41 @@ import {
   type ProjectUpdateState,
   type SubmissionReceipt,
 } from './messages';
+import {
+  afterSend,
+  applyExtensionRequest,
+  applyGrant,
+  applyRefusal,
+  applyWaiver,
+  changeCalendars,
+  chaseEmail,
+  collectionClosed,
+  details,
+  dueEndsAt,
+  isSettled,
+  markMissing,
+  nextSend,
+  people,
+  planChase,
+  reassign,
+  recipientsOfSend,
+  refuseExtensionRequest,
+  refuseGrant,
+  refuseReassignment,
+  refuseRefusal,
+  refuseSubmission,
+  refuseWaiver,
+  snapshot,
+  stepName,
+  submit,
+  type ChaseRules,
+  type Receipt,
+  type Refusal,
+  type UpdateState,
+} from './project-update-state';
 import { schemas } from './schemas';
-import { fieldErrors, later, reject } from './validation';
+import { serial } from './serial';
+import { fieldErrors, reject } from './validation';
 
 /** What a cycle gives each of its projects: ids, dates and the rules; no personal data. */
 export interface ProjectUpdateInput extends CycleProject {
@@ -61,8 +92,6 @@ export interface ProjectUpdateInput extends CycleProject {
   holidays: string[];
   policy: CyclePolicy;
   secretariatIds: string[];
-  /** Open action items owned by this owner, listed in the request. */
-  openActionItemIds: string[];
   /**
    * The chase the cycle planned for this owner (`planReminders` of the inputs above), and the instant the due
    * date ends: the cycle works them out once per owner zone, so that a new update does not compute time zones
@@ -78,126 +107,59 @@ export interface ProjectUpdateInput extends CycleProject {
   book?: CalendarBook;
 }
 
-/** The calendars of an update's recipients, for its reminder plan (the mechanism's for everybody without a book). */
-function recipientsOfChase(
-  book: CalendarBook | undefined,
-  who: { ownerId: string; supervisorId?: string; secretariatIds: string[] },
-): Pick<ReminderPlanInput, 'ownerCalendar' | 'supervisor' | 'secretariat'> & { ownerTimeZone?: string } {
-  if (!book) return {};
-  const owner = recipientCalendar(book, who.ownerId);
-  return {
-    ownerCalendar: owner.calendar,
-    ownerTimeZone: owner.timeZone,
-    ...(who.supervisorId !== undefined && { supervisor: recipientCalendar(book, who.supervisorId) }),
-    secretariat: groupRecipients(book, who.secretariatIds),
-  };
-}
-
-/** Who gets a planned send: the plan's own recipients when it names them, else the kind's usual ones. */
-function recipientsOfSend(send: PlannedSend, who: { ownerId: string; supervisorId?: string; secretariatIds: string[] }): string[] {
-  if (send.to) return send.to;
-  if (send.kind === 'escalation-secretariat') return who.secretariatIds;
-  if (send.kind === 'escalation-supervisor') return [who.supervisorId as string];
-  return [who.ownerId];
-}
-
 /** Patch: `submitUpdate` answers at once and stores and follows up afterwards (before: all in the handler, first). */
 const RECEIPT_FIRST = 'receipt-first';
 
-const stateAfterSend: Record<PlannedSend['kind'], SubmissionState> = {
-  request: 'requested',
-  reminder: 'reminded',
-  overdue: 'overdue',
-  'escalation-supervisor': 'escalated',
-  'escalation-secretariat': 'escalated',
-};
+/** An accepted submission, to be stored and followed up (receipt, action items, store state, the cycle). */
+interface Accepted extends Receipt {
+  updateId: string;
+  submission: SubmissionInput;
+  submittedBy: string;
+  doneActionItemIds: string[];
+}
 
 /** Runs one project's update to a settled state and keeps accepting amendments and late answers until the cycle closes. */
 export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectUpdateState> {
-  const { mechanismId, quarter, projectId, policy, holidays, timeZone } = input;
+  const { mechanismId, quarter, projectId } = input;
   const workflowId = workflowInfo().workflowId;
-  let ownerId = input.ownerId;
-  let supervisorId = input.supervisorId;
-  let ownerTimeZone = input.ownerTimeZone;
-  let state: SubmissionState = 'requested';
-  let dueDate = input.dueDate;
-  let cutoffAt = input.cutoffAt;
-  let revision = 0;
-  let late = false;
-  let generation = 0;
-  let replanned = false;
-  let autoExtensionDays = 0;
-  let pendingExtensionDays: number | undefined;
-  let extensionCount = 0;
-  const sent: string[] = [];
-  let book = input.book;
-  const people = () => ({ ownerId, supervisorId, secretariatIds: input.secretariatIds });
-  /** The owner's calendar: their side's (due dates of an extension follow it), or the mechanism's. */
-  const ownerDays = () => recipientsOfChase(book, people()).ownerCalendar ?? holidays;
-  /** The chase for the current owner and due date (`from`: re-planning from that instant). */
-  const planChase = (from?: { notBefore: string; includeRequest: boolean }) => {
-    const { ownerTimeZone: _zone, ...calendars } = recipientsOfChase(book, people());
-    return planReminders({
-      openedAt: input.openedAt,
-      dueDate,
-      policy,
-      holidays,
-      mechanismTimeZone: timeZone,
-      recipientTimeZone: ownerTimeZone,
-      includeSupervisor: supervisorId !== undefined,
-      ...calendars,
-      ...from,
-    });
+  const rules: ChaseRules = {
+    projectId,
+    openedAt: input.openedAt,
+    timeZone: input.timeZone,
+    holidays: input.holidays,
+    policy: input.policy,
+    secretariatIds: input.secretariatIds,
   };
-  let plan = input.plan ?? planChase();
-  let dueEndsAt = input.dueEndsAt;
-  /** When the due date ends (mechanism time); worked out again after an extension. */
-  const dueEnd = () => (dueEndsAt ??= endOfDay(dueDate, timeZone));
-  // Steps of a re-planned sequence get a suffix so that the outbox key (workflowId + step) stays unique.
-  const stepName = (s: PlannedSend) => (generation === 0 ? s.step : `${s.step}.p${generation}`);
-  const nextSend = () => plan.find((s) => !sent.includes(stepName(s)) && s.at <= cutoffAt);
-  const settled = () => settledStates.includes(state);
-  const collectionClosed = () => Date.now() >= Date.parse(cutoffAt);
+  const now = () => new Date(Date.now()).toISOString();
+  const initial: UpdateState = {
+    state: 'requested',
+    ownerId: input.ownerId,
+    supervisorId: input.supervisorId,
+    ownerTimeZone: input.ownerTimeZone,
+    dueDate: input.dueDate,
+    dueEndsAt: input.dueEndsAt,
+    cutoffAt: input.cutoffAt,
+    revision: 0,
+    late: false,
+    generation: 0,
+    plan: [],
+    sent: [],
+    autoExtensionDays: 0,
+    extensionCount: 0,
+    book: input.book,
+  };
+  /** The one state of this update; every handler and the chase replace it with what a transition returns. */
+  let u: UpdateState = { ...initial, plan: input.plan ?? planChase(initial, rules) };
+  /** Handlers that await run one at a time, in the order they were accepted. */
+  const handlers = serial();
+  const mail = (content: EmailContent, step: string, to: string[]) =>
+    notify({ workflowId, step, mechanismId, quarter, projectId, to, ...content }, input.secretariatIds);
 
-  const snapshot = (): ProjectUpdateState => {
-    const next = settled() ? undefined : nextSend();
-    return {
-      projectId,
-      state,
-      ownerId,
-      dueDate,
-      cutoffAt,
-      revision,
-      late,
-      sent: [...sent],
-      nextSend: next && { step: stepName(next), kind: next.kind, at: next.at },
-      pendingExtensionDays,
-    };
-  };
-  const showDetails = () => {
-    const s = snapshot();
-    const waiting = settled()
-      ? collectionClosed()
-        ? 'nothing (a late submission is still accepted until the cycle closes)'
-        : 'nothing (amendments accepted until collection closes)'
-      : `the owner's submission, due ${dueDate}`;
-    setCurrentDetails(
-      [
-        `**State:** ${state}${revision ? ` (revision ${revision}${late ? ', late' : ''})` : ''}`,
-        `**Waiting for:** ${waiting}`,
-        `**Next send:** ${s.nextSend ? `${s.nextSend.step} at ${s.nextSend.at}` : 'none'}`,
-        `**Collection closes:** ${cutoffAt}`,
-        pendingExtensionDays ? `**Extension requested:** ${pendingExtensionDays} days, waiting for the secretariat` : '',
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    );
-  };
-
+  const showDetails = () => setCurrentDetails(details(u, now()));
   const showState = () => {
     upsertSearchAttributes([
-      { key: SubmissionStateKey, value: state },
-      { key: DueTimeKey, value: new Date(dueEnd()) },
+      { key: SubmissionStateKey, value: u.state },
+      { key: DueTimeKey, value: new Date(dueEndsAt(u, rules)) },
     ]);
     showDetails();
   };
@@ -206,19 +168,25 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       mechanismId,
       quarter,
       projectId,
-      state,
-      ownerId,
-      dueDate,
-      lastSendAt: new Date(Date.now()).toISOString(),
-      nextSendAt: settled() ? undefined : nextSend()?.at,
+      state: u.state,
+      ownerId: u.ownerId,
+      dueDate: u.dueDate,
+      lastSendAt: now(),
+      nextSendAt: isSettled(u) ? undefined : nextSend(u)?.at,
     });
   // Only settled states and new revisions go to the cycle: it needs them to close collection early and to
   // compile new report versions, and fewer signals keep a 1,000-project cycle's history small. The chase
   // states in between are in the store and in this workflow's own `state` query.
   const tellCycle = async () => {
-    if (!settled()) return;
+    if (!isSettled(u)) return;
     try {
-      await getExternalWorkflowHandle(input.cycleWorkflowId).signal(projectStateChanged, { projectId, state, revision, late });
+      const { state, revision, late } = u;
+      await getExternalWorkflowHandle(input.cycleWorkflowId).signal(projectStateChanged, {
+        projectId,
+        state,
+        revision,
+        late,
+      });
     } catch {
       // The cycle has closed: nobody is waiting for this news any more.
     }
@@ -229,18 +197,16 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     await recordState();
     await tellCycle();
   };
+  const signalDone = async (ids: string[], reportedBy: string) => {
+    for (const id of ids) {
+      try {
+        await getExternalWorkflowHandle(actionItemWorkflowId(mechanismId, id)).signal(actionItemDone, { reportedBy });
+      } catch {
+        // Unknown or already finished action item: the store has the submission; nothing to follow up.
+      }
+    }
+  };
 
-  /** An accepted submission, to be stored and followed up (receipt, action items, store state, the cycle). */
-  interface Accepted {
-    updateId: string;
-    submission: SubmissionInput;
-    revision: number;
-    late: boolean;
-    receivedAt: string;
-    submittedBy: string;
-    doneActionItemIds: string[];
-  }
-  const toFollowUp: Accepted[] = [];
   /**
    * Receipts by intake key: the intake forwarder may deliver a recorded submission twice (a lost answer, two web
    * processes); the second delivery gets the first receipt and adds no revision. Kept in memory only: every
@@ -248,96 +214,60 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
    */
   const receiptsByKey = new Map<string, SubmissionReceipt>();
   const deliveredBefore = (key: string | undefined) => (key === undefined ? undefined : receiptsByKey.get(key));
-  let followingUp = false;
   /** What follows an accepted submission once its receipt has gone back to the caller. */
   const followUp = async (a: Accepted) => {
-    const { updateId, submission, revision: r, late: l, receivedAt, submittedBy } = a;
+    const { updateId, submission, revision, late, receivedAt, submittedBy } = a;
     await Promise.all([
-      store.recordSubmission({ workflowId, updateId, mechanismId, quarter, projectId, submission, submittedBy, receivedAt, late: l, revision: r }),
-      notify(
-        {
-          workflowId,
-          step: `receipt-r${a.revision}`,
-          kind: 'receipt',
-          mechanismId,
-          quarter,
-          projectId,
-          to: [...new Set([ownerId, a.submittedBy])],
-          params: { revision: a.revision, late: a.late, receivedAt: a.receivedAt },
-        },
-        input.secretariatIds,
-      ),
-      recordState(),
-      ...a.doneActionItemIds.map(async (id) => {
-        try {
-          await getExternalWorkflowHandle(actionItemWorkflowId(mechanismId, id)).signal(actionItemDone, { reportedBy: a.submittedBy });
-        } catch {
-          // Unknown or already finished action item: the store has the submission; nothing to follow up.
-        }
+      store.recordSubmission({
+        workflowId,
+        updateId,
+        mechanismId,
+        quarter,
+        projectId,
+        submission,
+        submittedBy,
+        receivedAt,
+        late,
+        revision,
       }),
+      mail({ kind: 'receipt', params: {} }, `receipt-r${revision}`, [...new Set([u.ownerId, submittedBy])]),
+      recordState(),
+      ...a.doneActionItemIds.map((id) => signalDone([id], submittedBy)),
     ]);
     await tellCycle();
   };
-  const followUpAll = async () => {
-    followingUp = true;
-    // Not cancellable: a submission accepted just before the cycle closes still gets its receipt and reaches the cycle.
-    await CancellationScope.nonCancellable(async () => {
-      while (toFollowUp.length > 0) {
-        await followUp(toFollowUp[0]);
-        toFollowUp.shift();
-      }
-    });
-    followingUp = false;
-  };
-
-  const replan = (from: string, includeRequest: boolean) => {
-    generation++;
-    replanned = true;
-    plan = planChase({ notBefore: from, includeRequest });
-  };
-
-  const applyExtension = (newDueDate: string) => {
-    dueDate = newDueDate;
-    dueEndsAt = undefined;
-    // An extended update keeps its chase after the new due date; it never closes before the cycle's cut-off.
-    const ownCutoff = endOfDay(addWorkingDays(dueDate, policy.cutoffAfterWorkingDays, holidays), timeZone);
-    if (ownCutoff > cutoffAt) cutoffAt = ownCutoff;
-    if (state === 'overdue' || state === 'escalated') state = 'requested';
-    replan(new Date(Date.now()).toISOString(), false);
-  };
-
-  const tellOwner = (step: string, kind: 'extension-granted' | 'extension-refused', to: string[] = [ownerId]) =>
-    notify({ workflowId, step, kind, mechanismId, quarter, projectId, to, params: { dueDate } }, input.secretariatIds);
 
   // ---- messages ----
-  setHandler(updateState, snapshot);
+  const refuse = (r: Refusal | undefined) => {
+    if (r) reject(r.type, r.message);
+  };
+  setHandler(updateState, () => snapshot(u, rules));
 
   setHandler(
     submitUpdate,
     async ({ submission, submittedBy, key }): Promise<SubmissionReceipt> => {
       const repeat = deliveredBefore(key);
       if (repeat) return repeat;
-      const receivedAt = new Date(Date.now()).toISOString();
-      const isLate = receivedAt >= dueEnd();
       const updateId = currentUpdateInfo()?.id ?? uuid4();
       if (patched(RECEIPT_FIRST)) {
         // The receipt goes back at once: from here the submission is in this workflow's history, which survives
         // any crash. Storing it, the receipt email, the store's state, done action items and the news to the
-        // cycle follow, in order of acceptance.
-        revision++;
-        late = isLate;
-        state = 'submitted';
+        // cycle follow, in order of acceptance (not cancellable: a submission accepted just before the cycle
+        // closes still gets its receipt and reaches the cycle).
+        const accepted = submit(u, rules, now());
+        u = accepted.update;
         showState();
         const doneActionItemIds = schemas()
           .Submission.parse(submission)
-          .actionItemUpdates.filter((u) => u.done)
-          .map((u) => u.actionItemId);
-        toFollowUp.push({ updateId, submission, revision, late, receivedAt, submittedBy, doneActionItemIds });
-        if (!followingUp) void followUpAll();
-        const receipt = { revision, late, receivedAt };
-        if (key !== undefined) receiptsByKey.set(key, receipt);
-        return receipt;
+          .actionItemUpdates.filter((i) => i.done)
+          .map((i) => i.actionItemId);
+        const a: Accepted = { updateId, submission, submittedBy, doneActionItemIds, ...accepted.receipt };
+        void handlers.run(() => CancellationScope.nonCancellable(() => followUp(a)));
+        if (key !== undefined) receiptsByKey.set(key, accepted.receipt);
+        return accepted.receipt;
       }
+      // Histories recorded before the patch: stored first, then the receipt email, done items and the report.
+      const receivedAt = now();
       const stored = await store.recordSubmission({
         workflowId,
         updateId,
@@ -347,33 +277,19 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
         submission,
         submittedBy,
         receivedAt,
-        late: isLate,
+        late: receivedAt >= dueEndsAt(u, rules),
       });
-      revision = Math.max(revision, stored.revision);
-      late = stored.late;
-      state = 'submitted';
-      await notify(
-        {
-          workflowId,
-          step: `receipt-r${stored.revision}`,
-          kind: 'receipt',
-          mechanismId,
-          quarter,
-          projectId,
-          to: [...new Set([ownerId, submittedBy])],
-          params: { revision: stored.revision, late: stored.late, receivedAt },
-        },
-        input.secretariatIds,
+      u = { ...u, revision: Math.max(u.revision, stored.revision), late: stored.late, state: 'submitted' };
+      await mail({ kind: 'receipt', params: {} }, `receipt-r${stored.revision}`, [
+        ...new Set([u.ownerId, submittedBy]),
+      ]);
+      await signalDone(
+        schemas()
+          .Submission.parse(submission)
+          .actionItemUpdates.filter((i) => i.done)
+          .map((i) => i.actionItemId),
+        submittedBy,
       );
-      for (const item of schemas().Submission.parse(submission).actionItemUpdates.filter((u) => u.done)) {
-        try {
-          await getExternalWorkflowHandle(actionItemWorkflowId(mechanismId, item.actionItemId)).signal(actionItemDone, {
-            reportedBy: submittedBy,
-          });
-        } catch {
-          // Unknown or already finished action item: the store has the submission; nothing to follow up.
-        }
-      }
       await report();
       return { revision: stored.revision, late: stored.late, receivedAt };
     },
@@ -392,9 +308,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
           );
         }
         if (typeof submittedBy !== 'string' || !submittedBy) reject('InvalidSubmission', 'submittedBy is required');
-        if (state === 'submitted' && collectionClosed()) {
-          reject('CollectionClosed', 'collection has closed: the submission can no longer be amended');
-        }
+        refuse(refuseSubmission(u, now()));
       },
     },
   );
@@ -402,148 +316,128 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   setHandler(
     requestExtension,
     async ({ days, requestedBy }) => {
-      extensionCount++;
-      const n = extensionCount;
-      if (autoExtensionDays + days <= policy.autoExtensionMaxDays) {
-        autoExtensionDays += days;
-        applyExtension(addWorkingDays(addDays(dueDate, days), 0, ownerDays()));
-        await tellOwner(`extension-granted-${n}`, 'extension-granted', [...new Set([ownerId, requestedBy])]);
-        await report();
-        return { outcome: 'granted' as const, dueDate };
+      const asked = applyExtensionRequest(u, rules, days, now());
+      u = asked.update;
+      const { dueDate, ownerId } = u;
+      if (asked.outcome === 'granted') {
+        return handlers.run(async () => {
+          await mail({ kind: 'extension-granted', params: { dueDate } }, `extension-granted-${asked.number}`, [
+            ...new Set([ownerId, requestedBy]),
+          ]);
+          await report();
+          return { outcome: 'granted' as const, dueDate };
+        });
       }
-      pendingExtensionDays = days;
-      await notify(
-        {
-          workflowId,
-          step: `extension-requested-${n}`,
-          kind: 'extension-requested',
-          mechanismId,
-          quarter,
-          projectId,
-          to: input.secretariatIds,
-          params: { days, dueDate, requestedBy },
-        },
-        input.secretariatIds,
-      );
-      showDetails();
-      return { outcome: 'pending' as const, dueDate };
+      return handlers.run(async () => {
+        await mail(
+          { kind: 'extension-requested', params: { days, dueDate, requestedBy } },
+          `extension-requested-${asked.number}`,
+          input.secretariatIds,
+        );
+        showDetails();
+        return { outcome: 'pending' as const, dueDate };
+      });
     },
-    {
-      validator: ({ days }) => {
-        if (!Number.isInteger(days) || days < 1 || days > 90) reject('InvalidExtension', 'days: must be a whole number from 1 to 90');
-        if (settled()) reject('AlreadySettled', `the update is already ${state}`);
-        if (pendingExtensionDays !== undefined) reject('ExtensionPending', 'an extension request is already waiting for the secretariat');
-      },
-    },
+    { validator: ({ days }) => refuse(refuseExtensionRequest(u, days)) },
   );
 
   setHandler(
     grantExtension,
     async ({ dueDate: newDueDate }) => {
-      extensionCount++;
-      pendingExtensionDays = undefined;
-      applyExtension(addWorkingDays(newDueDate, 0, ownerDays()));
-      await tellOwner(`extension-granted-${extensionCount}`, 'extension-granted');
-      await report();
-      return { dueDate };
+      u = applyGrant(u, rules, newDueDate, now());
+      const { dueDate, ownerId, extensionCount } = u;
+      return handlers.run(async () => {
+        await mail({ kind: 'extension-granted', params: { dueDate } }, `extension-granted-${extensionCount}`, [
+          ownerId,
+        ]);
+        await report();
+        return { dueDate };
+      });
     },
     {
-      validator: ({ dueDate: newDueDate }) => {
-        if (!schemas().isoDate.safeParse(newDueDate).success) reject('InvalidExtension', 'dueDate: must be a date YYYY-MM-DD');
-        if (!later(newDueDate, dueDate)) reject('InvalidExtension', `dueDate: must be after the current due date ${dueDate}`);
-        if (state === 'submitted' || state === 'waived') reject('AlreadySettled', `the update is already ${state}`);
-      },
+      validator: ({ dueDate: newDueDate }) =>
+        refuse(refuseGrant(u, newDueDate, schemas().isoDate.safeParse(newDueDate).success)),
     },
   );
 
   setHandler(
     refuseExtension,
     async (_input: { refusedBy: string }) => {
-      extensionCount++;
-      pendingExtensionDays = undefined;
-      await tellOwner(`extension-refused-${extensionCount}`, 'extension-refused');
-      showDetails();
+      u = applyRefusal(u);
+      const { dueDate, ownerId, extensionCount } = u;
+      return handlers.run(async () => {
+        await mail({ kind: 'extension-refused', params: { dueDate } }, `extension-refused-${extensionCount}`, [
+          ownerId,
+        ]);
+        showDetails();
+      });
     },
-    {
-      validator: (_input: { refusedBy: string }) => {
-        if (pendingExtensionDays === undefined) reject('NoExtensionPending', 'no extension request is waiting');
-      },
-    },
+    { validator: (_input: { refusedBy: string }) => refuse(refuseRefusal(u)) },
   );
 
   setHandler(
     waive,
     async (_input: { waivedBy: string }) => {
-      state = 'waived';
-      pendingExtensionDays = undefined;
-      await report();
-      return { state };
+      u = applyWaiver(u);
+      const { state } = u;
+      return handlers.run(async () => {
+        await report();
+        return { state };
+      });
     },
-    {
-      validator: (_input: { waivedBy: string }) => {
-        if (state === 'submitted' || state === 'waived') reject('AlreadySettled', `the update is already ${state}`);
-      },
-    },
+    { validator: (_input: { waivedBy: string }) => refuse(refuseWaiver(u)) },
   );
 
   setHandler(
     reassignOwner,
-    async ({ ownerId: newOwner, ownerTimeZone: zone, supervisorId: newSupervisor, ownerCalendar }) => {
-      ownerId = newOwner;
-      ownerTimeZone = zone;
-      if (book) book = { ...book, recipients: { ...book.recipients, [newOwner]: { timeZone: zone, ...(ownerCalendar !== undefined && { calendar: ownerCalendar }) } } };
-      if (newSupervisor !== undefined) supervisorId = newSupervisor;
-      state = 'requested';
-      replan(new Date(Date.now()).toISOString(), true);
-      await report();
-      return { ownerId };
+    async ({ ownerId: newOwner, ownerTimeZone, supervisorId, ownerCalendar }) => {
+      u = reassign(u, rules, { ownerId: newOwner, ownerTimeZone, supervisorId, ownerCalendar }, now());
+      const { ownerId } = u;
+      return handlers.run(async () => {
+        await report();
+        return { ownerId };
+      });
     },
-    {
-      validator: ({ ownerId: newOwner }) => {
-        if (typeof newOwner !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(newOwner)) reject('InvalidOwner', 'ownerId: must be a contact id');
-        if (settled()) reject('AlreadySettled', `the update is already ${state}`);
-        if (newOwner === ownerId) reject('InvalidOwner', 'ownerId: this contact already owns the update');
-      },
-    },
+    { validator: ({ ownerId: newOwner }) => refuse(refuseReassignment(u, newOwner)) },
   );
 
-  setHandler(replanCalendars, ({ book: next }) => {
-    book = next;
-    if (settled()) return;
-    // Only what is still to come is planned again; a request already sent is not sent again.
-    replan(new Date(Date.now()).toISOString(), !sent.some((step) => step === 'request' || step.startsWith('request.')));
+  setHandler(replanCalendars, ({ book }) => {
+    u = changeCalendars(u, rules, book, now());
     showDetails();
   });
 
   // ---- the chase ----
   showDetails();
   try {
-    await store.recordUpdateState({ mechanismId, quarter, projectId, state, ownerId, dueDate, nextSendAt: nextSend()?.at });
-    while (!settled()) {
-      const next = nextSend();
-      const wakeAt = next ? next.at : cutoffAt;
-      replanned = false;
+    await store.recordUpdateState({
+      mechanismId,
+      quarter,
+      projectId,
+      state: u.state,
+      ownerId: u.ownerId,
+      dueDate: u.dueDate,
+      nextSendAt: nextSend(u)?.at,
+    });
+    while (!isSettled(u)) {
+      const next = nextSend(u);
+      const wakeAt = next ? next.at : u.cutoffAt;
+      // Woken early when the update settles or its chase is planned again (extension, new owner, new calendars).
+      const generation = u.generation;
       const wait = Date.parse(wakeAt) - Date.now();
       if (wait > 0) {
-        const summary = next ? `until ${stepName(next)}` : 'until collection closes';
-        const woken = await condition(() => replanned || settled(), wait, { summary });
+        const summary = next ? `until ${stepName(u, next)}` : 'until collection closes';
+        const woken = await condition(() => u.generation !== generation || isSettled(u), wait, { summary });
         if (woken) continue;
       }
       if (next) {
-        const step = stepName(next);
-        const to = recipientsOfSend(next, people());
-        const params =
-          next.kind === 'request' ? { dueDate, openActionItemIds: input.openActionItemIds } : { dueDate, ownerId: next.kind.startsWith('escalation') ? ownerId : undefined };
-        await notify({ workflowId, step, kind: next.kind, mechanismId, quarter, projectId, to, params }, input.secretariatIds);
-        sent.push(step);
-        if (!settled()) {
-          state = stateAfterSend[next.kind];
-          await report();
-        }
+        await mail(chaseEmail(u, next), stepName(u, next), recipientsOfSend(next, people(u, rules)));
+        const settledBefore = isSettled(u);
+        u = afterSend(u, next);
+        if (!settledBefore) await report();
         continue;
       }
-      if (collectionClosed()) {
-        state = 'missing';
+      if (collectionClosed(u, now())) {
+        u = markMissing(u);
         await report();
       }
     }
@@ -554,7 +448,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     if (!isCancellation(err)) throw err;
   }
   // Accepted submissions are followed up even when the cycle has closed (cancelled) this update meanwhile.
-  await CancellationScope.nonCancellable(() => condition(() => !followingUp));
+  await CancellationScope.nonCancellable(() => condition(() => !handlers.busy()));
   await condition(allHandlersFinished);
-  return snapshot();
+  return snapshot(u, rules);
 }

@@ -23,11 +23,10 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CycleContext, CycleProject } from '../activities/types';
 // Domain modules one by one, not the index (see action-item.ts).
-import { addDays, addWorkingDays, collectionDates, cycleOpensAt, endOfDay, localDate, localInstant, quarterOpening, workingDayOnOrBefore } from '../domain/calendar';
-import { bookFor, groupRecipients, makeCalendarBook, recipientCalendar, type CalendarBook } from '../domain/recipients';
-import { checkSessionDate, type SessionDateCheck, type WorkCalendar } from '../domain/work-calendar';
+import { addDays, collectionDates, cycleOpensAt, endOfDay, localDate, quarterOpening } from '../domain/calendar';
+import { bookFor, makeCalendarBook, recipientCalendar, type CalendarBook } from '../domain/recipients';
+import type { WorkCalendar } from '../domain/work-calendar';
 import type { SessionPlan, SessionRecord } from '../domain/session';
-import { planReminders, type PlannedSend } from '../domain/reminder-plan';
 import { settledStates, type CyclePhase, type SubmissionState } from '../domain/states';
 import { actionItemWorkflowId, updateWorkflowId } from '../temporal/ids';
 import {
@@ -51,12 +50,19 @@ import {
   recordDecisions,
   regenerateReport,
   replanCalendars,
-  type ConveneInput,
   type CycleState,
 } from './messages';
 import { projectUpdate } from './project-update';
 import { schemas } from './schemas';
+import { serial } from './serial';
 import { fieldErrors, reject } from './validation';
+import {
+  planProjectChase,
+  sessionDateCheck,
+  sessionReminders,
+  unconfirmedHoliday,
+  type ProjectChase,
+} from './cycle-plan';
 
 /** How many children are started at once. */
 export const START_BATCH = 50;
@@ -75,20 +81,6 @@ const KEEP_TO_QUARTER = 'keep-to-quarter';
 const BOOK_DAYS_BEFORE = 7;
 const BOOK_DAYS_AFTER = 240;
 
-/** The session start checked against every side's calendar; undefined for cycles opened before calendars per side. */
-function sessionDateCheck(ctx: CycleContext | undefined, calendars: WorkCalendar[], startsAt: string): SessionDateCheck | undefined {
-  if (!ctx?.sides || Number.isNaN(Date.parse(startsAt))) return undefined;
-  const sides = ctx.sides.map((side) => ({ sideId: side.sideId, timeZone: side.timeZone, calendar: calendars.find((c) => c.id === side.calendar) }));
-  return checkSessionDate(startsAt, sides, ctx.timeZone);
-}
-
-/** Refuses a session date that is a holiday on a side unless the secretariat confirmed it. */
-function requireHolidayConfirmation(check: SessionDateCheck | undefined, request: ConveneInput): void {
-  if (!check?.needsConfirmation || request.holidayConfirmed === true) return;
-  const message = `${check.warnings.join('; ')}: confirm the date to convene on it anyway (dates both sides work: ${check.alternatives.join(', ')})`;
-  reject('HolidayNotConfirmed', message, [{ field: 'startsAt', message }]);
-}
-
 /** What a finished cycle leaves behind: small facts, documents live in the archive. */
 export interface QuarterlyCycleResult {
   phase: CyclePhase;
@@ -100,69 +92,6 @@ interface Session {
   sequence: number;
   plan: SessionPlan;
   status: 'scheduled' | 'cancelled' | 'held';
-}
-
-/** One update's chase as the cycle plans it: due date by its owner's calendar, the plan and its own cut-off. */
-interface ProjectChase {
-  dueDate: string;
-  dueEndsAt: string;
-  cutoffAt: string;
-  plan: PlannedSend[];
-}
-
-/**
- * Plans one project's chase: its due date follows the owner's side (their calendar's working days), every send goes
- * out on a working day of its recipient's calendar; the update never closes before the cycle's cut-off.
- */
-function planProjectChase(
-  book: CalendarBook,
-  ctx: CycleContext,
-  project: CycleProject,
-  openedAt: string,
-  collection: { dueDate: string; cutoffAt: string },
-): ProjectChase {
-  const withCalendars = ctx.calendars !== undefined;
-  const owner = recipientCalendar(book, project.ownerId);
-  const dueDate = withCalendars ? addWorkingDays(localDate(openedAt, ctx.timeZone), ctx.policy.dueAfterWorkingDays, owner.calendar) : collection.dueDate;
-  const ownCutoff = endOfDay(addWorkingDays(dueDate, ctx.policy.cutoffAfterWorkingDays, owner.calendar), ctx.timeZone);
-  const plan = planReminders({
-    openedAt,
-    dueDate,
-    policy: ctx.policy,
-    holidays: ctx.holidays,
-    mechanismTimeZone: ctx.timeZone,
-    recipientTimeZone: project.ownerTimeZone,
-    includeSupervisor: project.supervisorId !== undefined,
-    ...(withCalendars && {
-      ownerCalendar: owner.calendar,
-      ...(project.supervisorId !== undefined && { supervisor: recipientCalendar(book, project.supervisorId) }),
-      secretariat: groupRecipients(book, ctx.secretariatIds),
-    }),
-  });
-  return {
-    dueDate,
-    dueEndsAt: endOfDay(dueDate, ctx.timeZone),
-    cutoffAt: withCalendars && ownCutoff > collection.cutoffAt ? ownCutoff : collection.cutoffAt,
-    plan,
-  };
-}
-
-/** The day-before reminders of a session: one per group of attendees sharing a zone and a calendar, in time order. */
-function sessionReminders(
-  book: CalendarBook | undefined,
-  ctx: CycleContext,
-  plan: SessionPlan,
-  sequence: number,
-): { step: string; at: string; to: string[] }[] {
-  const everyone = [...new Set([...plan.chairs, ...plan.attendees])];
-  const groups = book ? groupRecipients(book, everyone) : [{ ids: everyone, timeZone: ctx.timeZone, calendar: ctx.holidays }];
-  return groups
-    .map((g, i) => ({
-      step: groups.length === 1 ? `session-reminder-s${sequence}` : `session-reminder-s${sequence}-${i + 1}`,
-      at: localInstant(workingDayOnOrBefore(addDays(localDate(plan.startsAt, g.timeZone), -1), g.calendar), ctx.policy.sendHour, g.timeZone),
-      to: g.ids,
-    }))
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
 /** Runs one cycle from opening to close. */
@@ -181,6 +110,10 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   let recompileWanted = false;
   let closeRequested = false;
   let decisions: SessionRecord | undefined;
+  /** A `recordDecisions` was accepted (its store write may still be under way). */
+  let decisionsTaken = false;
+  /** Handlers that await run one at a time, in the order they were accepted. */
+  const handlers = serial();
   let session: Session | undefined;
   let sessionChanged = false;
   let actionItemIds: string[] = [];
@@ -218,7 +151,11 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
         `**Phase:** ${phase}`,
         `**Waiting for:** ${waitingFor}`,
         next ? `**Next:** ${next}` : '',
-        projects.size ? `**Updates:** ${Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ')}` : '',
+        projects.size
+          ? `**Updates:** ${Object.entries(counts)
+              .map(([s, n]) => `${n} ${s}`)
+              .join(', ')}`
+          : '',
         reportVersion ? `**Report:** version ${reportVersion}` : '',
         session ? `**Session:** ${session.status} for ${session.plan.startsAt} (sequence ${session.sequence})` : '',
       ]
@@ -248,11 +185,23 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     const version = ++reportVersion;
     recompileWanted = false;
     const { documentIds } = await documents.compileReport.executeWithOptions(
-      { startToCloseTimeout: '15 minutes', retry: { maximumAttempts: 20, maximumInterval: '10 minutes' }, summary: `report version ${version}` },
+      {
+        startToCloseTimeout: '15 minutes',
+        retry: { maximumAttempts: 20, maximumInterval: '10 minutes' },
+        summary: `report version ${version}`,
+      },
       [{ mechanismId, quarter, version }],
     );
     await notify(
-      { workflowId, step: `report-ready-v${version}`, kind: 'report-ready', mechanismId, quarter, to: secretariat(), params: { version, documentIds } },
+      {
+        workflowId,
+        step: `report-ready-v${version}`,
+        kind: 'report-ready',
+        mechanismId,
+        quarter,
+        to: secretariat(),
+        params: { documentIds },
+      },
       secretariat(),
     );
     showDetails();
@@ -291,7 +240,13 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     const before = projects.get(projectId);
     projects.set(projectId, { state, revision, late });
     // A new revision after the report was compiled: the report gets a new version, never a silent overwrite.
-    if (reportVersion > 0 && state === 'submitted' && revision > (before?.revision ?? 0) && !decisions && phase !== 'closed') {
+    if (
+      reportVersion > 0 &&
+      state === 'submitted' &&
+      revision > (before?.revision ?? 0) &&
+      !decisions &&
+      phase !== 'closed'
+    ) {
       recompileWanted = true;
     }
     showDetails();
@@ -305,39 +260,62 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
       const sequence = (session?.sequence ?? 0) + 1;
       session = { sequence, plan, status: 'scheduled' };
       sessionChanged = true;
-      await store.recordSession({ mechanismId, quarter, plan, sequence, status: 'scheduled' });
-      const agenda = await documents.renderAgenda({ mechanismId, quarter, sessionSequence: sequence });
-      await notify(
-        {
-          workflowId,
-          step: `invitation-s${sequence}`,
-          kind: update ? 'invitation-update' : 'invitation',
-          mechanismId,
-          quarter,
-          to: [...new Set([...plan.chairs, ...plan.attendees])],
-          params: {
-            sequence,
-            startsAt: plan.startsAt,
-            durationMinutes: plan.durationMinutes,
-            agendaDocumentIds: agenda.documentIds,
-            reportVersion,
-            ...(check?.needsConfirmation && { holidayWarnings: check.warnings }),
+      const attached = reportVersion;
+      return handlers.run(async () => {
+        await store.recordSession({ mechanismId, quarter, plan, sequence, status: 'scheduled' });
+        const agenda = await documents.renderAgenda({ mechanismId, quarter, sessionSequence: sequence });
+        await notify(
+          {
+            workflowId,
+            step: `invitation-s${sequence}`,
+            kind: update ? 'invitation-update' : 'invitation',
+            mechanismId,
+            quarter,
+            to: [...new Set([...plan.chairs, ...plan.attendees])],
+            params: {
+              sequence,
+              startsAt: plan.startsAt,
+              durationMinutes: plan.durationMinutes,
+              agendaDocumentIds: agenda.documentIds,
+              reportVersion: attached,
+              ...(check?.needsConfirmation && { holidayWarnings: check.warnings }),
+            },
           },
-        },
-        secretariat(),
-      );
-      showDetails();
-      return { sequence, startsAt: plan.startsAt };
+          secretariat(),
+        );
+        showDetails();
+        return { sequence, startsAt: plan.startsAt };
+      });
     },
     {
       validator: (request) => {
-        if (phase !== 'convening') reject('WrongPhase', `the session can be convened once the report is compiled and before it starts (the cycle is ${phase})`);
-        const parsed = schemas().SessionPlan.safeParse({ ...request, startsAt: request?.startsAt ?? dates?.proposedSessionAt });
-        if (!parsed.success) reject('InvalidSession', `the session is not valid: ${fieldErrors(parsed.error).map((f) => `${f.field}: ${f.message}`).join('; ')}`, fieldErrors(parsed.error));
-        if (!schemas().isoInstant.safeParse(parsed.data.startsAt).success || Date.parse(parsed.data.startsAt) <= Date.now()) {
-          reject('InvalidSession', 'startsAt: the session must start in the future', [{ field: 'startsAt', message: 'must be in the future' }]);
+        if (phase !== 'convening')
+          reject(
+            'WrongPhase',
+            `the session can be convened once the report is compiled and before it starts (the cycle is ${phase})`,
+          );
+        const parsed = schemas().SessionPlan.safeParse({
+          ...request,
+          startsAt: request?.startsAt ?? dates?.proposedSessionAt,
+        });
+        if (!parsed.success)
+          reject(
+            'InvalidSession',
+            `the session is not valid: ${fieldErrors(parsed.error)
+              .map((f) => `${f.field}: ${f.message}`)
+              .join('; ')}`,
+            fieldErrors(parsed.error),
+          );
+        if (
+          !schemas().isoInstant.safeParse(parsed.data.startsAt).success ||
+          Date.parse(parsed.data.startsAt) <= Date.now()
+        ) {
+          reject('InvalidSession', 'startsAt: the session must start in the future', [
+            { field: 'startsAt', message: 'must be in the future' },
+          ]);
         }
-        requireHolidayConfirmation(sessionDateCheck(ctx, calendars, parsed.data.startsAt), request);
+        const holiday = unconfirmedHoliday(sessionDateCheck(ctx, calendars, parsed.data.startsAt), request);
+        if (holiday) reject('HolidayNotConfirmed', holiday, [{ field: 'startsAt', message: holiday }]);
       },
     },
   );
@@ -348,24 +326,27 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
       const sequence = current.sequence + 1;
       session = { ...current, sequence, status: 'cancelled' };
       sessionChanged = true;
-      await store.recordSession({ mechanismId, quarter, plan: current.plan, sequence, status: 'cancelled' });
-      await notify(
-        {
-          workflowId,
-          step: `invitation-cancel-s${sequence}`,
-          kind: 'invitation-cancel',
-          mechanismId,
-          quarter,
-          to: [...new Set([...current.plan.chairs, ...current.plan.attendees])],
-          params: { sequence, startsAt: current.plan.startsAt },
-        },
-        secretariat(),
-      );
-      return { sequence };
+      return handlers.run(async () => {
+        await store.recordSession({ mechanismId, quarter, plan: current.plan, sequence, status: 'cancelled' });
+        await notify(
+          {
+            workflowId,
+            step: `invitation-cancel-s${sequence}`,
+            kind: 'invitation-cancel',
+            mechanismId,
+            quarter,
+            to: [...new Set([...current.plan.chairs, ...current.plan.attendees])],
+            params: { sequence, startsAt: current.plan.startsAt },
+          },
+          secretariat(),
+        );
+        return { sequence };
+      });
     },
     {
       validator: () => {
-        if (phase !== 'convening' || session?.status !== 'scheduled') reject('WrongPhase', 'there is no convened session to cancel');
+        if (phase !== 'convening' || session?.status !== 'scheduled')
+          reject('WrongPhase', 'there is no convened session to cancel');
       },
     },
   );
@@ -373,19 +354,35 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     recordDecisions,
     async (record) => {
       const parsed = schemas().SessionRecord.parse(record);
-      await store.recordDecisions({ mechanismId, quarter, record: parsed });
-      decisions = parsed;
-      actionItemIds = parsed.decisions.flatMap((d) => d.actionItems.map((a) => a.id));
-      return { actionItemIds };
+      // Taken before the store write is awaited: a second record arriving meanwhile is refused by the validator.
+      decisionsTaken = true;
+      return handlers.run(async () => {
+        await store.recordDecisions({ mechanismId, quarter, record: parsed });
+        decisions = parsed;
+        actionItemIds = parsed.decisions.flatMap((d) => d.actionItems.map((a) => a.id));
+        return { actionItemIds };
+      });
     },
     {
       validator: (record) => {
-        if (phase !== 'in-session' && phase !== 'recording') reject('WrongPhase', `decisions are recorded once the session has started (the cycle is ${phase})`);
-        if (decisions) reject('AlreadyRecorded', 'the decisions of this session are already recorded');
+        if (phase !== 'in-session' && phase !== 'recording')
+          reject('WrongPhase', `decisions are recorded once the session has started (the cycle is ${phase})`);
+        if (decisions || decisionsTaken)
+          reject('AlreadyRecorded', 'the decisions of this session are already recorded');
         const parsed = schemas().SessionRecord.safeParse(record);
-        if (!parsed.success) reject('InvalidDecisions', `the decisions are not valid: ${fieldErrors(parsed.error).map((f) => `${f.field}: ${f.message}`).join('; ')}`, fieldErrors(parsed.error));
+        if (!parsed.success)
+          reject(
+            'InvalidDecisions',
+            `the decisions are not valid: ${fieldErrors(parsed.error)
+              .map((f) => `${f.field}: ${f.message}`)
+              .join('; ')}`,
+            fieldErrors(parsed.error),
+          );
         const ids = parsed.data.decisions.flatMap((d) => d.actionItems.map((a) => a.id));
-        if (new Set(ids).size !== ids.length) reject('InvalidDecisions', 'action item ids must be unique', [{ field: 'decisions', message: 'action item ids must be unique' }]);
+        if (new Set(ids).size !== ids.length)
+          reject('InvalidDecisions', 'action item ids must be unique', [
+            { field: 'decisions', message: 'action item ids must be unique' },
+          ]);
       },
     },
   );
@@ -394,12 +391,20 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     (_input: { closedBy: string }) => {
       closeRequested = true;
     },
-    { validator: (_input: { closedBy: string }) => void (phase === 'closed' && reject('WrongPhase', 'the cycle is already closed')) },
+    {
+      validator: (_input: { closedBy: string }) =>
+        void (phase === 'closed' && reject('WrongPhase', 'the cycle is already closed')),
+    },
   );
   setHandler(changeCalendars, async ({ calendars: next }) => {
     calendars = next;
     if (!ctx) return;
-    book = makeCalendarBook({ timeZone: ctx.timeZone, holidays: ctx.holidays, calendars: next, recipients: ctx.recipients ?? {} });
+    book = makeCalendarBook({
+      timeZone: ctx.timeZone,
+      holidays: ctx.holidays,
+      calendars: next,
+      recipients: ctx.recipients ?? {},
+    });
     await replanRunningUpdates?.();
   });
   setHandler(regenerateReport, async () => ({ version: await compileNext() }), {
@@ -418,7 +423,12 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   showDetails();
   ctx = await store.loadCycleContext({ mechanismId, quarter, openedAt: now() });
   calendars = ctx.calendars ?? [];
-  book = makeCalendarBook({ timeZone: ctx.timeZone, holidays: ctx.holidays, calendars, recipients: ctx.recipients ?? {} });
+  book = makeCalendarBook({
+    timeZone: ctx.timeZone,
+    holidays: ctx.holidays,
+    calendars,
+    recipients: ctx.recipients ?? {},
+  });
   if (input.scheduled) {
     // A schedule fires on the 1st of the month; the cycle itself waits for the first working day there.
     const opensAt = cycleOpensAt(quarter, ctx.policy, ctx.holidays, ctx.timeZone);
@@ -428,7 +438,12 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     // Weeks may have passed: the portfolio, the open action items and the calendars are read again at the opening.
     ctx = await store.loadCycleContext({ mechanismId, quarter, openedAt: now() });
     calendars = ctx.calendars ?? [];
-    book = makeCalendarBook({ timeZone: ctx.timeZone, holidays: ctx.holidays, calendars, recipients: ctx.recipients ?? {} });
+    book = makeCalendarBook({
+      timeZone: ctx.timeZone,
+      holidays: ctx.holidays,
+      calendars,
+      recipients: ctx.recipients ?? {},
+    });
   }
   openedAt = now();
   dates = collectionDates(openedAt, ctx.policy, ctx.holidays, ctx.timeZone);
@@ -455,7 +470,11 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   const bookOf = (project: CycleProject, current: CalendarBook) =>
     bookFor(
       current,
-      [project.ownerId, ...(project.supervisorId !== undefined ? [project.supervisorId] : []), ...context.secretariatIds],
+      [
+        project.ownerId,
+        ...(project.supervisorId !== undefined ? [project.supervisorId] : []),
+        ...context.secretariatIds,
+      ],
       addDays(openedOn, -BOOK_DAYS_BEFORE),
       addDays(openedOn, BOOK_DAYS_AFTER),
     );
@@ -490,7 +509,6 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
                 holidays: context.holidays,
                 policy: context.policy,
                 secretariatIds: context.secretariatIds,
-                openActionItemIds: context.openActionItems.filter((a) => a.ownerId === project.ownerId).map((a) => a.actionItemId),
                 plan: planFor(project).plan,
                 dueEndsAt: planFor(project).dueEndsAt,
                 ...(withCalendars && { book: bookOf(project, book as CalendarBook) }),
@@ -508,12 +526,17 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   // come with the new calendars. Settled updates send nothing more, so they are left alone.
   replanRunningUpdates = async () => {
     const current = book as CalendarBook;
-    const running = context.projects.filter((p) => !settledStates.includes(projects.get(p.projectId)?.state ?? 'requested'));
+    const running = context.projects.filter(
+      (p) => !settledStates.includes(projects.get(p.projectId)?.state ?? 'requested'),
+    );
     for (let i = 0; i < running.length; i += START_BATCH) {
       await Promise.all(
         running.slice(i, i + START_BATCH).map(async (project) => {
           try {
-            await getExternalWorkflowHandle(updateWorkflowId(mechanismId, quarter, project.projectId)).signal(replanCalendars, { book: bookOf(project, current) });
+            await getExternalWorkflowHandle(updateWorkflowId(mechanismId, quarter, project.projectId)).signal(
+              replanCalendars,
+              { book: bookOf(project, current) },
+            );
           } catch {
             // The update has finished meanwhile: nothing left to re-plan.
           }
@@ -551,7 +574,12 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     const sequence = session.sequence;
     // The day-before reminder goes to each group of attendees on their own working day before the session, at the
     // send hour in their zone (one group, the mechanism's, for cycles opened before calendars per side).
-    const reminders = sessionReminders(withCalendars ? (book as CalendarBook) : undefined, context, session.plan, sequence);
+    const reminders = sessionReminders(
+      withCalendars ? (book as CalendarBook) : undefined,
+      context,
+      session.plan,
+      sequence,
+    );
     let interrupted = false;
     for (const reminder of reminders) {
       if (now() >= reminder.at) continue;
@@ -562,7 +590,15 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
         break;
       }
       await notify(
-        { workflowId, step: reminder.step, kind: 'session-reminder', mechanismId, quarter, to: reminder.to, params: { sequence, startsAt } },
+        {
+          workflowId,
+          step: reminder.step,
+          kind: 'session-reminder',
+          mechanismId,
+          quarter,
+          to: reminder.to,
+          params: { sequence, startsAt },
+        },
         secretariat(),
       );
     }

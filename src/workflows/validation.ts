@@ -17,6 +17,3 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 export function reject(type: string, message: string, fields?: FieldError[]): never {
   throw ApplicationFailure.nonRetryable(message, type, ...(fields ? [{ fields }] : []));
 }
-
-/** True when date `a` (`YYYY-MM-DD`) is after date `b`. */
-export const later = (a: string, b: string): boolean => a > b;

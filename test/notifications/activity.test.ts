@@ -96,6 +96,7 @@ describe('the sendNotification activity', () => {
       params: {
         startsAt: '2026-04-02T08:00:00Z',
         sequence: 1,
+        durationMinutes: 120,
         agendaDocumentIds: [agendaDocx.id, agendaPdf.id],
         reportVersion: 1,
       },

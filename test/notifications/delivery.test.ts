@@ -1,6 +1,7 @@
 import ICAL from 'ical.js';
 import { type Attachment, simpleParser } from 'mailparser';
 import { rawMessageOf } from '../../src/notifications/mailbox';
+import type { NotificationContent, NotificationRequest, StepAddress } from '../../src/notifications/request';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { testDirectory, testMechanism, tempStore, notifierFor } from './fixtures';
 
@@ -17,16 +18,19 @@ afterEach(async () => {
   await env.cleanup();
 });
 
-const request = (over: Partial<Parameters<ReturnType<typeof notifierFor>['notifier']['send']>[0]> = {}) => ({
+const dueOn13March = { dueDate: '2026-03-13' };
+const request = (
+  over: Partial<StepAddress> = {},
+  content: NotificationContent = { kind: 'request', params: dueOn13March },
+): NotificationRequest => ({
   workflowId: 'update:cn-ls:2026-Q1:mpiti-road',
   step: 'request',
-  kind: 'request' as const,
   mechanismId: 'cn-ls',
   quarter: '2026-Q1',
   projectId: 'mpiti-road',
   to: ['road-owner'],
-  params: { dueDate: '2026-03-13' },
   ...over,
+  ...content,
 });
 
 function calendarOf(attachments: Attachment[]) {
@@ -91,7 +95,7 @@ describe('emails over SMTP', () => {
   it('sends the receipt to the owner only when the secretariat submitted on their behalf (an API token is not a person)', async () => {
     const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism);
     const result = await notifier.send(
-      request({ step: 'receipt-r1', kind: 'receipt', to: ['road-owner', 'token:ci'] }),
+      request({ step: 'receipt-r1', to: ['road-owner', 'token:ci'] }, { kind: 'receipt', params: {} }),
     );
     transport.close();
     expect(result).toEqual({ outcome: 'sent', messageIds: [catcher.messages[0].messageId] });
@@ -137,9 +141,9 @@ describe('emails over SMTP', () => {
       params: {
         startsAt: '2026-04-02T08:00:00Z',
         durationMinutes: 120,
-        venue: 'Maseru',
         sequence: 0,
-        documentIds: ['agenda-1', 'report-1'],
+        agendaDocumentIds: ['agenda-1', 'report-1'],
+        reportVersion: 0,
       },
     });
     await notifier.send({
@@ -148,17 +152,17 @@ describe('emails over SMTP', () => {
       kind: 'invitation-update',
       params: {
         startsAt: '2026-04-09T08:00:00Z',
-        previousStartsAt: '2026-04-02T08:00:00Z',
-        venue: 'Maseru',
+        durationMinutes: 120,
         sequence: 1,
-        documentIds: ['agenda-1'],
+        agendaDocumentIds: ['agenda-1'],
+        reportVersion: 0,
       },
     });
     await notifier.send({
       ...session,
       step: 'invitation-s2',
       kind: 'invitation-cancel',
-      params: { startsAt: '2026-04-09T08:00:00Z', venue: 'Maseru', sequence: 2 },
+      params: { startsAt: '2026-04-09T08:00:00Z', sequence: 2 },
     });
     transport.close();
     expect(catcher.messages).toHaveLength(6);
@@ -188,8 +192,13 @@ describe('emails over SMTP', () => {
   it('tells the supervisor who is late, since when and what was sent already', async () => {
     const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism);
     await notifier.send(request());
-    await notifier.send(request({ step: 'reminder-1', kind: 'reminder' }));
-    await notifier.send(request({ step: 'escalation-supervisor', kind: 'escalation-supervisor', to: ['road-boss'] }));
+    await notifier.send(request({ step: 'reminder-1' }, { kind: 'reminder', params: dueOn13March }));
+    await notifier.send(
+      request(
+        { step: 'escalation-supervisor', to: ['road-boss'] },
+        { kind: 'escalation-supervisor', params: { ...dueOn13March, lateOwnerId: 'road-owner' } },
+      ),
+    );
     transport.close();
     const m = catcher.messages[2];
     expect(m.envelope.to).toEqual(['director.roads@example.org']);

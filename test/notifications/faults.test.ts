@@ -1,5 +1,5 @@
 import { TransientDeliveryError } from '../../src/notifications/errors';
-import type { NotificationRequest } from '../../src/notifications/request';
+import type { NotificationContent, NotificationRequest, StepAddress } from '../../src/notifications/request';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { notifierFor, tempStore, testMechanism } from './fixtures';
 
@@ -14,16 +14,18 @@ afterEach(async () => {
   await env.cleanup();
 });
 
-const request = (over: Partial<NotificationRequest> = {}): NotificationRequest => ({
+const request = (
+  over: Partial<StepAddress> = {},
+  content: NotificationContent = { kind: 'request', params: { dueDate: '2026-03-13' } },
+): NotificationRequest => ({
   workflowId: 'update:cn-ls:2026-Q1:mpiti-road',
   step: 'request',
-  kind: 'request',
   mechanismId: 'cn-ls',
   quarter: '2026-Q1',
   projectId: 'mpiti-road',
   to: ['road-owner'],
-  params: { dueDate: '2026-03-13' },
   ...over,
+  ...content,
 });
 
 /** What Temporal does for a retryable activity failure, without the back-off wait: try again, a bounded number of times. */
@@ -58,7 +60,10 @@ describe('mail server faults', () => {
     catcher = await startSmtpCatcher();
     catcher.rejectRecipient('director.roads@example.org', 550);
     const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, testMechanism());
-    const minutes = request({ kind: 'minutes', step: 'minutes', to: ['road-owner', 'road-boss', 'solar-owner'] });
+    const minutes = request(
+      { step: 'minutes', to: ['road-owner', 'road-boss', 'solar-owner'] },
+      { kind: 'minutes', params: { documentIds: [] } },
+    );
     const result = await notifier.send(minutes);
     // A retry of the same step changes nothing: no second copies.
     const again = await notifier.send(minutes);

@@ -39,7 +39,13 @@ const invitation = (to: string[]) => ({
   mechanismId: 'cn-ls',
   quarter: '2026-Q1',
   to,
-  params: { startsAt: '2026-04-02T08:00:00Z', durationMinutes: 120, venue: 'Maseru', sequence: 1, documentIds: [] },
+  params: {
+    startsAt: '2026-04-02T08:00:00Z',
+    durationMinutes: 120,
+    sequence: 1,
+    agendaDocumentIds: [],
+    reportVersion: 0,
+  },
 });
 
 describe('a name that cannot go into an email header', () => {

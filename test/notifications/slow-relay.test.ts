@@ -52,7 +52,13 @@ describe('invitations through a relay that takes 10 seconds to accept each messa
       mechanismId: 'cn-ls',
       quarter: '2026-Q1',
       to: attendees,
-      params: { startsAt: '2026-04-02T08:00:00Z', durationMinutes: 120, venue: 'Maseru', sequence: 1, documentIds: [] },
+      params: {
+        startsAt: '2026-04-02T08:00:00Z',
+        durationMinutes: 120,
+        sequence: 1,
+        agendaDocumentIds: [],
+        reportVersion: 0,
+      },
     };
     try {
       const first = sendNotification(request).catch((err: unknown) => err);
@@ -123,7 +129,13 @@ describe('invitations through the same slow relay, sent by a Temporal activity w
       mechanismId: 'cn-ls',
       quarter: '2026-Q1',
       to: attendees,
-      params: { startsAt: '2026-04-02T08:00:00Z', durationMinutes: 120, venue: 'Maseru', sequence: 1, documentIds: [] },
+      params: {
+        startsAt: '2026-04-02T08:00:00Z',
+        durationMinutes: 120,
+        sequence: 1,
+        agendaDocumentIds: [],
+        reportVersion: 0,
+      },
     };
     const taskQueue = uniqueTaskQueue('slow-relay');
     try {

@@ -11,14 +11,14 @@ const context = (over: Partial<TemplateContext> = {}): TemplateContext => ({
   quarter: '2026-Q1',
   projectTitle: 'Mpiti road',
   link: 'http://127.0.0.1:3000/u/abc',
-  dueAt: '2026-03-13T21:59:00Z',
+  dueAt: '2026-03-13T22:00:00Z',
   openActionItems: [{ title: 'Share the revised works schedule', dueDate: '2026-03-20' }],
   late: {
     ownerName: 'Road Agency',
-    dueAt: '2026-03-13T21:59:00Z',
+    dueAt: '2026-03-13T22:00:00Z',
     sent: [{ kind: 'reminder', at: '2026-03-06T07:00:00Z', to: 'Road Agency' }],
   },
-  extension: { days: 3, newDueAt: '2026-03-16T21:59:00Z', reason: 'Field visit', requestedBy: 'Road Agency' },
+  extension: { days: 3, newDueAt: '2026-03-16T22:00:00Z', reason: 'Field visit', requestedBy: 'Road Agency' },
   session: { startsAt: '2026-04-02T08:00:00Z', durationMinutes: 120, venue: 'Maseru', sequence: 0 },
   actionItem: { title: 'Share the revised works schedule', dueDate: '2026-03-20' },
   undeliverable: {

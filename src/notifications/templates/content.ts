@@ -30,7 +30,7 @@ export interface TemplateContext {
   projectTitle?: string;
   /** The owner's personal link to the update form. */
   link?: string;
-  /** Deadline instant (ISO); shown in the recipient's zone. */
+  /** The due instant (ISO): the end of the due date, midnight after it (`endOfDay`); shown as its last minute. */
   dueAt?: string;
   /** Open action items owned by the recipient. */
   openActionItems: { title: string; dueDate: string }[];

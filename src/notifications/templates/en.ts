@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { formatDate, formatInstant } from '../format';
+import { formatDate, formatDeadline, formatInstant } from '../format';
 import type { NotificationKind } from '../kinds';
 import type { Block, EmailContent, TemplateContext } from './content';
 
@@ -13,7 +13,9 @@ const KIND_NAMES: Record<string, string> = {
   'escalation-secretariat': 'escalation to secretariat',
 };
 
-const due = (c: TemplateContext) => (c.dueAt ? formatInstant(c.dueAt, c.recipientTimeZone, 'en') : 'not set');
+const due = (c: TemplateContext) => (c.dueAt ? deadline(c, c.dueAt) : 'not set');
+/** A due instant, shown as its last minute (format.ts). */
+const deadline = (c: TemplateContext, instant: string) => formatDeadline(instant, c.recipientTimeZone, 'en');
 const at = (c: TemplateContext, instant: string) => formatInstant(instant, c.recipientTimeZone, 'en');
 const project = (c: TemplateContext) => c.projectTitle ?? 'your project';
 const cycle = (c: TemplateContext) => `${c.mechanismName}${c.quarter ? `, ${c.quarter}` : ''}`;
@@ -97,26 +99,22 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       ...note(c),
     ]),
   reminder: (c) =>
-    base(
-      c,
-      `Reminder: update on ${project(c)} due ${c.dueAt ? formatInstant(c.dueAt, c.recipientTimeZone, 'en') : ''}`.trim(),
-      [
-        {
-          type: 'paragraph',
-          text: `This is a reminder that the quarterly update on ${project(c)} (${cycle(c)}) has not been received yet.`,
-        },
-        {
-          type: 'facts',
-          rows: [
-            ['Due', due(c)],
-            ['Project', project(c)],
-          ],
-        },
-        ...formButton(c),
-        actionItems(c),
-        ...note(c),
-      ],
-    ),
+    base(c, `Reminder: update on ${project(c)} due ${c.dueAt ? deadline(c, c.dueAt) : ''}`.trim(), [
+      {
+        type: 'paragraph',
+        text: `This is a reminder that the quarterly update on ${project(c)} (${cycle(c)}) has not been received yet.`,
+      },
+      {
+        type: 'facts',
+        rows: [
+          ['Due', due(c)],
+          ['Project', project(c)],
+        ],
+      },
+      ...formButton(c),
+      actionItems(c),
+      ...note(c),
+    ]),
   overdue: (c) =>
     base(c, `Overdue: update on ${project(c)} (${cycle(c)})`, [
       {
@@ -158,7 +156,7 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       {
         type: 'facts',
         rows: [
-          ['New deadline', c.extension?.newDueAt ? at(c, c.extension.newDueAt) : due(c)],
+          ['New deadline', c.extension?.newDueAt ? deadline(c, c.extension.newDueAt) : due(c)],
           ...(c.extension?.days ? [['Extension', `${c.extension.days} day(s)`] as [string, string]] : []),
         ],
       },
@@ -309,7 +307,7 @@ function escalation(c: TemplateContext, ask: string): EmailContent {
       type: 'facts',
       rows: [
         ['Who is late', late ? `${late.ownerName}${late.ownerEmail ? ` <${late.ownerEmail}>` : ''}` : '-'],
-        ['Late since', late ? at(c, late.dueAt) : '-'],
+        ['Late since', late ? deadline(c, late.dueAt) : '-'],
       ],
     },
     {

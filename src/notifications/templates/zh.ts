@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { formatDate, formatInstant } from '../format';
+import { formatDate, formatDeadline, formatInstant } from '../format';
 import type { NotificationKind } from '../kinds';
 import type { Block, EmailContent, TemplateContext } from './content';
 
@@ -13,7 +13,9 @@ const KIND_NAMES: Record<string, string> = {
   'escalation-secretariat': '上报秘书处',
 };
 
-const due = (c: TemplateContext) => (c.dueAt ? formatInstant(c.dueAt, c.recipientTimeZone, 'zh') : '未设定');
+const due = (c: TemplateContext) => (c.dueAt ? deadline(c, c.dueAt) : '未设定');
+/** A due instant, shown as its last minute (format.ts). */
+const deadline = (c: TemplateContext, instant: string) => formatDeadline(instant, c.recipientTimeZone, 'zh');
 const at = (c: TemplateContext, instant: string) => formatInstant(instant, c.recipientTimeZone, 'zh');
 const project = (c: TemplateContext) => c.projectTitle ?? '您负责的项目';
 const cycle = (c: TemplateContext) => `${c.mechanismName}${c.quarter ? ` ${c.quarter}` : ''}`;
@@ -90,7 +92,7 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       ...note(c),
     ]),
   reminder: (c) =>
-    base(c, `提醒：${project(c)}进展更新将于${c.dueAt ? formatInstant(c.dueAt, c.recipientTimeZone, 'zh') : ''}截止`, [
+    base(c, `提醒：${project(c)}进展更新将于${c.dueAt ? deadline(c, c.dueAt) : ''}截止`, [
       { type: 'paragraph', text: `特此提醒：尚未收到${project(c)}（${cycle(c)}）的季度进展更新。` },
       {
         type: 'facts',
@@ -135,7 +137,7 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       {
         type: 'facts',
         rows: [
-          ['新截止时间', c.extension?.newDueAt ? at(c, c.extension.newDueAt) : due(c)],
+          ['新截止时间', c.extension?.newDueAt ? deadline(c, c.extension.newDueAt) : due(c)],
           ...(c.extension?.days ? [['延期', `${c.extension.days}天`] as [string, string]] : []),
         ],
       },
@@ -265,7 +267,7 @@ function escalation(c: TemplateContext, ask: string): EmailContent {
       type: 'facts',
       rows: [
         ['逾期人', late ? `${late.ownerName}${late.ownerEmail ? ` <${late.ownerEmail}>` : ''}` : '-'],
-        ['逾期自', late ? at(c, late.dueAt) : '-'],
+        ['逾期自', late ? deadline(c, late.dueAt) : '-'],
       ],
     },
     {
