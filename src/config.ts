@@ -53,6 +53,13 @@ export const ConfigSchema = z.object({
   MAIL_FROM: z.string().min(3).default('secretariat@example.org'),
   /** Signs the secretariat's session cookies; unset means a random one per process (logins end on restart). */
   SESSION_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
+  /**
+   * Derives the owner links' tokens (the outbox stores no working link); the worker and every web instance need the
+   * same one. Unset means a random one kept in DATA_DIR/link-secret.
+   */
+  LINK_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Reverse proxies in front of the web server: a number of hops, or addresses/CIDRs, comma-separated (Fastify's trustProxy). */
+  TRUST_PROXY: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^(\d{1,2}|[0-9a-fA-F:./]+(\s*,\s*[0-9a-fA-F:./]+)*)$/, 'must be a number of hops (e.g. 1) or addresses/CIDRs separated by commas (e.g. 10.0.0.0/8,127.0.0.1)').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   /** `production` requires configured payload keys (no development key). */
   NODE_ENV: optionalString,
@@ -78,7 +85,7 @@ export type Config = z.infer<typeof ConfigSchema> & {
 };
 
 /** Variables whose values are secrets: never printed, not even in an error. */
-const SECRET_KEYS = new Set(['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_API_KEY', 'SESSION_SECRET', 'COORD_PAYLOAD_KEYS']);
+const SECRET_KEYS = new Set(['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_API_KEY', 'SESSION_SECRET', 'COORD_PAYLOAD_KEYS', 'LINK_SECRET']);
 
 /** Raised for a bad setting; the message names the variable and never contains a secret value. */
 export class ConfigError extends Error {

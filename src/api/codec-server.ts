@@ -12,9 +12,8 @@ import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
 import { decryptPayload, encryptPayload, PayloadDecryptionError } from '../temporal/codec';
 import type { PayloadKeyRing } from '../temporal/keys';
-import { readSession, SESSION_COOKIE } from './auth';
+import { type Caller, callerFromBearer, callerFromSession } from './access';
 import type { RouteDeps } from './context';
-import { readCookie } from './cookies';
 import { ApiError } from './errors';
 
 /** Payloads in Temporal's JSON form (proto3 JSON: bytes as base64). */
@@ -40,17 +39,9 @@ const toJson = (p: Payload): JsonPayload => ({
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
-/** Who is asking, when anyone we know: a signed-in secretariat user or a valid API token. */
-async function codecCaller(deps: RouteDeps, request: FastifyRequest): Promise<string | undefined> {
-  const header = request.headers.authorization;
-  const bearer = typeof header === 'string' ? /^Bearer\s+(\S{1,200})$/i.exec(header) : null;
-  if (bearer) {
-    const token = await deps.store.apiTokens.resolve(bearer[1], deps.now());
-    return token ? `token:${token.name}` : undefined;
-  }
-  const session = readSession(deps.sessionSecret, readCookie(request, SESSION_COOKIE), deps.now());
-  const user = session && (await deps.store.users.get(session.userId));
-  return user && !user.disabledAt ? `user:${user.email}` : undefined;
+/** Who is asking, when anyone we know: a signed-in secretariat user or a valid API token (a bad token: 401). */
+async function codecCaller(deps: RouteDeps, request: FastifyRequest): Promise<Caller | undefined> {
+  return (await callerFromBearer(deps.store, request.headers.authorization, deps.now())) ?? (await callerFromSession(deps.store, request))?.caller;
 }
 
 /**

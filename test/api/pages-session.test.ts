@@ -5,7 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { OFFICER, startServiceStack, until, type ServiceStack } from '../e2e/stack';
+import { signIn, startServiceStack, until, type ServiceStack } from '../e2e/stack';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
@@ -31,13 +31,7 @@ describe('running the session from the cycle page', () => {
     await until('the cycle to collect', async () => (await store.cycles.get('cn-ls', '2027-Q1'))?.phase === 'collecting');
 
     // Sign in again whenever weeks have passed (a session lasts a working day).
-    const signIn = async () => {
-      const res = await app.inject({ method: 'POST', url: '/login', payload: new URLSearchParams({ email: OFFICER.email, password: OFFICER.password }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-      const cookie = String(res.headers['set-cookie']).split(';')[0];
-      const csrf = /name="csrf" value="([^"]+)"/.exec((await app.inject({ method: 'GET', url: '/', headers: { cookie } })).body)![1];
-      return { cookie, csrf };
-    };
-    let who = await signIn();
+    let who = await signIn(app);
     /** Posts a cycle page form and returns the message the page then shows. */
     const act = async (path: string, fields: Record<string, string> = {}) => {
       const res = await app.inject({ method: 'POST', url: `${base}${path}`, payload: new URLSearchParams({ ...fields, csrf: who.csrf }).toString(), headers: { cookie: who.cookie, 'content-type': 'application/x-www-form-urlencoded' } });
@@ -56,7 +50,7 @@ describe('running the session from the cycle page', () => {
     // Collection closes, the report is compiled: the session can be convened.
     await stack.skipTo('2027-03-29T08:00:00Z');
     await until('the convening phase', async () => (await store.cycles.get('cn-ls', '2027-Q1'))?.phase === 'convening');
-    who = await signIn();
+    who = await signIn(app);
     const page = (await app.inject({ method: 'GET', url: base, headers: { cookie: who.cookie } })).body;
     expect(page).toContain('Convene session');
     expect(page).not.toContain('Record decisions</button>');
@@ -75,7 +69,7 @@ describe('running the session from the cycle page', () => {
     // The session is held; decisions with a broken action line are refused with the field named.
     await stack.skipTo('2027-04-14T12:00:00Z');
     await until('the recording phase', async () => (await store.cycles.get('cn-ls', '2027-Q1'))?.phase === 'recording');
-    who = await signIn();
+    who = await signIn(app);
     expect(await act('/decisions', { decisions: 'The road schedule is revised.', actions: 'Revised schedule | roads-director | someday' })).toMatch(/^Refused: .*dueDate/);
     expect(await act('/decisions', { decisions: 'The road schedule is revised.', actions: 'Revised schedule | roads-director | 2027-05-14' })).toBe('Decisions recorded with 1 action item(s); the minutes follow.');
     await until('the closed cycle', async () => (await store.cycles.get('cn-ls', '2027-Q1'))?.phase === 'closed');

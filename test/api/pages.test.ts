@@ -6,7 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createOutboxRepository } from '../../src/store/outbox';
-import { OFFICER, PREVIOUS, seedPreviousQuarter, startServiceStack, type ServiceStack } from '../e2e/stack';
+import { cookieOf, csrfOf, linkIn, OFFICER, PREVIOUS, seedPreviousQuarter, signIn, startServiceStack, type ServiceStack, type SignedIn } from '../e2e/stack';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
 import { until } from '../helpers/until';
 
@@ -28,7 +28,8 @@ beforeAll(async () => {
   await stack.smtp.waitFor((m) => m.filter((x) => /update/i.test(x.parsed.subject ?? '')).length >= projects.length, 60_000);
   const outbox = createOutboxRepository(stack.store.db);
   const requests = (await outbox.list({ mechanismId: 'cn-ls' })).filter((m) => m.kind === 'request');
-  for (const r of requests) links.set(r.projectId!, new URL(/https?:\/\/\S+\/u\/[A-Za-z0-9_-]+/.exec(r.text)![0]).pathname);
+  // The links as the owners received them (the outbox itself keeps only placeholders that open nothing).
+  for (const r of requests) links.set(r.projectId!, new URL(linkIn(stack.smtp.byMessageId(r.messageId)[0]?.parsed.text)).pathname);
 }, 180_000);
 afterAll(async () => {
   await stack?.close();
@@ -49,13 +50,8 @@ const VALID = { status: 'at-risk', statusReason: 'Supplier delays.', progressPer
 
 /** Logs the officer in (from an address of its own: sign-ins are rate limited per address) and returns the cookie header and the CSRF token of the session. */
 let logins = 0;
-async function login(remoteAddress = `198.51.100.${++logins}`): Promise<{ cookie: string; csrf: string }> {
-  const res = await stack.app.inject({ method: 'POST', url: '/login', remoteAddress, ...form({ email: OFFICER.email, password: OFFICER.password, next: '/' }) });
-  expect(res.statusCode).toBe(303);
-  const cookie = String(res.headers['set-cookie']).split(';')[0];
-  const dashboard = await stack.app.inject({ method: 'GET', url: '/', headers: { cookie } });
-  const csrf = /name="csrf" value="([^"]+)"/.exec(dashboard.body)![1];
-  return { cookie, csrf };
+function login(remoteAddress = `198.51.100.${++logins}`): Promise<SignedIn> {
+  return signIn(stack.app, OFFICER, remoteAddress);
 }
 
 describe("the owner's update form", () => {
@@ -221,7 +217,10 @@ describe("the secretariat's pages", () => {
   });
 
   test('refuse a wrong password, and stop answering after too many attempts from one address', async () => {
-    const attempt = () => stack.app.inject({ method: 'POST', url: '/login', remoteAddress: '192.0.2.7', ...form({ email: OFFICER.email, password: 'wrong' }) });
+    const signInForm = await stack.app.inject({ method: 'GET', url: '/login', remoteAddress: '192.0.2.7' });
+    const cookie = cookieOf(signInForm.headers['set-cookie']);
+    const csrf = csrfOf(signInForm.body);
+    const attempt = () => stack.app.inject({ method: 'POST', url: '/login', remoteAddress: '192.0.2.7', ...form({ email: OFFICER.email, password: 'wrong', csrf }, { cookie }) });
     const first = await attempt();
     expect(first.statusCode).toBe(401);
     expect(first.body).toContain('Wrong email or password.');
@@ -299,13 +298,21 @@ describe('submitting on an owner\'s behalf', () => {
       const r = await stack.store.submissions.latest('cn-ls', '2027-Q1', 'ramarothole-solar');
       return r && r.revision > before && r;
     });
-    expect(latest).toMatchObject({ revision: before + 1, submittedBy: `user:${OFFICER.email}` });
+    // The officer's user id, never the email address: workflow arguments and history carry no personal data.
+    const officer = await stack.store.users.findByEmail(OFFICER.email);
+    expect(latest).toMatchObject({ revision: before + 1, submittedBy: `user:${officer!.id}` });
   });
 });
 
 describe('the mailbox page', () => {
-  test('lists the emails sent, with their subjects and recipients escaped', async () => {
-    const { cookie } = await login();
+  test('lists the emails sent, with their subjects and recipients escaped, to administrators only', async () => {
+    const officer = await login();
+    const refused = await stack.app.inject({ method: 'GET', url: '/mailbox', headers: { cookie: officer.cookie } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('only an administrator may do this');
+    const admin = { email: 'it-admin@example.org', name: 'IT Admin', password: 'an admin passphrase' };
+    await stack.store.users.create({ ...admin, role: 'admin' });
+    const { cookie } = await signIn(stack.app, admin, '198.51.100.250');
     const res = await stack.app.inject({ method: 'GET', url: '/mailbox', headers: { cookie } });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Emails go out over SMTP');

@@ -15,7 +15,7 @@ export function readSuite(ctx: SuiteContext): void {
       expect(ready.json()).toMatchObject({ status: 'ready' });
     });
 
-    test('is not ready while the database or Temporal does not answer, and says which', async () => {
+    test('is not ready while the database or Temporal does not answer, and says which only to an administrator', async () => {
       const app = await buildApp({
         config: loadConfig({}),
         readiness: { database: async () => undefined, temporal: async () => Promise.reject(new Error('connection refused')) },
@@ -23,7 +23,8 @@ export function readSuite(ctx: SuiteContext): void {
       try {
         const res = await app.inject({ method: 'GET', url: '/readyz' });
         expect(res.statusCode).toBe(503);
-        expect(res.json()).toEqual({ status: 'not-ready', checks: { database: { ok: true }, temporal: { ok: false, error: 'connection refused' } } });
+        // Without credentials: only ready or not (the reason may name hosts and ports).
+        expect(res.json()).toEqual({ status: 'not-ready' });
         expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       } finally {
         await app.close();

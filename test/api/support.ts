@@ -29,6 +29,8 @@ export interface Stack {
   app: FastifyInstance;
   store: TestStore;
   token: string;
+  /** The id of that token: the actor `token:<id>` in the audit trail and workflow arguments. */
+  tokenId: string;
   /** The task queue of the configuration (TEMPORAL_TASK_QUEUE), which the worker serves. */
   taskQueue: string;
   worker: Worker;
@@ -75,11 +77,14 @@ export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowB
     await store.close();
     throw err;
   }
-  const { token } = await store.apiTokens.create({ name: 'test' });
+  // The suites administer schedules and read the outbox too: an admin's token with the write scope.
+  const admin = await store.users.create({ email: 'api-admin@example.org', name: 'API Admin', password: 'a long enough password', role: 'admin' });
+  const { token, id: tokenId } = await store.apiTokens.create({ name: 'test', userId: admin.id, scope: 'write' });
   return {
     app,
     store,
     token,
+    tokenId,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     worker,
     call: (options) => send(app, { ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } }),

@@ -101,6 +101,47 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
   };
 }
 
+/** A browser's sign-in in one call: cookie header of the new session and the CSRF token of its forms. */
+export interface SignedIn {
+  cookie: string;
+  csrf: string;
+}
+
+/**
+ * Signs in the way a browser does (GET the sign-in form for its CSRF token, POST it with the session cookie) and
+ * returns the new session's cookie and CSRF token. `remoteAddress` lets tests stay clear of the per-address limit.
+ */
+export async function signIn(app: FastifyInstance, who: { email: string; password: string } = OFFICER, remoteAddress?: string): Promise<SignedIn> {
+  const form = await app.inject({ method: 'GET', url: '/login', ...(remoteAddress && { remoteAddress }) });
+  const preCookie = cookieOf(form.headers['set-cookie']);
+  const preCsrf = csrfOf(form.body);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/login',
+    ...(remoteAddress && { remoteAddress }),
+    payload: new URLSearchParams({ email: who.email, password: who.password, next: '/', csrf: preCsrf }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: preCookie },
+  });
+  if (res.statusCode !== 303) throw new Error(`sign-in of ${who.email} answered ${res.statusCode}`);
+  const cookie = cookieOf(res.headers['set-cookie']);
+  const dashboard = await app.inject({ method: 'GET', url: '/', headers: { cookie } });
+  return { cookie, csrf: csrfOf(dashboard.body) };
+}
+
+/** The `name=value` of the first cookie a response sets. */
+export function cookieOf(setCookie: unknown): string {
+  const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+  if (typeof first !== 'string') throw new Error('the response sets no cookie');
+  return first.split(';')[0];
+}
+
+/** The CSRF token of the first form of a page. */
+export function csrfOf(body: string): string {
+  const m = /name="csrf" value="([^"]+)"/.exec(body);
+  if (!m) throw new Error('no CSRF token on the page');
+  return m[1];
+}
+
 /** Polls until `check` returns a truthy value (document rendering runs in real time, slowly on a busy 2-core machine). */
 export const until = <T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 120_000) => untilHelper(what, check, timeoutMs);
 

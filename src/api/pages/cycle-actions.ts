@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isoQuarter, slug } from '../../domain';
 import { decide } from '../commands';
+import { userActor } from '../access';
 import type { RouteDeps } from '../context';
 import type { CycleCommand, ProjectCommand } from '../cycle-gateway';
 import { requireOpenCycle } from '../cycle-view';
@@ -43,7 +44,7 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
       let message: string;
       try {
         await requireOpenCycle(deps, mechanismId, quarter);
-        message = await run(`user:${s.user.email}`, form);
+        message = await run(userActor(s.user), form);
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         message = `Refused: ${err.message}`;

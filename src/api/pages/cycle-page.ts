@@ -30,7 +30,8 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
       const contactName = (id?: string) => mechanism!.contacts.find((c) => c.id === id)?.name ?? id ?? '';
       const base = `/mechanisms/${mechanismId}/cycles/${quarter}`;
       const csrf = html`<input type="hidden" name="csrf" value="${s.csrf}">`;
-      const open = view.source === 'workflow' && view.phase !== 'closed';
+      // Forms only for those who may act: an observer sees the same page without them.
+      const open = s.canAct && view.source === 'workflow' && view.phase !== 'closed';
       const collecting = open && view.phase === 'collecting';
       // Each form appears only in the phase where the workflow accepts it (convene while convening, decisions once the
       // session has started), so the officer is not offered buttons that can only be refused; close is always there.

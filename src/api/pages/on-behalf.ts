@@ -1,12 +1,14 @@
 /**
  * Submitting (or amending) a project's update on its owner's behalf from the cycle page: the same form the owner
  * sees, pre-filled the same way, behind the secretariat login and CSRF token; the workflow records the officer as
- * the submitter (`user:<email>`), exactly as the API's `POST .../submission` does.
+ * the submitter (`user:<id>`), exactly as the API's `POST .../submission` does.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { previousQuarter, isoQuarter, slug } from '../../domain';
 import { submitUpdate } from '../submissions';
+import type { Scope } from '../access';
+import { userActor } from '../access';
 import type { RouteDeps } from '../context';
 import { requireOpenCycle } from '../cycle-view';
 import { notFound } from '../errors';
@@ -14,7 +16,7 @@ import { html, page } from './html';
 import type { PageSession } from './secretariat';
 import { parseSubmissionForm, submissionFields, valuesFromSubmission, type FormErrors, type FormValues } from './submission-form';
 
-type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
+type SessionOf = (request: FastifyRequest, reply: FastifyReply, scope?: Scope) => Promise<PageSession | undefined>;
 const Params = z.object({ mechanismId: slug, quarter: isoQuarter, projectId: slug });
 type P = z.infer<typeof Params>;
 
@@ -49,7 +51,7 @@ ${submissionFields(values, errors, ctx.actionItems)}
     const send = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
     app.get('/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/submission', { schema: { params: Params } }, async (request, reply) => {
-      const s = await session(request, reply);
+      const s = await session(request, reply, 'write');
       if (!s) return reply;
       const p = request.params as P;
       const ctx = await load(p);
@@ -64,7 +66,7 @@ ${submissionFields(values, errors, ctx.actionItems)}
       const body = (request.body ?? {}) as Record<string, unknown>;
       const parsed = parseSubmissionForm(body, ctx.actionItems);
       if (!parsed.ok) return send(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
-      const actor = `user:${s.user.email}`;
+      const actor = userActor(s.user);
       const receipt = await submitUpdate(deps, p, { submission: parsed.submission, submittedBy: actor });
       await deps.store.audit.append({ actor, action: 'update.submitUpdate', entityType: 'cycle', entityId: `${p.mechanismId}/${p.quarter}/${p.projectId}`, details: receipt, at: deps.now() });
       const done = `Update of ${ctx.project.title} saved on the owner's behalf (revision ${receipt.revision}${receipt.late ? ', late' : ''}).`;

@@ -67,6 +67,8 @@ export function recordRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     });
 
     app.get('/outbox', {
+      // Email addresses and what was sent to whom: for administrators.
+      config: { scope: 'admin' },
       schema: {
         tags: ['mailbox'], summary: 'Emails the service sent or kept in its outbox, newest first', security: bearer,
         querystring: z.object({ mechanismId: slug.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),

@@ -24,6 +24,7 @@ export function scheduleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     });
     for (const action of ['pause', 'resume', 'trigger'] as const) {
       app.post(`/:mechanismId/schedule/${action}`, {
+        config: { scope: 'admin' },
         schema: {
           tags: ['schedule'], summary: `${action[0].toUpperCase()}${action.slice(1)} the schedule`, security: bearer, params: MechanismParams,
           body: z.object({ note: singleLine(300).optional() }),
