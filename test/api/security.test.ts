@@ -10,6 +10,9 @@ import { createOutboxRepository } from '../../src/store/outbox';
 import { coord } from '../cli/run-coord';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
 import type { UserRole } from '../../src/store';
+import { buildApp } from '../../src/api/app';
+import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
+import { loadConfig } from '../../src/config';
 
 let env: TestWorkflowEnvironment;
 let stack: ServiceStack;
@@ -217,6 +220,72 @@ describe('roles and token scopes', () => {
     const bad = await coord(['token', 'create', '--name', 'x', '--scope', 'everything'], { env: coordEnv() });
     expect(bad.code).toBe(2);
   }, 300_000);
+});
+
+describe('behind a reverse proxy (TRUST_PROXY)', () => {
+  /** The app as production runs it behind one proxy, listening on a socket with a small per-address limit. */
+  async function proxiedApp(trustProxy: string | undefined) {
+    const app = await buildApp({
+      config: loadConfig({ DATA_DIR: stack.store.dataDir, ...(trustProxy && { TRUST_PROXY: trustProxy }) }),
+      readiness: {},
+      store: stack.store,
+      cycles: temporalCycleGateway({ client: env.client, taskQueue: stack.taskQueue, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' }),
+      loginRateLimit: 3,
+      loginAccountLimit: 5,
+    });
+    return { app, base: await app.listen({ host: '127.0.0.1', port: 0 }) };
+  }
+  /** One sign-in over HTTP as the proxy forwards it for `client`; returns the status. */
+  async function signInVia(base: string, client: string, email: string, password: string): Promise<number> {
+    const headers = { 'x-forwarded-for': client };
+    const page = await fetch(`${base}/login`, { headers });
+    if (page.status !== 200) return page.status;
+    const res = await fetch(`${base}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...headers, cookie: cookieOf(page.headers.get('set-cookie')), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password, csrf: csrfOf(await page.text()) }).toString(),
+    });
+    return res.status;
+  }
+
+  test("one client's wrong passwords lock out that client only, not the officers behind the same proxy", async () => {
+    const officer = await person();
+    const victim = await person();
+    const { app, base } = await proxiedApp('1');
+    try {
+      const attacker = '203.0.113.66';
+      const tries: number[] = [];
+      for (let i = 0; i < 4; i++) tries.push(await signInVia(base, attacker, officer.email, 'wrong password'));
+      expect(tries).toEqual([401, 401, 401, 429]);
+      // Everyone else, through the same proxy (the same socket address), still signs in.
+      expect(await signInVia(base, '198.51.100.20', victim.email, victim.password)).toBe(303);
+      expect(await signInVia(base, '198.51.100.21', officer.email, officer.password)).toBe(303);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('failed sign-ins for one account are limited across client addresses too', async () => {
+    const officer = await person();
+    const { app, base } = await proxiedApp('1');
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push(await signInVia(base, `192.0.2.${100 + i}`, officer.email, 'wrong password'));
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+      // The right password is refused too while the account cools down; another account is not affected.
+      expect(await signInVia(base, '192.0.2.200', officer.email, officer.password)).toBe(429);
+      const other = await person();
+      expect(await signInVia(base, '192.0.2.201', other.email, other.password)).toBe(303);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a bad TRUST_PROXY stops the start with a message naming the variable', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'everyone' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' })).not.toThrow();
+  });
 });
 
 describe('owner links', () => {
