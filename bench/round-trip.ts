@@ -113,7 +113,7 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
   const app = await buildApp({ config, readiness: {}, store: ctx.store, cycles: timed.gateway, now: () => new Date() });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const { token } = await ctx.store.apiTokens.create({ name: 'bench' });
+  const { token } = await ctx.store.apiTokens.create({ name: 'bench', scope: 'write' });
   let revisionOffset = 0;
   const post = async (owner: number, round: number) => {
     const res = await fetch(`${base}/api/v1/mechanisms/${mechanismId}/cycles/${ctx.quarter}/projects/project-${owner}/submission`, {
