@@ -13,6 +13,10 @@ import type { UserRole } from '../../src/store';
 import { buildApp } from '../../src/api/app';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../../src/config';
+import { encryptPayload } from '../../src/temporal/codec';
+import { TEST_PAYLOAD_KEYS, testPayloadKeys } from '../helpers/payload-keys';
+import type { Payload } from '@temporalio/common';
+import type { FastifyInstance } from 'fastify';
 
 let env: TestWorkflowEnvironment;
 let stack: ServiceStack;
@@ -220,6 +224,54 @@ describe('roles and token scopes', () => {
     const bad = await coord(['token', 'create', '--name', 'x', '--scope', 'everything'], { env: coordEnv() });
     expect(bad.code).toBe(2);
   }, 300_000);
+});
+
+describe('the codec server (Temporal UI reads payloads through it)', () => {
+  /** The web server as npm start runs it next to Temporal UI, with the deployment's payload key. */
+  async function codecApp() {
+    return buildApp({
+      config: loadConfig({ DATA_DIR: stack.store.dataDir, COORD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS, TEMPORAL_UI_URL: 'http://127.0.0.1:8233' }),
+      readiness: {},
+      store: stack.store,
+      cycles: temporalCycleGateway({ client: env.client, taskQueue: stack.taskQueue, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' }),
+      loginRateLimit: 1000,
+    });
+  }
+  const json = (p: Payload) => ({
+    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+    data: Buffer.from(p.data ?? []).toString('base64'),
+  });
+  const secret: Payload = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"Bridge abutment cracked"') };
+  const encrypted = json(encryptPayload(testPayloadKeys, secret));
+  /** Who asks, as Temporal UI (a session cookie) or the temporal CLI (a bearer token) would. */
+  const callers: [string, (app: FastifyInstance) => Promise<Record<string, string>>, [number, number]][] = [
+    //                                                                                         decode encode
+    ['nobody', async () => ({}), [401, 401]],
+    ['an observer signed in', async (app) => ({ cookie: (await signIn(app, await person('observer'))).cookie }), [200, 403]],
+    ['a secretariat officer signed in', async (app) => ({ cookie: (await signIn(app, await person('secretariat'))).cookie }), [200, 403]],
+    ['an admin signed in', async (app) => ({ cookie: (await signIn(app, await person('admin'))).cookie }), [200, 200]],
+    ['a read token', async () => ({ authorization: `Bearer ${(await stack.store.apiTokens.create({ name: 'r', scope: 'read' })).token}` }), [200, 403]],
+    ['a write token of no user', async () => ({ authorization: `Bearer ${(await stack.store.apiTokens.create({ name: 'w', scope: 'write' })).token}` }), [200, 403]],
+    ['a write token of a secretariat officer', async () => ({ authorization: `Bearer ${(await stack.store.apiTokens.create({ name: 'ws', scope: 'write', userId: (await person('secretariat')).id })).token}` }), [200, 403]],
+    ['a read token of an admin', async () => ({ authorization: `Bearer ${(await stack.store.apiTokens.create({ name: 'ra', scope: 'read', userId: (await person('admin')).id })).token}` }), [200, 403]],
+    ['a write token of an admin', async () => ({ authorization: `Bearer ${(await stack.store.apiTokens.create({ name: 'wa', scope: 'write', userId: (await person('admin')).id })).token}` }), [200, 200]],
+    ['a revoked read token', async () => { const t = await stack.store.apiTokens.create({ name: 'gone', scope: 'read' }); await stack.store.apiTokens.revoke(t.id); return { authorization: `Bearer ${t.token}` }; }, [401, 401]],
+  ];
+  test.each(callers)('%s may decode only with read access and encode only as an administrator', async (_who, auth, [decodeStatus, encodeStatus]) => {
+    const app = await codecApp();
+    try {
+      const headers = { 'content-type': 'application/json', ...(await auth(app)) };
+      const decoded = await app.inject({ method: 'POST', url: '/codec/decode', headers, payload: { payloads: [encrypted] } });
+      const encoded = await app.inject({ method: 'POST', url: '/codec/encode', headers, payload: { payloads: [json(secret)] } });
+      expect([decoded.statusCode, encoded.statusCode]).toEqual([decodeStatus, encodeStatus]);
+      if (decodeStatus === 200) expect(Buffer.from(JSON.parse(decoded.body).payloads[0].data, 'base64').toString()).toBe('"Bridge abutment cracked"');
+      else expect(decoded.body).not.toContain(Buffer.from('"Bridge abutment cracked"').toString('base64'));
+      if (encodeStatus === 200) expect(Buffer.from(JSON.parse(encoded.body).payloads[0].metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
+      else expect(JSON.parse(encoded.body).payloads).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe('behind a reverse proxy (TRUST_PROXY)', () => {

@@ -416,6 +416,18 @@ describe('reading the encrypted history through the codec server', () => {
     });
     try {
       const { token } = await store.apiTokens.create({ name: 'ops' });
+      // Encoding is an administrator's: a write token of an admin.
+      const operator = await store.users.create({
+        email: 'operator@example.org',
+        name: 'Thabo Operator',
+        password: 'a long operator password',
+        role: 'admin',
+      });
+      const { token: operatorToken } = await store.apiTokens.create({
+        name: 'operator',
+        userId: operator.id,
+        scope: 'write',
+      });
       const officer = await store.users.create({
         email: 'officer@example.org',
         name: 'Palesa Officer',
@@ -483,7 +495,7 @@ describe('reading the encrypted history through the codec server', () => {
       const encoded = await app.inject({
         method: 'POST',
         url: '/codec/encode',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },
         payload: {
           payloads: [
             {
