@@ -15,7 +15,7 @@ import type { RouteDeps } from './context';
 import type { CycleGateway } from './cycle-gateway';
 import { codecServerRoutes } from './codec-server';
 import { installErrorHandler } from './errors';
-import { ownerFormRoutes } from './pages/owner-form';
+import { DEFAULT_OWNER_LINK_LIMITS, type OwnerLinkLimits, ownerFormRoutes } from './pages/owner-form';
 import { secretariatRoutes } from './pages/secretariat';
 import { cycleRoutes } from './routes/cycles';
 import { mechanismRoutes } from './routes/mechanisms';
@@ -52,6 +52,8 @@ export interface AppDeps {
   loginRateLimit?: number;
   /** Failed sign-ins per 15 minutes and account, from any address (default 20). */
   loginAccountLimit?: number;
+  /** Limits on the owner links (failed look-ups per address, requests per link); defaults in owner-form.ts. */
+  ownerLinkLimits?: Partial<OwnerLinkLimits>;
 }
 
 const READINESS_TIMEOUT_MS = 3000;
@@ -178,7 +180,7 @@ async function registerApplication(app: FastifyInstance, deps: AppDeps & { store
   }, { prefix: '/api/v1' });
 
   await app.register(codecServerRoutes(routeDeps, deps.config.payloadKeys));
-  await app.register(ownerFormRoutes(routeDeps));
+  await app.register(ownerFormRoutes(routeDeps, { ...DEFAULT_OWNER_LINK_LIMITS, ...deps.ownerLinkLimits }));
   await app.register(secretariatRoutes(routeDeps, { loginRateLimit: deps.loginRateLimit ?? 10, loginAccountLimit: deps.loginAccountLimit ?? 20 }));
 }
 

@@ -388,6 +388,95 @@ describe('owner links', () => {
     await until('the waived update link to stop working', async () => (await status(solar.received)) === 404);
   }, 120_000);
 
+  /** The owner form as production serves it behind a proxy: on a socket, small limits, the workflows' clock. */
+  async function linkApp(trustProxy: string | undefined) {
+    const offsetMs = (await env.currentTimeMs()) - Date.now();
+    const app = await buildApp({
+      config: loadConfig({ DATA_DIR: stack.store.dataDir, ...(trustProxy && { TRUST_PROXY: trustProxy }) }),
+      readiness: {},
+      store: stack.store,
+      cycles: temporalCycleGateway({ client: env.client, taskQueue: stack.taskQueue, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' }),
+      now: () => new Date(Date.now() + offsetMs),
+      ownerLinkLimits: { probesPerAddress: 3, perLink: 3 },
+    });
+    return { app, base: await app.listen({ host: '127.0.0.1', port: 0 }) };
+  }
+  const probe = () => `/u/${Buffer.from(`${Math.random()}-${Math.random()}`).toString('base64url').padEnd(43, 'x')}`;
+  const typed = { status: 'at-risk', statusReason: 'Bridge abutment cracked', progressPercent: '40', achievements: 'Grader crew finished 14 km', challenges: 'Rains', nextSteps: 'Repair the abutment' };
+
+  test('an attacker probing links from one address is stopped there, while owners elsewhere behind the same proxy open and submit their forms', async () => {
+    const { app, base } = await linkApp('1');
+    try {
+      const attacker = { 'x-forwarded-for': '203.0.113.66' };
+      const probes: number[] = [];
+      for (let i = 0; i < 4; i++) probes.push((await fetch(`${base}${probe()}`, { headers: attacker })).status);
+      expect(probes).toEqual([404, 404, 404, 429]);
+      // Blocked means blocked: a real link from that address is refused too (the prober cannot tell it was right),
+      // and an address the client writes in front of the proxy's own entry changes nothing.
+      const owners = [...requests.entries()].filter(([projectId]) => !['mpiti-road', 'governance-exchange', 'ramarothole-solar'].includes(projectId));
+      const [, first] = owners[0];
+      expect((await fetch(`${base}${first.received}`, { headers: attacker })).status).toBe(429);
+      expect((await fetch(`${base}${probe()}`, { headers: { 'x-forwarded-for': '198.51.100.7, 203.0.113.66' } })).status).toBe(429);
+
+      // The owners, each at their own address behind the same proxy, are not affected.
+      for (const [i, [, owner]] of owners.slice(0, 3).entries()) {
+        expect((await fetch(`${base}${owner.received}`, { headers: { 'x-forwarded-for': `198.51.100.${20 + i}` } })).status).toBe(200);
+      }
+      const saved = await fetch(`${base}${first.received}`, {
+        method: 'POST',
+        headers: { 'x-forwarded-for': '198.51.100.20', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(typed).toString(),
+      });
+      expect(saved.status).toBe(200);
+      expect(await saved.text()).toContain('of your update is saved');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("a flood on one owner's link from many addresses slows that link only, and the owner's typed text comes back on the 429", async () => {
+    const { app, base } = await linkApp('1');
+    try {
+      const [[, flooded], [, other]] = [...requests.entries()].filter(([projectId]) => projectId !== 'governance-exchange' && projectId !== 'ramarothole-solar');
+      const post = (path: string, client: string, fields: Record<string, string>) =>
+        fetch(`${base}${path}`, { method: 'POST', headers: { 'x-forwarded-for': client, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+      // Three requests from three addresses use up the link's allowance (refused for their content: nothing saved).
+      for (let i = 0; i < 3; i++) expect((await post(flooded.received, `192.0.2.${10 + i}`, { status: '' })).status).toBe(422);
+      // The owner, from a fresh address, sends a full update: refused for now, but nothing typed is lost.
+      const refused = await post(flooded.received, '192.0.2.99', { ...typed, 'done-ai-1': 'on' });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      const page = await refused.text();
+      expect(page).toContain('nothing was saved');
+      expect(page).toContain(`action="${flooded.received}"`);
+      expect(page).toContain('>Bridge abutment cracked</textarea>');
+      expect(page).toContain('>Grader crew finished 14 km</textarea>');
+      expect(page).toContain('>Repair the abutment</textarea>');
+      expect(page).toContain('value="40"');
+      expect(page).toContain('<option value="at-risk" selected>');
+      expect(page).toContain('<input type="hidden" name="done-ai-1" value="on">');
+      // An extension request refused the same way keeps its number of days.
+      const extension = await post(`${flooded.received}/extension`, '192.0.2.98', { days: '12' });
+      expect(extension.status).toBe(429);
+      expect(await extension.text()).toContain('value="12"');
+      // Another owner's link, from the very addresses of the flood, still works.
+      expect((await fetch(`${base}${other.received}`, { headers: { 'x-forwarded-for': '192.0.2.10' } })).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('without TRUST_PROXY a forged X-Forwarded-For gives a prober no fresh allowance', async () => {
+    const { app, base } = await linkApp(undefined);
+    try {
+      const probes: number[] = [];
+      for (let i = 0; i < 4; i++) probes.push((await fetch(`${base}${probe()}`, { headers: { 'x-forwarded-for': `203.0.113.${i + 1}` } })).status);
+      expect(probes).toEqual([404, 404, 404, 429]);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('the mailbox page, with SMTP configured, shows no working link even to an administrator', async () => {
     const admin = await signIn(stack.app, await person('admin'));
     const page = await stack.app.inject({ method: 'GET', url: '/mailbox', headers: { cookie: admin.cookie } });

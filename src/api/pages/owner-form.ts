@@ -4,10 +4,11 @@
  * The token is a capability: it is resolved against its stored hash, bound to one cycle, project and owner,
  * expires at close, and is never logged or echoed into anything but the form's own action URLs.
  */
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { previousQuarter } from '../../domain';
 import type { OwnerLinkBinding } from '../../store';
+import { hashToken } from '../../store/secrets';
 import { decide } from '../commands';
 import { submitUpdate } from '../submissions';
 import type { RouteDeps } from '../context';
@@ -16,13 +17,81 @@ import { installPageErrorHandler } from './page-errors';
 import { html, page, type Safe } from './html';
 import { parseSubmissionForm, submissionFields, valuesFromSubmission, type FormErrors, type FormValues } from './submission-form';
 
-const LINK_RATE = { max: 30, timeWindow: '1 minute' };
 const TokenParams = z.object({ token: z.string().max(200) });
 
+/**
+ * How often the owner links may be tried. Failed look-ups (unknown or expired links: probing) count per client
+ * address (behind a reverse proxy, the address TRUST_PROXY lets Fastify read from X-Forwarded-For), and an address
+ * over its limit gets 429 for every link until the window ends; requests with a valid link count per link. So an
+ * attacker probing links, or flooding one owner's link, never locks out owners elsewhere. Counted in this web
+ * instance's memory (see README).
+ */
+export interface OwnerLinkLimits {
+  /** Failed look-ups per client address per 15 minutes (default 30). */
+  probesPerAddress: number;
+  /** Requests per link per minute (default 20). */
+  perLink: number;
+}
+
+export const DEFAULT_OWNER_LINK_LIMITS: OwnerLinkLimits = { probesPerAddress: 30, perLink: 20 };
+
 /** The owner's form routes. */
-export function ownerFormRoutes(deps: RouteDeps): FastifyPluginAsync {
+export function ownerFormRoutes(deps: RouteDeps, limits: OwnerLinkLimits = DEFAULT_OWNER_LINK_LIMITS): FastifyPluginAsync {
   return async (app) => {
     installPageErrorHandler(app);
+    const probes = app.createRateLimit({ max: limits.probesPerAddress, timeWindow: '15 minutes' });
+    // Keyed by the token's hash: the limiter's memory holds no working link.
+    const perLink = app.createRateLimit({
+      max: limits.perLink,
+      timeWindow: '1 minute',
+      keyGenerator: (request) => `link:${hashToken((request.params as { token: string }).token)}`,
+    });
+
+    /**
+     * The link's binding, checked against the limits: `limited` when this address is over its failed look-ups (then the
+     * link is not even looked up, so a blocked prober learns nothing) or this link over its requests.
+     */
+    async function admit(request: FastifyRequest<{ Params: { token: string } }>): Promise<{ binding?: OwnerLinkBinding; limited?: { retryAfter: number } }> {
+      const seen = await probes(request, { increment: false });
+      if (!seen.isAllowed && seen.remaining === 0) return { limited: { retryAfter: seen.ttlInSeconds } };
+      const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
+      if (!binding) {
+        await probes(request);
+        return {};
+      }
+      const used = await perLink(request);
+      if (!used.isAllowed && used.isExceeded) return { limited: { retryAfter: used.ttlInSeconds } };
+      return { binding };
+    }
+
+    /**
+     * 429 that keeps what the owner typed: the posted fields come back in a form that sends them again to the same
+     * link (nothing is looked up, so the page is the same for every link).
+     */
+    function limited(request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply, retryAfter: number, kind: 'view' | 'update' | 'extension') {
+      const action = `/u/${encodeURIComponent(request.params.token)}${kind === 'extension' ? '/extension' : ''}`;
+      const body = typeof request.body === 'object' && request.body ? (request.body as Record<string, unknown>) : {};
+      const values = parseSubmissionForm(body, []).values;
+      const minutes = Math.max(1, Math.ceil(retryAfter / 60));
+      const wait = html`<div class="alert" role="alert">Too many attempts on this link or from your network: nothing was saved. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and send again${kind === 'view' ? '' : html`; what you typed is kept below`}.</div>`;
+      const form =
+        kind === 'update'
+          ? html`<form method="post" action="${action}" class="card" novalidate>
+${submissionFields(values, {}, [])}${Object.keys(values)
+              .filter((k) => /^done-[\w-]{1,64}$/.test(k) && values[k] === 'on')
+              .map((k) => html`<input type="hidden" name="${k}" value="on">`)}
+<button type="submit">Send again</button></form>`
+          : kind === 'extension'
+            ? html`<form method="post" action="${action}" class="card"><label for="days">Extra days</label><input id="days" name="days" inputmode="numeric" value="${values.days ?? ''}">
+<button type="submit" class="secondary">Request an extension</button></form>`
+            : '';
+      return reply
+        .header('retry-after', String(retryAfter))
+        .code(429)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(page('Too many attempts', html`<h1>Too many attempts</h1>${wait}${form}`));
+    }
     const gone = (reply: FastifyReply) =>
       reply
         .code(404)
@@ -92,8 +161,9 @@ ${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
       );
     }
 
-    app.get<{ Params: { token: string } }>('/u/:token', { schema: { params: TokenParams }, config: { rateLimit: LINK_RATE } }, async (request, reply) => {
-      const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
+    app.get<{ Params: { token: string } }>('/u/:token', { schema: { params: TokenParams } }, async (request, reply) => {
+      const { binding, limited: over } = await admit(request);
+      if (over) return limited(request, reply, over.retryAfter, 'view');
       const ctx = binding && (await context(binding));
       if (!binding || !ctx) return gone(reply);
       if (!ctx.live) return closed(reply, binding);
@@ -101,8 +171,9 @@ ${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
       return send(reply, 200, render(request.params.token, ctx, binding, values, {}));
     });
 
-    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/u/:token', { schema: { params: TokenParams }, config: { rateLimit: LINK_RATE } }, async (request, reply) => {
-      const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
+    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/u/:token', { schema: { params: TokenParams } }, async (request, reply) => {
+      const { binding, limited: over } = await admit(request);
+      if (over) return limited(request, reply, over.retryAfter, 'update');
       const ctx = binding && (await context(binding));
       if (!binding || !ctx) return gone(reply);
       if (!ctx.live) return closed(reply, binding);
@@ -121,8 +192,9 @@ ${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
       }
     });
 
-    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/u/:token/extension', { schema: { params: TokenParams }, config: { rateLimit: LINK_RATE } }, async (request, reply) => {
-      const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
+    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/u/:token/extension', { schema: { params: TokenParams } }, async (request, reply) => {
+      const { binding, limited: over } = await admit(request);
+      if (over) return limited(request, reply, over.retryAfter, 'extension');
       const ctx = binding && (await context(binding));
       if (!binding || !ctx) return gone(reply);
       if (!ctx.live) return closed(reply, binding);
