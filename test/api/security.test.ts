@@ -274,6 +274,40 @@ describe('the codec server (Temporal UI reads payloads through it)', () => {
   });
 });
 
+describe('readiness (/readyz)', () => {
+  test('says only "not ready" to anyone but an administrator; the failing check and its reason go to admins and the log', async () => {
+    const lines: string[] = [];
+    const app = await buildApp({
+      config: loadConfig({ DATA_DIR: stack.store.dataDir }),
+      readiness: { database: async () => undefined, temporal: async () => Promise.reject(new Error('connect ECONNREFUSED 10.1.2.3:7233')) },
+      store: stack.store,
+      cycles: temporalCycleGateway({ client: env.client, taskQueue: stack.taskQueue, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' }),
+      logger: { level: 'warn', stream: { write: (line: string) => lines.push(line) } },
+      loginRateLimit: 1000,
+    });
+    try {
+      const ready = async (headers: Record<string, string> = {}) => {
+        const res = await app.inject({ method: 'GET', url: '/readyz', headers });
+        expect(res.statusCode).toBe(503);
+        return res.json();
+      };
+      const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+      const plain = { status: 'not-ready' };
+      expect(await ready()).toEqual(plain);
+      expect(await ready(bearer('not-a-token'))).toEqual(plain);
+      expect(await ready({ cookie: (await signIn(app, await person('secretariat'))).cookie })).toEqual(plain);
+      expect(await ready(bearer((await stack.store.apiTokens.create({ name: 'monitor', scope: 'write' })).token))).toEqual(plain);
+      const detail = { status: 'not-ready', checks: { database: { ok: true }, temporal: { ok: false, error: 'connect ECONNREFUSED 10.1.2.3:7233' } } };
+      expect(await ready({ cookie: (await signIn(app, await person('admin'))).cookie })).toEqual(detail);
+      expect(await ready(bearer((await stack.store.apiTokens.create({ name: 'ops', scope: 'write', userId: (await person('admin')).id })).token))).toEqual(detail);
+      // The operator finds the reason in the log, without asking.
+      expect(lines.some((l) => l.includes('readiness check failed') && l.includes('temporal') && l.includes('ECONNREFUSED 10.1.2.3:7233'))).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('behind a reverse proxy (TRUST_PROXY)', () => {
   /** The app as production runs it behind one proxy, listening on a socket with a small per-address limit. */
   async function proxiedApp(trustProxy: string | undefined) {
