@@ -3,7 +3,13 @@
  * store, mail transport and document archive. The worker registers exactly this object.
  */
 import { nextQuarter, parseQuarter, quarterStartDate } from '../domain';
-import { createNotificationActivities, createNotifier, createTransport, storeDirectory, type MailTransport } from '../notifications';
+import {
+  createNotificationActivities,
+  createNotifier,
+  createTransport,
+  storeDirectory,
+  type MailTransport,
+} from '../notifications';
 import { linkPlaceholder, materialiseOwnerLinks } from '../store/owner-links';
 import type { Store } from '../store';
 import { createOutboxRepository } from '../store/outbox';
@@ -46,7 +52,16 @@ export function createActivities(deps: ActivityDeps): Activities {
     publicUrl: deps.publicUrl,
     mailFrom: deps.mailFrom,
     // The outbox stores only a placeholder; the token is derived from the secret when the email leaves.
-    issueOwnerLink: async (input) => linkPlaceholder((await store.ownerLinks.issueDerived({ ...input, expiresAt: linkSafetyExpiry(input.quarter), secret: linkSecret })).linkId),
+    issueOwnerLink: async (input) =>
+      linkPlaceholder(
+        (
+          await store.ownerLinks.issueDerived({
+            ...input,
+            expiresAt: linkSafetyExpiry(input.quarter),
+            secret: linkSecret,
+          })
+        ).linkId,
+      ),
     materialiseLinks: (text) => materialiseOwnerLinks(text, linkSecret),
   });
   const records = createRecordActivities(store);
@@ -61,8 +76,12 @@ export function createActivities(deps: ActivityDeps): Activities {
       await records.recordUpdateState(input);
       // A waived update needs no link any more, and a reassigned one only its new owner's: every other link of the
       // update stops working now, whichever way the command came (API, pages, CLI, Temporal UI).
-      if (input.state === 'waived') await store.ownerLinks.revokeForUpdate(input.mechanismId, input.quarter, input.projectId);
-      else if (input.ownerId) await store.ownerLinks.revokeForUpdate(input.mechanismId, input.quarter, input.projectId, { except: input.ownerId });
+      if (input.state === 'waived')
+        await store.ownerLinks.revokeForUpdate(input.mechanismId, input.quarter, input.projectId);
+      else if (input.ownerId)
+        await store.ownerLinks.revokeForUpdate(input.mechanismId, input.quarter, input.projectId, {
+          except: input.ownerId,
+        });
     },
     ...createNotificationActivities(notifier),
     ...createStoreDocumentActivities(store, deps.dataDir),

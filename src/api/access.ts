@@ -65,7 +65,8 @@ export async function callerFromBearer(store: Store, header: unknown, now: Date)
   let allowed = UNBOUND_TOKEN;
   if (token.userId) {
     const user = await store.users.get(token.userId);
-    if (!user || user.disabledAt) throw new ApiError(401, 'unauthorized', 'the API token is unknown, revoked or expired');
+    if (!user || user.disabledAt)
+      throw new ApiError(401, 'unauthorized', 'the API token is unknown, revoked or expired');
     allowed = scopesOf(user.role);
   }
   const scopes = TOKEN_SCOPES[token.scope].filter((s) => allowed.includes(s));
@@ -73,7 +74,10 @@ export async function callerFromBearer(store: Store, header: unknown, now: Date)
 }
 
 /** The caller behind the request's session cookie, when a user is signed in and still enabled. */
-export async function callerFromSession(store: Store, request: FastifyRequest): Promise<{ caller: Caller; user: User } | undefined> {
+export async function callerFromSession(
+  store: Store,
+  request: FastifyRequest,
+): Promise<{ caller: Caller; user: User } | undefined> {
   const userId = request.session?.userId;
   if (typeof userId !== 'string') return undefined;
   const user = await store.users.get(userId);
@@ -89,7 +93,13 @@ export function requireScope(request: FastifyRequest, scope: Scope): Caller {
   const caller = request.caller;
   if (!caller) throw new ApiError(401, 'unauthorized', 'sign in, or send an API token: Authorization: Bearer <token>');
   if (!caller.scopes.includes(scope)) {
-    throw new ApiError(403, 'forbidden', scope === 'read' ? 'this account may not read this' : `this needs the ${scope} permission, which this ${caller.via === 'token' ? 'API token' : 'account'} does not have`);
+    throw new ApiError(
+      403,
+      'forbidden',
+      scope === 'read'
+        ? 'this account may not read this'
+        : `this needs the ${scope} permission, which this ${caller.via === 'token' ? 'API token' : 'account'} does not have`,
+    );
   }
   return caller;
 }

@@ -6,7 +6,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Config } from '../config';
 import type { Store } from '../store';
 import { loadLinkSecret } from '../store/secrets';
@@ -59,11 +64,16 @@ export interface AppDeps {
 const READINESS_TIMEOUT_MS = 3000;
 
 /** TRUST_PROXY as Fastify's `trustProxy`: a number of hops, or a comma-separated list of addresses and CIDRs. */
-export function trustProxyOf(value: string | undefined): ((address: string, hop: number) => boolean) | string[] | false {
+export function trustProxyOf(
+  value: string | undefined,
+): ((address: string, hop: number) => boolean) | string[] | false {
   if (value === undefined) return false;
   // n hops: trust the n addresses nearest to the server (what a number means to proxy-addr).
   if (/^\d+$/.test(value)) return (_address, hop) => hop < Number(value);
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 const Readiness = z.object({
@@ -102,28 +112,41 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.store && deps.cycles) await registerApplication(app, { ...deps, store: deps.store, cycles: deps.cycles });
   // Without credentials /readyz says only ready or not: which dependency fails, and why, is for signed-in admins
   // (session or an admin's token) and the log.
-  app.get('/readyz', { schema: { tags: ['health'], summary: 'Database and Temporal reachable (503 otherwise); the failing check only for admins', response: { 200: Readiness, 503: Readiness } } }, async (request, reply) => {
-    const results = await Promise.all(
-      Object.entries(deps.readiness).map(async ([name, check]) => {
-        try {
-          await withTimeout(check(), READINESS_TIMEOUT_MS);
-          return [name, { ok: true }] as const;
-        } catch (err) {
-          request.log.warn({ check: name, err }, 'readiness check failed');
-          return [name, { ok: false, error: (err as Error).message }] as const;
-        }
-      }),
-    );
-    const ready = results.every(([, r]) => r.ok);
-    const caller = deps.store ? await identifyOnce(deps.store, request, deps.now ?? (() => new Date())) : undefined;
-    const details = caller?.scopes.includes('admin') ? { checks: Object.fromEntries(results) } : {};
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', ...details });
-  });
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Database and Temporal reachable (503 otherwise); the failing check only for admins',
+        response: { 200: Readiness, 503: Readiness },
+      },
+    },
+    async (request, reply) => {
+      const results = await Promise.all(
+        Object.entries(deps.readiness).map(async ([name, check]) => {
+          try {
+            await withTimeout(check(), READINESS_TIMEOUT_MS);
+            return [name, { ok: true }] as const;
+          } catch (err) {
+            request.log.warn({ check: name, err }, 'readiness check failed');
+            return [name, { ok: false, error: (err as Error).message }] as const;
+          }
+        }),
+      );
+      const ready = results.every(([, r]) => r.ok);
+      const caller = deps.store ? await identifyOnce(deps.store, request, deps.now ?? (() => new Date())) : undefined;
+      const details = caller?.scopes.includes('admin') ? { checks: Object.fromEntries(results) } : {};
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', ...details });
+    },
+  );
 
   return app;
 }
 
-async function registerApplication(app: FastifyInstance, deps: AppDeps & { store: Store; cycles: CycleGateway }): Promise<void> {
+async function registerApplication(
+  app: FastifyInstance,
+  deps: AppDeps & { store: Store; cycles: CycleGateway },
+): Promise<void> {
   const routeDeps: RouteDeps = {
     config: deps.config,
     store: deps.store,
@@ -146,12 +169,21 @@ async function registerApplication(app: FastifyInstance, deps: AppDeps & { store
     referrerPolicy: { policy: 'no-referrer' },
   });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
-  await registerWebSessions(app, { store: deps.store, secret: routeDeps.sessionSecret, secure: deps.config.PUBLIC_URL.startsWith('https:'), now: routeDeps.now });
+  await registerWebSessions(app, {
+    store: deps.store,
+    secret: routeDeps.sessionSecret,
+    secure: deps.config.PUBLIC_URL.startsWith('https:'),
+    now: routeDeps.now,
+  });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'coordination-mechanism API', version: '1.0.0', description: 'Mechanisms, projects, cycles and their commands, documents, action items, schedules.' },
+      info: {
+        title: 'coordination-mechanism API',
+        version: '1.0.0',
+        description: 'Mechanisms, projects, cycles and their commands, documents, action items, schedules.',
+      },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
@@ -166,22 +198,30 @@ async function registerApplication(app: FastifyInstance, deps: AppDeps & { store
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(async (api) => {
-    // Authentication and permission come first (onRequest: before the body is read or validated), so a caller
-    // without a token learns only that it needs one. Each route's scope is in its config.
-    api.addHook('onRequest', identify(deps.store, routeDeps.now, { sessions: false }));
-    api.addHook('onRequest', async (request) => {
-      requireScope(request, request.routeOptions.config.scope ?? (request.method === 'GET' ? 'read' : 'write'));
-    });
-    await api.register(mechanismRoutes(routeDeps), { prefix: '/mechanisms' });
-    await api.register(cycleRoutes(routeDeps), { prefix: '/mechanisms' });
-    await api.register(scheduleRoutes(routeDeps), { prefix: '/mechanisms' });
-    await api.register(recordRoutes(routeDeps));
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      // Authentication and permission come first (onRequest: before the body is read or validated), so a caller
+      // without a token learns only that it needs one. Each route's scope is in its config.
+      api.addHook('onRequest', identify(deps.store, routeDeps.now, { sessions: false }));
+      api.addHook('onRequest', async (request) => {
+        requireScope(request, request.routeOptions.config.scope ?? (request.method === 'GET' ? 'read' : 'write'));
+      });
+      await api.register(mechanismRoutes(routeDeps), { prefix: '/mechanisms' });
+      await api.register(cycleRoutes(routeDeps), { prefix: '/mechanisms' });
+      await api.register(scheduleRoutes(routeDeps), { prefix: '/mechanisms' });
+      await api.register(recordRoutes(routeDeps));
+    },
+    { prefix: '/api/v1' },
+  );
 
   await app.register(codecServerRoutes(routeDeps, deps.config.payloadKeys));
   await app.register(ownerFormRoutes(routeDeps, { ...DEFAULT_OWNER_LINK_LIMITS, ...deps.ownerLinkLimits }));
-  await app.register(secretariatRoutes(routeDeps, { loginRateLimit: deps.loginRateLimit ?? 10, loginAccountLimit: deps.loginAccountLimit ?? 20 }));
+  await app.register(
+    secretariatRoutes(routeDeps, {
+      loginRateLimit: deps.loginRateLimit ?? 10,
+      loginAccountLimit: deps.loginAccountLimit ?? 20,
+    }),
+  );
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

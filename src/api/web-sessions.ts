@@ -24,7 +24,10 @@ export const SESSION_COOKIE = 'coord_session';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 /** Registers cookies, database-backed sessions and CSRF protection (`reply.generateCsrf()`, `app.csrfProtection`). */
-export async function registerWebSessions(app: FastifyInstance, options: { store: Store; secret: string; secure: boolean; now: () => Date }): Promise<void> {
+export async function registerWebSessions(
+  app: FastifyInstance,
+  options: { store: Store; secret: string; secure: boolean; now: () => Date },
+): Promise<void> {
   const { store, now } = options;
   await app.register(cookie);
   await app.register(session, {
@@ -37,12 +40,16 @@ export async function registerWebSessions(app: FastifyInstance, options: { store
     rolling: false,
     store: {
       get(sessionId, callback) {
-        store.webSessions.get(sessionId, now()).then((data) => callback(null, (data as Session | undefined) ?? null), callback);
+        store.webSessions
+          .get(sessionId, now())
+          .then((data) => callback(null, (data as Session | undefined) ?? null), callback);
       },
       set(sessionId, value, callback) {
         const data = JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
         const at = now();
-        store.webSessions.set(sessionId, data, value.userId, new Date(at.getTime() + SESSION_TTL_MS), at).then(() => callback(), callback);
+        store.webSessions
+          .set(sessionId, data, value.userId, new Date(at.getTime() + SESSION_TTL_MS), at)
+          .then(() => callback(), callback);
       },
       destroy(sessionId, callback) {
         store.webSessions.destroy(sessionId).then(() => callback(), callback);
@@ -60,4 +67,5 @@ export async function registerWebSessions(app: FastifyInstance, options: { store
 }
 
 /** True for the errors @fastify/csrf-protection answers a POST without a valid token with. */
-export const isCsrfError = (err: { code?: string }): boolean => err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET';
+export const isCsrfError = (err: { code?: string }): boolean =>
+  err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET';

@@ -127,7 +127,11 @@ export function createNotifier(deps: NotifierDeps) {
       attachments.push({ filename: a.filename, contentType: a.contentType, content: await doc.read() });
     }
     const live = deps.materialiseLinks ?? ((t: string) => t);
-    return emailOfRow({ ...row, text: live(row.text), html: live(row.html) }, { name: from.name ?? `${facts.mechanism.name} secretariat`, address: from.address }, attachments);
+    return emailOfRow(
+      { ...row, text: live(row.text), html: live(row.html) },
+      { name: from.name ?? `${facts.mechanism.name} secretariat`, address: from.address },
+      attachments,
+    );
   }
 
   /** Enqueues and sends the secretariat's notice about an undeliverable row; idempotent per failed row. */

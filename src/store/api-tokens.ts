@@ -38,7 +38,13 @@ const meta = (r: ApiTokensTable): ApiToken => ({
 export function createApiTokenRepository(db: Kysely<Database>) {
   return {
     /** Creates a token and returns it once, in clear, with its id. */
-    async create(input: { name: string; userId?: string; scope?: TokenScope; expiresAt?: string | Date; at?: string | Date }): Promise<{ id: string; token: string }> {
+    async create(input: {
+      name: string;
+      userId?: string;
+      scope?: TokenScope;
+      expiresAt?: string | Date;
+      at?: string | Date;
+    }): Promise<{ id: string; token: string }> {
       const token = newToken();
       const id = randomUUID();
       await db
@@ -62,7 +68,11 @@ export function createApiTokenRepository(db: Kysely<Database>) {
      * client does not turn every call into a database write.
      */
     async resolve(token: string, now?: string | Date): Promise<ApiToken | undefined> {
-      const r = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+      const r = await db
+        .selectFrom('api_tokens')
+        .selectAll()
+        .where('token_hash', '=', hashToken(token))
+        .executeTakeFirst();
       const at = toIso(now);
       if (!r || r.revoked_at !== null || (r.expires_at !== null && r.expires_at <= at)) return undefined;
       const noted = r.last_used_at !== null && Date.parse(at) - Date.parse(r.last_used_at) < LAST_USED_RESOLUTION_MS;
@@ -72,11 +82,21 @@ export function createApiTokenRepository(db: Kysely<Database>) {
     },
     /** Revokes a token; it never resolves again. */
     async revoke(id: string, at?: string | Date): Promise<void> {
-      await db.updateTable('api_tokens').set({ revoked_at: toIso(at) }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+      await db
+        .updateTable('api_tokens')
+        .set({ revoked_at: toIso(at) })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .execute();
     },
     /** Revokes every token issued to a user (logout, password change, disabling); returns how many. */
     async revokeForUser(userId: string, at?: string | Date): Promise<number> {
-      const r = await db.updateTable('api_tokens').set({ revoked_at: toIso(at) }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('api_tokens')
+        .set({ revoked_at: toIso(at) })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
     /** All tokens' metadata, newest first. */

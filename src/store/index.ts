@@ -43,7 +43,12 @@ export type { SubmissionRecord, SubmissionRepository } from './submissions';
 export type { User, UserRepository, UserRole } from './users';
 export type { WebSessionRepository } from './web-sessions';
 export { importMechanismFile, type ImportCounts, MechanismFileError } from './import/mechanism-file';
-export { importPortfolio, PORTFOLIO_COLUMNS, type PortfolioImportResult, type PortfolioRowError } from './import/portfolio';
+export {
+  importPortfolio,
+  PORTFOLIO_COLUMNS,
+  type PortfolioImportResult,
+  type PortfolioRowError,
+} from './import/portfolio';
 export { loadDemoIfEmpty, DEMO_MECHANISM_FILE } from './import/demo';
 
 /** Where the records live. */
@@ -86,8 +91,15 @@ export type Store = ReturnType<typeof repositories> & {
  * Ends every web session and revokes every API token of a user at once: what logout, a password change and
  * disabling the user do. Returns how many of each ended.
  */
-export async function endUserAccess(store: Pick<Store, 'webSessions' | 'apiTokens'>, userId: string, at?: Date): Promise<{ sessions: number; tokens: number }> {
-  const [sessions, tokens] = await Promise.all([store.webSessions.endForUser(userId), store.apiTokens.revokeForUser(userId, at)]);
+export async function endUserAccess(
+  store: Pick<Store, 'webSessions' | 'apiTokens'>,
+  userId: string,
+  at?: Date,
+): Promise<{ sessions: number; tokens: number }> {
+  const [sessions, tokens] = await Promise.all([
+    store.webSessions.endForUser(userId),
+    store.apiTokens.revokeForUser(userId, at),
+  ]);
   return { sessions, tokens };
 }
 

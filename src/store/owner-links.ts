@@ -29,7 +29,9 @@ export interface OwnerLinkBinding {
 export function createOwnerLinkRepository(db: Kysely<Database>) {
   return {
     /** Issues a new link token bound to (mechanism, quarter, project, contact) until `expiresAt`; returns the raw token. */
-    async issue(input: Omit<OwnerLinkBinding, 'expiresAt'> & { expiresAt: string | Date; at?: string | Date }): Promise<string> {
+    async issue(
+      input: Omit<OwnerLinkBinding, 'expiresAt'> & { expiresAt: string | Date; at?: string | Date },
+    ): Promise<string> {
       const token = newToken();
       await db
         .insertInto('owner_links')
@@ -49,7 +51,9 @@ export function createOwnerLinkRepository(db: Kysely<Database>) {
      * Issues a link whose token is derived from `secret` and a new random link id (see deriveLinkToken): the email
      * stored in the outbox carries only the id, and the token is derived again when the email is sent.
      */
-    async issueDerived(input: Omit<OwnerLinkBinding, 'expiresAt'> & { expiresAt: string | Date; secret: string; at?: string | Date }): Promise<{ linkId: string; token: string }> {
+    async issueDerived(
+      input: Omit<OwnerLinkBinding, 'expiresAt'> & { expiresAt: string | Date; secret: string; at?: string | Date },
+    ): Promise<{ linkId: string; token: string }> {
       const linkId = newToken().slice(0, 22);
       const token = deriveLinkToken(input.secret, linkId);
       await db
@@ -70,7 +74,12 @@ export function createOwnerLinkRepository(db: Kysely<Database>) {
      * Ends the links of one project's update at `at`: all of them (`except` unset: the update was waived), or all but
      * the current owner's (after a reassignment, the previous owner's links stop working at once). Returns how many.
      */
-    async revokeForUpdate(mechanismId: string, quarter: string, projectId: string, options: { except?: string; at?: string | Date } = {}): Promise<number> {
+    async revokeForUpdate(
+      mechanismId: string,
+      quarter: string,
+      projectId: string,
+      options: { except?: string; at?: string | Date } = {},
+    ): Promise<number> {
       const when = toIso(options.at);
       let q = db
         .updateTable('owner_links')
@@ -85,9 +94,19 @@ export function createOwnerLinkRepository(db: Kysely<Database>) {
     /** The binding of a raw token, or undefined when unknown or expired at `now`. */
     async resolve(token: string, now?: string | Date): Promise<OwnerLinkBinding | undefined> {
       if (typeof token !== 'string' || token.length === 0 || token.length > 200) return undefined;
-      const r = await db.selectFrom('owner_links').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+      const r = await db
+        .selectFrom('owner_links')
+        .selectAll()
+        .where('token_hash', '=', hashToken(token))
+        .executeTakeFirst();
       if (!r || r.expires_at <= toIso(now)) return undefined;
-      return { mechanismId: r.mechanism_id, quarter: r.quarter, projectId: r.project_id, contactId: r.contact_id, expiresAt: r.expires_at };
+      return {
+        mechanismId: r.mechanism_id,
+        quarter: r.quarter,
+        projectId: r.project_id,
+        contactId: r.contact_id,
+        expiresAt: r.expires_at,
+      };
     },
     /** Makes every link of a cycle expire at `at` (when collection closes), unless it already expires earlier. */
     async expireForCycle(mechanismId: string, quarter: string, at?: string | Date): Promise<number> {

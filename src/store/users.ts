@@ -33,10 +33,17 @@ export function createUserRepository(db: Kysely<Database>) {
   // Hashed once per process: an unknown address is checked against it, so a failed sign-in costs one scrypt either
   // way and its duration does not tell whether the address has an account.
   let dummyHash: Promise<string> | undefined;
-  const byEmail = (email: string) => db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  const byEmail = (email: string) =>
+    db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
   return {
     /** Creates a user; throws if the email is taken. */
-    async create(input: { email: string; name: string; password: string; role?: UserRole; at?: string | Date }): Promise<User> {
+    async create(input: {
+      email: string;
+      name: string;
+      password: string;
+      role?: UserRole;
+      at?: string | Date;
+    }): Promise<User> {
       const row: UsersTable = {
         id: randomUUID(),
         email: input.email.trim().toLowerCase(),
@@ -62,11 +69,20 @@ export function createUserRepository(db: Kysely<Database>) {
     },
     /** Replaces a user's password. */
     async setPassword(id: string, password: string): Promise<void> {
-      await db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', id).execute();
+      await db
+        .updateTable('users')
+        .set({ password_hash: await hashPassword(password) })
+        .where('id', '=', id)
+        .execute();
     },
     /** Disables a user (kept for the audit trail, never deleted). */
     async disable(id: string, at?: string | Date): Promise<void> {
-      await db.updateTable('users').set({ disabled_at: toIso(at) }).where('id', '=', id).where('disabled_at', 'is', null).execute();
+      await db
+        .updateTable('users')
+        .set({ disabled_at: toIso(at) })
+        .where('id', '=', id)
+        .where('disabled_at', 'is', null)
+        .execute();
     },
     /** One user by id. */
     async get(id: string): Promise<User | undefined> {

@@ -11,12 +11,22 @@ export function createWebSessionRepository(db: Kysely<Database>) {
   return {
     /** The session's data when it exists and has not expired at `now`. */
     async get(sessionId: string, now: Date): Promise<Record<string, unknown> | undefined> {
-      const r = await db.selectFrom('web_sessions').select(['data', 'expires_at']).where('sid_hash', '=', hashToken(sessionId)).executeTakeFirst();
+      const r = await db
+        .selectFrom('web_sessions')
+        .select(['data', 'expires_at'])
+        .where('sid_hash', '=', hashToken(sessionId))
+        .executeTakeFirst();
       if (!r || r.expires_at <= now.toISOString()) return undefined;
       return JSON.parse(r.data) as Record<string, unknown>;
     },
     /** Creates or replaces a session; `userId` is what `endForUser` finds it by. Also forgets sessions expired before `now`. */
-    async set(sessionId: string, data: Record<string, unknown>, userId: string | undefined, expiresAt: Date, now: Date): Promise<void> {
+    async set(
+      sessionId: string,
+      data: Record<string, unknown>,
+      userId: string | undefined,
+      expiresAt: Date,
+      now: Date,
+    ): Promise<void> {
       const row = { data: JSON.stringify(data), user_id: userId ?? null, expires_at: expiresAt.toISOString() };
       await db
         .insertInto('web_sessions')

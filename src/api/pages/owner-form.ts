@@ -15,7 +15,13 @@ import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { installPageErrorHandler } from './page-errors';
 import { html, page, type Safe } from './html';
-import { parseSubmissionForm, submissionFields, valuesFromSubmission, type FormErrors, type FormValues } from './submission-form';
+import {
+  parseSubmissionForm,
+  submissionFields,
+  valuesFromSubmission,
+  type FormErrors,
+  type FormValues,
+} from './submission-form';
 
 const TokenParams = z.object({ token: z.string().max(200) });
 
@@ -36,7 +42,10 @@ export interface OwnerLinkLimits {
 export const DEFAULT_OWNER_LINK_LIMITS: OwnerLinkLimits = { probesPerAddress: 30, perLink: 20 };
 
 /** The owner's form routes. */
-export function ownerFormRoutes(deps: RouteDeps, limits: OwnerLinkLimits = DEFAULT_OWNER_LINK_LIMITS): FastifyPluginAsync {
+export function ownerFormRoutes(
+  deps: RouteDeps,
+  limits: OwnerLinkLimits = DEFAULT_OWNER_LINK_LIMITS,
+): FastifyPluginAsync {
   return async (app) => {
     installPageErrorHandler(app);
     const probes = app.createRateLimit({ max: limits.probesPerAddress, timeWindow: '15 minutes' });
@@ -51,7 +60,9 @@ export function ownerFormRoutes(deps: RouteDeps, limits: OwnerLinkLimits = DEFAU
      * The link's binding, checked against the limits: `limited` when this address is over its failed look-ups (then the
      * link is not even looked up, so a blocked prober learns nothing) or this link over its requests.
      */
-    async function admit(request: FastifyRequest<{ Params: { token: string } }>): Promise<{ binding?: OwnerLinkBinding; limited?: { retryAfter: number } }> {
+    async function admit(
+      request: FastifyRequest<{ Params: { token: string } }>,
+    ): Promise<{ binding?: OwnerLinkBinding; limited?: { retryAfter: number } }> {
       const seen = await probes(request, { increment: false });
       if (!seen.isAllowed && seen.remaining === 0) return { limited: { retryAfter: seen.ttlInSeconds } };
       const binding = await deps.store.ownerLinks.resolve(request.params.token, deps.now());
@@ -68,7 +79,12 @@ export function ownerFormRoutes(deps: RouteDeps, limits: OwnerLinkLimits = DEFAU
      * 429 that keeps what the owner typed: the posted fields come back in a form that sends them again to the same
      * link (nothing is looked up, so the page is the same for every link).
      */
-    function limited(request: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply, retryAfter: number, kind: 'view' | 'update' | 'extension') {
+    function limited(
+      request: FastifyRequest<{ Params: { token: string } }>,
+      reply: FastifyReply,
+      retryAfter: number,
+      kind: 'view' | 'update' | 'extension',
+    ) {
       const action = `/u/${encodeURIComponent(request.params.token)}${kind === 'extension' ? '/extension' : ''}`;
       const body = typeof request.body === 'object' && request.body ? (request.body as Record<string, unknown>) : {};
       const values = parseSubmissionForm(body, []).values;
@@ -97,7 +113,12 @@ ${submissionFields(values, {}, [])}${Object.keys(values)
         .code(404)
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
-        .send(page('Link not valid', html`<h1>This link is not valid</h1><p>It may have expired because collection for the quarter has closed, or it was mistyped. Please contact the secretariat.</p>`));
+        .send(
+          page(
+            'Link not valid',
+            html`<h1>This link is not valid</h1><p>It may have expired because collection for the quarter has closed, or it was mistyped. Please contact the secretariat.</p>`,
+          ),
+        );
 
     const send = (reply: FastifyReply, status: number, body: string) =>
       reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
@@ -108,7 +129,10 @@ ${submissionFields(values, {}, [])}${Object.keys(values)
       send(
         reply,
         410,
-        page('Collection closed', html`<h1>Collection for ${binding.quarter} has closed</h1><p>Updates for this quarter are no longer collected here, so nothing was saved. If you still have news for the secretariat, reply to their email.</p>`),
+        page(
+          'Collection closed',
+          html`<h1>Collection for ${binding.quarter} has closed</h1><p>Updates for this quarter are no longer collected here, so nothing was saved. If you still have news for the secretariat, reply to their email.</p>`,
+        ),
       );
 
     async function context(binding: OwnerLinkBinding) {
@@ -153,11 +177,13 @@ ${banner ?? ''}${errorSummary}${source}
 ${submissionFields(values, errors, ctx.actionItems)}
 <button type="submit">${ctx.latest ? 'Save amendment' : 'Submit update'}</button>
 </form>
-${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
-  ? html`<form method="post" action="${action}/extension" class="card"><h2>Need more time?</h2>
+${
+  ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
+    ? html`<form method="post" action="${action}/extension" class="card"><h2>Need more time?</h2>
 <label for="days">Extra days</label><input id="days" name="days" inputmode="numeric" value="7">
 <button type="submit" class="secondary">Request an extension</button></form>`
-  : ''}`,
+    : ''
+}`,
       );
     }
 
@@ -171,53 +197,107 @@ ${ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
       return send(reply, 200, render(request.params.token, ctx, binding, values, {}));
     });
 
-    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/u/:token', { schema: { params: TokenParams } }, async (request, reply) => {
-      const { binding, limited: over } = await admit(request);
-      if (over) return limited(request, reply, over.retryAfter, 'update');
-      const ctx = binding && (await context(binding));
-      if (!binding || !ctx) return gone(reply);
-      if (!ctx.live) return closed(reply, binding);
-      const parsed = parseSubmissionForm(typeof request.body === 'object' && request.body ? request.body : {}, ctx.actionItems);
-      if (!parsed.ok) return send(reply, 422, render(request.params.token, ctx, binding, parsed.values, parsed.errors));
-      try {
-        const receipt = await submitUpdate(deps, binding, { submission: parsed.submission, submittedBy: binding.contactId });
-        const fresh = (await context(binding))!;
-        const banner = html`<div class="notice" role="status">Thank you: revision ${receipt.revision} of your update is saved${receipt.late ? ' (received after the due date, marked late)' : ''}. A receipt is on its way by email.</div>`;
-        return send(reply, 200, render(request.params.token, fresh, binding, parsed.values, {}, banner));
-      } catch (err) {
-        if (!(err instanceof ApiError)) throw err;
-        const errors: FormErrors = {};
-        for (const f of err.fields ?? []) errors[f.field.split('.').pop() === 'submission' ? 'form' : f.field.replace(/^submission\./, '').split('.')[0]] = f.message;
-        return send(reply, err.statusCode, render(request.params.token, ctx, binding, parsed.values, errors, html`<div class="alert" role="alert">Not saved: ${err.message}</div>`));
-      }
-    });
+    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>(
+      '/u/:token',
+      { schema: { params: TokenParams } },
+      async (request, reply) => {
+        const { binding, limited: over } = await admit(request);
+        if (over) return limited(request, reply, over.retryAfter, 'update');
+        const ctx = binding && (await context(binding));
+        if (!binding || !ctx) return gone(reply);
+        if (!ctx.live) return closed(reply, binding);
+        const parsed = parseSubmissionForm(
+          typeof request.body === 'object' && request.body ? request.body : {},
+          ctx.actionItems,
+        );
+        if (!parsed.ok)
+          return send(reply, 422, render(request.params.token, ctx, binding, parsed.values, parsed.errors));
+        try {
+          const receipt = await submitUpdate(deps, binding, {
+            submission: parsed.submission,
+            submittedBy: binding.contactId,
+          });
+          const fresh = (await context(binding))!;
+          const banner = html`<div class="notice" role="status">Thank you: revision ${receipt.revision} of your update is saved${receipt.late ? ' (received after the due date, marked late)' : ''}. A receipt is on its way by email.</div>`;
+          return send(reply, 200, render(request.params.token, fresh, binding, parsed.values, {}, banner));
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          const errors: FormErrors = {};
+          for (const f of err.fields ?? [])
+            errors[
+              f.field.split('.').pop() === 'submission' ? 'form' : f.field.replace(/^submission\./, '').split('.')[0]
+            ] = f.message;
+          return send(
+            reply,
+            err.statusCode,
+            render(
+              request.params.token,
+              ctx,
+              binding,
+              parsed.values,
+              errors,
+              html`<div class="alert" role="alert">Not saved: ${err.message}</div>`,
+            ),
+          );
+        }
+      },
+    );
 
-    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/u/:token/extension', { schema: { params: TokenParams } }, async (request, reply) => {
-      const { binding, limited: over } = await admit(request);
-      if (over) return limited(request, reply, over.retryAfter, 'extension');
-      const ctx = binding && (await context(binding));
-      if (!binding || !ctx) return gone(reply);
-      if (!ctx.live) return closed(reply, binding);
-      const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
-      const raw = typeof request.body?.days === 'string' ? request.body.days.trim() : '';
-      const days = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
-      if (!(days >= 1 && days <= 90)) {
-        return send(reply, 422, render(request.params.token, ctx, binding, values, {}, html`<div class="alert" role="alert">Extra days: enter a whole number from 1 to 90.</div>`));
-      }
-      try {
-        const outcome = (await decide(() =>
-          deps.cycles.projectCommand(binding.mechanismId, binding.quarter, binding.projectId, { name: 'requestExtension', input: { days, requestedBy: binding.contactId } }),
-        )) as { outcome: 'granted' | 'pending'; dueDate: string };
-        const fresh = (await context(binding))!;
-        const banner =
-          outcome.outcome === 'granted'
-            ? html`<div class="notice" role="status">Extension granted: the update is now due ${outcome.dueDate}.</div>`
-            : html`<div class="notice" role="status">Your request for ${days} more days was sent to the secretariat, who will decide.</div>`;
-        return send(reply, 200, render(request.params.token, fresh, binding, values, {}, banner));
-      } catch (err) {
-        if (!(err instanceof ApiError)) throw err;
-        return send(reply, err.statusCode, render(request.params.token, ctx, binding, values, {}, html`<div class="alert" role="alert">Not sent: ${err.message}</div>`));
-      }
-    });
+    app.post<{ Params: { token: string }; Body: Record<string, unknown> }>(
+      '/u/:token/extension',
+      { schema: { params: TokenParams } },
+      async (request, reply) => {
+        const { binding, limited: over } = await admit(request);
+        if (over) return limited(request, reply, over.retryAfter, 'extension');
+        const ctx = binding && (await context(binding));
+        if (!binding || !ctx) return gone(reply);
+        if (!ctx.live) return closed(reply, binding);
+        const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
+        const raw = typeof request.body?.days === 'string' ? request.body.days.trim() : '';
+        const days = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+        if (!(days >= 1 && days <= 90)) {
+          return send(
+            reply,
+            422,
+            render(
+              request.params.token,
+              ctx,
+              binding,
+              values,
+              {},
+              html`<div class="alert" role="alert">Extra days: enter a whole number from 1 to 90.</div>`,
+            ),
+          );
+        }
+        try {
+          const outcome = (await decide(() =>
+            deps.cycles.projectCommand(binding.mechanismId, binding.quarter, binding.projectId, {
+              name: 'requestExtension',
+              input: { days, requestedBy: binding.contactId },
+            }),
+          )) as { outcome: 'granted' | 'pending'; dueDate: string };
+          const fresh = (await context(binding))!;
+          const banner =
+            outcome.outcome === 'granted'
+              ? html`<div class="notice" role="status">Extension granted: the update is now due ${outcome.dueDate}.</div>`
+              : html`<div class="notice" role="status">Your request for ${days} more days was sent to the secretariat, who will decide.</div>`;
+          return send(reply, 200, render(request.params.token, fresh, binding, values, {}, banner));
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          return send(
+            reply,
+            err.statusCode,
+            render(
+              request.params.token,
+              ctx,
+              binding,
+              values,
+              {},
+              html`<div class="alert" role="alert">Not sent: ${err.message}</div>`,
+            ),
+          );
+        }
+      },
+    );
   };
 }

@@ -48,6 +48,11 @@ export function installPageErrorHandler(app: FastifyInstance): void {
       .code(status)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(page(title, html`<h1>${title}</h1><div class="alert" role="alert">${message}</div><p><a href="/">Back to the start page</a></p>`));
+      .send(
+        page(
+          title,
+          html`<h1>${title}</h1><div class="alert" role="alert">${message}</div><p><a href="/">Back to the start page</a></p>`,
+        ),
+      );
   });
 }

@@ -18,7 +18,10 @@ export const security: Migration = {
     await db.schema.createIndex('web_sessions_user').on('web_sessions').column('user_id').execute();
     await db.schema.createIndex('web_sessions_expiry').on('web_sessions').column('expires_at').execute();
     // Tokens made before scopes existed could do everything the API offered: they keep `write`.
-    await db.schema.alterTable('api_tokens').addColumn('scope', 'text', (c) => c.notNull().defaultTo('write')).execute();
+    await db.schema
+      .alterTable('api_tokens')
+      .addColumn('scope', 'text', (c) => c.notNull().defaultTo('write'))
+      .execute();
     await db.schema.alterTable('api_tokens').addColumn('expires_at', 'text').execute();
   },
 };
