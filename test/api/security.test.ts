@@ -801,4 +801,22 @@ describe('owner links', () => {
     expect(page.statusCode).toBe(200);
     for (const { received } of requests.values()) expect(page.body).not.toContain(received.slice('/u/'.length));
   });
+
+  test('without SMTP (the local outbox) the mailbox page shows administrators the working links, and only them', async () => {
+    const { app } = await linkApp(undefined);
+    try {
+      const admin = await signIn(app, await person('admin'));
+      const page = await app.inject({ method: 'GET', url: '/mailbox', headers: { cookie: admin.cookie } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('No SMTP server is configured');
+      const { received } = requests.get('mpiti-road')!;
+      expect(page.body).toContain(received.slice('/u/'.length));
+      const officer = await signIn(app, await person('secretariat'));
+      expect(
+        (await app.inject({ method: 'GET', url: '/mailbox', headers: { cookie: officer.cookie } })).statusCode,
+      ).toBe(403);
+    } finally {
+      await app.close();
+    }
+  });
 });
