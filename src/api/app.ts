@@ -20,6 +20,7 @@ import type { RouteDeps } from './context';
 import type { CycleGateway } from './cycle-gateway';
 import { codecServerRoutes } from './codec-server';
 import { installErrorHandler } from './errors';
+import { startIntakeForwarder } from './intake';
 import { DEFAULT_OWNER_LINK_LIMITS, type OwnerLinkLimits, ownerFormRoutes } from './pages/owner-form';
 import { secretariatRoutes } from './pages/secretariat';
 import { cycleRoutes } from './routes/cycles';
@@ -59,6 +60,8 @@ export interface AppDeps {
   loginAccountLimit?: number;
   /** Limits on the owner links (failed look-ups per address, requests per link); defaults in owner-form.ts. */
   ownerLinkLimits?: Partial<OwnerLinkLimits>;
+  /** How often the intake forwarder delivers pending submissions (default INTAKE_FORWARD_INTERVAL_MS). */
+  intakeIntervalMs?: number;
 }
 
 const READINESS_TIMEOUT_MS = 3000;
@@ -155,6 +158,17 @@ async function registerApplication(
     sessionSecret: deps.sessionSecret ?? randomBytes(32).toString('base64url'),
     linkSecret: deps.linkSecret ?? loadLinkSecret(deps.config.dataDir, deps.config.LINK_SECRET),
   };
+  // Submissions recorded while the worker or Temporal was away reach their workflow from here, exactly once.
+  const forwarder = startIntakeForwarder(
+    {
+      store: routeDeps.store,
+      cycles: routeDeps.cycles,
+      now: routeDeps.now,
+      log: (err) => app.log.warn({ err }, 'intake forwarder'),
+    },
+    deps.intakeIntervalMs,
+  );
+  app.addHook('onClose', async () => forwarder.stop());
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

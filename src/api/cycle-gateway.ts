@@ -29,6 +29,13 @@ export type CycleCommand =
   | { name: 'close'; input: { closedBy: string } }
   | { name: 'regenerateReport'; input?: undefined };
 
+/** How a command is sent: `updateId` makes a repeat of the same command a no-op that gets the first answer. */
+export interface CommandOptions {
+  updateId?: string;
+  /** Give up waiting for the workflow's answer after this long (the command may still be applied later). */
+  deadlineMs?: number;
+}
+
 /** The workflow refused a command: `type` is its rule (`WrongPhase`, `InvalidSession`...), `message` its reason. */
 export class WorkflowRejection extends Error {
   constructor(
@@ -70,10 +77,13 @@ export interface CycleGateway {
   cyclePhase(mechanismId: string, quarter: string): Promise<CycleState['phase'] | undefined>;
   /** The live state of one project's update, or undefined when its workflow is not running. */
   projectState(mechanismId: string, quarter: string, projectId: string): Promise<ProjectUpdateState | undefined>;
-  /** Sends an update to a project's workflow and returns what it decided; throws WorkflowRejection or WorkflowGone. */
-  projectCommand(mechanismId: string, quarter: string, projectId: string, command: ProjectCommand): Promise<unknown>;
+  /**
+   * Sends an update to a project's workflow and returns what it decided; throws WorkflowRejection or WorkflowGone.
+   * The same `updateId` twice runs the command once (the second call gets the first answer).
+   */
+  projectCommand(mechanismId: string, quarter: string, projectId: string, command: ProjectCommand, options?: CommandOptions): Promise<unknown>;
   /** Sends an update to the cycle workflow and returns what it decided; throws WorkflowRejection or WorkflowGone. */
-  cycleCommand(mechanismId: string, quarter: string, command: CycleCommand): Promise<unknown>;
+  cycleCommand(mechanismId: string, quarter: string, command: CycleCommand, options?: CommandOptions): Promise<unknown>;
   /** The mechanism's schedule, or undefined when it has none. */
   schedule(mechanismId: string): Promise<ScheduleView | undefined>;
   /** Pauses, resumes or triggers the schedule now; false when it does not exist. */

@@ -2,28 +2,41 @@
  * One cycle as the API and the pages show it: the shared status of src/temporal/cycle-status.ts (live workflow
  * state merged with the store's rows, as `coord cycle status` shows it) plus each project's workflow id.
  */
-import { mergeCycleStatus, type CycleStatus, type CycleStatusProject } from '../temporal/cycle-status';
+import { mergeCycleStatus, pendingSubmissions, type CycleStatus, type CycleStatusProject } from '../temporal/cycle-status';
 import { updateWorkflowId } from '../temporal/ids';
+import { within } from './bounded';
 import type { RouteDeps } from './context';
 import { ApiError, notFound } from './errors';
+
+/** How long the view waits for the running cycle's state (one query per unsettled project) before using the records. */
+const CYCLE_READ_WAIT_MS = 3000;
 
 /** One project's line on the cycle page and in `GET .../cycles/{quarter}`: the shared status plus its workflow id. */
 export type CycleProjectView = CycleStatusProject & { workflowId: string };
 
 /** A cycle as shown: the shared status (phase, dates, session, source), with each project's workflow id. */
-export type CycleView = Omit<CycleStatus, 'projects'> & { projects: CycleProjectView[] };
+export type CycleView = Omit<CycleStatus, 'projects' | 'pendingSubmissions'> & {
+  projects: CycleProjectView[];
+  pendingSubmissions: NonNullable<CycleStatus['pendingSubmissions']>;
+};
 
 /** The cycle, or a 404 naming the mechanism or quarter that does not exist. */
 export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarter: string): Promise<CycleView> {
   if (!(await deps.store.mechanisms.get(mechanismId))) throw notFound(`mechanism ${mechanismId}`);
-  const [live, record, rows] = await Promise.all([
-    deps.cycles.cycleState(mechanismId, quarter),
+  const [live, record, rows, pending] = await Promise.all([
+    // A stopped worker must not hold the secretariat's view up: the records answer when the workflow does not.
+    within(deps.cycles.cycleState(mechanismId, quarter), CYCLE_READ_WAIT_MS).then((a) => (a.answered ? a.value : undefined)),
     deps.store.cycles.get(mechanismId, quarter),
     deps.store.cycles.listProjectStates(mechanismId, quarter),
+    deps.store.intake.listForCycle(mechanismId, quarter),
   ]);
   const status = mergeCycleStatus(mechanismId, quarter, live, record, rows);
   if (!status) throw notFound(`cycle ${mechanismId} ${quarter}`);
-  return { ...status, projects: status.projects.map((p) => ({ ...p, workflowId: updateWorkflowId(mechanismId, quarter, p.projectId) })) };
+  return {
+    ...status,
+    projects: status.projects.map((p) => ({ ...p, workflowId: updateWorkflowId(mechanismId, quarter, p.projectId) })),
+    pendingSubmissions: pendingSubmissions(pending),
+  };
 }
 
 /**

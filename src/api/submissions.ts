@@ -1,34 +1,30 @@
 /**
- * Submitting an update, the one way every page and route does it: the workflow acknowledges the submission (its
- * receipt numbers the revision), then the revision is stored at once, so that whoever reads right after (the owner's
- * form, `GET .../submission`) sees it. The workflow stores the same revision moments later (which survives a crash
- * of this process between the two); whichever write comes second changes nothing.
+ * Submitting an update, the one way every page and route does it (owner form, API, on-behalf page): the submission
+ * is recorded in the store's intake first (src/api/intake.ts), so the sender's answer never depends on the worker,
+ * Temporal or SMTP; the workflow's receipt comes back within a moment when they are up ("applied", with the
+ * revision, which is then stored at once so a read right after sees it), else the answer is "received, will be
+ * processed shortly" and the intake forwarder delivers it exactly once when they are back.
  */
-import { Submission } from '../domain';
-import { updateWorkflowId } from '../temporal/ids';
-import type { SubmissionReceipt, SubmitUpdateInput } from '../workflows/messages';
-import { decide } from './commands';
+import { randomUUID } from 'node:crypto';
+import type { SubmitUpdateInput } from '../workflows/messages';
 import type { RouteDeps } from './context';
+import { receiveSubmission, type IntakeReceipt } from './intake';
 
-/** The receipt of an accepted submission; a refusal throws the ApiError `decide` makes of it. */
-export async function submitUpdate(
-  deps: Pick<RouteDeps, 'cycles' | 'store'>,
+export type { IntakeReceipt } from './intake';
+
+/** An idempotency key as a sender may give it (form field, `Idempotency-Key` header): printable, at most 100 characters. */
+export const validIntakeKey = (key: unknown): key is string => typeof key === 'string' && /^[A-Za-z0-9._:-]{8,100}$/.test(key);
+
+/**
+ * Records a submission and answers with its receipt (applied, or pending); a refusal throws an ApiError. `key`
+ * defaults to a fresh one (no idempotency across requests); `live` is the update's state when it answered in time.
+ */
+export function submitUpdate(
+  deps: Pick<RouteDeps, 'cycles' | 'store' | 'now'>,
   ids: { mechanismId: string; quarter: string; projectId: string },
   input: SubmitUpdateInput,
-): Promise<SubmissionReceipt> {
+  options: { key?: string; basedOnRevision?: number; live?: { state: string; cutoffAt: string } } = {},
+): Promise<IntakeReceipt> {
   const { mechanismId, quarter, projectId } = ids;
-  const receipt = (await decide(() => deps.cycles.projectCommand(mechanismId, quarter, projectId, { name: 'submitUpdate', input }))) as SubmissionReceipt;
-  await deps.store.submissions.recordSubmission({
-    mechanismId,
-    quarter,
-    projectId,
-    body: Submission.parse(input.submission),
-    submittedBy: input.submittedBy,
-    workflowId: updateWorkflowId(mechanismId, quarter, projectId),
-    step: `acknowledged-r${receipt.revision}`,
-    receivedAt: receipt.receivedAt,
-    late: receipt.late,
-    revision: receipt.revision,
-  });
-  return receipt;
+  return receiveSubmission(deps, { mechanismId, quarter, projectId }, { submission: input.submission as never, submittedBy: input.submittedBy }, { ...options, key: options.key ?? randomUUID() });
 }

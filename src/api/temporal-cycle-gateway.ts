@@ -5,11 +5,14 @@
  */
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { sendUpdate, startCycle } from '../temporal/cycles';
+import { sendKeyedUpdate, startCycle } from '../temporal/cycles';
 import { isWorkflowGone, liveCycleState, queryIfRunning } from '../temporal/cycle-status';
 import { cycleWorkflowId, scheduleId, updateWorkflowId } from '../temporal/ids';
 import * as messages from '../workflows/messages';
-import { WorkflowGone, WorkflowRejection, type CycleCommand, type CycleGateway, type ProjectCommand } from './cycle-gateway';
+import { WorkflowGone, WorkflowRejection, type CommandOptions, type CycleCommand, type CycleGateway, type ProjectCommand } from './cycle-gateway';
+
+/** How long a read (a query of a running workflow) may take before it fails. */
+const READ_DEADLINE_MS = 10_000;
 
 /** Where the gateway finds Temporal and its UI; `taskQueue` is `config.TEMPORAL_TASK_QUEUE`. */
 export interface TemporalGatewayOptions {
@@ -40,10 +43,13 @@ const cycleDefs: Record<CycleCommand['name'], AnyUpdate> = {
 /** The gateway on a connected Temporal client. */
 export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGateway {
   const { client } = options;
-  async function update(workflowId: string, def: AnyUpdate, args: unknown[]): Promise<unknown> {
+  /** Reads end at a deadline: a query that no worker answers must not linger and retry for ever. */
+  const read = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + READ_DEADLINE_MS, fn);
+  async function update(workflowId: string, def: AnyUpdate, args: unknown[], options: CommandOptions = {}): Promise<unknown> {
     let outcome;
     try {
-      outcome = await sendUpdate(client, workflowId, def, ...args);
+      const send = () => sendKeyedUpdate(client, workflowId, def, options.updateId, ...args);
+      outcome = await (options.deadlineMs ? client.withDeadline(Date.now() + options.deadlineMs, send) : send());
     } catch (err) {
       if (isWorkflowGone(err)) throw new WorkflowGone(workflowId);
       throw err;
@@ -56,15 +62,15 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
       const { workflowId, created } = await startCycle(client, mechanismId, quarter, { taskQueue: options.taskQueue });
       return { workflowId, started: created };
     },
-    cycleState: (mechanismId, quarter) => liveCycleState(client, mechanismId, quarter),
+    cycleState: (mechanismId, quarter) => read(() => liveCycleState(client, mechanismId, quarter)),
     cyclePhase: async (mechanismId, quarter) =>
-      (await queryIfRunning(client, cycleWorkflowId(mechanismId, quarter), (h) => h.query(messages.cycleState)))?.phase,
+      (await read(() => queryIfRunning(client, cycleWorkflowId(mechanismId, quarter), (h) => h.query(messages.cycleState))))?.phase,
     projectState: (mechanismId, quarter, projectId) =>
-      queryIfRunning(client, updateWorkflowId(mechanismId, quarter, projectId), (h) => h.query(messages.updateState)),
-    projectCommand: (mechanismId, quarter, projectId, command) =>
-      update(updateWorkflowId(mechanismId, quarter, projectId), projectDefs[command.name], [command.input]),
-    cycleCommand: (mechanismId, quarter, command) =>
-      update(cycleWorkflowId(mechanismId, quarter), cycleDefs[command.name], command.input === undefined ? [] : [command.input]),
+      read(() => queryIfRunning(client, updateWorkflowId(mechanismId, quarter, projectId), (h) => h.query(messages.updateState))),
+    projectCommand: (mechanismId, quarter, projectId, command, options) =>
+      update(updateWorkflowId(mechanismId, quarter, projectId), projectDefs[command.name], [command.input], options),
+    cycleCommand: (mechanismId, quarter, command, options) =>
+      update(cycleWorkflowId(mechanismId, quarter), cycleDefs[command.name], command.input === undefined ? [] : [command.input], options),
     async schedule(mechanismId) {
       try {
         const d = await client.schedule.getHandle(scheduleId(mechanismId)).describe();

@@ -9,14 +9,28 @@ import type { CycleStatus } from '../temporal/cycle-status';
 
 export type { CycleStatus, CycleStatusProject } from '../temporal/cycle-status';
 
+/** How long `coord cycle status` waits for the running cycle's own answer before showing the records. */
+const LIVE_WAIT_MS = 5000;
+
 /** The cycle's status, or undefined when neither Temporal nor the records know it. */
-export async function loadCycleStatus(store: Store, client: Client, mechanismId: string, quarter: string): Promise<CycleStatus | undefined> {
+export async function loadCycleStatus(
+  store: Store,
+  client: Client,
+  mechanismId: string,
+  quarter: string,
+): Promise<CycleStatus | undefined> {
   const shared = await import('../temporal/cycle-status');
-  return shared.loadCycleStatus(client, store.cycles, mechanismId, quarter);
+  // With no worker on the task queue the cycle's query never answers: the records (and the intake's pending
+  // submissions) are shown after a few seconds instead of a failure.
+  return shared.loadCycleStatus(client, store.cycles, mechanismId, quarter, store.intake, { liveWaitMs: LIVE_WAIT_MS });
 }
 
 /** The live state of a running workflow, or undefined when it is not running (or unknown to Temporal). */
-export async function queryIfRunning<T>(client: Client, workflowId: string, query: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T | undefined> {
+export async function queryIfRunning<T>(
+  client: Client,
+  workflowId: string,
+  query: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>,
+): Promise<T | undefined> {
   const shared = await import('../temporal/cycle-status');
   return shared.queryIfRunning(client, workflowId, query);
 }

@@ -4,15 +4,63 @@ import { z } from 'zod';
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
-/** A short single-line text (names, titles, subjects): trimmed, no CR/LF so it can never inject an email header. */
+/**
+ * Characters that break a line for some reader of an email header besides CR/LF: NEL (U+0085, also a C1 control), the
+ * line and paragraph separators (U+2028, U+2029, the Unicode categories Zl and Zp), and lone surrogates, which UTF-8
+ * cannot encode at all. Ordinary spaces (U+00A0, U+3000 and the rest of Zs) are fine.
+ */
+const HEADER_BREAK = /[\u0085\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/**
+ * Why `text` cannot be one line of an email header (subject, display name), naming the first offending character and
+ * its position (1-based); undefined when it can.
+ */
+export function headerProblem(text: string): string | undefined {
+  const m = /[\r\n]/.exec(text) ?? HEADER_BREAK.exec(text) ?? CONTROL.exec(text);
+  if (!m) return undefined;
+  const code = m[0].codePointAt(0)!;
+  const name =
+    m[0] === '\r' || m[0] === '\n'
+      ? 'a line break'
+      : code === 0x2028
+        ? 'a line separator'
+        : code === 0x2029
+          ? 'a paragraph separator'
+          : code >= 0xd800 && code <= 0xdfff
+            ? 'a lone surrogate'
+            : HEADER_BREAK.test(m[0])
+              ? 'a line break'
+              : 'a control character';
+  const hex = code.toString(16).toUpperCase().padStart(4, '0');
+  return `contains ${name} (U+${hex}) at character ${m.index + 1}, which cannot go into an email header`;
+}
+
+/**
+ * The same text with every header-breaking separator (NEL, U+2028, U+2029) replaced by a space. For records stored
+ * before imports refused them, so that they stay readable: strings anywhere in `value` are mapped.
+ */
+export function withoutLineSeparators<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/[\u0085\u2028\u2029]/g, ' ') as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => withoutLineSeparators(v)) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutLineSeparators(v)])) as T;
+  return value;
+}
+
+/**
+ * A short single-line text (names, titles, subjects): trimmed, no CR/LF, no line or paragraph separator (U+2028,
+ * U+2029, NEL) and no control character, so it can always go into an email header.
+ */
 export const singleLine = (max = 200) =>
   z
     .string()
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !/[\r\n]/.test(s), 'must be a single line (no line breaks)')
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
+    .superRefine((s, ctx) => {
+      const problem = headerProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: `must be a single line: ${problem}` });
+    });
 
 /** A free text that may span lines (achievements, challenges): no control characters besides tab and line breaks. */
 export const multiLine = (max = 5000) =>
@@ -38,9 +86,7 @@ export const email = z
 export const isoQuarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter like 2026-Q1');
 
 /** A calendar date `YYYY-MM-DD` (no time, no zone). */
-export const isoDate = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD');
+export const isoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD');
 
 /** An instant in ISO 8601 with an offset or Z. */
 export const isoInstant = z.iso.datetime({ offset: true });

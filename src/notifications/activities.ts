@@ -1,7 +1,19 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { TransientDeliveryError } from './errors';
 import type { Notifier } from './notifier';
 import type { NotificationRequest, NotificationResult } from './request';
+
+/** Heartbeats when running as an activity; a no-op when called directly (scripts, the CLI, tests). */
+function heartbeat(details: unknown): void {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return;
+  }
+  context.heartbeat(details);
+}
 
 /**
  * The `sendNotification` activity (contract: src/activities/types.ts). Retry semantics, explicitly:
@@ -18,7 +30,8 @@ export function createNotificationActivities(notifier: Notifier) {
     async sendNotification(input: NotificationRequest): Promise<NotificationResult> {
       let result: NotificationResult;
       try {
-        result = await notifier.send(input);
+        // Heartbeats carry the progress of a long fan-out (40 invitations through a slow relay) to Temporal.
+        result = await notifier.send(input, { progress: (done, total) => heartbeat({ done, total }) });
       } catch (err) {
         if (err instanceof TransientDeliveryError) throw ApplicationFailure.retryable(err.message, 'TransientDelivery');
         throw err; // anything else (database down, unknown mechanism) is retried by Temporal's default policy

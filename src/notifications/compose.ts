@@ -1,4 +1,4 @@
-import { type Contact, email as emailSchema, type Mechanism } from '../domain';
+import { type Contact, email as emailSchema, type Mechanism, withoutLineSeparators } from '../domain';
 import type { NewOutboxMessage, OutboxAttachment, OutboxRepository } from '../store/outbox';
 import type { Directory } from './directory';
 import { singleLineHeader } from './escape';
@@ -29,7 +29,11 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' ? v : typeof v === 'string' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined;
 
-/** A recipient the message cannot even be written for (unknown contact, address the schema rejects): undeliverable without a send. */
+/**
+ * A recipient the message cannot even be written for (unknown contact, address the schema rejects, a name or title
+ * that cannot go into a header, a template that fails): undeliverable without a send. Retrying cannot fix any of
+ * these, so the notifier records the row as undeliverable with this reason and the secretariat is told.
+ */
 export class UnaddressableRecipient extends Error {
   constructor(
     readonly recipientId: string,
@@ -59,12 +63,22 @@ async function describeFailure(
     const contact = facts.contacts.get(id);
     subject ??= row?.subject;
     recipients.push({
-      name: contact?.name ?? id,
+      // The name may be why the step failed (a line separator in it): the notice shows it on one line.
+      name: withoutLineSeparators(contact?.name ?? id),
       address: row?.toAddress || contact?.email || '?',
       reason: row?.lastError ?? str(p.failedReason) ?? 'not delivered',
     });
   }
-  return { subject: subject ?? str(p.failedKind) ?? '?', recipients };
+  return { subject: subject ?? str(p.failedKind) ?? '?', ...(failedStep && { step: failedStep }), recipients };
+}
+
+/** `buildIcs`, its errors turned into the recipient's permanent failure. */
+function buildIcsOrRefuse(refuse: (err: unknown) => Error, input: Parameters<typeof buildIcs>[0]): string {
+  try {
+    return buildIcs(input);
+  } catch (err) {
+    throw refuse(err);
+  }
 }
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
@@ -178,7 +192,9 @@ export async function composeForRecipient(
           sequence: num(p.sequence) ?? stored?.sequence ?? 0,
           previousStartsAt: str(p.previousStartsAt),
           // The secretariat confirmed a date that is a holiday on a side: the invitation says so (issue 19).
-          ...(Array.isArray(p.holidayWarnings) && { holidayWarnings: p.holidayWarnings.filter((w): w is string => typeof w === 'string').slice(0, 10) }),
+          ...(Array.isArray(p.holidayWarnings) && {
+            holidayWarnings: p.holidayWarnings.filter((w): w is string => typeof w === 'string').slice(0, 10),
+          }),
         }
       : undefined;
 
@@ -220,7 +236,21 @@ export async function composeForRecipient(
       : undefined,
     note: str(p.note),
   };
-  const rendered = renderEmail(kind, context);
+  // Rendering and the header checks are pure: an error here (a name or title that cannot go into a header, a template
+  // bug) is the same on every retry, so it makes this recipient undeliverable instead of failing the step again and again.
+  const written = (what: string) => (err: unknown) =>
+    new UnaddressableRecipient(
+      recipientId,
+      `the email could not be written (${what}): ${err instanceof Error ? err.message : String(err)}`,
+    );
+  let rendered: ReturnType<typeof renderEmail>;
+  let toName: string;
+  try {
+    rendered = renderEmail(kind, context);
+    toName = singleLineHeader(contact.name, 'recipient name');
+  } catch (err) {
+    throw written('rendering')(err);
+  }
 
   let ics: string | undefined;
   if (method && session && req.quarter) {
@@ -228,7 +258,7 @@ export async function composeForRecipient(
       .map((id) => contacts.get(id))
       .filter((c): c is Contact => c !== undefined)
       .map((c) => ({ name: c.name, email: c.email }));
-    ics = buildIcs({
+    ics = buildIcsOrRefuse(written('calendar invitation'), {
       method,
       uid: sessionUid(req.mechanismId, req.quarter, deps.from.domain),
       sequence: session.sequence,
@@ -254,7 +284,7 @@ export async function composeForRecipient(
     quarter: req.quarter,
     projectId: req.projectId,
     kind,
-    toName: singleLineHeader(contact.name, 'recipient name'),
+    toName,
     toAddress: contact.email,
     language: contact.language,
     subject: rendered.subject,

@@ -1,4 +1,5 @@
 /** Escaping of user text for the places an email puts it. */
+import { headerProblem } from '../domain/text';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -9,18 +10,19 @@ export function escapeHtml(text: string): string {
 
 /** Raised when text meant for a header (subject, display name) would span lines: a header-injection attempt or a bug. */
 export class HeaderInjectionError extends Error {
-  constructor(what: string) {
-    super(`${what} must be a single line (no CR/LF)`);
+  constructor(what: string, problem = 'contains a line break') {
+    super(`${what} must be a single line (no CR/LF): it ${problem}`);
     this.name = 'HeaderInjectionError';
   }
 }
 
 /**
- * Returns the text unchanged when it is one line. The domain schemas already reject CR/LF in names and
- * titles; this second check at render time guards text that reached a header by another path.
+ * Returns the text unchanged when it can be one header line. The domain schemas (`singleLine`) already refuse the
+ * same characters in names and titles at import; this second check at render time guards text that reached a header
+ * by another path (a record stored before the check, a template bug).
  */
 export function singleLineHeader(text: string, what = 'header value'): string {
-  // U+2028/2029 and NEL are line breaks to some mail clients too.
-  if (/[\r\n\u0085\u2028\u2029]/.test(text)) throw new HeaderInjectionError(what);
+  const problem = headerProblem(text);
+  if (problem) throw new HeaderInjectionError(what, problem);
   return text;
 }

@@ -1,5 +1,5 @@
 import { type Mechanism, slug } from '../domain';
-import type { OutboxMessage, OutboxRepository } from '../store/outbox';
+import { DEFAULT_LEASE_MS, type OutboxMessage, type OutboxRepository } from '../store/outbox';
 import { composeForRecipient, loadStepFacts, UnaddressableRecipient, type StepFacts } from './compose';
 import type { Directory } from './directory';
 import { emailOfRow } from './mailbox';
@@ -37,6 +37,11 @@ export interface NotifierDeps {
   tellSecretariat?: boolean;
   /** Recipients of one step are sent this many at a time (the SMTP pool has its own limit). */
   concurrency?: number;
+  /**
+   * How long a claimed row is held by this attempt before another may take it; renewed every third of it while the
+   * SMTP exchange lasts, so it only runs out when this process is gone. Default DEFAULT_LEASE_MS.
+   */
+  leaseMs?: number;
   now?: () => Date;
 }
 
@@ -74,6 +79,7 @@ export function createNotifier(deps: NotifierDeps) {
   const from = parseMailFrom(deps.mailFrom);
   const now = deps.now ?? (() => new Date());
   const concurrency = deps.concurrency ?? 5;
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const composeDeps = {
     directory: deps.directory,
     outbox: deps.outbox,
@@ -161,8 +167,14 @@ export function createNotifier(deps: NotifierDeps) {
         await deps.outbox.markStored(row.id, now().toISOString());
       return (await deps.outbox.get(row.id))!;
     }
-    const claimed = await deps.outbox.claim(row.id, now().toISOString());
-    if (!claimed) return row; // settled already: a retry never sends a second copy
+    const claimed = await deps.outbox.claim(row.id, now().toISOString(), leaseMs);
+    if (!claimed) {
+      const current = (await deps.outbox.get(row.id))!;
+      // Another attempt (a retry started while a slow relay still holds the first) is sending it: never a second
+      // copy; this step is retried and then finds the row settled.
+      if (current.status === 'sending') transient.push({ recipientId: row.recipientId, message: 'being sent by another attempt' });
+      return current; // or settled already: a retry never sends a second copy
+    }
     let email: OutgoingEmail;
     try {
       email = await outgoing(claimed, facts);
@@ -171,6 +183,10 @@ export function createNotifier(deps: NotifierDeps) {
       throw err;
     }
     let receipt: { response: string };
+    // The lease's heartbeat: held for as long as this SMTP exchange lasts, however slow the relay.
+    const heartbeat = setInterval(() => {
+      void deps.outbox.renewLease(row.id, new Date(now().getTime() + leaseMs).toISOString()).catch(() => undefined);
+    }, Math.max(1000, Math.floor(leaseMs / 3)));
     try {
       receipt = await deps.transport.send(email);
     } catch (err) {
@@ -184,6 +200,8 @@ export function createNotifier(deps: NotifierDeps) {
         transient.push({ recipientId: row.recipientId, message: failure.message });
       }
       return (await deps.outbox.get(row.id))!;
+    } finally {
+      clearInterval(heartbeat);
     }
     if (process.env[KILL_AFTER_ACCEPT_ENV] === '1') process.kill(process.pid, 'SIGKILL');
     // If this write fails (database down), the row stays `sending` and the retried activity resends with
@@ -201,7 +219,7 @@ export function createNotifier(deps: NotifierDeps) {
   }
 
   /** Sends one logical email step to its recipients; see createNotifier for the guarantees. */
-  async function send(req: NotificationRequest): Promise<NotificationResult> {
+  async function send(req: NotificationRequest, options: { progress?: (done: number, total: number) => void } = {}): Promise<NotificationResult> {
     const facts = await loadStepFacts(req, deps.directory);
     // Contact ids are slugs. Workflows may pass the actor of a secretariat action (`token:ci`, `user:...`)
     // among the recipients (a receipt to "whoever submitted"); those are not people we can write to, and
@@ -212,6 +230,7 @@ export function createNotifier(deps: NotifierDeps) {
     await eachLimited(recipients, concurrency, async (recipientId) => {
       const row = await ensureRow(req, recipientId, facts);
       settled.push(await deliver(row, facts, transient));
+      options.progress?.(settled.length, recipients.length);
     });
     // Told after the sends, and also on a retry where the row was already undeliverable: the notice's own
     // outbox key makes this idempotent, and a transient failure of the notice retries the step.

@@ -12,6 +12,7 @@ import { createCycleRepository } from './cycles';
 import { createDecisionRepository } from './decisions';
 import { type DialectName, openPostgres, openSqlite } from './dialect';
 import { createDocumentRepository } from './documents';
+import { createIntakeRepository } from './intake';
 import { createMechanismRepository } from './mechanisms';
 import { migrations as defaultMigrations, type Migration } from './migrations';
 import { runMigrations } from './migrations/run';
@@ -32,6 +33,7 @@ export type { DecisionRecord, DecisionRepository } from './decisions';
 export { DocumentConflictError } from './documents';
 export type { DocumentFormat, DocumentKind, DocumentRecord, DocumentRepository } from './documents';
 export type { DialectName } from './dialect';
+export type { IntakeId, IntakeRecord, IntakeRepository, IntakeStatus } from './intake';
 export type { MechanismRepository } from './mechanisms';
 export type { Migration } from './migrations';
 export type { OwnerLinkBinding, OwnerLinkRepository } from './owner-links';
@@ -66,6 +68,7 @@ function repositories(db: Kysely<Database>) {
     projects: createProjectRepository(db),
     cycles: createCycleRepository(db),
     submissions: createSubmissionRepository(db),
+    intake: createIntakeRepository(db),
     documents: createDocumentRepository(db),
     sessions: createSessionRepository(db),
     decisions: createDecisionRepository(db),

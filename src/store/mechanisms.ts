@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Contact, Mechanism } from '../domain';
+import { Contact, Mechanism, withoutLineSeparators } from '../domain';
 import type { ContactsTable, Database } from './schema';
 
 /** Maps a contacts row back to the domain Contact. */
@@ -29,8 +29,16 @@ export function createMechanismRepository(db: Kysely<Database>) {
       if (!row) return undefined;
       const known = parsed.get(id);
       if (known?.updatedAt === row.updated_at) return known.mechanism;
-      const contacts = await db.selectFrom('contacts').selectAll().where('mechanism_id', '=', id).orderBy('id').execute();
-      const mechanism = Mechanism.parse({ ...JSON.parse(row.data), contacts: contacts.map(contactFromRow) });
+      const contacts = await db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('mechanism_id', '=', id)
+        .orderBy('id')
+        .execute();
+      // Names stored before imports refused line separators (U+2028...) read with a space instead, so they stay readable.
+      const mechanism = Mechanism.parse(
+        withoutLineSeparators({ ...JSON.parse(row.data), contacts: contacts.map(contactFromRow) }),
+      );
       parsed.set(id, { updatedAt: row.updated_at, mechanism });
       return mechanism;
     },
@@ -55,7 +63,12 @@ export function createMechanismRepository(db: Kysely<Database>) {
     },
     /** All contacts of a mechanism, by id. */
     async listContacts(mechanismId: string): Promise<Contact[]> {
-      const rows = await db.selectFrom('contacts').selectAll().where('mechanism_id', '=', mechanismId).orderBy('id').execute();
+      const rows = await db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('mechanism_id', '=', mechanismId)
+        .orderBy('id')
+        .execute();
       return rows.map(contactFromRow);
     },
   };

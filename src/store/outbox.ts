@@ -38,6 +38,8 @@ export interface OutboxTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** Until when the attempt that claimed a `sending` row holds it (migration 0006-outbox-lease); null: not leased. */
+  lease_until?: string | null;
 }
 
 /** The outbox's table, for `Kysely<Database & OutboxDatabase>`. */
@@ -132,6 +134,9 @@ export interface OutboxFilter {
   offset?: number;
 }
 
+/** How long a claim holds a row when the sender gives no lease: longer than an SMTP exchange's timeouts. */
+export const DEFAULT_LEASE_MS = 120_000;
+
 /**
  * The email outbox. The primary key is derived from (workflow id, step, recipient), so enqueuing the
  * same logical email twice keeps the first rendering; `claim` is the only way to `sending`, and rows
@@ -197,20 +202,37 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
       return r ? fromRow(r) : undefined;
     },
     /**
-     * Moves a `pending` or `sending` row to `sending` and counts the attempt; returns the claimed row, or
-     * undefined when the row is settled (sent, stored, undeliverable) and must not be sent again. A row
-     * left `sending` by a crash is claimable: the outcome of that attempt is unknown, and resending with
-     * the same Message-ID is the at-most-one-duplicate price of never losing an email.
+     * Moves a `pending` row, or a `sending` row whose lease has run out, to `sending` with a lease until
+     * `at + leaseMs`, and counts the attempt; returns the claimed row, or undefined when the row is settled (sent,
+     * stored, undeliverable) or another attempt still holds it (see {@link renewLease}). A row whose sender died is
+     * claimable once its lease ends: the outcome of that attempt is unknown, and resending with the same Message-ID
+     * is the at-most-one-duplicate price of never losing an email.
      */
-    async claim(id: string, at: string = now()): Promise<OutboxMessage | undefined> {
+    async claim(id: string, at: string = now(), leaseMs = DEFAULT_LEASE_MS): Promise<OutboxMessage | undefined> {
+      const until = new Date(Date.parse(at) + leaseMs).toISOString();
       const r = await db
         .updateTable('outbox')
-        .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: at }))
+        .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: at, lease_until: until }))
         .where('id', '=', id)
-        .where('status', 'in', ['pending', 'sending'])
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'pending'),
+            eb.and([eb('status', '=', 'sending'), eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)])]),
+          ]),
+        )
         .returningAll()
         .executeTakeFirst();
       return r ? fromRow(r) : undefined;
+    },
+    /** Extends the lease of a row this attempt is still sending (a heartbeat); false when the row is no longer `sending`. */
+    async renewLease(id: string, until: string): Promise<boolean> {
+      const r = await db
+        .updateTable('outbox')
+        .set({ lease_until: until })
+        .where('id', '=', id)
+        .where('status', '=', 'sending')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
     /** Records the server's acceptance; final. */
     async markSent(id: string, smtpResponse: string, at: string = now()): Promise<void> {
@@ -245,7 +267,7 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
     async markRetry(id: string, error: string, at: string = now()): Promise<void> {
       await db
         .updateTable('outbox')
-        .set({ status: 'pending', last_error: clip(error), updated_at: at })
+        .set({ status: 'pending', last_error: clip(error), updated_at: at, lease_until: null })
         .where('id', '=', id)
         .where('status', '=', 'sending')
         .execute();

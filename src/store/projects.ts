@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Project, type ProjectStatus } from '../domain';
+import { Project, type ProjectStatus, withoutLineSeparators } from '../domain';
 import type { Database, ProjectsTable } from './schema';
 
 /** The columns of a project except bookkeeping timestamps: what an import compares to decide "unchanged". */
@@ -30,23 +30,26 @@ export function projectToColumns(mechanismId: string, p: Project): ProjectColumn
 /** Maps a projects row back to the domain Project. */
 export function projectFromRow(r: ProjectsTable): Project {
   const opt = <K extends string>(k: K, v: string | null) => (v === null ? {} : ({ [k]: v } as Record<K, string>));
-  return Project.parse({
-    id: r.id,
-    title: r.title,
-    pillar: r.pillar,
-    owner: r.owner_id,
-    focalPoints: JSON.parse(r.focal_points),
-    milestones: JSON.parse(r.milestones),
-    indicators: JSON.parse(r.indicators),
-    status: r.status,
-    ...opt('description', r.description),
-    ...opt('supervisor', r.supervisor_id),
-    ...opt('plannedStart', r.planned_start),
-    ...opt('plannedEnd', r.planned_end),
-    ...opt('actualStart', r.actual_start),
-    ...opt('actualEnd', r.actual_end),
-    ...(r.budget !== null && { budget: JSON.parse(r.budget) }),
-  });
+  // A title stored before imports refused line separators (U+2028...) reads with a space instead.
+  return Project.parse(
+    withoutLineSeparators({
+      id: r.id,
+      title: r.title,
+      pillar: r.pillar,
+      owner: r.owner_id,
+      focalPoints: JSON.parse(r.focal_points),
+      milestones: JSON.parse(r.milestones),
+      indicators: JSON.parse(r.indicators),
+      status: r.status,
+      ...opt('description', r.description),
+      ...opt('supervisor', r.supervisor_id),
+      ...opt('plannedStart', r.planned_start),
+      ...opt('plannedEnd', r.planned_end),
+      ...opt('actualStart', r.actual_start),
+      ...opt('actualEnd', r.actual_end),
+      ...(r.budget !== null && { budget: JSON.parse(r.budget) }),
+    }),
+  );
 }
 
 /** Reads a mechanism's portfolio. Writes go through the mechanism file and portfolio imports. */

@@ -211,6 +211,28 @@ export interface WorkflowStepsTable {
   at: string;
 }
 
+/** A submission as received, before (pending) and after (applied, refused) its workflow decided (issue 15). */
+export interface IntakeTable {
+  mechanism_id: string;
+  quarter: string;
+  project_id: string;
+  key: string;
+  /** SubmitUpdateInput as JSON. */
+  body: string;
+  based_on_revision: number | null;
+  received_at: string;
+  status: string;
+  revision: number | null;
+  late: number | null;
+  applied_at: string | null;
+  refusal_code: string | null;
+  refusal_message: string | null;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string;
+  updated_at: string;
+}
+
 export interface SchemaMigrationsTable {
   name: string;
   applied_at: string;
@@ -235,5 +257,6 @@ export interface Database {
   owner_links: OwnerLinksTable;
   audit_log: AuditLogTable;
   workflow_steps: WorkflowStepsTable;
+  intake: IntakeTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { settledStates, type CyclePhase, type SubmissionState } from '../domain';
-import type { CycleProjectRecord, CycleRecord, CycleRepository } from '../store';
+import type { CycleProjectRecord, CycleRecord, CycleRepository, IntakeRecord, IntakeRepository } from '../store';
 import type { CycleState } from '../workflows/messages';
 import { queryCycle } from './cycles';
 import { cycleWorkflowId } from './ids';
@@ -20,6 +20,28 @@ export interface CycleStatusProject {
   late?: boolean;
   lastSendAt?: string;
   nextSendAt?: string;
+}
+
+/** A submission recorded by the intake but not yet applied by its workflow (the worker or Temporal was away). */
+export interface PendingSubmission {
+  projectId: string;
+  key: string;
+  submittedBy: string;
+  receivedAt: string;
+  attempts: number;
+  lastError?: string;
+}
+
+/** The intake's pending rows as the status shows them (no submission text: ids, times and the last error). */
+export function pendingSubmissions(rows: IntakeRecord[]): PendingSubmission[] {
+  return rows.map((r) => ({
+    projectId: r.projectId,
+    key: r.key,
+    submittedBy: r.input.submittedBy,
+    receivedAt: r.receivedAt,
+    attempts: r.attempts,
+    ...(r.lastError && { lastError: r.lastError }),
+  }));
 }
 
 /** The cycle: phase, dates, and each project's state; `source` says whether Temporal or the records answered. */
@@ -41,6 +63,10 @@ export interface CycleStatus {
   reportVersion?: number;
   session?: CycleState['session'];
   projects: CycleStatusProject[];
+  /** Submissions recorded but not yet applied by their workflow, oldest first. */
+  pendingSubmissions?: PendingSubmission[];
+  /** The running workflow did not answer within `liveWaitMs` (no worker?): the records answered instead. */
+  unanswered?: true;
 }
 
 /** True for Temporal's answers meaning "no such (running) workflow": not found, or already completed. */
@@ -84,7 +110,11 @@ export function mergeCycleStatus(
   if (!live && !record) return undefined;
   const workflowId = cycleWorkflowId(mechanismId, quarter);
   const byProject = new Map(rows.map((r) => [r.projectId, r]));
-  const line = (projectId: string, state: SubmissionState, extra: Partial<CycleStatusProject> = {}): CycleStatusProject => {
+  const line = (
+    projectId: string,
+    state: SubmissionState,
+    extra: Partial<CycleStatusProject> = {},
+  ): CycleStatusProject => {
     const r = byProject.get(projectId);
     return {
       projectId,
@@ -132,17 +162,59 @@ export function mergeCycleStatus(
   };
 }
 
-/** The cycle's status from Temporal and the records, or undefined when neither knows it. */
+/** The promise's value, or `late` when it has not settled within `ms` (then `onLate` runs; the promise's error is dropped). */
+async function unlessLate<T>(
+  promise: Promise<T>,
+  ms: number | undefined,
+  onLate: () => void,
+): Promise<{ late: boolean; value?: T }> {
+  if (ms === undefined) return { late: false, value: await promise };
+  promise.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<{ late: boolean; value?: T }>((resolve) => {
+    timer = setTimeout(() => {
+      onLate();
+      resolve({ late: true });
+    }, ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise.then((value) => ({ late: false, value })), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The cycle's status from Temporal and the records, or undefined when neither knows it. With `liveWaitMs`, a cycle
+ * whose workflow does not answer in time (no worker on the task queue) is shown from the records (`source: 'store'`).
+ */
 export async function loadCycleStatus(
   client: Client,
   cycles: Pick<CycleRepository, 'get' | 'listProjectStates'>,
   mechanismId: string,
   quarter: string,
+  intake?: Pick<IntakeRepository, 'listForCycle'>,
+  options: { liveWaitMs?: number } = {},
 ): Promise<CycleStatus | undefined> {
-  const [live, record, rows] = await Promise.all([
-    liveCycleState(client, mechanismId, quarter),
+  // A late live read is cancelled, so that a short-lived process (the CLI) does not wait for its gRPC deadline.
+  const controller = new AbortController();
+  const [answer, record, rows, pending] = await Promise.all([
+    unlessLate(
+      client.withAbortSignal(controller.signal, () => liveCycleState(client, mechanismId, quarter)),
+      options.liveWaitMs,
+      () => controller.abort(),
+    ),
     cycles.get(mechanismId, quarter),
     cycles.listProjectStates(mechanismId, quarter),
+    intake?.listForCycle(mechanismId, quarter),
   ]);
-  return mergeCycleStatus(mechanismId, quarter, live, record, rows);
+  const status = mergeCycleStatus(mechanismId, quarter, answer.value, record, rows);
+  return (
+    status && {
+      ...status,
+      ...(pending && { pendingSubmissions: pendingSubmissions(pending) }),
+      ...(answer.late && { unanswered: true as const }),
+    }
+  );
 }

@@ -61,14 +61,31 @@ export type UpdateOutcome<R> =
   | { accepted: false; code: string; message: string; fields?: { field: string; message: string }[] };
 
 /** Sends an update to a workflow and maps a rejection (validator or handler failure) to a reason. */
-export async function sendUpdate<R, A extends unknown[]>(
+export function sendUpdate<R, A extends unknown[]>(
   client: Client,
   workflowId: string,
   update: UpdateDefinition<R, A>,
   ...args: A
 ): Promise<UpdateOutcome<R>> {
+  return sendKeyedUpdate(client, workflowId, update, undefined, ...args);
+}
+
+/**
+ * {@link sendUpdate} with an update id: Temporal runs an update id at most once per workflow run and answers a
+ * repeat with the first outcome, so a request retried with the same key (a double click, a retried HTTP call, the
+ * intake forwarder after a lost answer) changes nothing.
+ */
+export async function sendKeyedUpdate<R, A extends unknown[]>(
+  client: Client,
+  workflowId: string,
+  update: UpdateDefinition<R, A>,
+  updateId: string | undefined,
+  ...args: A
+): Promise<UpdateOutcome<R>> {
   try {
-    const result = await client.workflow.getHandle(workflowId).executeUpdate<R, [unknown]>(update.name, { args: args as unknown as [unknown] });
+    const result = await client.workflow
+      .getHandle(workflowId)
+      .executeUpdate<R, [unknown]>(update.name, { args: args as unknown as [unknown], ...(updateId && { updateId }) });
     return { accepted: true, result };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {

@@ -17,6 +17,11 @@ export interface SubmitUpdateInput {
   submission: SubmissionInput;
   /** Contact id of who submitted (the owner, or a secretariat officer). */
   submittedBy: string;
+  /**
+   * The intake key the submission was recorded under before it reached the workflow (src/api/intake.ts): a second
+   * delivery with the same key gets the first receipt and adds no revision. Absent in submissions sent directly.
+   */
+  key?: string;
 }
 /** The receipt shown to the owner: which revision was stored and whether it was late. */
 export interface SubmissionReceipt {

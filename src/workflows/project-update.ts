@@ -241,6 +241,13 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     doneActionItemIds: string[];
   }
   const toFollowUp: Accepted[] = [];
+  /**
+   * Receipts by intake key: the intake forwarder may deliver a recorded submission twice (a lost answer, two web
+   * processes); the second delivery gets the first receipt and adds no revision. Kept in memory only: every
+   * accepted update is in history, so a replay rebuilds it.
+   */
+  const receiptsByKey = new Map<string, SubmissionReceipt>();
+  const deliveredBefore = (key: string | undefined) => (key === undefined ? undefined : receiptsByKey.get(key));
   let followingUp = false;
   /** What follows an accepted submission once its receipt has gone back to the caller. */
   const followUp = async (a: Accepted) => {
@@ -307,7 +314,9 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
 
   setHandler(
     submitUpdate,
-    async ({ submission, submittedBy }): Promise<SubmissionReceipt> => {
+    async ({ submission, submittedBy, key }): Promise<SubmissionReceipt> => {
+      const repeat = deliveredBefore(key);
+      if (repeat) return repeat;
       const receivedAt = new Date(Date.now()).toISOString();
       const isLate = receivedAt >= dueEnd();
       const updateId = currentUpdateInfo()?.id ?? uuid4();
@@ -325,7 +334,9 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
           .map((u) => u.actionItemId);
         toFollowUp.push({ updateId, submission, revision, late, receivedAt, submittedBy, doneActionItemIds });
         if (!followingUp) void followUpAll();
-        return { revision, late, receivedAt };
+        const receipt = { revision, late, receivedAt };
+        if (key !== undefined) receiptsByKey.set(key, receipt);
+        return receipt;
       }
       const stored = await store.recordSubmission({
         workflowId,
@@ -367,7 +378,9 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       return { revision: stored.revision, late: stored.late, receivedAt };
     },
     {
-      validator: ({ submission, submittedBy }) => {
+      validator: ({ submission, submittedBy, key }) => {
+        // A repeat of a delivered submission is answered with its first receipt, whatever has changed since.
+        if (deliveredBefore(key)) return;
         const parsed = schemas().Submission.safeParse(submission);
         if (!parsed.success) {
           throw ApplicationFailure.nonRetryable(

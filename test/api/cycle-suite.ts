@@ -175,7 +175,13 @@ export function cycleSuite(ctx: SuiteContext): void {
       expect(ok.statusCode).toBe(200);
       expect(ok.json()).toEqual({
         accepted: true,
-        result: { revision: 1, late: false, receivedAt: expect.any(String) },
+        result: {
+          status: 'applied',
+          key: expect.any(String),
+          revision: 1,
+          late: false,
+          receivedAt: expect.any(String),
+        },
       });
       expect((await stack.call({ method: 'GET', url })).json()).toMatchObject({
         revision: 1,

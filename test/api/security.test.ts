@@ -234,37 +234,51 @@ describe('roles and token scopes', () => {
       ),
     'page on-behalf form': (a) => inject('GET', '/mechanisms/cn-ls/cycles/2031-Q1/projects/mpiti-road/submission', a),
     'mailbox page': (a) => inject('GET', '/mailbox', a),
+    'API submission': (a) =>
+      inject('POST', '/api/v1/mechanisms/cn-ls/cycles/2031-Q1/projects/mpiti-road/submission', a, { status: 'x' }),
+    'page on-behalf submission': (a) =>
+      inject(
+        'POST',
+        '/mechanisms/cn-ls/cycles/2031-Q1/projects/mpiti-road/submission',
+        a,
+        new URLSearchParams({
+          csrf: a.csrf ?? '',
+          intakeKey: 'a-key-for-the-roles-test',
+          status: 'on-track',
+        }).toString(),
+      ),
   };
   const future = new Date(Date.now() + 86_400_000);
   const past = new Date(Date.now() - 1000);
   // What each caller gets from each class of route: 401/303 unknown, 403 not allowed, anything else allowed.
   const table: [string, () => Promise<{ cookie?: string; csrf?: string; token?: string }>, number[]][] = [
-    //                                                                              read  cmd  sched outbox pRead pAct onBeh mailbox
-    ['nobody', async () => ({}), [401, 401, 401, 401, 303, 403, 303, 303]],
+    // columns: API read, API cycle command, API schedule, API outbox, page read, page action, on-behalf form, mailbox,
+    // API submission, page on-behalf submission
+    ['nobody', async () => ({}), [401, 401, 401, 401, 303, 403, 303, 303, 401, 403]],
     [
       'an observer signed in',
       async () => signIn(stack.app, await person('observer')),
-      [401, 401, 401, 401, 200, 403, 403, 403],
+      [401, 401, 401, 401, 200, 403, 403, 403, 401, 403],
     ],
     [
       'a secretariat officer signed in',
       async () => signIn(stack.app, await person('secretariat')),
-      [401, 401, 401, 401, 200, 400, 404, 403],
+      [401, 401, 401, 401, 200, 400, 404, 403, 401, 404],
     ],
     [
       'an admin signed in',
       async () => signIn(stack.app, await person('admin')),
-      [401, 401, 401, 401, 200, 400, 404, 200],
+      [401, 401, 401, 401, 200, 400, 404, 200, 401, 404],
     ],
     [
       'a read token',
       async () => ({ token: (await stack.store.apiTokens.create({ name: 'r', scope: 'read' })).token }),
-      [200, 403, 403, 403, 303, 403, 303, 303],
+      [200, 403, 403, 403, 303, 403, 303, 303, 403, 403],
     ],
     [
       'a write token of no user',
       async () => ({ token: (await stack.store.apiTokens.create({ name: 'w', scope: 'write' })).token }),
-      [200, 400, 403, 403, 303, 403, 303, 303],
+      [200, 400, 403, 403, 303, 403, 303, 303, 400, 403],
     ],
     [
       'a write token of an observer',
@@ -273,7 +287,7 @@ describe('roles and token scopes', () => {
           await stack.store.apiTokens.create({ name: 'wo', scope: 'write', userId: (await person('observer')).id })
         ).token,
       }),
-      [200, 403, 403, 403, 303, 403, 303, 303],
+      [200, 403, 403, 403, 303, 403, 303, 303, 403, 403],
     ],
     [
       'a write token of a secretariat officer',
@@ -282,7 +296,7 @@ describe('roles and token scopes', () => {
           await stack.store.apiTokens.create({ name: 'ws', scope: 'write', userId: (await person('secretariat')).id })
         ).token,
       }),
-      [200, 400, 403, 403, 303, 403, 303, 303],
+      [200, 400, 403, 403, 303, 403, 303, 303, 400, 403],
     ],
     [
       'a read token of an admin',
@@ -290,7 +304,7 @@ describe('roles and token scopes', () => {
         token: (await stack.store.apiTokens.create({ name: 'ra', scope: 'read', userId: (await person('admin')).id }))
           .token,
       }),
-      [200, 403, 403, 403, 303, 403, 303, 303],
+      [200, 403, 403, 403, 303, 403, 303, 303, 403, 403],
     ],
     [
       'a write token of an admin',
@@ -304,7 +318,7 @@ describe('roles and token scopes', () => {
           })
         ).token,
       }),
-      [200, 400, 400, 400, 303, 403, 303, 303],
+      [200, 400, 400, 400, 303, 403, 303, 303, 400, 403],
     ],
     [
       'an expired write token of an admin',
@@ -318,7 +332,7 @@ describe('roles and token scopes', () => {
           })
         ).token,
       }),
-      [401, 401, 401, 401, 303, 403, 303, 303],
+      [401, 401, 401, 401, 303, 403, 303, 303, 401, 403],
     ],
   ];
   test.each(table)(
@@ -330,6 +344,7 @@ describe('roles and token scopes', () => {
       expect(got).toEqual(Object.fromEntries(Object.keys(routes).map((name, i) => [name, expected[i]])));
       // Nothing was changed by any of them.
       expect(await stack.store.cycles.list('cn-ls')).toEqual([]);
+      expect(await stack.store.intake.listForCycle('cn-ls', '2031-Q1')).toEqual([]);
     },
   );
 

@@ -18,6 +18,8 @@ export interface CatcherOptions {
   auth?: { user: string; pass: string };
   /** Offer STARTTLS (smtp-server's built-in self-signed certificate). */
   starttls?: boolean;
+  /** A slow relay: wait this long after the end of DATA before answering 250 (the message is recorded at once). */
+  answerDataAfterMs?: number;
   /** Called after each acknowledged message (e.g. to take the server down mid fan-out). */
   onMessage?(message: CaughtMessage, catcher: SmtpCatcher): void;
 }
@@ -114,6 +116,11 @@ export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<Sm
               ).connections) {
                 if (c.session?.id === session.id) c._socket.destroy();
               }
+            } else if (options.answerDataAfterMs) {
+              setTimeout(() => {
+                cb();
+                options.onMessage?.(message, catcher);
+              }, options.answerDataAfterMs);
             } else {
               cb();
               options.onMessage?.(message, catcher);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { KILL_AFTER_ACCEPT_ENV } from '../../src/notifications/notifier';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { crashRequest } from './crash-request';
+import { DEFAULT_LEASE_MS } from '../../src/store/outbox';
 import { notifierFor, tempStore, testMechanism } from './fixtures';
 
 let catcher: SmtpCatcher;
@@ -44,8 +45,16 @@ describe('a worker killed while sending', () => {
     const [row] = await env.outbox.list();
     expect(row).toMatchObject({ status: 'sending', attempts: 1 });
 
-    // The activity is retried on another worker: the row is still "sending", so the outcome is unknown.
-    const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, testMechanism());
+    // A retry while the dead worker's lease still runs sends nothing (it may still be sending, for all we know).
+    const early = notifierFor(env.store, env.outbox, catcher.url, testMechanism());
+    await expect(early.notifier.send(crashRequest)).rejects.toThrow('being sent by another attempt');
+    early.transport.close();
+    expect(catcher.messages).toHaveLength(1);
+
+    // Temporal retries after its back-off, on another worker, once that lease has run out: the row is still
+    // "sending", so the outcome is unknown and the message goes again with the same Message-ID.
+    const later = () => new Date(Date.now() + DEFAULT_LEASE_MS + 1000);
+    const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, testMechanism(), { now: later });
     const result = await notifier.send(crashRequest);
     const again = await notifier.send(crashRequest);
     transport.close();

@@ -46,13 +46,25 @@ describe.each(storeKinds)('the outbox on %s', (_name, createStore) => {
     expect(await outbox.list()).toHaveLength(1);
   });
 
-  it('never hands out a sent or undeliverable email for sending again', async () => {
+  it('never hands out a sent or undeliverable email for sending again, nor one another attempt is still sending', async () => {
     const outbox = createOutboxRepository(store.db);
     const row = await outbox.enqueue(message());
-    expect(await outbox.claim(row.id)).toMatchObject({ status: 'sending', attempts: 1 });
-    // A worker that died mid-send left it "sending": the next attempt may claim it again.
-    expect(await outbox.claim(row.id)).toMatchObject({ status: 'sending', attempts: 2 });
+    expect(await outbox.claim(row.id, '2026-03-02T08:00:00.000Z', 60_000)).toMatchObject({
+      status: 'sending',
+      attempts: 1,
+    });
+    // Another attempt while the first one's lease runs (a slow relay) does not get it: never two copies at once.
+    expect(await outbox.claim(row.id, '2026-03-02T08:00:59.000Z', 60_000)).toBeUndefined();
+    // The sender renews its lease while its SMTP exchange lasts.
+    expect(await outbox.renewLease(row.id, '2026-03-02T08:02:00.000Z')).toBe(true);
+    expect(await outbox.claim(row.id, '2026-03-02T08:01:30.000Z', 60_000)).toBeUndefined();
+    // A worker that died mid-send left it "sending": once its lease has run out, the next attempt may claim it again.
+    expect(await outbox.claim(row.id, '2026-03-02T08:02:00.000Z', 60_000)).toMatchObject({
+      status: 'sending',
+      attempts: 2,
+    });
     await outbox.markSent(row.id, '250 OK');
+    expect(await outbox.renewLease(row.id, '2026-03-02T08:05:00.000Z')).toBe(false);
     expect(await outbox.claim(row.id)).toBeUndefined();
     const other = await outbox.enqueue(
       message({ id: 'x'.repeat(32), recipientId: 'road-boss', messageId: '<x@example.org>' }),

@@ -6,10 +6,20 @@ keepPostgresForThisFile();
 
 /** Western Easter Sunday (anonymous Gregorian algorithm), as YYYY-MM-DD. */
 function easter(y: number): Date {
-  const a = y % 19, b = Math.floor(y / 100), c = y % 100, d = Math.floor(b / 4), e = b % 4, f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3), h = (19 * a + b - d - g + 15) % 30, i = Math.floor(c / 4), k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31), day = ((h + l - 7 * m + 114) % 31) + 1;
+  const a = y % 19,
+    b = Math.floor(y / 100),
+    c = y % 100,
+    d = Math.floor(b / 4),
+    e = b % 4,
+    f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3),
+    h = (19 * a + b - d - g + 15) % 30,
+    i = Math.floor(c / 4),
+    k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7,
+    m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31),
+    day = ((h + l - 7 * m + 114) % 31) + 1;
   return new Date(Date.UTC(y, month - 1, day));
 }
 const plusDays = (d: Date, n: number) => new Date(d.getTime() + n * 86_400_000).toISOString().slice(0, 10);
@@ -26,12 +36,21 @@ describe.each(storeKinds)('mechanism file on %s', (_kind, create) => {
   test('the demo China-Lesotho mechanism loads into an empty database, and only then', async () => {
     expect(await loadDemoIfEmpty(store)).toBe(true);
     const m = await store.mechanisms.get('cn-ls');
-    expect(m).toMatchObject({ name: 'China-Lesotho Coordination Mechanism', timeZone: 'Africa/Maseru', languages: ['en', 'zh'] });
+    expect(m).toMatchObject({
+      name: 'China-Lesotho Coordination Mechanism',
+      timeZone: 'Africa/Maseru',
+      languages: ['en', 'zh'],
+    });
     expect(m!.pillars).toHaveLength(5);
     expect(m!.sides.map((s) => s.id)).toEqual(['ls', 'cn']);
-    expect(m!.contacts.find((c) => c.id === 'secretariat-cn')).toMatchObject({ language: 'zh', timeZone: 'Asia/Shanghai' });
+    expect(m!.contacts.find((c) => c.id === 'secretariat-cn')).toMatchObject({
+      language: 'zh',
+      timeZone: 'Asia/Shanghai',
+    });
     const projects = (await store.projects.list('cn-ls')).map((p) => p.id);
-    expect(projects).toEqual(expect.arrayContaining(['mpiti-road', 'ramarothole-solar', 'maseru-hospital', 'skills-training']));
+    expect(projects).toEqual(
+      expect.arrayContaining(['mpiti-road', 'ramarothole-solar', 'maseru-hospital', 'skills-training']),
+    );
     expect(m!.contacts.every((c) => c.email.endsWith('@example.org'))).toBe(true);
     expect(await loadDemoIfEmpty(store)).toBe(false);
   });
@@ -55,7 +74,9 @@ describe.each(storeKinds)('mechanism file on %s', (_kind, create) => {
     expect(r).toMatchObject({ created: 0, updated: 1 });
     expect((await store.projects.get('cn-ls', 'maseru-hospital'))?.title).toBe('Maseru District Hospital (phase 1)');
     expect(await store.projects.get('cn-ls', 'multilateral-coordination')).toBeDefined();
-    expect(await store.audit.list({ action: 'project.updated' })).toEqual([expect.objectContaining({ entityId: 'cn-ls/maseru-hospital', details: { fields: ['title'] } })]);
+    expect(await store.audit.list({ action: 'project.updated' })).toEqual([
+      expect.objectContaining({ entityId: 'cn-ls/maseru-hospital', details: { fields: ['title'] } }),
+    ]);
   });
 
   test('a mechanism read before a contact changes is read with the change afterwards', async () => {
@@ -63,9 +84,13 @@ describe.each(storeKinds)('mechanism file on %s', (_kind, create) => {
     const before = await store.mechanisms.get('cn-ls');
     expect(before!.contacts.find((c) => c.id === 'secretariat-cn')?.email).toBe('secretariat.cn@example.org');
     expect(await store.mechanisms.get('cn-ls')).toBe(before); // read again unchanged: the same parsed mechanism
-    const text = fs.readFileSync(DEMO_MECHANISM_FILE, 'utf8').replace('email: secretariat.cn@example.org', 'email: secretariat.cn@example.net');
+    const text = fs
+      .readFileSync(DEMO_MECHANISM_FILE, 'utf8')
+      .replace('email: secretariat.cn@example.org', 'email: secretariat.cn@example.net');
     expect(await importMechanismFile(store, { text })).toMatchObject({ created: 0, updated: 1 });
-    expect((await store.mechanisms.get('cn-ls'))!.contacts.find((c) => c.id === 'secretariat-cn')?.email).toBe('secretariat.cn@example.net');
+    expect((await store.mechanisms.get('cn-ls'))!.contacts.find((c) => c.id === 'secretariat-cn')?.email).toBe(
+      'secretariat.cn@example.net',
+    );
   });
 
   test('a file with a wrong reference names the place of each problem and imports nothing', async () => {
@@ -83,6 +108,58 @@ describe.each(storeKinds)('mechanism file on %s', (_kind, create) => {
     );
     expect(await store.mechanisms.isEmpty()).toBe(true);
   });
+
+  test('a name or title with a line or paragraph separator or a control character is refused at import with its line and place in the file, and nothing is imported', async () => {
+    const demo = fs.readFileSync(DEMO_MECHANISM_FILE, 'utf8');
+    // YAML's escapes \L, \P and \a are U+2028, U+2029 and BEL.
+    const text = demo
+      .replace('name: Director of Roads,', 'name: "Director\\Lof Roads",')
+      .replace('title: Mpiti-Sehlaba-Thebe road', 'title: "Mpiti\\PSehlaba-Thebe road"')
+      .replace('name: Director of Energy,', 'name: "Director of \\aEnergy",');
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const err = await importMechanismFile(store, { text }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MechanismFileError);
+    expect((err as MechanismFileError).problems).toEqual([
+      {
+        path: 'contacts[6].name',
+        line: lineOf('id: roads-director'),
+        message:
+          'must be a single line: contains a line separator (U+2028) at character 9, which cannot go into an email header',
+      },
+      {
+        path: 'contacts[8].name',
+        line: lineOf('id: energy-director'),
+        message:
+          'must be a single line: contains a control character (U+0007) at character 13, which cannot go into an email header',
+      },
+      {
+        path: 'projects[0].title',
+        line: lineOf('Mpiti\\PSehlaba'),
+        message:
+          'must be a single line: contains a paragraph separator (U+2029) at character 6, which cannot go into an email header',
+      },
+    ]);
+    expect((err as Error).message).toContain(
+      `contacts[6].name (line ${lineOf('id: roads-director')}): must be a single line`,
+    );
+    expect(await store.mechanisms.isEmpty()).toBe(true);
+  });
+
+  test('a JSON mechanism file with a line separator in a project title is refused with the place of the title', async () => {
+    const { parseMechanismFile } = await import('../../src/store/import/mechanism-file');
+    const file = parseMechanismFile(fs.readFileSync(DEMO_MECHANISM_FILE, 'utf8'));
+    const poisoned = {
+      ...file,
+      projects: file.projects.map((p, i) => (i === 2 ? { ...p, title: `${p.title}\u2028Bcc: x@example.org` } : p)),
+    };
+    const text = JSON.stringify(poisoned, null, 2);
+    const err = await importMechanismFile(store, { text }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MechanismFileError);
+    const [problem] = (err as MechanismFileError).problems;
+    expect(problem).toMatchObject({ path: 'projects[2].title', message: expect.stringContaining('U+2028') });
+    expect(text.split('\n')[problem.line! - 1]).toContain('"title": "Maseru District hospital');
+    expect(await store.mechanisms.isEmpty()).toBe(true);
+  });
 });
 
 test("the demo mechanism lists Lesotho's public holidays for 2026 and 2027 with the Easter dates and Sunday substitutes", async () => {
@@ -95,7 +172,8 @@ test("the demo mechanism lists Lesotho's public holidays for 2026 and 2027 with 
     for (const md of ['01-01', '03-11', '05-01', '05-25', '07-17', '10-04', '12-25', '12-26']) {
       const date = `${year}-${md}`;
       expect(dates).toContain(date);
-      if (new Date(`${date}T00:00:00Z`).getUTCDay() === 0) expect(dates).toContain(plusDays(new Date(`${date}T00:00:00Z`), 1));
+      if (new Date(`${date}T00:00:00Z`).getUTCDay() === 0)
+        expect(dates).toContain(plusDays(new Date(`${date}T00:00:00Z`), 1));
     }
   }
 });

@@ -3,10 +3,11 @@
  * sees, pre-filled the same way, behind the secretariat login and CSRF token; the workflow records the officer as
  * the submitter (`user:<id>`), exactly as the API's `POST .../submission` does.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { previousQuarter, isoQuarter, slug } from '../../domain';
-import { submitUpdate } from '../submissions';
+import { submitUpdate, validIntakeKey } from '../submissions';
 import type { Scope } from '../access';
 import { userActor } from '../access';
 import type { RouteDeps } from '../context';
@@ -59,6 +60,7 @@ ${Object.keys(errors).length ? html`<div class="alert" role="alert">Please corre
 ${ctx.latest ? html`<p><small>Showing revision ${ctx.latest.revision}; saving makes a new revision.</small></p>` : ctx.previous ? html`<p><small>Pre-filled from ${ctx.previous.quarter}.</small></p>` : ''}
 <form method="post" action="/mechanisms/${p.mechanismId}/cycles/${p.quarter}/projects/${p.projectId}/submission" class="card" novalidate>
 <input type="hidden" name="csrf" value="${s.csrf}">
+<input type="hidden" name="intakeKey" value="${randomUUID()}">
 ${submissionFields(values, errors, ctx.actionItems)}
 <button type="submit">Submit on behalf of the owner</button></form>`,
         s.nav,
@@ -90,7 +92,8 @@ ${submissionFields(values, errors, ctx.actionItems)}
         const parsed = parseSubmissionForm(body, ctx.actionItems);
         if (!parsed.ok) return send(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
         const actor = userActor(s.user);
-        const receipt = await submitUpdate(deps, p, { submission: parsed.submission, submittedBy: actor });
+        const key = validIntakeKey(body.intakeKey) ? body.intakeKey : undefined;
+        const receipt = await submitUpdate(deps, p, { submission: parsed.submission, submittedBy: actor }, { key });
         await deps.store.audit.append({
           actor,
           action: 'update.submitUpdate',
@@ -99,7 +102,10 @@ ${submissionFields(values, errors, ctx.actionItems)}
           details: receipt,
           at: deps.now(),
         });
-        const done = `Update of ${ctx.project.title} saved on the owner's behalf (revision ${receipt.revision}${receipt.late ? ', late' : ''}).`;
+        const done =
+          receipt.status === 'applied'
+            ? `Update of ${ctx.project.title} saved on the owner's behalf (revision ${receipt.revision}${receipt.late ? ', late' : ''}).`
+            : `Update of ${ctx.project.title} recorded on the owner's behalf; it will be processed shortly (listed under "recorded, not yet applied").`;
         return reply.redirect(
           `/mechanisms/${p.mechanismId}/cycles/${p.quarter}?done=${encodeURIComponent(done.slice(0, 190))}`,
           303,

@@ -4,13 +4,15 @@
  * The token is a capability: it is resolved against its stored hash, bound to one cycle, project and owner,
  * expires at close, and is never logged or echoed into anything but the form's own action URLs.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { previousQuarter } from '../../domain';
 import type { OwnerLinkBinding } from '../../store';
 import { hashToken } from '../../store/secrets';
 import { decide } from '../commands';
-import { submitUpdate } from '../submissions';
+import { LIVE_READ_WAIT_MS, within } from '../bounded';
+import { submitUpdate, validIntakeKey } from '../submissions';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { installPageErrorHandler } from './page-errors';
@@ -93,6 +95,7 @@ export function ownerFormRoutes(
       const form =
         kind === 'update'
           ? html`<form method="post" action="${action}" class="card" novalidate>
+<input type="hidden" name="intakeKey" value="${validIntakeKey(values.intakeKey) ? values.intakeKey : randomUUID()}">
 ${submissionFields(values, {}, [])}${Object.keys(values)
               .filter((k) => /^done-[\w-]{1,64}$/.test(k) && values[k] === 'on')
               .map((k) => html`<input type="hidden" name="${k}" value="on">`)}
@@ -135,19 +138,58 @@ ${submissionFields(values, {}, [])}${Object.keys(values)
         ),
       );
 
+    // The store could not record the submission: say so plainly and give the owner's text back, ready to send again.
+    const notRecorded = (token: string, values: FormValues, reason: string) =>
+      page(
+        'Not saved yet',
+        html`<h1>Your update could not be saved just now</h1>
+<div class="alert" role="alert">${reason}</div>
+<p>Nothing you typed is lost: it is below. Send it again in a few minutes, or copy it and email it to the secretariat.</p>
+<form method="post" action="/u/${encodeURIComponent(token)}" class="card" novalidate>
+<input type="hidden" name="intakeKey" value="${values.intakeKey ?? randomUUID()}">
+${submissionFields(values, {}, [])}
+${Object.entries(values)
+  .filter(([k]) => k.startsWith('done-'))
+  .map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
+<button type="submit">Send again</button>
+</form>`,
+      );
+
     async function context(binding: OwnerLinkBinding) {
       const { mechanismId, quarter, projectId, contactId } = binding;
-      const [mechanism, project, actionItems, latest, previous, live] = await Promise.all([
+      const [mechanism, project, actionItems, latest, previous, answer, cycle, pending] = await Promise.all([
         deps.store.mechanisms.get(mechanismId),
         deps.store.projects.get(mechanismId, projectId),
         deps.store.actionItems.listOpen(mechanismId, contactId),
         deps.store.submissions.latest(mechanismId, quarter, projectId),
         deps.store.submissions.latest(mechanismId, previousQuarter(quarter), projectId),
-        deps.cycles.projectState(mechanismId, quarter, projectId),
+        // The live state when the worker answers in time; the records otherwise (a paused worker never holds the form up).
+        within(deps.cycles.projectState(mechanismId, quarter, projectId), LIVE_READ_WAIT_MS),
+        deps.store.cycles.get(mechanismId, quarter),
+        deps.store.intake.listForCycle(mechanismId, quarter),
       ]);
       if (!mechanism || !project) return undefined;
       const contact = mechanism.contacts.find((c) => c.id === contactId);
-      return { mechanism, project, contact, actionItems, latest, previous, live };
+      const live = answer.answered ? answer.value : undefined;
+      // Ended: Temporal says the update is no longer running, or the records say the cycle closed.
+      const ended = (answer.answered && answer.value === undefined) || cycle?.phase === 'closed';
+      const recorded = (await deps.store.cycles.listProjectStates(mechanismId, quarter)).find(
+        (r) => r.projectId === projectId,
+      );
+      const waiting = pending.filter((r) => r.projectId === projectId);
+      return {
+        mechanism,
+        project,
+        contact,
+        actionItems,
+        latest,
+        previous,
+        live,
+        ended,
+        state: live?.state ?? recorded?.state,
+        dueDate: live?.dueDate ?? cycle?.dueDate,
+        waiting,
+      };
     }
 
     function render(
@@ -164,7 +206,7 @@ ${submissionFields(values, {}, [])}${Object.keys(values)
         : ctx.previous
           ? html`<p><small>Pre-filled from your update for ${ctx.previous.quarter}: change what is different this quarter.</small></p>`
           : '';
-      const due = ctx.live?.dueDate;
+      const due = ctx.dueDate;
       const errorSummary = Object.keys(errors).length
         ? html`<div class="alert" role="alert">Please correct the ${Object.keys(errors).length === 1 ? 'field' : 'fields'} marked below; nothing was saved yet.</div>`
         : '';
@@ -172,13 +214,18 @@ ${submissionFields(values, {}, [])}${Object.keys(values)
         `${ctx.project.title}: update for ${binding.quarter}`,
         html`<h1>${ctx.project.title}</h1>
 <p>${ctx.mechanism.name} — quarterly update for <strong>${binding.quarter}</strong>${due ? html`, due <strong>${due}</strong>` : ''}.${ctx.contact ? html` Requested from ${ctx.contact.name}.` : ''}</p>
-${banner ?? ''}${errorSummary}${source}
+${banner ?? ''}${errorSummary}${source}${
+          ctx.waiting.length && !banner
+            ? html`<p><small>Your update sent ${ctx.waiting[ctx.waiting.length - 1].receivedAt.slice(0, 16).replace('T', ' ')} UTC is recorded and will be processed shortly.</small></p>`
+            : ''
+        }
 <form method="post" action="${action}" class="card" novalidate>
+<input type="hidden" name="intakeKey" value="${randomUUID()}">
 ${submissionFields(values, errors, ctx.actionItems)}
 <button type="submit">${ctx.latest ? 'Save amendment' : 'Submit update'}</button>
 </form>
 ${
-  ctx.live && !['submitted', 'waived', 'missing'].includes(ctx.live.state)
+  ctx.state && !['submitted', 'waived', 'missing'].includes(ctx.state)
     ? html`<form method="post" action="${action}/extension" class="card"><h2>Need more time?</h2>
 <label for="days">Extra days</label><input id="days" name="days" inputmode="numeric" value="7">
 <button type="submit" class="secondary">Request an extension</button></form>`
@@ -192,7 +239,7 @@ ${
       if (over) return limited(request, reply, over.retryAfter, 'view');
       const ctx = binding && (await context(binding));
       if (!binding || !ctx) return gone(reply);
-      if (!ctx.live) return closed(reply, binding);
+      if (ctx.ended) return closed(reply, binding);
       const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
       return send(reply, 200, render(request.params.token, ctx, binding, values, {}));
     });
@@ -205,7 +252,7 @@ ${
         if (over) return limited(request, reply, over.retryAfter, 'update');
         const ctx = binding && (await context(binding));
         if (!binding || !ctx) return gone(reply);
-        if (!ctx.live) return closed(reply, binding);
+        if (ctx.ended) return closed(reply, binding);
         const parsed = parseSubmissionForm(
           typeof request.body === 'object' && request.body ? request.body : {},
           ctx.actionItems,
@@ -213,15 +260,25 @@ ${
         if (!parsed.ok)
           return send(reply, 422, render(request.params.token, ctx, binding, parsed.values, parsed.errors));
         try {
-          const receipt = await submitUpdate(deps, binding, {
-            submission: parsed.submission,
-            submittedBy: binding.contactId,
-          });
-          const fresh = (await context(binding))!;
-          const banner = html`<div class="notice" role="status">Thank you: revision ${receipt.revision} of your update is saved${receipt.late ? ' (received after the due date, marked late)' : ''}. A receipt is on its way by email.</div>`;
+          const key = validIntakeKey(request.body?.intakeKey) ? request.body.intakeKey : undefined;
+          const live = ctx.live && { state: ctx.live.state, cutoffAt: ctx.live.cutoffAt };
+          const receipt = await submitUpdate(
+            deps,
+            binding,
+            { submission: parsed.submission, submittedBy: binding.contactId },
+            { key, ...(live && { live }) },
+          );
+          // Applied: the worker answers, so the form is read again live; pending: what we have is what there is.
+          const fresh = receipt.status === 'applied' ? (await context(binding))! : ctx;
+          const banner =
+            receipt.status === 'applied'
+              ? html`<div class="notice" role="status">Thank you: revision ${receipt.revision} of your update is saved${receipt.late ? ' (received after the due date, marked late)' : ''}. A receipt is on its way by email.</div>`
+              : html`<div class="notice" role="status">Thank you: your update is received and recorded (reference ${receipt.key.slice(0, 8)}, ${receipt.receivedAt.slice(0, 16).replace('T', ' ')} UTC). It will be processed shortly; a receipt with its revision number follows by email.</div>`;
           return send(reply, 200, render(request.params.token, fresh, binding, parsed.values, {}, banner));
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
+          if (err.statusCode === 503)
+            return send(reply, 503, notRecorded(request.params.token, parsed.values, err.message));
           const errors: FormErrors = {};
           for (const f of err.fields ?? [])
             errors[
@@ -251,7 +308,7 @@ ${
         if (over) return limited(request, reply, over.retryAfter, 'extension');
         const ctx = binding && (await context(binding));
         if (!binding || !ctx) return gone(reply);
-        if (!ctx.live) return closed(reply, binding);
+        if (ctx.ended) return closed(reply, binding);
         const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
         const raw = typeof request.body?.days === 'string' ? request.body.days.trim() : '';
         const days = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;

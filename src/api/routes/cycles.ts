@@ -11,6 +11,7 @@ import type { RouteDeps } from '../context';
 import { loadCycleView, requireOpenCycle } from '../cycle-view';
 import { submitUpdate } from '../submissions';
 import { ApiError, ErrorBody, notFound } from '../errors';
+import type { SubmitUpdateInput } from '../../workflows/messages';
 import { bearer, CycleParams, CycleProjectParams, Decided, MechanismParams } from '../schemas';
 
 const CycleBody = z.object({
@@ -40,7 +41,29 @@ const CycleBody = z.object({
       workflowId: z.string(),
     }),
   ),
+  pendingSubmissions: z
+    .array(
+      z.object({
+        projectId: z.string(),
+        key: z.string(),
+        submittedBy: z.string(),
+        receivedAt: z.string(),
+        attempts: z.number(),
+        lastError: z.string().optional(),
+      }),
+    )
+    .optional()
+    .describe('Submissions recorded but not yet applied by their workflow (the worker or Temporal was away), oldest first'),
 });
+
+/**
+ * `Idempotency-Key`: a client's retry of a command with the same key runs it once and gets the first answer (the
+ * key becomes the Temporal update id; for a submission, the intake key).
+ */
+const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9._:-]{8,100}$/, 'must be 8 to 100 letters, digits or . _ : -').optional() }).passthrough();
+const idempotencyKey = (headers: unknown): string | undefined => (headers as { 'idempotency-key'?: string })['idempotency-key'];
+/** The update id of a keyed command: its name and the key, so one key cannot stand for two different commands. */
+const commandOptions = (name: string, key: string | undefined) => (key ? { updateId: `api:${name}:${key}` } : undefined);
 
 /** Convening without `startsAt` accepts the proposed date; a holiday on either side needs `holidayConfirmed`. */
 const ConveneBody = SessionPlan.extend({ startsAt: isoInstant.optional(), holidayConfirmed: z.boolean().optional() });
@@ -131,16 +154,25 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     // ---- commands on one project's update ----
     const projectCommand = (path: string, summary: string, body: z.ZodType, build: (body: never, actor: string, ids: { mechanismId: string; projectId: string }) => Promise<Parameters<RouteDeps['cycles']['projectCommand']>[3]>) =>
       app.post(`/:mechanismId/cycles/:quarter/projects/:projectId/${path}`, {
-        schema: { tags: ['cycles'], summary, security: bearer, params: CycleProjectParams, body, response: { 200: Decided, ...errors } },
-      }, async (request) => {
+        schema: {
+          tags: ['cycles'], summary, security: bearer, params: CycleProjectParams, headers: IdempotencyHeaders, body,
+          response: { 200: Decided, ...(path === 'submission' && { 202: Decided }), ...errors },
+        },
+      }, async (request, reply) => {
         const { mechanismId, quarter, projectId } = request.params;
         await projectOr404(mechanismId, projectId);
+        const key = idempotencyKey(request.headers);
+        if (path === 'submission') {
+          // Recorded first (the intake), whatever the state of the worker: 200 with the revision, or 202 "pending".
+          await mechanismOr404(mechanismId);
+          const command = await build(request.body as never, request.caller!.actor, { mechanismId, projectId });
+          const receipt = await submitUpdate(deps, { mechanismId, quarter, projectId }, command.input as SubmitUpdateInput, { key: key && `api:${key}` });
+          await audit(request.caller!.actor, 'update.submitUpdate', `${mechanismId}/${quarter}/${projectId}`, { key: receipt.key, status: receipt.status });
+          return reply.code(receipt.status === 'applied' ? 200 : 202).send({ accepted: true as const, result: receipt });
+        }
         await requireOpenCycle(deps, mechanismId, quarter);
         const command = await build(request.body as never, request.caller!.actor, { mechanismId, projectId });
-        const result =
-          command.name === 'submitUpdate'
-            ? await submitUpdate(deps, { mechanismId, quarter, projectId }, command.input)
-            : await decide(() => deps.cycles.projectCommand(mechanismId, quarter, projectId, command));
+        const result = await decide(() => deps.cycles.projectCommand(mechanismId, quarter, projectId, command, commandOptions(command.name, key)));
         await audit(request.caller!.actor, `update.${command.name}`, `${mechanismId}/${quarter}/${projectId}`, command.input);
         return { accepted: true as const, result };
       });
@@ -178,12 +210,12 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       app.route({
         method: method.toUpperCase() as 'POST',
         url: `/:mechanismId/cycles/:quarter/${path}`,
-        schema: { tags: ['cycles'], summary, security: bearer, params: CycleParams, ...(body && { body }), response: { 200: Decided, ...errors } },
+        schema: { tags: ['cycles'], summary, security: bearer, params: CycleParams, headers: IdempotencyHeaders, ...(body && { body }), response: { 200: Decided, ...errors } },
         handler: async (request) => {
           const { mechanismId, quarter } = request.params as z.infer<typeof CycleParams>;
           await requireOpenCycle(deps, mechanismId, quarter);
           const command = build(request.body as never, request.caller!.actor);
-          const result = await decide(() => deps.cycles.cycleCommand(mechanismId, quarter, command));
+          const result = await decide(() => deps.cycles.cycleCommand(mechanismId, quarter, command, commandOptions(command.name, idempotencyKey(request.headers))));
           await audit(request.caller!.actor, `cycle.${command.name}`, `${mechanismId}/${quarter}`, command.input);
           return { accepted: true as const, result };
         },

@@ -196,7 +196,7 @@ const shortTime = (iso?: string) => iso?.slice(0, 16).replace('T', ' ');
 /** The human view: a few header lines, then one line per project. */
 function formatStatus(s: CycleStatus): string {
   const head = [
-    `cycle ${s.mechanismId} ${s.quarter}  phase: ${s.phase}${s.source === 'store' ? '  (from the records: the workflow is no longer running)' : ''}`,
+    `cycle ${s.mechanismId} ${s.quarter}  phase: ${s.phase}${s.unanswered ? '  (from the records: the workflow did not answer; is a worker running?)' : s.source === 'store' ? '  (from the records: the workflow is no longer running)' : ''}`,
     ...(s.waitingFor ? [`waiting for: ${s.waitingFor}`] : []),
     [s.dueDate && `due: ${s.dueDate}`, s.cutoffAt && `cut-off: ${shortTime(s.cutoffAt)}`, s.reportVersion ? `report version: ${s.reportVersion}` : undefined]
       .filter(Boolean)
@@ -216,5 +216,13 @@ function formatStatus(s: CycleStatus): string {
     ],
     s.projects,
   );
-  return [...head, summary, '', ...(s.projects.length > 0 ? [table] : [])].join('\n').trimEnd();
+  const pending = s.pendingSubmissions ?? [];
+  const pendingLines = pending.length
+    ? [
+        '',
+        `${pending.length} submission(s) recorded, not yet applied (delivered to the workflow when the worker is back):`,
+        ...pending.map((p) => `  ${p.projectId}  received ${shortTime(p.receivedAt)}  by ${p.submittedBy}  attempts ${p.attempts}${p.lastError ? `  last error: ${p.lastError}` : ''}`),
+      ]
+    : [];
+  return [...head, summary, '', ...(s.projects.length > 0 ? [table] : []), ...pendingLines].join('\n').trimEnd();
 }

@@ -37,10 +37,18 @@ export interface TemplateContext {
   /** For escalations: who is late, since when, what was sent already. */
   late?: { ownerName: string; ownerEmail?: string; dueAt: string; sent: { kind: string; at: string; to: string }[] };
   extension?: { days: number; newDueAt?: string; reason?: string; requestedBy?: string };
-  session?: { startsAt: string; durationMinutes: number; venue: string; sequence: number; previousStartsAt?: string; holidayWarnings?: string[] };
+  session?: {
+    startsAt: string;
+    durationMinutes: number;
+    venue: string;
+    sequence: number;
+    previousStartsAt?: string;
+    holidayWarnings?: string[];
+  };
   actionItem?: { title: string; dueDate: string };
   /** For the secretariat's notice: the email that could not be delivered, and to whom. */
-  undeliverable?: { subject: string; recipients: { name: string; address: string; reason: string }[] };
+  /** The failed step (`invitation-s1`, `request`) is named when known. */
+  undeliverable?: { subject: string; step?: string; recipients: { name: string; address: string; reason: string }[] };
   /** File names of attached documents, listed in the body. */
   attachmentNames: string[];
   /** Link to the secretariat's pages (dashboard, cycle page). */

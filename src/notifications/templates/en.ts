@@ -43,7 +43,13 @@ function note(c: TemplateContext): Block[] {
 function holidayNotice(c: TemplateContext): Block[] {
   const warnings = c.session?.holidayWarnings ?? [];
   return warnings.length
-    ? [{ type: 'list', title: 'Please note: the secretariat has confirmed this date although it is a holiday', items: warnings }]
+    ? [
+        {
+          type: 'list',
+          title: 'Please note: the secretariat has confirmed this date although it is a holiday',
+          items: warnings,
+        },
+      ]
     : [];
 }
 
@@ -277,9 +283,15 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
     base(c, `Undeliverable: ${c.undeliverable?.subject ?? 'an email'}`, [
       {
         type: 'paragraph',
-        text: 'An email could not be delivered and will not be retried. The cycle goes on; please check the addresses below.',
+        text: 'An email could not be delivered and will not be retried. The cycle goes on; please check each recipient below and the reason given.',
       },
-      { type: 'facts', rows: [['Subject', c.undeliverable?.subject ?? '-']] },
+      {
+        type: 'facts',
+        rows: [
+          ['Subject', c.undeliverable?.subject ?? '-'],
+          ...(c.undeliverable?.step ? [['Step', c.undeliverable.step] as [string, string]] : []),
+        ],
+      },
       {
         type: 'list',
         title: 'Not delivered to',

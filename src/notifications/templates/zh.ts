@@ -42,7 +42,9 @@ function note(c: TemplateContext): Block[] {
 /** 会议日期为一方节假日、秘书处已确认：邀请中明确说明。 */
 function holidayNotice(c: TemplateContext): Block[] {
   const warnings = c.session?.holidayWarnings ?? [];
-  return warnings.length ? [{ type: 'list', title: '请注意：秘书处已确认该日期，尽管当天为一方的节假日', items: warnings }] : [];
+  return warnings.length
+    ? [{ type: 'list', title: '请注意：秘书处已确认该日期，尽管当天为一方的节假日', items: warnings }]
+    : [];
 }
 
 function sessionFacts(c: TemplateContext): Block {
@@ -238,8 +240,14 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
     ]),
   undeliverable: (c) =>
     base(c, `邮件无法送达：${c.undeliverable?.subject ?? ''}`, [
-      { type: 'paragraph', text: '一封邮件无法送达，且不会再重试。周期继续进行；请核对以下地址。' },
-      { type: 'facts', rows: [['主题', c.undeliverable?.subject ?? '-']] },
+      { type: 'paragraph', text: '一封邮件无法送达，且不会再重试。周期继续进行；请核对以下每位收件人及所列原因。' },
+      {
+        type: 'facts',
+        rows: [
+          ['主题', c.undeliverable?.subject ?? '-'],
+          ...(c.undeliverable?.step ? [['步骤', c.undeliverable.step] as [string, string]] : []),
+        ],
+      },
       {
         type: 'list',
         title: '未送达',

@@ -1,10 +1,17 @@
 import fs from 'node:fs';
-import { parseDocument } from 'yaml';
+import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { Mechanism, Project } from '../../domain';
 import type { Store } from '../index';
 import { bundledCalendar } from './bundled-calendars';
-import { addCounts, type ImportCounts, importAudit, upsertContacts, upsertMechanismRow, upsertProjects } from './upsert';
+import {
+  addCounts,
+  type ImportCounts,
+  importAudit,
+  upsertContacts,
+  upsertMechanismRow,
+  upsertProjects,
+} from './upsert';
 
 export type { ImportCounts } from './upsert';
 
@@ -12,23 +19,29 @@ export type { ImportCounts } from './upsert';
 export const MechanismFile = Mechanism.extend({ projects: z.array(Project).default([]) });
 export type MechanismFile = z.infer<typeof MechanismFile>;
 
-/** A problem in a mechanism file, with a path such as `projects[3].owner`. */
+/** A problem in a mechanism file, with a path such as `projects[3].owner` and, when known, its line (1-based). */
 export interface MechanismFileProblem {
   path: string;
   message: string;
+  line?: number;
 }
 
 /** Raised when a mechanism file is invalid; nothing has been written. */
 export class MechanismFileError extends Error {
   constructor(readonly problems: MechanismFileProblem[]) {
-    super(`invalid mechanism file:\n${problems.map((p) => `  ${p.path || '(file)'}: ${p.message}`).join('\n')}`);
+    super(
+      `invalid mechanism file:\n${problems.map((p) => `  ${p.path || '(file)'}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`).join('\n')}`,
+    );
     this.name = 'MechanismFileError';
   }
 }
 
 /** Formats a zod path as `projects[3].owner`. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '');
+  return path.reduce<string>(
+    (s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)),
+    '',
+  );
 }
 
 /** Reference checks the schema cannot express: every id a project or side names exists in the file. */
@@ -56,20 +69,24 @@ export function checkReferences(m: MechanismFile): MechanismFileProblem[] {
     contact(s.chair, `sides[${i}].chair`);
   });
   m.contacts.forEach((c, i) => {
-    if (c.side !== undefined && !sides.has(c.side)) problems.push({ path: `contacts[${i}].side`, message: `no side with id "${c.side}"` });
+    if (c.side !== undefined && !sides.has(c.side))
+      problems.push({ path: `contacts[${i}].side`, message: `no side with id "${c.side}"` });
   });
   const calendars = new Set(m.calendars.map((c) => c.id));
   const calendar = (id: string | undefined, where: string) => {
-    if (id !== undefined && !calendars.has(id)) problems.push({ path: where, message: `no calendar "${id}" (neither in calendars nor bundled in calendars/)` });
+    if (id !== undefined && !calendars.has(id))
+      problems.push({ path: where, message: `no calendar "${id}" (neither in calendars nor bundled in calendars/)` });
   };
   m.sides.forEach((s, i) => calendar(s.calendar, `sides[${i}].calendar`));
   m.contacts.forEach((c, i) => calendar(c.calendar, `contacts[${i}].calendar`));
   m.projects.forEach((p, i) => {
-    if (!pillars.has(p.pillar)) problems.push({ path: `projects[${i}].pillar`, message: `no pillar with id "${p.pillar}"` });
+    if (!pillars.has(p.pillar))
+      problems.push({ path: `projects[${i}].pillar`, message: `no pillar with id "${p.pillar}"` });
     contact(p.owner, `projects[${i}].owner`);
     contact(p.supervisor, `projects[${i}].supervisor`);
     for (const [side, c] of Object.entries(p.focalPoints)) {
-      if (!sides.has(side)) problems.push({ path: `projects[${i}].focalPoints.${side}`, message: `no side with id "${side}"` });
+      if (!sides.has(side))
+        problems.push({ path: `projects[${i}].focalPoints.${side}`, message: `no side with id "${side}"` });
       contact(c, `projects[${i}].focalPoints.${side}`);
     }
   });
@@ -79,20 +96,34 @@ export function checkReferences(m: MechanismFile): MechanismFileProblem[] {
 /** The file with every calendar a side or contact names and the file does not define taken from calendars/. */
 function withBundledCalendars(m: MechanismFile): MechanismFile {
   const defined = new Set(m.calendars.map((c) => c.id));
-  const named = [...m.sides.map((s) => s.calendar), ...m.contacts.map((c) => c.calendar)].filter((id): id is string => id !== undefined);
+  const named = [...m.sides.map((s) => s.calendar), ...m.contacts.map((c) => c.calendar)].filter(
+    (id): id is string => id !== undefined,
+  );
   const added = [...new Set(named)].filter((id) => !defined.has(id)).flatMap((id) => bundledCalendar(id) ?? []);
   return added.length > 0 ? { ...m, calendars: [...m.calendars, ...added] } : m;
 }
 
+/** The line (1-based) where the value at `path` starts in the YAML (or JSON) text, when the path is in the document. */
+function lineOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
+  const node: unknown = doc.getIn(path as unknown[], true);
+  return isNode(node) && node.range ? lines.linePos(node.range[0]).line : undefined;
+}
+
 /** Parses and validates a mechanism file's YAML text; throws MechanismFileError listing every problem. */
 export function parseMechanismFile(text: string): MechanismFile {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new MechanismFileError(doc.errors.map((e) => ({ path: '', message: `YAML: ${e.message.split('\n')[0]}` })));
   }
   const parsed = MechanismFile.safeParse(doc.toJS());
   if (!parsed.success) {
-    throw new MechanismFileError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+    throw new MechanismFileError(
+      parsed.error.issues.map((i) => {
+        const line = lineOf(doc, lines, i.path);
+        return { path: formatPath(i.path), message: i.message, ...(line && { line }) };
+      }),
+    );
   }
   const file = withBundledCalendars(parsed.data);
   const problems = checkReferences(file);
