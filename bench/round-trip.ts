@@ -76,7 +76,12 @@ async function timed(samples: number[], post: () => Promise<void>): Promise<void
 }
 
 /** `rounds` rounds in which every owner posts at once; a round ends when every answer is back and `settle` returns. */
-async function bursts(owners: number, rounds: number, one: (owner: number, round: number) => Promise<void>, settle: () => Promise<void> = async () => {}): Promise<number[]> {
+async function bursts(
+  owners: number,
+  rounds: number,
+  one: (owner: number, round: number) => Promise<void>,
+  settle: () => Promise<void> = async () => {},
+): Promise<number[]> {
   const samples: number[] = [];
   for (let round = 0; round < rounds; round++) {
     await Promise.all(Array.from({ length: owners }, (_, owner) => timed(samples, () => one(owner, round))));
@@ -86,7 +91,11 @@ async function bursts(owners: number, rounds: number, one: (owner: number, round
 }
 
 /** Every owner posts `rounds` times, each post as soon as its previous answer is back. */
-async function backToBack(owners: number, rounds: number, one: (owner: number, round: number) => Promise<void>): Promise<number[]> {
+async function backToBack(
+  owners: number,
+  rounds: number,
+  one: (owner: number, round: number) => Promise<void>,
+): Promise<number[]> {
   const samples: number[] = [];
   await Promise.all(
     Array.from({ length: owners }, async (_, owner) => {
@@ -106,28 +115,46 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
   // quick runs measured exactly that (see docs/benchmarks.md); `reportCompiles` below says whether it happened.
   await importSyntheticMechanism(ctx.store, mechanismId, owners + 1, ctx.window);
   await startCycle(ctx.client, mechanismId, ctx.quarter, { taskQueue: ctx.taskQueue });
-  await until(async () => (await startedCount(ctx.store, mechanismId)) >= owners + 1, 'the round-trip cycle to start its updates', 5 * 60_000);
+  await until(
+    async () => (await startedCount(ctx.store, mechanismId)) >= owners + 1,
+    'the round-trip cycle to start its updates',
+    5 * 60_000,
+  );
 
   const config = loadConfig({ DATA_DIR: ctx.dataDir });
-  const timed = timedGateway(temporalCycleGateway({ client: ctx.client, taskQueue: ctx.taskQueue, namespace: 'default', temporalUiUrl: 'http://127.0.0.1:8233' }));
+  const timed = timedGateway(
+    temporalCycleGateway({
+      client: ctx.client,
+      taskQueue: ctx.taskQueue,
+      namespace: 'default',
+      temporalUiUrl: 'http://127.0.0.1:8233',
+    }),
+  );
   const app = await buildApp({ config, readiness: {}, store: ctx.store, cycles: timed.gateway, now: () => new Date() });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const { token } = await ctx.store.apiTokens.create({ name: 'bench' });
+  const { token } = await ctx.store.apiTokens.create({ name: 'bench', scope: 'write' });
   let revisionOffset = 0;
   const post = async (owner: number, round: number) => {
-    const res = await fetch(`${base}/api/v1/mechanisms/${mechanismId}/cycles/${ctx.quarter}/projects/project-${owner}/submission`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(submission(revisionOffset + round)),
-    });
+    const res = await fetch(
+      `${base}/api/v1/mechanisms/${mechanismId}/cycles/${ctx.quarter}/projects/project-${owner}/submission`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(submission(revisionOffset + round)),
+      },
+    );
     const body = (await res.json()) as { accepted?: boolean; result?: { revision: number } };
-    if (res.status !== 200 || !body.accepted || !body.result?.revision) throw new Error(`submission refused: ${res.status} ${JSON.stringify(body)}`);
+    if (res.status !== 200 || !body.accepted || !body.result?.revision)
+      throw new Error(`submission refused: ${res.status} ${JSON.stringify(body)}`);
   };
   try {
     const handles = await Promise.all(
       Array.from({ length: owners }, (_, i) =>
-        ctx.baselineClient.workflow.start('trivialUpdates', { taskQueue: ctx.baselineQueue, workflowId: `baseline-updates-${i}${ctx.variant}` }),
+        ctx.baselineClient.workflow.start('trivialUpdates', {
+          taskQueue: ctx.baselineQueue,
+          workflowId: `baseline-updates-${i}${ctx.variant}`,
+        }),
       ),
     );
     const bare = async (owner: number, round: number) => {
@@ -137,7 +164,8 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
     // Everything a product post sets off is done once its receipt email is in the outbox (it is the last step to
     // start); a round of the product waits for that before the next, so that rounds do not overlap.
     let posted = 0;
-    const settled = () => until(async () => (await receiptCount(ctx.store, mechanismId)) >= posted, 'the receipts of the round', 60_000);
+    const settled = () =>
+      until(async () => (await receiptCount(ctx.store, mechanismId)) >= posted, 'the receipts of the round', 60_000);
     const countedPost = async (owner: number, round: number) => {
       await post(owner, round);
       posted++;
@@ -155,9 +183,15 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
     revisionOffset = 1;
     timed.reset();
     const product = await bursts(owners, rounds, countedPost, settled);
-    const gatewaySamples = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(percentile(v, 50))]));
-    const gatewayP99 = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(percentile(v, 99))]));
-    const gatewayMeans = Object.fromEntries(Object.entries(timed.samples).map(([k, v]) => [k, Math.round(v.reduce((a, b) => a + b, 0) / v.length)]));
+    const gatewaySamples = Object.fromEntries(
+      Object.entries(timed.samples).map(([k, v]) => [k, Math.round(percentile(v, 50))]),
+    );
+    const gatewayP99 = Object.fromEntries(
+      Object.entries(timed.samples).map(([k, v]) => [k, Math.round(percentile(v, 99))]),
+    );
+    const gatewayMeans = Object.fromEntries(
+      Object.entries(timed.samples).map(([k, v]) => [k, Math.round(v.reduce((a, b) => a + b, 0) / v.length)]),
+    );
     // The same workflow update without the HTTP API in front: what the workflow itself costs.
     revisionOffset = 1 + rounds;
     const direct = await bursts(
@@ -165,7 +199,9 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
       rounds,
       async (owner, round) => {
         const handle = ctx.client.workflow.getHandle(updateWorkflowId(mechanismId, ctx.quarter, `project-${owner}`));
-        const r = await handle.executeUpdate(submitUpdate, { args: [{ submission: submission(revisionOffset + round) as never, submittedBy: 'bench' }] });
+        const r = await handle.executeUpdate(submitUpdate, {
+          args: [{ submission: submission(revisionOffset + round) as never, submittedBy: 'bench' }],
+        });
         if (!r.revision) throw new Error('the submission came back without a revision');
         posted++;
       },
@@ -177,16 +213,38 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
     const loopProduct = await backToBack(owners, rounds, countedPost);
     await settled();
     await Promise.all(handles.map((h) => h.signal(finish)));
-    const histories = async (ids: string[]) => Promise.all(ids.map((id) => ctx.client.workflow.getHandle(id).fetchHistory()));
-    const productTimeline = updateTimeline(await histories(Array.from({ length: owners }, (_, i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`))), submitUpdate.name);
+    const histories = async (ids: string[]) =>
+      Promise.all(ids.map((id) => ctx.client.workflow.getHandle(id).fetchHistory()));
+    const productTimeline = updateTimeline(
+      await histories(
+        Array.from({ length: owners }, (_, i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`)),
+      ),
+      submitUpdate.name,
+    );
     const baselineTimeline = updateTimeline(await Promise.all(handles.map((h) => h.fetchHistory())), ping.name);
     const [cycleHistory] = await histories([cycleWorkflowId(mechanismId, ctx.quarter)]);
-    const reportCompiles = (cycleHistory.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'compileReport').length;
-    const [p50, p99, b50, b99] = [percentile(product, 50), percentile(product, 99), percentile(baseline, 50), percentile(baseline, 99)];
+    const reportCompiles = (cycleHistory.events ?? []).filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'compileReport',
+    ).length;
+    const [p50, p99, b50, b99] = [
+      percentile(product, 50),
+      percentile(product, 99),
+      percentile(baseline, 50),
+      percentile(baseline, 99),
+    ];
     return {
-      owners, postsPerOwner: rounds, productP50: p50, productP99: p99, baselineP50: b50, baselineP99: b99, ratioP50: p50 / b50, ratioP99: p99 / b99,
-      failures: failed.length, firstFailure: failed[0],
-      directP50: percentile(direct, 50), directP99: percentile(direct, 99),
+      owners,
+      postsPerOwner: rounds,
+      productP50: p50,
+      productP99: p99,
+      baselineP50: b50,
+      baselineP99: b99,
+      ratioP50: p50 / b50,
+      ratioP99: p99 / b99,
+      failures: failed.length,
+      firstFailure: failed[0],
+      directP50: percentile(direct, 50),
+      directP99: percentile(direct, 99),
       backToBack: {
         productP50: percentile(loopProduct, 50),
         productP99: percentile(loopProduct, 99),
@@ -197,7 +255,13 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
       reportCompiles,
       baselineWithActivityP50: percentile(withActivity, 50),
       baselineWithLocalActivityP50: percentile(withLocalActivity, 50),
-      breakdown: { httpGatewayP50: gatewaySamples, httpGatewayP99: gatewayP99, httpGatewayMean: gatewayMeans, product: productTimeline, baseline: baselineTimeline },
+      breakdown: {
+        httpGatewayP50: gatewaySamples,
+        httpGatewayP99: gatewayP99,
+        httpGatewayMean: gatewayMeans,
+        product: productTimeline,
+        baseline: baselineTimeline,
+      },
     };
   } finally {
     await app.close();

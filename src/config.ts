@@ -15,11 +15,17 @@ export const ConfigSchema = z.object({
   PORT: port.default(3000),
   /** Address the web/API server binds to; 0.0.0.0 in containers. */
   HOST: z.string().default('127.0.0.1'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:3000').transform((u) => u.replace(/\/+$/, '')),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://127.0.0.1:3000')
+    .transform((u) => u.replace(/\/+$/, '')),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
   ),
   /** Unset means: `npm start` starts a Temporal dev server and uses 127.0.0.1:7233. */
   TEMPORAL_ADDRESS: z.preprocess(
@@ -48,11 +54,36 @@ export const ConfigSchema = z.object({
   TEMPORAL_API_KEY: optionalString,
   SMTP_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
   ),
   MAIL_FROM: z.string().min(3).default('secretariat@example.org'),
   /** Signs the secretariat's session cookies; unset means a random one per process (logins end on restart). */
-  SESSION_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
+  SESSION_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  /**
+   * Derives the owner links' tokens (the outbox stores no working link); the worker and every web instance need the
+   * same one. Unset means a random one kept in DATA_DIR/link-secret.
+   */
+  LINK_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  /** Reverse proxies in front of the web server: a number of hops, or addresses/CIDRs, comma-separated (Fastify's trustProxy). */
+  TRUST_PROXY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .regex(
+        /^(\d{1,2}|[0-9a-fA-F:./]+(\s*,\s*[0-9a-fA-F:./]+)*)$/,
+        'must be a number of hops (e.g. 1) or addresses/CIDRs separated by commas (e.g. 10.0.0.0/8,127.0.0.1)',
+      )
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   /** `production` requires configured payload keys (no development key). */
   NODE_ENV: optionalString,
@@ -78,7 +109,14 @@ export type Config = z.infer<typeof ConfigSchema> & {
 };
 
 /** Variables whose values are secrets: never printed, not even in an error. */
-const SECRET_KEYS = new Set(['DATABASE_URL', 'SMTP_URL', 'TEMPORAL_API_KEY', 'SESSION_SECRET', 'COORD_PAYLOAD_KEYS']);
+const SECRET_KEYS = new Set([
+  'DATABASE_URL',
+  'SMTP_URL',
+  'TEMPORAL_API_KEY',
+  'SESSION_SECRET',
+  'COORD_PAYLOAD_KEYS',
+  'LINK_SECRET',
+]);
 
 /** Raised for a bad setting; the message names the variable and never contains a secret value. */
 export class ConfigError extends Error {
@@ -96,7 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => {
         const variable = String(issue.path[0] ?? '?');
         // zod messages may quote the received value; for secrets say only that it is invalid.
-        const message = SECRET_KEYS.has(variable) ? 'invalid value (not shown: it may contain a secret)' : issue.message;
+        const message = SECRET_KEYS.has(variable)
+          ? 'invalid value (not shown: it may contain a secret)'
+          : issue.message;
         return { variable, message };
       }),
     );
@@ -132,7 +172,8 @@ function loadPayloadKeys(
       throw err;
     }
   };
-  if (c.COORD_PAYLOAD_KEYS) return { payloadKeys: parse('COORD_PAYLOAD_KEYS', c.COORD_PAYLOAD_KEYS), payloadKeySource: 'COORD_PAYLOAD_KEYS' };
+  if (c.COORD_PAYLOAD_KEYS)
+    return { payloadKeys: parse('COORD_PAYLOAD_KEYS', c.COORD_PAYLOAD_KEYS), payloadKeySource: 'COORD_PAYLOAD_KEYS' };
   if (c.COORD_PAYLOAD_KEYS_FILE) {
     let text = '';
     try {
@@ -140,16 +181,23 @@ function loadPayloadKeys(
     } catch (err) {
       fail('COORD_PAYLOAD_KEYS_FILE', `cannot read the key file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
-    return { payloadKeys: parse('COORD_PAYLOAD_KEYS_FILE', text), payloadKeySource: `COORD_PAYLOAD_KEYS_FILE (${c.COORD_PAYLOAD_KEYS_FILE})` };
+    return {
+      payloadKeys: parse('COORD_PAYLOAD_KEYS_FILE', text),
+      payloadKeySource: `COORD_PAYLOAD_KEYS_FILE (${c.COORD_PAYLOAD_KEYS_FILE})`,
+    };
   }
   if (c.NODE_ENV === 'production') {
-    fail('COORD_PAYLOAD_KEYS', 'required in production (NODE_ENV=production): payloads are encrypted with it; generate one with `coord key generate`');
+    fail(
+      'COORD_PAYLOAD_KEYS',
+      'required in production (NODE_ENV=production): payloads are encrypted with it; generate one with `coord key generate`',
+    );
   }
   let dev: ReturnType<typeof devPayloadKeys>;
   try {
     dev = devPayloadKeys(dataDir, { create: false });
   } catch (err) {
-    if (err instanceof PayloadKeyFormatError) return fail('COORD_PAYLOAD_KEYS', `the development key file in DATA_DIR is malformed: ${err.message}`);
+    if (err instanceof PayloadKeyFormatError)
+      return fail('COORD_PAYLOAD_KEYS', `the development key file in DATA_DIR is malformed: ${err.message}`);
     throw err;
   }
   return dev

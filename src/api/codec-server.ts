@@ -3,18 +3,20 @@
  * POST `{"payloads": [{"metadata": {"<key>": "<base64>"}, "data": "<base64>"}]}` to `/codec/decode` (or `/encode`)
  * and get the same shape back, decrypted (or encrypted) with the deployment's keys (src/temporal/codec.ts).
  *
- * Who may: a signed-in secretariat user (the session cookie, sent by Temporal UI when it includes credentials) or an
- * API bearer token; anyone else gets 401 and the UI keeps showing the payloads encrypted. Browsers may call it only
- * from the configured Temporal UI origin (TEMPORAL_UI_URL), with credentials.
+ * Who may: decoding needs the `read` permission (every role and token scope has it: a signed-in user, whose session
+ * cookie Temporal UI sends when it includes credentials, or an API bearer token), as reading a submission on the
+ * pages does. Encoding makes payloads the worker accepts as the project's own (`temporal workflow start` or a signal
+ * with an input, past the API's checks and audit trail), so it needs `admin`: an administrator signed in, or a
+ * write token of an administrator. Nobody known: 401 (the UI keeps showing the payloads encrypted); known but not
+ * allowed: 403. Browsers may call it only from the configured Temporal UI origin (TEMPORAL_UI_URL), with credentials.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
 import { decryptPayload, encryptPayload, PayloadDecryptionError } from '../temporal/codec';
 import type { PayloadKeyRing } from '../temporal/keys';
-import { readSession, SESSION_COOKIE } from './auth';
+import { callerFromBearer, callerFromSession, requireScope, type Scope } from './access';
 import type { RouteDeps } from './context';
-import { readCookie } from './cookies';
 import { ApiError } from './errors';
 
 /** Payloads in Temporal's JSON form (proto3 JSON: bytes as base64). */
@@ -40,34 +42,18 @@ const toJson = (p: Payload): JsonPayload => ({
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
-/** Who is asking, when anyone we know: a signed-in secretariat user or a valid API token. */
-async function codecCaller(deps: RouteDeps, request: FastifyRequest): Promise<string | undefined> {
-  const header = request.headers.authorization;
-  const bearer = typeof header === 'string' ? /^Bearer\s+(\S{1,200})$/i.exec(header) : null;
-  if (bearer) {
-    const token = await deps.store.apiTokens.resolve(bearer[1], deps.now());
-    return token ? `token:${token.name}` : undefined;
-  }
-  const session = readSession(deps.sessionSecret, readCookie(request, SESSION_COOKIE), deps.now());
-  const user = session && (await deps.store.users.get(session.userId));
-  return user && !user.disabledAt ? `user:${user.email}` : undefined;
-}
+/** What each operation needs: Temporal UI only ever decodes. */
+const OPERATION_SCOPE: Record<'decode' | 'encode', Scope> = { decode: 'read', encode: 'admin' };
 
 /**
- * May this request read decrypted payloads? Today: any signed-in secretariat user or API token. The one place to
- * require a read scope or role (issue 16) when tokens and users get them.
+ * Admits the request when its caller (a valid bearer token, else a signed-in user) has the operation's permission:
+ * 401 when nobody is known (a bad token included), 403 when the caller may not.
  */
-export async function canRead(deps: RouteDeps, request: FastifyRequest): Promise<boolean> {
-  return (await codecCaller(deps, request)) !== undefined;
-}
-
-/**
- * May this request have payloads encrypted (Temporal UI's "start workflow" / "signal" with an input)? Encrypted
- * payloads are accepted by the worker as the project's own, so this is at least as strict as reading; the place
- * for a write scope.
- */
-export async function canEncode(deps: RouteDeps, request: FastifyRequest): Promise<boolean> {
-  return (await codecCaller(deps, request)) !== undefined;
+async function admit(deps: RouteDeps, request: FastifyRequest, operation: 'decode' | 'encode'): Promise<void> {
+  request.caller =
+    (await callerFromBearer(deps.store, request.headers.authorization, deps.now())) ??
+    (await callerFromSession(deps.store, request))?.caller;
+  requireScope(request, OPERATION_SCOPE[operation]);
 }
 
 /** The `/codec/encode` and `/codec/decode` routes; `keys` undefined answers 503 (no key configured). */
@@ -98,17 +84,17 @@ export function codecServerRoutes(deps: RouteDeps, keys: PayloadKeyRing | undefi
     for (const operation of ['decode', 'encode'] as const) {
       app.post(
         `/codec/${operation}`,
-        { bodyLimit: CODEC_BODY_LIMIT, schema: { hide: true } },
+        {
+          bodyLimit: CODEC_BODY_LIMIT,
+          schema: { hide: true },
+          // Before the body is read: an unknown caller cannot make the server parse 32 MiB.
+          onRequest: async (request, reply) => {
+            cors(request, reply);
+            reply.header('cache-control', 'no-store');
+            await admit(deps, request, operation);
+          },
+        },
         async (request, reply) => {
-          cors(request, reply);
-          reply.header('cache-control', 'no-store');
-          const allowed = operation === 'decode' ? await canRead(deps, request) : await canEncode(deps, request);
-          if (!allowed)
-            throw new ApiError(
-              401,
-              'unauthorized',
-              'sign in to the secretariat pages, or send an API token: Authorization: Bearer <token>',
-            );
           if (!keys)
             throw new ApiError(503, 'no-payload-keys', 'the web server has no payload key (COORD_PAYLOAD_KEYS)');
           const body = CodecBody.safeParse(request.body);

@@ -10,6 +10,8 @@ export interface RouteDeps {
   cycles: CycleGateway;
   /** Now, injectable so tests can pin it. */
   now: () => Date;
-  /** Secret that signs session cookies and CSRF tokens. */
+  /** Secret that signs the session cookie. */
   sessionSecret: string;
+  /** Derives owner-link tokens (the local mailbox page shows working links to admins). */
+  linkSecret: string;
 }

@@ -18,13 +18,18 @@ export interface NotifierDeps {
   publicUrl: string;
   /** Sender (`MAIL_FROM`): `a@b` or `Name <a@b>`; its domain also names Message-IDs and calendar UIDs. */
   mailFrom: string;
-  /** Issues an owner's personal link token (the store's `ownerLinks.issue`, with the expiry the caller chooses). */
+  /**
+   * Issues an owner's personal link and returns what the stored email carries in `/u/<here>`: in production a
+   * placeholder (see owner-links.ts) that `materialiseLinks` turns into the working link when the email is sent.
+   */
   issueOwnerLink?(input: {
     mechanismId: string;
     quarter: string;
     projectId: string;
     contactId: string;
   }): Promise<string>;
+  /** Turns the placeholder links of a stored email into working ones, just before it is sent. */
+  materialiseLinks?(text: string): string;
   /**
    * Whether the notifier itself sends the secretariat a notice for each undeliverable recipient. Off by
    * default: the workflows' `notify` sends that notice as a step of its own (src/workflows/activities.ts),
@@ -128,8 +133,9 @@ export function createNotifier(deps: NotifierDeps) {
       if (!doc) throw new Error(`document ${a.documentId} not found in the archive`);
       attachments.push({ filename: a.filename, contentType: a.contentType, content: await doc.read() });
     }
+    const live = deps.materialiseLinks ?? ((t: string) => t);
     return emailOfRow(
-      row,
+      { ...row, text: live(row.text), html: live(row.html) },
       { name: from.name ?? `${facts.mechanism.name} secretariat`, address: from.address },
       attachments,
     );

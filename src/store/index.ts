@@ -22,10 +22,11 @@ import type { Database } from './schema';
 import { createSessionRepository } from './sessions';
 import { createSubmissionRepository } from './submissions';
 import { createUserRepository } from './users';
+import { createWebSessionRepository } from './web-sessions';
 
 export type * from './schema';
 export type { ActionItemRecord, ActionItemRepository } from './action-items';
-export type { ApiToken, ApiTokenRepository } from './api-tokens';
+export type { ApiToken, ApiTokenRepository, TokenScope } from './api-tokens';
 export type { AuditEntry, AuditFilter, AuditLog } from './audit';
 export type { CycleProjectRecord, CycleRecord, CycleRepository } from './cycles';
 export type { DecisionRecord, DecisionRepository } from './decisions';
@@ -42,8 +43,14 @@ export type { StepKey } from './steps';
 export { oncePerStep } from './steps';
 export type { SubmissionRecord, SubmissionRepository } from './submissions';
 export type { User, UserRepository, UserRole } from './users';
+export type { WebSessionRepository } from './web-sessions';
 export { importMechanismFile, type ImportCounts, MechanismFileError } from './import/mechanism-file';
-export { importPortfolio, PORTFOLIO_COLUMNS, type PortfolioImportResult, type PortfolioRowError } from './import/portfolio';
+export {
+  importPortfolio,
+  PORTFOLIO_COLUMNS,
+  type PortfolioImportResult,
+  type PortfolioRowError,
+} from './import/portfolio';
 export { loadDemoIfEmpty, DEMO_MECHANISM_FILE } from './import/demo';
 
 /** Where the records live. */
@@ -69,6 +76,7 @@ function repositories(db: Kysely<Database>) {
     users: createUserRepository(db),
     apiTokens: createApiTokenRepository(db),
     ownerLinks: createOwnerLinkRepository(db),
+    webSessions: createWebSessionRepository(db),
     audit: createAuditLog(db),
   };
 }
@@ -81,6 +89,22 @@ export type Store = ReturnType<typeof repositories> & {
   /** Closes the database (the pool for PostgreSQL). */
   close(): Promise<void>;
 };
+
+/**
+ * Ends every web session and revokes every API token of a user at once: what logout, a password change and
+ * disabling the user do. Returns how many of each ended.
+ */
+export async function endUserAccess(
+  store: Pick<Store, 'webSessions' | 'apiTokens'>,
+  userId: string,
+  at?: Date,
+): Promise<{ sessions: number; tokens: number }> {
+  const [sessions, tokens] = await Promise.all([
+    store.webSessions.endForUser(userId),
+    store.apiTokens.revokeForUser(userId, at),
+  ]);
+  return { sessions, tokens };
+}
 
 /** Opens the store for a configuration, applies pending migrations, and returns it ready to use. */
 export async function openStore(config: StoreConfig): Promise<Store> {

@@ -169,6 +169,18 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** `read` or `write` (write includes read). */
+  scope: string;
+  expires_at: string | null;
+}
+
+/** A secretariat web session (server-side, so it can be ended at once); the session id is kept only as its SHA-256. */
+export interface WebSessionsTable {
+  sid_hash: string;
+  user_id: string | null;
+  /** The session's JSON (user id, CSRF secret, cookie options). */
+  data: string;
+  expires_at: string;
 }
 
 export interface OwnerLinksTable {
@@ -241,6 +253,7 @@ export interface Database {
   action_items: ActionItemsTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
+  web_sessions: WebSessionsTable;
   owner_links: OwnerLinksTable;
   audit_log: AuditLogTable;
   workflow_steps: WorkflowStepsTable;

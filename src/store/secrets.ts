@@ -1,4 +1,6 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 
 /** A fresh unguessable token: 32 random bytes, base64url (43 characters). Shown once, stored only as its hash. */
 export function newToken(): string {
@@ -12,9 +14,18 @@ export function hashToken(token: string): string {
 
 const SCRYPT = { N: 16384, r: 8, p: 1, keyLength: 64 };
 
-function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: number, keyLength: number): Promise<Buffer> {
+function scryptAsync(
+  password: string,
+  salt: Buffer,
+  N: number,
+  r: number,
+  p: number,
+  keyLength: number,
+): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password, salt, keyLength, { N, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
+    scrypt(password, salt, keyLength, { N, r, p, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    ),
   );
 }
 
@@ -31,6 +42,44 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, salt, hash] = parts;
   const expected = Buffer.from(hash, 'base64url');
-  const key = await scryptAsync(password, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p), expected.length);
+  const key = await scryptAsync(
+    password,
+    Buffer.from(salt, 'base64url'),
+    Number(n),
+    Number(r),
+    Number(p),
+    expected.length,
+  );
   return timingSafeEqual(key, expected);
+}
+
+/**
+ * The token of an owner link: HMAC-SHA256 of the link's id under the server's link secret. The outbox keeps only the
+ * id (in a placeholder link), so neither the database nor its backups hold a working link; the sender derives the
+ * token when the email leaves, and the database keeps only the token's SHA-256 to resolve it.
+ */
+export function deriveLinkToken(secret: string, linkId: string): string {
+  return createHmac('sha256', secret).update(`owner-link:${linkId}`, 'utf8').digest('base64url');
+}
+
+/**
+ * The owner-link secret: LINK_SECRET when set, otherwise a random one kept in `<dataDir>/link-secret` (created on
+ * first use, readable by its owner only) so that the worker and the web server of one machine agree.
+ */
+export function loadLinkSecret(dataDir: string, fromEnv?: string): string {
+  if (fromEnv) return fromEnv;
+  const file = path.join(dataDir, 'link-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    fs.writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process wrote it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return fs.readFileSync(file, 'utf8').trim();
 }

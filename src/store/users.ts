@@ -4,8 +4,8 @@ import type { Database, UsersTable } from './schema';
 import { hashPassword, verifyPassword } from './secrets';
 import { toIso } from './steps';
 
-/** Roles of secretariat users. */
-export type UserRole = 'secretariat' | 'admin';
+/** Roles of users: `admin` manages users, tokens and schedules; `secretariat` runs cycles; `observer` only reads. */
+export type UserRole = 'admin' | 'secretariat' | 'observer';
 
 /** A secretariat user as the application sees it (never the password hash). */
 export interface User {
@@ -30,10 +30,20 @@ function fromRow(r: UsersTable): User {
 
 /** Secretariat users; passwords are stored only as scrypt hashes. Emails are compared case-insensitively. */
 export function createUserRepository(db: Kysely<Database>) {
-  const byEmail = (email: string) => db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+  // Hashed once per process: an unknown address is checked against it, so a failed sign-in costs one scrypt either
+  // way and its duration does not tell whether the address has an account.
+  let dummyHash: Promise<string> | undefined;
+  const byEmail = (email: string) =>
+    db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
   return {
     /** Creates a user; throws if the email is taken. */
-    async create(input: { email: string; name: string; password: string; role?: UserRole; at?: string | Date }): Promise<User> {
+    async create(input: {
+      email: string;
+      name: string;
+      password: string;
+      role?: UserRole;
+      at?: string | Date;
+    }): Promise<User> {
       const row: UsersTable = {
         id: randomUUID(),
         email: input.email.trim().toLowerCase(),
@@ -49,16 +59,30 @@ export function createUserRepository(db: Kysely<Database>) {
     /** The user for these credentials, or undefined (unknown email, wrong password or disabled). */
     async authenticate(email: string, password: string): Promise<User | undefined> {
       const r = await byEmail(email);
-      if (!r || r.disabled_at !== null) return undefined;
-      return (await verifyPassword(password, r.password_hash)) ? fromRow(r) : undefined;
+      dummyHash ??= hashPassword('not a password of anyone');
+      const ok = await verifyPassword(password, r ? r.password_hash : await dummyHash);
+      return r && ok && r.disabled_at === null ? fromRow(r) : undefined;
+    },
+    /** Enables a disabled user again (a new password is not needed; sessions ended when it was disabled stay ended). */
+    async enable(id: string): Promise<void> {
+      await db.updateTable('users').set({ disabled_at: null }).where('id', '=', id).execute();
     },
     /** Replaces a user's password. */
     async setPassword(id: string, password: string): Promise<void> {
-      await db.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', id).execute();
+      await db
+        .updateTable('users')
+        .set({ password_hash: await hashPassword(password) })
+        .where('id', '=', id)
+        .execute();
     },
     /** Disables a user (kept for the audit trail, never deleted). */
     async disable(id: string, at?: string | Date): Promise<void> {
-      await db.updateTable('users').set({ disabled_at: toIso(at) }).where('id', '=', id).where('disabled_at', 'is', null).execute();
+      await db
+        .updateTable('users')
+        .set({ disabled_at: toIso(at) })
+        .where('id', '=', id)
+        .where('disabled_at', 'is', null)
+        .execute();
     },
     /** One user by id. */
     async get(id: string): Promise<User | undefined> {

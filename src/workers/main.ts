@@ -6,6 +6,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ConfigError, loadConfig, loadDotenv, requirePayloadKeys } from '../config';
 import { openStore } from '../store';
+import { loadLinkSecret } from '../store/secrets';
 import { connectClient, nativeConnectionOptions } from '../temporal/connection';
 import { ensureSchedules } from '../temporal/bootstrap';
 import { createWorker } from './worker';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
         publicUrl: config.PUBLIC_URL,
         mailFrom: config.MAIL_FROM,
         smtpUrl: config.SMTP_URL,
+        linkSecret: loadLinkSecret(config.dataDir, config.LINK_SECRET),
       }),
     });
     console.log(

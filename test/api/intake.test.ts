@@ -130,7 +130,18 @@ describe('submissions while no worker serves the task queue', () => {
     app = await buildApp({ config, readiness: {}, store, cycles: gateway, intakeIntervalMs: 200 });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-    const { token: apiToken } = await store.apiTokens.create({ name: 'test' });
+    // A secretariat officer's token with the write scope (a read token, or an observer's, is refused: security.test.ts).
+    const officer = await store.users.create({
+      email: 'officer@example.org',
+      name: 'Officer',
+      password: 'a long passphrase',
+      role: 'secretariat',
+    });
+    const { token: apiToken, id: apiTokenId } = await store.apiTokens.create({
+      name: 'test',
+      scope: 'write',
+      userId: officer.id,
+    });
 
     // The owner's form: a receipt saying the update is recorded and will be processed.
     const form = await fetch(`${base}/u/${token}`, {
@@ -166,6 +177,14 @@ describe('submissions while no worker serves the task queue', () => {
     expect(await store.submissions.latest('cn-ls', quarter, 'mpiti-road')).toBeUndefined();
     const pending = (await store.intake.listForCycle('cn-ls', quarter)).map((r) => r.projectId).sort();
     expect(pending).toEqual(['mpiti-road', 'ramarothole-solar']);
+    // Who sent each is recorded by id (the owner's contact id, the token's id), never by email address.
+    const senders = Object.fromEntries(
+      (await store.intake.listForCycle('cn-ls', quarter)).map((r) => [r.projectId, r.input.submittedBy]),
+    );
+    expect(senders).toEqual({
+      'mpiti-road': expect.not.stringContaining('@'),
+      'ramarothole-solar': `token:${apiTokenId}`,
+    });
     const status = await fetch(`${base}/api/v1/mechanisms/cn-ls/cycles/${quarter}`, {
       headers: { authorization: `Bearer ${apiToken}` },
     });

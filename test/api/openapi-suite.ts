@@ -16,10 +16,13 @@ export function openApiSuite(ctx: SuiteContext): void {
       await validateOpenApi(doc);
       expect(doc.components.securitySchemes.bearerAuth).toEqual({ type: 'http', scheme: 'bearer' });
       expect(Object.keys(doc.paths)).toContain('/api/v1/mechanisms/{mechanismId}/cycles/{quarter}');
-      const docs = await stack.raw({ method: 'GET', url: '/docs' });
+      // The docs page is Swagger UI (@fastify/swagger-ui), reading the same document.
+      const docs = await stack.raw({ method: 'GET', url: '/docs/' });
       expect(docs.statusCode).toBe(200);
       expect(docs.headers['content-type']).toMatch(/text\/html/);
-      expect(docs.body).toContain('/api/v1/mechanisms/{mechanismId}/cycles/{quarter}');
+      expect(docs.body).toContain('swagger-ui');
+      const shown = await stack.raw({ method: 'GET', url: '/docs/json' });
+      expect(Object.keys(shown.json().paths)).toContain('/api/v1/mechanisms/{mechanismId}/cycles/{quarter}');
     });
 
     test('has no route that the tests above did not exercise', async () => {

@@ -6,7 +6,18 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createOutboxRepository } from '../../src/store/outbox';
-import { OFFICER, PREVIOUS, seedPreviousQuarter, startServiceStack, type ServiceStack } from '../e2e/stack';
+import {
+  cookieOf,
+  csrfOf,
+  linkIn,
+  OFFICER,
+  PREVIOUS,
+  seedPreviousQuarter,
+  signIn,
+  startServiceStack,
+  type ServiceStack,
+  type SignedIn,
+} from '../e2e/stack';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
 import { until } from '../helpers/until';
 
@@ -25,10 +36,15 @@ beforeAll(async () => {
   const projects = (await stack.store.projects.list('cn-ls', { status: 'active' })).map((p) => p.id);
   await stack.startScheduledCycle('cn-ls', '2027-Q1');
   await stack.skipTo('2027-03-01T12:00:00Z');
-  await stack.smtp.waitFor((m) => m.filter((x) => /update/i.test(x.parsed.subject ?? '')).length >= projects.length, 60_000);
+  await stack.smtp.waitFor(
+    (m) => m.filter((x) => /update/i.test(x.parsed.subject ?? '')).length >= projects.length,
+    60_000,
+  );
   const outbox = createOutboxRepository(stack.store.db);
   const requests = (await outbox.list({ mechanismId: 'cn-ls' })).filter((m) => m.kind === 'request');
-  for (const r of requests) links.set(r.projectId!, new URL(/https?:\/\/\S+\/u\/[A-Za-z0-9_-]+/.exec(r.text)![0]).pathname);
+  // The links as the owners received them (the outbox itself keeps only placeholders that open nothing).
+  for (const r of requests)
+    links.set(r.projectId!, new URL(linkIn(stack.smtp.byMessageId(r.messageId)[0]?.parsed.text)).pathname);
 }, 180_000);
 afterAll(async () => {
   await stack?.close();
@@ -45,17 +61,20 @@ const link = (projectId: string) => {
   return l;
 };
 const stateOf = async (projectId: string) => (await stack.app.inject({ method: 'GET', url: link(projectId) })).body;
-const VALID = { status: 'at-risk', statusReason: 'Supplier delays.', progressPercent: '40', achievements: 'Foundations poured.', challenges: 'Imports held at the border.', supportRequested: '', nextSteps: 'Erect the frame.' };
+const VALID = {
+  status: 'at-risk',
+  statusReason: 'Supplier delays.',
+  progressPercent: '40',
+  achievements: 'Foundations poured.',
+  challenges: 'Imports held at the border.',
+  supportRequested: '',
+  nextSteps: 'Erect the frame.',
+};
 
 /** Logs the officer in (from an address of its own: sign-ins are rate limited per address) and returns the cookie header and the CSRF token of the session. */
 let logins = 0;
-async function login(remoteAddress = `198.51.100.${++logins}`): Promise<{ cookie: string; csrf: string }> {
-  const res = await stack.app.inject({ method: 'POST', url: '/login', remoteAddress, ...form({ email: OFFICER.email, password: OFFICER.password, next: '/' }) });
-  expect(res.statusCode).toBe(303);
-  const cookie = String(res.headers['set-cookie']).split(';')[0];
-  const dashboard = await stack.app.inject({ method: 'GET', url: '/', headers: { cookie } });
-  const csrf = /name="csrf" value="([^"]+)"/.exec(dashboard.body)![1];
-  return { cookie, csrf };
+function login(remoteAddress = `198.51.100.${++logins}`): Promise<SignedIn> {
+  return signIn(stack.app, OFFICER, remoteAddress);
 }
 
 describe("the owner's update form", () => {
@@ -69,7 +88,9 @@ describe("the owner's update form", () => {
       expect(res.body).toContain('<form method="post"');
     }
     expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'multilateral-coordination')).toBeUndefined();
-    const state = (await stack.store.cycles.listProjectStates('cn-ls', '2027-Q1')).find((p) => p.projectId === 'multilateral-coordination');
+    const state = (await stack.store.cycles.listProjectStates('cn-ls', '2027-Q1')).find(
+      (p) => p.projectId === 'multilateral-coordination',
+    );
     expect(state?.state).not.toBe('submitted');
     expect((await outbox.list({ mechanismId: 'cn-ls' })).length).toBe(before);
   });
@@ -85,22 +106,37 @@ describe("the owner's update form", () => {
   });
 
   test('a submission with mistakes comes back with an error next to each wrong field and the typed text kept; nothing is saved', async () => {
-    const typed = { ...VALID, status: 'off-track', statusReason: '', progressPercent: '140', achievements: 'Panels <b>delivered</b> to site & stored.' };
+    const typed = {
+      ...VALID,
+      status: 'off-track',
+      statusReason: '',
+      progressPercent: '140',
+      achievements: 'Panels <b>delivered</b> to site & stored.',
+    };
     const res = await stack.app.inject({ method: 'POST', url: link('ramarothole-solar'), ...form(typed) });
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('nothing was saved yet');
     expect(res.body).toMatch(/id="statusReason-error"[^>]*>give a reason/);
     expect(res.body).toMatch(/id="progressPercent-error"/);
-    expect(res.body).toContain('name="progressPercent" inputmode="numeric" value="140" aria-invalid="true" aria-describedby="progressPercent-error"');
+    expect(res.body).toContain(
+      'name="progressPercent" inputmode="numeric" value="140" aria-invalid="true" aria-describedby="progressPercent-error"',
+    );
     // What the owner typed is back in the form, escaped.
     expect(res.body).toContain('Panels &#60;b&#62;delivered&#60;/b&#62; to site &#38; stored.');
     expect(res.body).toMatch(/<option value="off-track" selected>/);
     expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'ramarothole-solar')).toBeUndefined();
 
-    const fixed = await stack.app.inject({ method: 'POST', url: link('ramarothole-solar'), ...form({ ...typed, statusReason: 'Grid connection delayed.', progressPercent: '55' }) });
+    const fixed = await stack.app.inject({
+      method: 'POST',
+      url: link('ramarothole-solar'),
+      ...form({ ...typed, statusReason: 'Grid connection delayed.', progressPercent: '55' }),
+    });
     expect(fixed.statusCode).toBe(200);
     expect(fixed.body).toContain('revision 1 of your update is saved');
-    expect((await stack.store.submissions.latest('cn-ls', '2027-Q1', 'ramarothole-solar'))?.body).toMatchObject({ status: 'off-track', progressPercent: 55 });
+    expect((await stack.store.submissions.latest('cn-ls', '2027-Q1', 'ramarothole-solar'))?.body).toMatchObject({
+      status: 'off-track',
+      progressPercent: 55,
+    });
   });
 
   test('an owner can amend the update: the form then shows the latest revision and saves a new one', async () => {
@@ -110,7 +146,11 @@ describe("the owner's update form", () => {
     expect(again.body).toContain('Showing your revision 1');
     expect(again.body).toContain('Save amendment');
     expect(again.body).toContain('Foundations poured.');
-    const amended = await stack.app.inject({ method: 'POST', url: link('maseru-hospital'), ...form({ ...VALID, achievements: 'Foundations poured; walls up to the first floor.' }) });
+    const amended = await stack.app.inject({
+      method: 'POST',
+      url: link('maseru-hospital'),
+      ...form({ ...VALID, achievements: 'Foundations poured; walls up to the first floor.' }),
+    });
     expect(amended.statusCode).toBe(200);
     expect(amended.body).toContain('revision 2 of your update is saved');
     const revisions = await stack.store.submissions.revisions('cn-ls', '2027-Q1', 'maseru-hospital');
@@ -119,22 +159,38 @@ describe("the owner's update form", () => {
   });
 
   test('an owner can ask for more time, and a wrong number of days is explained', async () => {
-    const bad = await stack.app.inject({ method: 'POST', url: `${link('skills-training')}/extension`, ...form({ days: 'lots' }) });
+    const bad = await stack.app.inject({
+      method: 'POST',
+      url: `${link('skills-training')}/extension`,
+      ...form({ days: 'lots' }),
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toContain('Extra days: enter a whole number from 1 to 90.');
-    const res = await stack.app.inject({ method: 'POST', url: `${link('skills-training')}/extension`, ...form({ days: '3' }) });
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: `${link('skills-training')}/extension`,
+      ...form({ days: '3' }),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/Extension granted: the update is now due \d{4}-\d{2}-\d{2}|sent to the secretariat/);
   });
 
   test('text longer than the field allows is refused with the field named, keeping what was typed', async () => {
     const long = 'x'.repeat(5001);
-    const res = await stack.app.inject({ method: 'POST', url: link('zero-tariff-access'), ...form({ ...VALID, challenges: long }) });
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: link('zero-tariff-access'),
+      ...form({ ...VALID, challenges: long }),
+    });
     expect(res.statusCode).toBe(422);
     expect(res.body).toMatch(/id="challenges-error"[^>]*>must be at most 5000 characters/);
     expect(res.body).toContain(long);
     expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'zero-tariff-access')).toBeUndefined();
-    const huge = await stack.app.inject({ method: 'POST', url: link('zero-tariff-access'), ...form({ ...VALID, achievements: 'y'.repeat(300 * 1024) }) });
+    const huge = await stack.app.inject({
+      method: 'POST',
+      url: link('zero-tariff-access'),
+      ...form({ ...VALID, achievements: 'y'.repeat(300 * 1024) }),
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.headers['content-type']).toMatch(/text\/html/);
     expect(huge.body).toContain('larger than this page accepts');
@@ -152,7 +208,13 @@ describe("the owner's update form", () => {
     }
     const post = await stack.app.inject({ method: 'POST', url: tampered, ...form(VALID) });
     expect(post.statusCode).toBe(404);
-    const expired = await stack.store.ownerLinks.issue({ mechanismId: 'cn-ls', quarter: '2027-Q1', projectId: 'governance-exchange', contactId: 'public-service-director', expiresAt: '2020-01-01T00:00:00Z' });
+    const expired = await stack.store.ownerLinks.issue({
+      mechanismId: 'cn-ls',
+      quarter: '2027-Q1',
+      projectId: 'governance-exchange',
+      contactId: 'public-service-director',
+      expiresAt: '2020-01-01T00:00:00Z',
+    });
     const old = await stack.app.inject({ method: 'POST', url: `/u/${expired}`, ...form(VALID) });
     expect(old.statusCode).toBe(404);
     expect(old.body).toContain('This link is not valid');
@@ -161,7 +223,13 @@ describe("the owner's update form", () => {
 
   test('a link to a cycle that has closed says collection is over and accepts nothing', async () => {
     // A link of last quarter that the safety net has not expired yet: its workflow is long finished.
-    const token = await stack.store.ownerLinks.issue({ mechanismId: 'cn-ls', quarter: PREVIOUS.quarter, projectId: 'mpiti-road', contactId: 'roads-director', expiresAt: '2099-01-01T00:00:00Z' });
+    const token = await stack.store.ownerLinks.issue({
+      mechanismId: 'cn-ls',
+      quarter: PREVIOUS.quarter,
+      projectId: 'mpiti-road',
+      contactId: 'roads-director',
+      expiresAt: '2099-01-01T00:00:00Z',
+    });
     const get = await stack.app.inject({ method: 'GET', url: `/u/${token}` });
     expect(get.statusCode).toBe(410);
     expect(get.body).toContain('Collection for 2026-Q4 has closed');
@@ -174,18 +242,32 @@ describe("the owner's update form", () => {
   });
 
   test('the form escapes a project title containing markup', async () => {
-    await stack.store.db.updateTable('projects').set({ title: 'Exchange <script>alert(1)</script>' }).where('mechanism_id', '=', 'cn-ls').where('id', '=', 'governance-exchange').execute();
+    await stack.store.db
+      .updateTable('projects')
+      .set({ title: 'Exchange <script>alert(1)</script>' })
+      .where('mechanism_id', '=', 'cn-ls')
+      .where('id', '=', 'governance-exchange')
+      .execute();
     try {
       const res = await stack.app.inject({ method: 'GET', url: link('governance-exchange') });
       expect(res.statusCode).toBe(200);
       expect(res.body).not.toContain('<script>');
       expect(res.body).toContain('Exchange &#60;script&#62;alert(1)&#60;/script&#62;');
       const { cookie } = await login();
-      const portfolio = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/portfolio', headers: { cookie } });
+      const portfolio = await stack.app.inject({
+        method: 'GET',
+        url: '/mechanisms/cn-ls/portfolio',
+        headers: { cookie },
+      });
       expect(portfolio.body).not.toContain('<script>');
       expect(portfolio.body).toContain('&#60;script&#62;');
     } finally {
-      await stack.store.db.updateTable('projects').set({ title: 'Governance exchange' }).where('mechanism_id', '=', 'cn-ls').where('id', '=', 'governance-exchange').execute();
+      await stack.store.db
+        .updateTable('projects')
+        .set({ title: 'Governance exchange' })
+        .where('mechanism_id', '=', 'cn-ls')
+        .where('id', '=', 'governance-exchange')
+        .execute();
     }
   });
 
@@ -193,8 +275,18 @@ describe("the owner's update form", () => {
     const token = link('mpiti-road').slice('/u/'.length);
     await stack.app.inject({ method: 'GET', url: link('mpiti-road') });
     await stack.app.inject({ method: 'POST', url: link('mpiti-road'), ...form({ status: 'nonsense' }) });
-    await stack.app.inject({ method: 'POST', url: link('mpiti-road'), payload: 'x'.repeat(300 * 1024), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    await stack.app.inject({ method: 'POST', url: `${link('mpiti-road')}/extension`, payload: '{', headers: { 'content-type': 'application/json' } });
+    await stack.app.inject({
+      method: 'POST',
+      url: link('mpiti-road'),
+      payload: 'x'.repeat(300 * 1024),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    await stack.app.inject({
+      method: 'POST',
+      url: `${link('mpiti-road')}/extension`,
+      payload: '{',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(logLines.length).toBeGreaterThan(0);
     for (const t of [...links.values()].map((l) => l.slice('/u/'.length))) expect(logLines.join('\n')).not.toContain(t);
     expect(logLines.join('\n')).not.toContain(token);
@@ -221,7 +313,16 @@ describe("the secretariat's pages", () => {
   });
 
   test('refuse a wrong password, and stop answering after too many attempts from one address', async () => {
-    const attempt = () => stack.app.inject({ method: 'POST', url: '/login', remoteAddress: '192.0.2.7', ...form({ email: OFFICER.email, password: 'wrong' }) });
+    const signInForm = await stack.app.inject({ method: 'GET', url: '/login', remoteAddress: '192.0.2.7' });
+    const cookie = cookieOf(signInForm.headers['set-cookie']);
+    const csrf = csrfOf(signInForm.body);
+    const attempt = () =>
+      stack.app.inject({
+        method: 'POST',
+        url: '/login',
+        remoteAddress: '192.0.2.7',
+        ...form({ email: OFFICER.email, password: 'wrong', csrf }, { cookie }),
+      });
     const first = await attempt();
     expect(first.statusCode).toBe(401);
     expect(first.body).toContain('Wrong email or password.');
@@ -239,12 +340,20 @@ describe("the secretariat's pages", () => {
     expect(dashboard.statusCode).toBe(200);
     expect(dashboard.body).toContain('China-Lesotho Coordination Mechanism');
     expect(dashboard.body).toContain('href="/mechanisms/cn-ls/cycles/2027-Q1"');
-    const cycle = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/cycles/2027-Q1', headers: { cookie } });
+    const cycle = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/cycles/2027-Q1',
+      headers: { cookie },
+    });
     expect(cycle.statusCode).toBe(200);
     expect(cycle.body).toContain('id="phase">collecting<');
     expect(cycle.body).toContain('http://127.0.0.1:8233/namespaces/default/workflows/cycle%3Acn-ls%3A2027-Q1');
     expect(cycle.body).toMatch(/id="project-mpiti-road"/);
-    const unknown = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/cycles/2031-Q2', headers: { cookie } });
+    const unknown = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/cycles/2031-Q2',
+      headers: { cookie },
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).toContain('cycle cn-ls 2031-Q2 not found');
   });
@@ -252,14 +361,30 @@ describe("the secretariat's pages", () => {
   test('refuse an action posted without the form token (CSRF) and change nothing', async () => {
     const { cookie, csrf } = await login();
     const url = '/mechanisms/cn-ls/cycles/2027-Q1/projects/multilateral-coordination/waive';
-    const forged = await stack.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: '' });
+    const forged = await stack.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: '',
+    });
     expect(forged.statusCode).toBe(403);
     expect(forged.headers['content-type']).toMatch(/text\/html/);
     expect(forged.body).toContain('the form is stale or forged: reload the page and try again');
-    const wrong = await stack.app.inject({ method: 'POST', url, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, payload: `csrf=${csrf.slice(1)}x` });
+    const wrong = await stack.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `csrf=${csrf.slice(1)}x`,
+    });
     expect(wrong.statusCode).toBe(403);
-    const view = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/cycles/2027-Q1', headers: { cookie } });
-    expect(/id="project-multilateral-coordination">[\s\S]*?class="state state-(\w+)"/.exec(view.body)![1]).not.toBe('waived');
+    const view = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/cycles/2027-Q1',
+      headers: { cookie },
+    });
+    expect(/id="project-multilateral-coordination">[\s\S]*?class="state state-(\w+)"/.exec(view.body)![1]).not.toBe(
+      'waived',
+    );
   });
 
   test('grant an extension from the cycle page and show what the workflow decided', async () => {
@@ -276,7 +401,7 @@ describe("the secretariat's pages", () => {
   });
 });
 
-describe('submitting on an owner\'s behalf', () => {
+describe("submitting on an owner's behalf", () => {
   test('the officer fills in the same form, sees field errors, and the update is saved with the officer as submitter', async () => {
     const { cookie, csrf } = await login();
     const url = '/mechanisms/cn-ls/cycles/2027-Q1/projects/ramarothole-solar/submission';
@@ -284,28 +409,46 @@ describe('submitting on an owner\'s behalf', () => {
     const get = await stack.app.inject({ method: 'GET', url, headers: { cookie } });
     expect(get.statusCode).toBe(200);
     expect(get.body).toContain('on behalf of Director of Energy');
-    const bad = await stack.app.inject({ method: 'POST', url, ...form({ ...VALID, csrf, status: '', achievements: 'Typed by the officer.' }, { cookie }) });
+    const bad = await stack.app.inject({
+      method: 'POST',
+      url,
+      ...form({ ...VALID, csrf, status: '', achievements: 'Typed by the officer.' }, { cookie }),
+    });
     expect(bad.statusCode).toBe(422);
     expect(bad.body).toMatch(/id="status-error"[^>]*>choose a status/);
     expect(bad.body).toContain('Typed by the officer.');
     const noCsrf = await stack.app.inject({ method: 'POST', url, ...form(VALID, { cookie }) });
     expect(noCsrf.statusCode).toBe(403);
     expect((await stack.store.submissions.revisions('cn-ls', '2027-Q1', 'ramarothole-solar')).length).toBe(before);
-    const ok = await stack.app.inject({ method: 'POST', url, ...form({ ...VALID, csrf, achievements: 'Typed by the officer.' }, { cookie }) });
+    const ok = await stack.app.inject({
+      method: 'POST',
+      url,
+      ...form({ ...VALID, csrf, achievements: 'Typed by the officer.' }, { cookie }),
+    });
     expect(ok.statusCode).toBe(303);
-    expect(decodeURIComponent(ok.headers.location as string)).toContain(`saved on the owner's behalf (revision ${before + 1})`);
+    expect(decodeURIComponent(ok.headers.location as string)).toContain(
+      `saved on the owner's behalf (revision ${before + 1})`,
+    );
     // The workflow stores the revision moments after answering.
     const latest = await until('the stored revision', async () => {
       const r = await stack.store.submissions.latest('cn-ls', '2027-Q1', 'ramarothole-solar');
       return r && r.revision > before && r;
     });
-    expect(latest).toMatchObject({ revision: before + 1, submittedBy: `user:${OFFICER.email}` });
+    // The officer's user id, never the email address: workflow arguments and history carry no personal data.
+    const officer = await stack.store.users.findByEmail(OFFICER.email);
+    expect(latest).toMatchObject({ revision: before + 1, submittedBy: `user:${officer!.id}` });
   });
 });
 
 describe('the mailbox page', () => {
-  test('lists the emails sent, with their subjects and recipients escaped', async () => {
-    const { cookie } = await login();
+  test('lists the emails sent, with their subjects and recipients escaped, to administrators only', async () => {
+    const officer = await login();
+    const refused = await stack.app.inject({ method: 'GET', url: '/mailbox', headers: { cookie: officer.cookie } });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).toContain('only an administrator may do this');
+    const admin = { email: 'it-admin@example.org', name: 'IT Admin', password: 'an admin passphrase' };
+    await stack.store.users.create({ ...admin, role: 'admin' });
+    const { cookie } = await signIn(stack.app, admin, '198.51.100.250');
     const res = await stack.app.inject({ method: 'GET', url: '/mailbox', headers: { cookie } });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Emails go out over SMTP');

@@ -15,15 +15,19 @@ export function readSuite(ctx: SuiteContext): void {
       expect(ready.json()).toMatchObject({ status: 'ready' });
     });
 
-    test('is not ready while the database or Temporal does not answer, and says which', async () => {
+    test('is not ready while the database or Temporal does not answer, and says which only to an administrator', async () => {
       const app = await buildApp({
         config: loadConfig({}),
-        readiness: { database: async () => undefined, temporal: async () => Promise.reject(new Error('connection refused')) },
+        readiness: {
+          database: async () => undefined,
+          temporal: async () => Promise.reject(new Error('connection refused')),
+        },
       });
       try {
         const res = await app.inject({ method: 'GET', url: '/readyz' });
         expect(res.statusCode).toBe(503);
-        expect(res.json()).toEqual({ status: 'not-ready', checks: { database: { ok: true }, temporal: { ok: false, error: 'connection refused' } } });
+        // Without credentials: only ready or not (the reason may name hosts and ports).
+        expect(res.json()).toEqual({ status: 'not-ready' });
         expect((await app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
       } finally {
         await app.close();
@@ -34,13 +38,23 @@ export function readSuite(ctx: SuiteContext): void {
       const stack = ctx.stack();
       const revoked = await stack.store.apiTokens.create({ name: 'old-robot' });
       await stack.store.apiTokens.revoke(revoked.id);
-      for (const headers of [undefined, { authorization: `Bearer ${revoked.token}` }, { authorization: 'Bearer nope' }, { authorization: 'Basic dXNlcjpwYXNz' }, { authorization: `Bearer ${'x'.repeat(300)}` }]) {
+      for (const headers of [
+        undefined,
+        { authorization: `Bearer ${revoked.token}` },
+        { authorization: 'Bearer nope' },
+        { authorization: 'Basic dXNlcjpwYXNz' },
+        { authorization: `Bearer ${'x'.repeat(300)}` },
+      ]) {
         const res = await stack.raw({ method: 'GET', url: '/api/v1/mechanisms', ...(headers && { headers }) });
         expect(res.statusCode).toBe(401);
         expect(res.json().error).toEqual({ code: 'unauthorized', message: expect.stringMatching(/API token/) });
       }
       // A command without a token changes nothing either.
-      const open = await stack.raw({ method: 'POST', url: '/api/v1/mechanisms/cn-ls/cycles', payload: { quarter: '2026-Q1' } });
+      const open = await stack.raw({
+        method: 'POST',
+        url: '/api/v1/mechanisms/cn-ls/cycles',
+        payload: { quarter: '2026-Q1' },
+      });
       expect(open.statusCode).toBe(401);
       expect(await stack.store.cycles.list('cn-ls')).toEqual([]);
     });

@@ -29,6 +29,8 @@ export interface Stack {
   app: FastifyInstance;
   store: TestStore;
   token: string;
+  /** The id of that token: the actor `token:<id>` in the audit trail and workflow arguments. */
+  tokenId: string;
   /** The task queue of the configuration (TEMPORAL_TASK_QUEUE), which the worker serves. */
   taskQueue: string;
   worker: Worker;
@@ -49,11 +51,21 @@ export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowB
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    activities: createActivities({ store, dataDir: store.dataDir, publicUrl: config.PUBLIC_URL, mailFrom: config.MAIL_FROM }),
+    activities: createActivities({
+      store,
+      dataDir: store.dataDir,
+      publicUrl: config.PUBLIC_URL,
+      mailFrom: config.MAIL_FROM,
+    }),
     workflowBundle: bundle,
   });
   const running = worker.run();
-  const gateway = temporalCycleGateway({ client: env.client, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' });
+  const gateway = temporalCycleGateway({
+    client: env.client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    namespace: env.namespace ?? 'default',
+    temporalUiUrl: 'http://127.0.0.1:8233',
+  });
   const opened = new Set<string>();
   const cycles: CycleGateway = {
     ...gateway,
@@ -75,11 +87,19 @@ export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowB
     await store.close();
     throw err;
   }
-  const { token } = await store.apiTokens.create({ name: 'test' });
+  // The suites administer schedules and read the outbox too: an admin's token with the write scope.
+  const admin = await store.users.create({
+    email: 'api-admin@example.org',
+    name: 'API Admin',
+    password: 'a long enough password',
+    role: 'admin',
+  });
+  const { token, id: tokenId } = await store.apiTokens.create({ name: 'test', userId: admin.id, scope: 'write' });
   return {
     app,
     store,
     token,
+    tokenId,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     worker,
     call: (options) => send(app, { ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } }),
@@ -102,7 +122,8 @@ async function endWorkflows(env: TestWorkflowEnvironment, store: TestStore, open
     const [mechanismId, quarter] = key.split('\n');
     ids.push(cycleWorkflowId(mechanismId, quarter));
     for (const p of await store.projects.list(mechanismId)) ids.push(updateWorkflowId(mechanismId, quarter, p.id));
-    for (const a of await store.actionItems.listForCycle(mechanismId, quarter)) ids.push(actionItemWorkflowId(mechanismId, a.id));
+    for (const a of await store.actionItems.listForCycle(mechanismId, quarter))
+      ids.push(actionItemWorkflowId(mechanismId, a.id));
   }
   await Promise.all(
     ids.map(async (id) => {
@@ -118,7 +139,8 @@ async function endWorkflows(env: TestWorkflowEnvironment, store: TestStore, open
 
 /** Waits until `check` returns a value, polling (bounded): used for workflow effects that land asynchronously. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON answers
-export const eventually = (check: () => Promise<unknown>, what: string, timeoutMs = 30_000): Promise<any> => until(what, check, timeoutMs);
+export const eventually = (check: () => Promise<unknown>, what: string, timeoutMs = 30_000): Promise<any> =>
+  until(what, check, timeoutMs);
 
 /** A request of the tests. */
 export interface CallOptions {
@@ -145,8 +167,19 @@ async function send(app: FastifyInstance, options: CallOptions): Promise<CallRes
     payload = typeof options.payload === 'string' ? options.payload : JSON.stringify(options.payload);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await app.inject({ method: options.method, url: options.url, headers, ...(payload !== undefined && { payload }) });
-  return { statusCode: res.statusCode, headers: res.headers, body: res.body, rawPayload: res.rawPayload, json: () => res.json() };
+  const res = await app.inject({
+    method: options.method,
+    url: options.url,
+    headers,
+    ...(payload !== undefined && { payload }),
+  });
+  return {
+    statusCode: res.statusCode,
+    headers: res.headers,
+    body: res.body,
+    rawPayload: res.rawPayload,
+    json: () => res.json(),
+  };
 }
 
 /**

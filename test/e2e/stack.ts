@@ -21,7 +21,11 @@ import { createTestStore, type TestStore } from '../helpers/store';
 import { uniqueTaskQueue } from '../helpers/temporal';
 
 /** The secretariat user every stack has. */
-export const OFFICER = { email: 'officer@example.org', name: 'Palesa Officer', password: 'correct horse battery staple' };
+export const OFFICER = {
+  email: 'officer@example.org',
+  name: 'Palesa Officer',
+  password: 'correct horse battery staple',
+};
 
 /** A running service for one test file or test. */
 export interface ServiceStack {
@@ -47,13 +51,22 @@ export interface StackOptions {
 }
 
 /** Starts the service on a fresh store; the caller owns `env` and `bundle`. */
-export async function startServiceStack(env: TestWorkflowEnvironment, bundle: WorkflowBundleWithSourceMap, options: StackOptions = {}): Promise<ServiceStack> {
+export async function startServiceStack(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundleWithSourceMap,
+  options: StackOptions = {},
+): Promise<ServiceStack> {
   const store = await createTestStore();
   await loadDemoIfEmpty(store);
   await store.users.create({ ...OFFICER, role: 'secretariat' });
   const smtp = await startSmtpCatcher();
   const taskQueue = uniqueTaskQueue('pages');
-  const cycles = temporalCycleGateway({ client: env.client, taskQueue, namespace: env.namespace ?? 'default', temporalUiUrl: 'http://127.0.0.1:8233' });
+  const cycles = temporalCycleGateway({
+    client: env.client,
+    taskQueue,
+    namespace: env.namespace ?? 'default',
+    temporalUiUrl: 'http://127.0.0.1:8233',
+  });
   // The app reads the same clock as the workflows (the test server's, which jumps when time is skipped), so that
   // links expired by a close in workflow time are expired for the app too.
   let offsetMs = (await env.currentTimeMs()) - Date.now();
@@ -69,8 +82,21 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const transport: MailTransport = createSmtpTransport(smtp.url, { timeoutMs: 5000 });
-  const activities = createActivities({ store, dataDir: store.dataDir, publicUrl: baseUrl, mailFrom: 'secretariat@example.org', transport });
-  const worker = await createWorker({ payloadKeys: testPayloadKeys, connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, activities, workflowBundle: bundle });
+  const activities = createActivities({
+    store,
+    dataDir: store.dataDir,
+    publicUrl: baseUrl,
+    mailFrom: 'secretariat@example.org',
+    transport,
+  });
+  const worker = await createWorker({
+    payloadKeys: testPayloadKeys,
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    activities,
+    workflowBundle: bundle,
+  });
   const running = worker.run();
   return {
     app,
@@ -82,7 +108,11 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
     worker,
     async startScheduledCycle(mechanismId, quarter) {
       const workflowId = cycleWorkflowId(mechanismId, quarter);
-      await env.client.workflow.start('quarterlyCycle', { workflowId, taskQueue, args: [{ mechanismId, quarter, scheduled: true }] });
+      await env.client.workflow.start('quarterlyCycle', {
+        workflowId,
+        taskQueue,
+        args: [{ mechanismId, quarter, scheduled: true }],
+      });
       return workflowId;
     },
     async skipTo(instant) {
@@ -101,8 +131,54 @@ export async function startServiceStack(env: TestWorkflowEnvironment, bundle: Wo
   };
 }
 
+/** A browser's sign-in in one call: cookie header of the new session and the CSRF token of its forms. */
+export interface SignedIn {
+  cookie: string;
+  csrf: string;
+}
+
+/**
+ * Signs in the way a browser does (GET the sign-in form for its CSRF token, POST it with the session cookie) and
+ * returns the new session's cookie and CSRF token. `remoteAddress` lets tests stay clear of the per-address limit.
+ */
+export async function signIn(
+  app: FastifyInstance,
+  who: { email: string; password: string } = OFFICER,
+  remoteAddress?: string,
+): Promise<SignedIn> {
+  const form = await app.inject({ method: 'GET', url: '/login', ...(remoteAddress && { remoteAddress }) });
+  const preCookie = cookieOf(form.headers['set-cookie']);
+  const preCsrf = csrfOf(form.body);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/login',
+    ...(remoteAddress && { remoteAddress }),
+    payload: new URLSearchParams({ email: who.email, password: who.password, next: '/', csrf: preCsrf }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: preCookie },
+  });
+  if (res.statusCode !== 303) throw new Error(`sign-in of ${who.email} answered ${res.statusCode}`);
+  const cookie = cookieOf(res.headers['set-cookie']);
+  const dashboard = await app.inject({ method: 'GET', url: '/', headers: { cookie } });
+  return { cookie, csrf: csrfOf(dashboard.body) };
+}
+
+/** The `name=value` of the first cookie a response sets. */
+export function cookieOf(setCookie: unknown): string {
+  const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
+  if (typeof first !== 'string') throw new Error('the response sets no cookie');
+  return first.split(';')[0];
+}
+
+/** The CSRF token of the first form of a page. */
+export function csrfOf(body: string): string {
+  const m = /name="csrf" value="([^"]+)"/.exec(body);
+  if (!m) throw new Error('no CSRF token on the page');
+  return m[1];
+}
+
 /** Polls until `check` returns a truthy value (document rendering runs in real time, slowly on a busy 2-core machine). */
-export const until = <T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 120_000) => untilHelper(what, check, timeoutMs);
+export const until = <T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 120_000) =>
+  untilHelper(what, check, timeoutMs);
 
 /** The personal link in an email's text, e.g. `http://127.0.0.1:4321/u/abc...`. */
 export function linkIn(text: string | undefined): string {
@@ -125,7 +201,18 @@ export async function seedPreviousQuarter(store: TestStore): Promise<void> {
     mechanismId: 'cn-ls',
     quarter: PREVIOUS.quarter,
     projectId: 'mpiti-road',
-    body: { status: 'at-risk', statusReason: PREVIOUS.statusReason, progressPercent: 30, achievements: PREVIOUS.achievements, challenges: 'Rainy season.', supportRequested: '', nextSteps: 'Start paving.', milestoneUpdates: [], indicatorUpdates: [], actionItemUpdates: [] },
+    body: {
+      status: 'at-risk',
+      statusReason: PREVIOUS.statusReason,
+      progressPercent: 30,
+      achievements: PREVIOUS.achievements,
+      challenges: 'Rainy season.',
+      supportRequested: '',
+      nextSteps: 'Start paving.',
+      milestoneUpdates: [],
+      indicatorUpdates: [],
+      actionItemUpdates: [],
+    },
     submittedBy: 'roads-director',
     workflowId: 'seed:cn-ls:2026-Q4',
     step: 'seed-mpiti-road',
@@ -135,7 +222,22 @@ export async function seedPreviousQuarter(store: TestStore): Promise<void> {
   await store.decisions.record(
     'cn-ls',
     PREVIOUS.quarter,
-    [{ id: 'd-2026q4-1', text: 'The road schedule is to be revised.', projects: ['mpiti-road'], actionItems: [{ id: 'road-schedule-q4', title: PREVIOUS.actionItemTitle, owner: 'roads-director', dueDate: '2027-03-31', projects: ['mpiti-road'] }] }],
+    [
+      {
+        id: 'd-2026q4-1',
+        text: 'The road schedule is to be revised.',
+        projects: ['mpiti-road'],
+        actionItems: [
+          {
+            id: 'road-schedule-q4',
+            title: PREVIOUS.actionItemTitle,
+            owner: 'roads-director',
+            dueDate: '2027-03-31',
+            projects: ['mpiti-road'],
+          },
+        ],
+      },
+    ],
     { workflowId: 'seed:cn-ls:2026-Q4', step: 'seed-decisions' },
     '2027-01-05T10:00:00Z',
   );

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app';
-import { SESSION_COOKIE, sessionCookie } from '../../src/api/auth';
+import { SESSION_COOKIE } from '../../src/api/web-sessions';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../../src/config';
 import { quarterOf } from '../../src/domain';
@@ -31,6 +31,7 @@ import { isSearchAttribute, payloadsOf } from '../helpers/history-payloads';
 import { TEST_PAYLOAD_KEYS, TEST_PAYLOAD_KEYS_ROTATED } from '../helpers/payload-keys';
 import { bundleWorkflows, createLocalEnv, uniqueTaskQueue, withWorker } from '../helpers/temporal';
 import { coord } from '../cli/run-coord';
+import { signIn } from '../e2e/stack';
 import { createTestStore } from '../helpers/store';
 import { until } from '../helpers/until';
 import { world } from './cycle-fixture';
@@ -415,12 +416,24 @@ describe('reading the encrypted history through the codec server', () => {
     });
     try {
       const { token } = await store.apiTokens.create({ name: 'ops' });
+      // Encoding is an administrator's: a write token of an admin.
+      const operator = await store.users.create({
+        email: 'operator@example.org',
+        name: 'Thabo Operator',
+        password: 'a long operator password',
+        role: 'admin',
+      });
+      const { token: operatorToken } = await store.apiTokens.create({
+        name: 'operator',
+        userId: operator.id,
+        scope: 'write',
+      });
       const officer = await store.users.create({
         email: 'officer@example.org',
         name: 'Palesa Officer',
         password: 'correct horse battery staple',
       });
-      const cookie = `${SESSION_COOKIE}=${encodeURIComponent(sessionCookie(sessionSecret, officer.id, new Date(Date.now() + 3_600_000)))}`;
+      const { cookie } = await signIn(app, { email: officer.email, password: 'correct horse battery staple' });
       // As Temporal UI and `temporal workflow show --codec-endpoint` send them: JSON payloads, bytes in base64.
       const encrypted = payloadsOf(history).filter((p) => p.encoding === 'binary/encrypted');
       const payloads = encrypted.map(({ payload }) => ({
@@ -482,7 +495,7 @@ describe('reading the encrypted history through the codec server', () => {
       const encoded = await app.inject({
         method: 'POST',
         url: '/codec/encode',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorToken}` },
         payload: {
           payloads: [
             {

@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isoQuarter, slug } from '../../domain';
 import { decide } from '../commands';
+import { userActor } from '../access';
 import type { RouteDeps } from '../context';
 import type { CycleCommand, ProjectCommand } from '../cycle-gateway';
 import { requireOpenCycle } from '../cycle-view';
@@ -15,17 +16,37 @@ import type { PageSession } from './secretariat';
 type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
 type Form = Record<string, string>;
 
-const ids = (s: string | undefined) => (s ?? '').split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
-const idOf = (text: string, i: number, prefix: string) => `${prefix}-${i + 1}-${text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'x'}`.replace(/-+$/, '');
+const ids = (s: string | undefined) =>
+  (s ?? '')
+    .split(/[\s,]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
+const idOf = (text: string, i: number, prefix: string) =>
+  `${prefix}-${i + 1}-${
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'x'
+  }`.replace(/-+$/, '');
 
 /** Decisions and action items from the page's two textareas (one per line; `title | owner | due date`). */
 export function decisionsFromForm(form: Form, quarter: string): unknown {
-  const decisions = (form.decisions ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
-  const actions = (form.actions ?? '').split('\n').map((l) => l.trim()).filter(Boolean).map((line, i) => {
-    const [title, owner, dueDate] = line.split('|').map((x) => x.trim());
-    return { id: idOf(`${quarter}-${title}`, i, 'ai'), title, owner, dueDate };
-  });
-  return { decisions: decisions.map((text, i) => ({ id: idOf(text, i, 'd'), text, ...(i === 0 && { actionItems: actions }) })) };
+  const decisions = (form.decisions ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const actions = (form.actions ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line, i) => {
+      const [title, owner, dueDate] = line.split('|').map((x) => x.trim());
+      return { id: idOf(`${quarter}-${title}`, i, 'ai'), title, owner, dueDate };
+    });
+  return {
+    decisions: decisions.map((text, i) => ({ id: idOf(text, i, 'd'), text, ...(i === 0 && { actionItems: actions }) })),
+  };
 }
 
 /** POST routes of the cycle page. */
@@ -34,24 +55,36 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
     const Params = z.object({ mechanismId: slug, quarter: isoQuarter });
     const ProjectParams = Params.extend({ projectId: slug });
 
-    const act = async (request: FastifyRequest, reply: FastifyReply, run: (actor: string, form: Form) => Promise<string>) => {
+    const act = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      run: (actor: string, form: Form) => Promise<string>,
+    ) => {
       const s = await postSession(request, reply);
       if (!s) return reply;
       const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };
       const form: Form = {};
-      for (const [k, v] of Object.entries((request.body ?? {}) as Record<string, unknown>)) if (typeof v === 'string') form[k] = v;
+      for (const [k, v] of Object.entries((request.body ?? {}) as Record<string, unknown>))
+        if (typeof v === 'string') form[k] = v;
       let message: string;
       try {
         await requireOpenCycle(deps, mechanismId, quarter);
-        message = await run(`user:${s.user.email}`, form);
+        message = await run(userActor(s.user), form);
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         message = `Refused: ${err.message}`;
       }
-      return reply.redirect(`/mechanisms/${mechanismId}/cycles/${quarter}?done=${encodeURIComponent(message.slice(0, 190))}`, 303);
+      return reply.redirect(
+        `/mechanisms/${mechanismId}/cycles/${quarter}?done=${encodeURIComponent(message.slice(0, 190))}`,
+        303,
+      );
     };
     const project = (request: FastifyRequest, command: ProjectCommand) => {
-      const { mechanismId, quarter, projectId } = request.params as { mechanismId: string; quarter: string; projectId: string };
+      const { mechanismId, quarter, projectId } = request.params as {
+        mechanismId: string;
+        quarter: string;
+        projectId: string;
+      };
       return decide(() => deps.cycles.projectCommand(mechanismId, quarter, projectId, command));
     };
     const cycle = (request: FastifyRequest, command: CycleCommand) => {
@@ -60,33 +93,64 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
     };
     const audit = (actor: string, request: FastifyRequest, action: string, details?: unknown) => {
       const p = request.params as Record<string, string>;
-      return deps.store.audit.append({ actor, action, entityType: 'cycle', entityId: [p.mechanismId, p.quarter, p.projectId].filter(Boolean).join('/'), details, at: deps.now() });
+      return deps.store.audit.append({
+        actor,
+        action,
+        entityType: 'cycle',
+        entityId: [p.mechanismId, p.quarter, p.projectId].filter(Boolean).join('/'),
+        details,
+        at: deps.now(),
+      });
     };
 
-    app.post('/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/extend', { schema: { params: ProjectParams } }, (request, reply) =>
-      act(request, reply, async (actor, form) => {
-        const r = (await project(request, { name: 'grantExtension', input: { dueDate: (form.dueDate ?? '').trim(), grantedBy: actor } })) as { dueDate: string };
-        await audit(actor, request, 'update.grantExtension', r);
-        return `Extension granted: now due ${r.dueDate}.`;
-      }),
+    app.post(
+      '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/extend',
+      { schema: { params: ProjectParams } },
+      (request, reply) =>
+        act(request, reply, async (actor, form) => {
+          const r = (await project(request, {
+            name: 'grantExtension',
+            input: { dueDate: (form.dueDate ?? '').trim(), grantedBy: actor },
+          })) as { dueDate: string };
+          await audit(actor, request, 'update.grantExtension', r);
+          return `Extension granted: now due ${r.dueDate}.`;
+        }),
     );
-    app.post('/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/waive', { schema: { params: ProjectParams } }, (request, reply) =>
-      act(request, reply, async (actor) => {
-        await project(request, { name: 'waive', input: { waivedBy: actor } });
-        await audit(actor, request, 'update.waive');
-        return 'Update waived for this quarter.';
-      }),
+    app.post(
+      '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/waive',
+      { schema: { params: ProjectParams } },
+      (request, reply) =>
+        act(request, reply, async (actor) => {
+          await project(request, { name: 'waive', input: { waivedBy: actor } });
+          await audit(actor, request, 'update.waive');
+          return 'Update waived for this quarter.';
+        }),
     );
-    app.post('/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/reassign', { schema: { params: ProjectParams } }, (request, reply) =>
-      act(request, reply, async (actor, form) => {
-        const { mechanismId, projectId } = request.params as { mechanismId: string; projectId: string };
-        const [m, p] = await Promise.all([deps.store.mechanisms.get(mechanismId), deps.store.projects.get(mechanismId, projectId)]);
-        const contact = m?.contacts.find((c) => c.id === form.ownerId);
-        if (!m || !p || !contact) throw new ApiError(422, 'invalid-input', 'ownerId: choose a contact of the mechanism');
-        await project(request, { name: 'reassignOwner', input: { ownerId: contact.id, ownerTimeZone: contact.timeZone ?? m.timeZone, ...(p.supervisor && { supervisorId: p.supervisor }), reassignedBy: actor } });
-        await audit(actor, request, 'update.reassignOwner', { ownerId: contact.id });
-        return `Update reassigned to ${contact.name}.`;
-      }),
+    app.post(
+      '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/reassign',
+      { schema: { params: ProjectParams } },
+      (request, reply) =>
+        act(request, reply, async (actor, form) => {
+          const { mechanismId, projectId } = request.params as { mechanismId: string; projectId: string };
+          const [m, p] = await Promise.all([
+            deps.store.mechanisms.get(mechanismId),
+            deps.store.projects.get(mechanismId, projectId),
+          ]);
+          const contact = m?.contacts.find((c) => c.id === form.ownerId);
+          if (!m || !p || !contact)
+            throw new ApiError(422, 'invalid-input', 'ownerId: choose a contact of the mechanism');
+          await project(request, {
+            name: 'reassignOwner',
+            input: {
+              ownerId: contact.id,
+              ownerTimeZone: contact.timeZone ?? m.timeZone,
+              ...(p.supervisor && { supervisorId: p.supervisor }),
+              reassignedBy: actor,
+            },
+          });
+          await audit(actor, request, 'update.reassignOwner', { ownerId: contact.id });
+          return `Update reassigned to ${contact.name}.`;
+        }),
     );
     app.post('/mechanisms/:mechanismId/cycles/:quarter/convene', { schema: { params: Params } }, (request, reply) =>
       act(request, reply, async (actor, form) => {
@@ -102,12 +166,15 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
         return `Session ${r.sequence > 0 ? 'convened' : 'set'} for ${r.startsAt} (invitation sequence ${r.sequence}).`;
       }),
     );
-    app.post('/mechanisms/:mechanismId/cycles/:quarter/cancel-session', { schema: { params: Params } }, (request, reply) =>
-      act(request, reply, async (actor) => {
-        await cycle(request, { name: 'cancelSession' });
-        await audit(actor, request, 'cycle.cancelSession');
-        return 'Session cancelled; the cancellation was sent.';
-      }),
+    app.post(
+      '/mechanisms/:mechanismId/cycles/:quarter/cancel-session',
+      { schema: { params: Params } },
+      (request, reply) =>
+        act(request, reply, async (actor) => {
+          await cycle(request, { name: 'cancelSession' });
+          await audit(actor, request, 'cycle.cancelSession');
+          return 'Session cancelled; the cancellation was sent.';
+        }),
     );
     app.post('/mechanisms/:mechanismId/cycles/:quarter/decisions', { schema: { params: Params } }, (request, reply) =>
       act(request, reply, async (actor, form) => {

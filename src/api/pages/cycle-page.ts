@@ -13,46 +13,60 @@ const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 /** GET /mechanisms/{m}/cycles/{q}. */
 export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsync {
   return async (app) => {
-    app.get('/mechanisms/:mechanismId/cycles/:quarter', { schema: { params: z.object({ mechanismId: slug, quarter: isoQuarter }), querystring: z.object({ done: z.string().max(200).optional(), startsAt: z.string().max(40).optional() }) } }, async (request, reply) => {
-      const s = await session(request, reply);
-      if (!s) return reply;
-      const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };
-      const { done, startsAt: checkAt } = request.query as { done?: string; startsAt?: string };
-      const view = await loadCycleView(deps, mechanismId, quarter);
-      const [mechanism, projects, documents, decisions, stored] = await Promise.all([
-        deps.store.mechanisms.get(mechanismId),
-        deps.store.projects.list(mechanismId),
-        deps.store.documents.list(mechanismId, quarter),
-        deps.store.decisions.listForCycle(mechanismId, quarter),
-        deps.store.sessions.get(mechanismId, quarter),
-      ]);
-      const title = (id: string) => projects.find((p) => p.id === id)?.title ?? id;
-      const contactName = (id?: string) => mechanism!.contacts.find((c) => c.id === id)?.name ?? id ?? '';
-      const base = `/mechanisms/${mechanismId}/cycles/${quarter}`;
-      const csrf = html`<input type="hidden" name="csrf" value="${s.csrf}">`;
-      const open = view.source === 'workflow' && view.phase !== 'closed';
-      const collecting = open && view.phase === 'collecting';
-      // Each form appears only in the phase where the workflow accepts it (convene while convening, decisions once the
-      // session has started), so the officer is not offered buttons that can only be refused; close is always there.
-      const rows = view.projects.map((p) => {
-        const settled = ['submitted', 'waived', 'missing'].includes(p.state);
-        return html`<tr id="project-${p.projectId}"><td>${title(p.projectId)}<br><small><a href="${deps.cycles.workflowUiUrl(p.workflowId)}">workflow in Temporal UI</a></small></td>
+    app.get(
+      '/mechanisms/:mechanismId/cycles/:quarter',
+      {
+        schema: {
+          params: z.object({ mechanismId: slug, quarter: isoQuarter }),
+          querystring: z.object({ done: z.string().max(200).optional(), startsAt: z.string().max(40).optional() }),
+        },
+      },
+      async (request, reply) => {
+        const s = await session(request, reply);
+        if (!s) return reply;
+        const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };
+        const { done, startsAt: checkAt } = request.query as { done?: string; startsAt?: string };
+        const view = await loadCycleView(deps, mechanismId, quarter);
+        const [mechanism, projects, documents, decisions, stored] = await Promise.all([
+          deps.store.mechanisms.get(mechanismId),
+          deps.store.projects.list(mechanismId),
+          deps.store.documents.list(mechanismId, quarter),
+          deps.store.decisions.listForCycle(mechanismId, quarter),
+          deps.store.sessions.get(mechanismId, quarter),
+        ]);
+        const title = (id: string) => projects.find((p) => p.id === id)?.title ?? id;
+        const contactName = (id?: string) => mechanism!.contacts.find((c) => c.id === id)?.name ?? id ?? '';
+        const base = `/mechanisms/${mechanismId}/cycles/${quarter}`;
+        const csrf = html`<input type="hidden" name="csrf" value="${s.csrf}">`;
+        // Forms only for those who may act: an observer sees the same page without them.
+        const open = s.canAct && view.source === 'workflow' && view.phase !== 'closed';
+        const collecting = open && view.phase === 'collecting';
+        // Each form appears only in the phase where the workflow accepts it (convene while convening, decisions once the
+        // session has started), so the officer is not offered buttons that can only be refused; close is always there.
+        const rows = view.projects.map((p) => {
+          const settled = ['submitted', 'waived', 'missing'].includes(p.state);
+          return html`<tr id="project-${p.projectId}"><td>${title(p.projectId)}<br><small><a href="${deps.cycles.workflowUiUrl(p.workflowId)}">workflow in Temporal UI</a></small></td>
 <td><span class="state state-${p.state}">${p.state}</span>${p.late ? html` <span class="state state-overdue">late</span>` : ''}${p.revision ? html`<br><small>revision ${p.revision}</small>` : ''}</td>
 <td>${contactName(p.ownerId)}</td><td>${when(p.lastSendAt)}</td><td>${when(p.nextSendAt)}</td>
-<td>${open && !settled
-  ? html`<form method="post" action="${base}/projects/${p.projectId}/extend" class="inline">${csrf}<input name="dueDate" aria-label="New due date for ${title(p.projectId)}" placeholder="YYYY-MM-DD" style="width:8.5rem"><button>Extend</button></form>
+<td>${
+            open && !settled
+              ? html`<form method="post" action="${base}/projects/${p.projectId}/extend" class="inline">${csrf}<input name="dueDate" aria-label="New due date for ${title(p.projectId)}" placeholder="YYYY-MM-DD" style="width:8.5rem"><button>Extend</button></form>
 ${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">Submit on behalf</a><br>` : ''}<form method="post" action="${base}/projects/${p.projectId}/waive" class="inline">${csrf}<button class="secondary">Waive</button></form>
 <form method="post" action="${base}/projects/${p.projectId}/reassign" class="inline">${csrf}<select name="ownerId" aria-label="New owner for ${title(p.projectId)}" style="width:10rem">${mechanism!.contacts.map((c) => html`<option value="${c.id}"${c.id === p.ownerId ? html` selected` : ''}>${c.name}</option>`)}</select><button class="secondary">Reassign</button></form>`
-  : ''}</td></tr>`;
-      });
-      // Once the workflow has ended only the records know the session: fall back to the stored one.
-      // Rescheduling starts from the session as convened (same venue, chairs and attendees), not from the defaults.
-      const current = stored?.status === 'scheduled' ? stored : undefined;
-      const session_ = view.session ?? (stored && { sequence: stored.sequence, startsAt: stored.startsAt, status: stored.status });
-      // The date shown in the convene form, checked against both sides' calendars before anyone presses the button.
-      const proposed = checkAt && isoInstant.safeParse(checkAt).success ? checkAt : (session_?.startsAt ?? view.proposedSessionAt);
-      const check = open && view.phase === 'convening' && proposed ? checkMechanismSessionDate(mechanism!, proposed) : undefined;
-      const body = html`<h1>${mechanism!.name}: cycle ${quarter}</h1>
+              : ''
+          }</td></tr>`;
+        });
+        // Once the workflow has ended only the records know the session: fall back to the stored one.
+        // Rescheduling starts from the session as convened (same venue, chairs and attendees), not from the defaults.
+        const current = stored?.status === 'scheduled' ? stored : undefined;
+        const session_ =
+          view.session ?? (stored && { sequence: stored.sequence, startsAt: stored.startsAt, status: stored.status });
+        // The date shown in the convene form, checked against both sides' calendars before anyone presses the button.
+        const proposed =
+          checkAt && isoInstant.safeParse(checkAt).success ? checkAt : (session_?.startsAt ?? view.proposedSessionAt);
+        const check =
+          open && view.phase === 'convening' && proposed ? checkMechanismSessionDate(mechanism!, proposed) : undefined;
+        const body = html`<h1>${mechanism!.name}: cycle ${quarter}</h1>
 ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
 <p>Phase <span class="state" id="phase">${view.phase}</span>${view.waitingFor ? html` — waiting for ${view.waitingFor}` : ''}. Due ${view.dueDate ?? '—'}, collection closes ${when(view.cutoffAt) || '—'}.
 <a href="${deps.cycles.workflowUiUrl(view.workflowId)}">Open the cycle workflow in Temporal UI</a>.</p>
@@ -70,8 +84,9 @@ ${view.pendingSubmissions.length
 <h2>Session</h2>
 <p>${session_ ? html`Session ${session_.status} for ${when(session_.startsAt)} (invitation sequence ${session_.sequence}).` : 'Not convened yet.'}</p>
 ${check ? sessionCheckSection(check, base) : ''}
-${open && view.phase === 'convening'
-  ? html`<form method="post" action="${base}/convene" class="card">${csrf}<div class="row">
+${
+  open && view.phase === 'convening'
+    ? html`<form method="post" action="${base}/convene" class="card">${csrf}<div class="row">
 <div><label for="startsAt">Starts at (ISO, with offset; empty = proposed date)</label><input id="startsAt" name="startsAt" placeholder="2026-03-20T09:00:00+02:00" value="${checkAt ?? session_?.startsAt ?? ''}"></div>
 <div><label for="venue">Venue</label><input id="venue" name="venue" maxlength="200" value="${current?.venue ?? mechanism!.venue ?? ''}"></div></div>
 <div class="row"><div><label for="chairs">Chairs (contact ids, comma-separated)</label><input id="chairs" name="chairs" value="${(current?.chairs ?? mechanism!.sides.map((sd) => sd.chair).filter(Boolean)).join(', ')}"></div>
@@ -79,37 +94,54 @@ ${open && view.phase === 'convening'
 ${check?.needsConfirmation ? html`<label><input type="checkbox" name="holidayConfirmed" value="yes" id="holidayConfirmed"> Convene on this date although it is a holiday on a side (the invitation will say so)</label>` : ''}
 <button type="submit">${session_?.status === 'scheduled' ? 'Reschedule session' : 'Convene session'}</button></form>
 ${session_?.status === 'scheduled' ? html`<form method="post" action="${base}/cancel-session">${csrf}<button class="secondary">Cancel the session</button></form>` : ''}`
-  : ''}
-${open && (view.phase === 'in-session' || view.phase === 'recording')
-  ? html`<form method="post" action="${base}/decisions" class="card">${csrf}<h2>Record decisions</h2>
+    : ''
+}
+${
+  open && (view.phase === 'in-session' || view.phase === 'recording')
+    ? html`<form method="post" action="${base}/decisions" class="card">${csrf}<h2>Record decisions</h2>
 <label for="decisions">Decisions, one per line</label><textarea id="decisions" name="decisions" maxlength="20000"></textarea>
 <label for="actions">Action items, one per line: title | owner contact id | due date YYYY-MM-DD</label><textarea id="actions" name="actions" maxlength="20000"></textarea>
 <button type="submit">Record decisions</button></form>`
-  : ''}
-${open
-  ? html`<form method="post" action="${base}/close">${csrf}<button class="secondary">Close the cycle</button></form>`
-  : ''}
+    : ''
+}
+${
+  open
+    ? html`<form method="post" action="${base}/close">${csrf}<button class="secondary">Close the cycle</button></form>`
+    : ''
+}
 <h2>Decisions</h2>${decisions.length ? html`<ol>${decisions.map((d) => html`<li>${d.text}</li>`)}</ol>` : html`<p>None recorded.</p>`}
 <h2>Documents</h2>
-${documents.length
-  ? html`<table><thead><tr><th>Document</th><th>Version</th><th>Format</th><th>Created</th></tr></thead><tbody>${documents.map(
-      (d) => html`<tr><td>${d.kind}</td><td>${d.version}</td><td><a href="/documents/${encodeURIComponent(d.id)}">${d.format.toUpperCase()}</a></td><td>${when(d.createdAt)}</td></tr>`,
-    )}</tbody></table>`
-  : html`<p>No documents yet.</p>`}`;
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(`Cycle ${mechanismId} ${quarter}`, body, s.nav));
-    });
+${
+  documents.length
+    ? html`<table><thead><tr><th>Document</th><th>Version</th><th>Format</th><th>Created</th></tr></thead><tbody>${documents.map(
+        (d) =>
+          html`<tr><td>${d.kind}</td><td>${d.version}</td><td><a href="/documents/${encodeURIComponent(d.id)}">${d.format.toUpperCase()}</a></td><td>${when(d.createdAt)}</td></tr>`,
+      )}</tbody></table>`
+    : html`<p>No documents yet.</p>`
+}`;
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(page(`Cycle ${mechanismId} ${quarter}`, body, s.nav));
+      },
+    );
   };
 }
 
 /** The session date check: warnings for holidays on either side, and dates both sides work (links re-check them). */
 function sessionCheckSection(check: SessionDateCheck, base: string) {
-  const sides = check.sides.map((c) => html`${c.sideId}: ${c.localDate} ${String(c.localHour).padStart(2, '0')}:00 ${c.timeZone}`).map(String).join('; ');
+  const sides = check.sides
+    .map((c) => html`${c.sideId}: ${c.localDate} ${String(c.localHour).padStart(2, '0')}:00 ${c.timeZone}`)
+    .map(String)
+    .join('; ');
   return html`<section class="card" id="session-check"${check.needsConfirmation ? html` role="alert"` : ''}>
 <h3>Session date check: ${when(check.startsAt)} UTC</h3>
 <p>${sides}</p>
-${check.needsConfirmation
-  ? html`<ul class="warnings">${check.warnings.map((w) => html`<li class="state state-overdue">${w}</li>`)}</ul><p>Convening on this date needs your confirmation below.</p>`
-  : html`<p>A working day on every side.</p>`}
+${
+  check.needsConfirmation
+    ? html`<ul class="warnings">${check.warnings.map((w) => html`<li class="state state-overdue">${w}</li>`)}</ul><p>Convening on this date needs your confirmation below.</p>`
+    : html`<p>A working day on every side.</p>`
+}
 <p>Next dates both sides work: ${check.alternatives.map((a, i) => html`${i ? ', ' : ''}<a href="${base}?startsAt=${encodeURIComponent(a)}">${when(a)} UTC</a>`)}</p>
 </section>`;
 }

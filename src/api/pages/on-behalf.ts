@@ -1,21 +1,29 @@
 /**
  * Submitting (or amending) a project's update on its owner's behalf from the cycle page: the same form the owner
  * sees, pre-filled the same way, behind the secretariat login and CSRF token; the workflow records the officer as
- * the submitter (`user:<email>`), exactly as the API's `POST .../submission` does.
+ * the submitter (`user:<id>`), exactly as the API's `POST .../submission` does.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { previousQuarter, isoQuarter, slug } from '../../domain';
 import { submitUpdate, validIntakeKey } from '../submissions';
+import type { Scope } from '../access';
+import { userActor } from '../access';
 import type { RouteDeps } from '../context';
 import { requireOpenCycle } from '../cycle-view';
 import { notFound } from '../errors';
 import { html, page } from './html';
 import type { PageSession } from './secretariat';
-import { parseSubmissionForm, submissionFields, valuesFromSubmission, type FormErrors, type FormValues } from './submission-form';
+import {
+  parseSubmissionForm,
+  submissionFields,
+  valuesFromSubmission,
+  type FormErrors,
+  type FormValues,
+} from './submission-form';
 
-type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
+type SessionOf = (request: FastifyRequest, reply: FastifyReply, scope?: Scope) => Promise<PageSession | undefined>;
 const Params = z.object({ mechanismId: slug, quarter: isoQuarter, projectId: slug });
 type P = z.infer<typeof Params>;
 
@@ -24,7 +32,10 @@ export function onBehalfRoutes(deps: RouteDeps, session: SessionOf, postSession:
   return async (app) => {
     async function load({ mechanismId, quarter, projectId }: P) {
       await requireOpenCycle(deps, mechanismId, quarter);
-      const [mechanism, project] = await Promise.all([deps.store.mechanisms.get(mechanismId), deps.store.projects.get(mechanismId, projectId)]);
+      const [mechanism, project] = await Promise.all([
+        deps.store.mechanisms.get(mechanismId),
+        deps.store.projects.get(mechanismId, projectId),
+      ]);
       if (!mechanism || !project) throw notFound(`project ${projectId} in ${mechanismId}`);
       const [actionItems, latest, previous] = await Promise.all([
         deps.store.actionItems.listOpen(mechanismId, project.owner),
@@ -34,7 +45,13 @@ export function onBehalfRoutes(deps: RouteDeps, session: SessionOf, postSession:
       const owner = mechanism.contacts.find((c) => c.id === project.owner)?.name ?? project.owner;
       return { project, owner, actionItems, latest, previous };
     }
-    const render = (s: PageSession, p: P, ctx: Awaited<ReturnType<typeof load>>, values: FormValues, errors: FormErrors) =>
+    const render = (
+      s: PageSession,
+      p: P,
+      ctx: Awaited<ReturnType<typeof load>>,
+      values: FormValues,
+      errors: FormErrors,
+    ) =>
       page(
         `${ctx.project.title}: update on behalf`,
         html`<h1>${ctx.project.title}</h1>
@@ -48,33 +65,52 @@ ${submissionFields(values, errors, ctx.actionItems)}
 <button type="submit">Submit on behalf of the owner</button></form>`,
         s.nav,
       );
-    const send = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+    const send = (reply: FastifyReply, status: number, body: string) =>
+      reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
-    app.get('/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/submission', { schema: { params: Params } }, async (request, reply) => {
-      const s = await session(request, reply);
-      if (!s) return reply;
-      const p = request.params as P;
-      const ctx = await load(p);
-      return send(reply, 200, render(s, p, ctx, valuesFromSubmission((ctx.latest ?? ctx.previous)?.body), {}));
-    });
+    app.get(
+      '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/submission',
+      { schema: { params: Params } },
+      async (request, reply) => {
+        const s = await session(request, reply, 'write');
+        if (!s) return reply;
+        const p = request.params as P;
+        const ctx = await load(p);
+        return send(reply, 200, render(s, p, ctx, valuesFromSubmission((ctx.latest ?? ctx.previous)?.body), {}));
+      },
+    );
 
-    app.post('/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/submission', { schema: { params: Params } }, async (request, reply) => {
-      const s = await postSession(request, reply);
-      if (!s) return reply;
-      const p = request.params as P;
-      const ctx = await load(p);
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const parsed = parseSubmissionForm(body, ctx.actionItems);
-      if (!parsed.ok) return send(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
-      const actor = `user:${s.user.email}`;
-      const key = validIntakeKey(body.intakeKey) ? body.intakeKey : undefined;
-      const receipt = await submitUpdate(deps, p, { submission: parsed.submission, submittedBy: actor }, { key });
-      await deps.store.audit.append({ actor, action: 'update.submitUpdate', entityType: 'cycle', entityId: `${p.mechanismId}/${p.quarter}/${p.projectId}`, details: receipt, at: deps.now() });
-      const done =
-        receipt.status === 'applied'
-          ? `Update of ${ctx.project.title} saved on the owner's behalf (revision ${receipt.revision}${receipt.late ? ', late' : ''}).`
-          : `Update of ${ctx.project.title} recorded on the owner's behalf; it will be processed shortly (listed under "recorded, not yet applied").`;
-      return reply.redirect(`/mechanisms/${p.mechanismId}/cycles/${p.quarter}?done=${encodeURIComponent(done.slice(0, 190))}`, 303);
-    });
+    app.post(
+      '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/submission',
+      { schema: { params: Params } },
+      async (request, reply) => {
+        const s = await postSession(request, reply);
+        if (!s) return reply;
+        const p = request.params as P;
+        const ctx = await load(p);
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const parsed = parseSubmissionForm(body, ctx.actionItems);
+        if (!parsed.ok) return send(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
+        const actor = userActor(s.user);
+        const key = validIntakeKey(body.intakeKey) ? body.intakeKey : undefined;
+        const receipt = await submitUpdate(deps, p, { submission: parsed.submission, submittedBy: actor }, { key });
+        await deps.store.audit.append({
+          actor,
+          action: 'update.submitUpdate',
+          entityType: 'cycle',
+          entityId: `${p.mechanismId}/${p.quarter}/${p.projectId}`,
+          details: receipt,
+          at: deps.now(),
+        });
+        const done =
+          receipt.status === 'applied'
+            ? `Update of ${ctx.project.title} saved on the owner's behalf (revision ${receipt.revision}${receipt.late ? ', late' : ''}).`
+            : `Update of ${ctx.project.title} recorded on the owner's behalf; it will be processed shortly (listed under "recorded, not yet applied").`;
+        return reply.redirect(
+          `/mechanisms/${p.mechanismId}/cycles/${p.quarter}?done=${encodeURIComponent(done.slice(0, 190))}`,
+          303,
+        );
+      },
+    );
   };
 }

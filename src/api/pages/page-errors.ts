@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiError } from '../errors';
+import { isCsrfError } from '../web-sessions';
 import { html, page } from './html';
 
 const TITLES: Record<number, string> = {
@@ -24,6 +25,9 @@ export function installPageErrorHandler(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(err)) {
       status = 400;
       message = `Check the address: ${err.validation.map((v) => v.instancePath.split('/').filter(Boolean).join('.') || 'the request').join(', ')} is not valid.`;
+    } else if (isCsrfError(err)) {
+      status = 403;
+      message = 'the form is stale or forged: reload the page and try again';
     } else if (err instanceof ApiError) {
       status = err.statusCode;
       message = err.message;
@@ -39,10 +43,16 @@ export function installPageErrorHandler(app: FastifyInstance): void {
       status = 500;
       message = 'Something went wrong on our side; nothing you typed is lost if you go back. Please try again later.';
     }
+    const title = err instanceof ApiError && err.code === 'forbidden' ? 'Not allowed' : (TITLES[status] ?? 'Error');
     return reply
       .code(status)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(page(TITLES[status] ?? 'Error', html`<h1>${TITLES[status] ?? 'Error'}</h1><div class="alert" role="alert">${message}</div><p><a href="/">Back to the start page</a></p>`));
+      .send(
+        page(
+          title,
+          html`<h1>${title}</h1><div class="alert" role="alert">${message}</div><p><a href="/">Back to the start page</a></p>`,
+        ),
+      );
   });
 }

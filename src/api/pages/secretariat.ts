@@ -1,16 +1,18 @@
 /**
  * The secretariat's pages behind a login: dashboard, cycle page with its actions, documents, portfolio and the
- * mailbox. Sessions are signed cookies (HttpOnly, SameSite=Lax); every form carries a CSRF token bound to the
- * session; login attempts are rate limited per address. Actions go to the workflows exactly as the API's do.
+ * mailbox. Sessions are server-side (see web-sessions.ts); every POST, the sign-in form's included, carries the
+ * session's CSRF token; login attempts are rate limited per address. Observers see the pages but cannot act;
+ * the mailbox is for admins. Actions go to the workflows exactly as the API's do.
  */
 import fs from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { describeCycleOpening, isoQuarter, slug } from '../../domain';
 import type { User } from '../../store';
+import { materialiseOwnerLinks } from '../../store/owner-links';
 import { createOutboxRepository } from '../../store/outbox';
-import { readCookie, writeCookie } from '../cookies';
-import { csrfToken, csrfValid, readSession, SESSION_COOKIE, SESSION_TTL_MS, sessionCookie } from '../auth';
+import { endUserAccess } from '../../store';
+import { callerFromSession, type Scope, userActor } from '../access';
 import type { RouteDeps } from '../context';
 import { loadCycleView } from '../cycle-view';
 import { contentTypes, documentFile, downloadName } from '../documents';
@@ -24,71 +26,154 @@ import { onBehalfRoutes } from './on-behalf';
 /** Options of the secretariat pages. */
 export interface SecretariatOptions {
   loginRateLimit: number;
+  loginAccountLimit: number;
 }
+
+/** The window of the per-account limit of failed sign-ins. */
+const ACCOUNT_WINDOW_MS = 15 * 60 * 1000;
 
 /** What a logged-in page handler gets. */
 export interface PageSession {
   user: User;
   csrf: string;
   nav: Safe;
+  /** False for observers: pages leave out the forms they could only be refused. */
+  canAct: boolean;
 }
 
 /** The secretariat's routes. */
 export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions): FastifyPluginAsync {
   return async (app) => {
     const outbox = createOutboxRepository(deps.store.db);
+    // Failed sign-ins per account (from any address), so that guessing one officer's password from many addresses is
+    // limited too. Kept in this instance's memory: with several web instances each counts its own (see README).
+    const failures = new Map<string, { count: number; since: number }>();
+    const accountBlocked = (email: string) => {
+      const f = failures.get(email);
+      if (f && Date.now() - f.since > ACCOUNT_WINDOW_MS) failures.delete(email);
+      return (failures.get(email)?.count ?? 0) >= options.loginAccountLimit;
+    };
+    const accountFailed = (email: string) => {
+      const f = failures.get(email) ?? { count: 0, since: Date.now() };
+      f.count += 1;
+      failures.set(email, f);
+    };
     installPageErrorHandler(app);
-    const send = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+    const send = (reply: FastifyReply, status: number, body: string) =>
+      reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
-    /** The session of the request, or a redirect to /login. */
-    async function session(request: FastifyRequest, reply: FastifyReply): Promise<PageSession | undefined> {
-      const s = readSession(deps.sessionSecret, readCookie(request, SESSION_COOKIE), deps.now());
-      const user = s && (await deps.store.users.get(s.userId));
-      if (!s || !user || user.disabledAt) {
+    // Every POST of these pages (sign-in and logout included) must carry the session's CSRF token: checked before
+    // anything else, so a forged form changes nothing.
+    app.addHook('preHandler', (request, reply, done) =>
+      request.method === 'POST' ? app.csrfProtection(request, reply, done) : done(),
+    );
+
+    /**
+     * The signed-in user of the request when the role allows `scope` (read by default): a redirect to /login when
+     * nobody is signed in, 403 when the user may not.
+     */
+    async function session(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      scope: Scope = 'read',
+    ): Promise<PageSession | undefined> {
+      const signedIn = await callerFromSession(deps.store, request);
+      if (!signedIn) {
         await reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
         return undefined;
       }
-      const csrf = csrfToken(deps.sessionSecret, s.nonce);
-      const nav = html`<nav><a href="/">Dashboard</a> · <a href="/mailbox">Mailbox</a> · <a href="/docs">API</a></nav>
-<form method="post" action="/logout" class="inline" style="margin-left:auto"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary">Log out ${user.name}</button></form>`;
-      return { user, csrf, nav };
-    }
-    /** A POST's session when its CSRF token matches (403 otherwise). */
-    async function postSession(request: FastifyRequest, reply: FastifyReply): Promise<PageSession | undefined> {
-      const s = await session(request, reply);
-      if (!s) return undefined;
-      const body = request.body as Record<string, unknown> | undefined;
-      if (!csrfValid(deps.sessionSecret, readSession(deps.sessionSecret, readCookie(request, SESSION_COOKIE), deps.now())!.nonce, body?.csrf)) {
-        throw new ApiError(403, 'csrf', 'the form is stale or forged: reload the page and try again');
+      const { user, caller } = signedIn;
+      request.caller = caller;
+      if (!caller.scopes.includes(scope)) {
+        throw new ApiError(
+          403,
+          'forbidden',
+          scope === 'admin'
+            ? 'only an administrator may do this'
+            : 'your account may only read: ask the secretariat to act',
+        );
       }
-      return s;
+      const csrf = await reply.generateCsrf();
+      const nav = html`<nav><a href="/">Dashboard</a>${caller.scopes.includes('admin') ? html` · <a href="/mailbox">Mailbox</a>` : ''} · <a href="/docs">API</a></nav>
+<form method="post" action="/logout" class="inline" style="margin-left:auto"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary">Log out ${user.name}</button></form>`;
+      return { user, csrf, nav, canAct: caller.scopes.includes('write') };
     }
+    /** A POST's session: the user must be allowed to act (the CSRF token was checked by the hook above). */
+    const postSession = (request: FastifyRequest, reply: FastifyReply) => session(request, reply, 'write');
 
-    const loginPage = (next: string, error?: string) =>
-      page('Sign in', html`<h1>Secretariat sign-in</h1>${error ? html`<div class="alert" role="alert">${error}</div>` : ''}
-<form method="post" action="/login" class="card" style="max-width:24rem"><input type="hidden" name="next" value="${next}">
+    const loginPage = (csrf: string, next: string, error?: string) =>
+      page(
+        'Sign in',
+        html`<h1>Secretariat sign-in</h1>${error ? html`<div class="alert" role="alert">${error}</div>` : ''}
+<form method="post" action="/login" class="card" style="max-width:24rem"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="next" value="${next}">
 <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" maxlength="254" required>
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="200" required>
-<button type="submit">Sign in</button></form>`);
-    const safeNext = (n: unknown) => (typeof n === 'string' && /^\/(?!\/)[\w\-/.%:?=&+]*$/.test(n) && n.length < 300 ? n : '/');
+<button type="submit">Sign in</button></form>`,
+      );
+    const safeNext = (n: unknown) =>
+      typeof n === 'string' && /^\/(?!\/)[\w\-/.%:?=&+]*$/.test(n) && n.length < 300 ? n : '/';
 
-    app.get('/login', { schema: { querystring: z.object({ next: z.string().max(300).optional() }) } }, async (request, reply) =>
-      send(reply, 200, loginPage(safeNext((request.query as { next?: string }).next))),
+    app.get(
+      '/login',
+      { schema: { querystring: z.object({ next: z.string().max(300).optional() }) } },
+      async (request, reply) =>
+        send(reply, 200, loginPage(await reply.generateCsrf(), safeNext((request.query as { next?: string }).next))),
     );
-    app.post('/login', { config: { rateLimit: { max: options.loginRateLimit, timeWindow: '1 minute' } } }, async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const email = typeof body.email === 'string' ? body.email.slice(0, 254) : '';
-      const password = typeof body.password === 'string' ? body.password.slice(0, 200) : '';
-      const user = email && password ? await deps.store.users.authenticate(email, password) : undefined;
-      if (!user) return send(reply, 401, loginPage(safeNext(body.next), 'Wrong email or password.'));
-      const expires = new Date(deps.now().getTime() + SESSION_TTL_MS);
-      writeCookie(reply, SESSION_COOKIE, sessionCookie(deps.sessionSecret, user.id, expires), { secure: deps.config.PUBLIC_URL.startsWith('https:'), expires });
-      await deps.store.audit.append({ actor: `user:${user.email}`, action: 'login', entityType: 'user', entityId: user.id, at: deps.now() });
-      return reply.redirect(safeNext(body.next), 303);
-    });
+    app.post(
+      '/login',
+      { config: { rateLimit: { max: options.loginRateLimit, timeWindow: '1 minute' } } },
+      async (request, reply) => {
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const email = typeof body.email === 'string' ? body.email.slice(0, 254) : '';
+        const password = typeof body.password === 'string' ? body.password.slice(0, 200) : '';
+        const account = email.trim().toLowerCase();
+        if (account && accountBlocked(account)) {
+          return send(
+            reply,
+            429,
+            loginPage(
+              await reply.generateCsrf(),
+              safeNext(body.next),
+              'Too many failed sign-ins for this account: wait a few minutes and try again.',
+            ),
+          );
+        }
+        const user = email && password ? await deps.store.users.authenticate(email, password) : undefined;
+        if (!user && account) accountFailed(account);
+        if (user) failures.delete(account);
+        if (!user)
+          return send(
+            reply,
+            401,
+            loginPage(await reply.generateCsrf(), safeNext(body.next), 'Wrong email or password.'),
+          );
+        // A new session id at sign-in: an id planted before (session fixation) is worth nothing afterwards.
+        await request.session.regenerate();
+        request.session.userId = user.id;
+        await deps.store.audit.append({
+          actor: userActor(user),
+          action: 'login',
+          entityType: 'user',
+          entityId: user.id,
+          at: deps.now(),
+        });
+        return reply.redirect(safeNext(body.next), 303);
+      },
+    );
     app.post('/logout', async (request, reply) => {
-      if (!(await postSession(request, reply))) return reply;
-      writeCookie(reply, SESSION_COOKIE, '', { secure: deps.config.PUBLIC_URL.startsWith('https:'), expires: new Date(0) });
+      const s = await session(request, reply);
+      if (!s) return reply;
+      // Signing out signs out everywhere: every session and API token of the user ends now.
+      const ended = await endUserAccess(deps.store, s.user.id, deps.now());
+      await request.session.destroy();
+      await deps.store.audit.append({
+        actor: userActor(s.user),
+        action: 'logout',
+        entityType: 'user',
+        entityId: s.user.id,
+        details: ended,
+        at: deps.now(),
+      });
       return reply.redirect('/login', 303);
     });
 
@@ -111,59 +196,106 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
           return html`<section class="card"><h2>${m.name} <small>(${m.id})</small></h2>
 <p><a href="/mechanisms/${m.id}/portfolio">Portfolio</a></p>
 <table><thead><tr><th>Quarter</th><th>Phase</th><th>Updates</th><th>Due</th></tr></thead><tbody>${rows.length ? rows : html`<tr><td colspan="4">No cycle yet.</td></tr>`}</tbody></table>
-<form method="post" action="/mechanisms/${m.id}/cycles" class="row" style="align-items:end"><input type="hidden" name="csrf" value="${s.csrf}">
-<div><label for="quarter-${m.id}">Open the cycle of quarter</label><input id="quarter-${m.id}" name="quarter" placeholder="2026-Q1" maxlength="7"></div><div><button type="submit">Open cycle</button></div></form></section>`;
+${
+  s.canAct
+    ? html`<form method="post" action="/mechanisms/${m.id}/cycles" class="row" style="align-items:end"><input type="hidden" name="csrf" value="${s.csrf}">
+<div><label for="quarter-${m.id}">Open the cycle of quarter</label><input id="quarter-${m.id}" name="quarter" placeholder="2026-Q1" maxlength="7"></div><div><button type="submit">Open cycle</button></div></form>`
+    : ''
+}</section>`;
         }),
       );
       return send(reply, 200, page('Dashboard', html`<h1>Dashboard</h1>${blocks}`, s.nav));
     });
 
-    app.post('/mechanisms/:mechanismId/cycles', { schema: { params: z.object({ mechanismId: slug }) } }, async (request, reply) => {
-      if (!(await postSession(request, reply))) return reply;
-      const { mechanismId } = request.params as { mechanismId: string };
-      const q = isoQuarter.safeParse(String((request.body as Record<string, unknown>).quarter ?? '').trim());
-      if (!q.success) throw new ApiError(400, 'invalid-input', 'quarter: must be a quarter like 2026-Q1', [{ field: 'quarter', message: 'must be a quarter like 2026-Q1' }]);
-      if (!(await deps.store.mechanisms.get(mechanismId))) throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
-      const mechanism = (await deps.store.mechanisms.get(mechanismId))!;
-      const started = await deps.cycles.start(mechanismId, q.data);
-      // The same rule as the API and `coord cycle start`: say whether it waits for its quarter or catches up one.
-      const notice = started.started ? describeCycleOpening(mechanism, q.data, deps.now().toISOString()).notice : `The cycle of ${q.data} already exists.`;
-      return reply.redirect(`/mechanisms/${mechanismId}/cycles/${q.data}?done=${encodeURIComponent(notice.slice(0, 200))}`, 303);
-    });
+    app.post(
+      '/mechanisms/:mechanismId/cycles',
+      { schema: { params: z.object({ mechanismId: slug }) } },
+      async (request, reply) => {
+        if (!(await postSession(request, reply))) return reply;
+        const { mechanismId } = request.params as { mechanismId: string };
+        const q = isoQuarter.safeParse(String((request.body as Record<string, unknown>).quarter ?? '').trim());
+        if (!q.success)
+          throw new ApiError(400, 'invalid-input', 'quarter: must be a quarter like 2026-Q1', [
+            { field: 'quarter', message: 'must be a quarter like 2026-Q1' },
+          ]);
+        if (!(await deps.store.mechanisms.get(mechanismId)))
+          throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
+        const mechanism = (await deps.store.mechanisms.get(mechanismId))!;
+        const started = await deps.cycles.start(mechanismId, q.data);
+        // The same rule as the API and `coord cycle start`: say whether it waits for its quarter or catches up one.
+        const notice = started.started
+          ? describeCycleOpening(mechanism, q.data, deps.now().toISOString()).notice
+          : `The cycle of ${q.data} already exists.`;
+        return reply.redirect(
+          `/mechanisms/${mechanismId}/cycles/${q.data}?done=${encodeURIComponent(notice.slice(0, 200))}`,
+          303,
+        );
+      },
+    );
 
     await app.register(cyclePage(deps, session));
     await app.register(cycleActions(deps, postSession));
     await app.register(onBehalfRoutes(deps, session, postSession));
 
-    app.get('/mechanisms/:mechanismId/portfolio', { schema: { params: z.object({ mechanismId: slug }) } }, async (request, reply) => {
-      const s = await session(request, reply);
-      if (!s) return reply;
-      const { mechanismId } = request.params as { mechanismId: string };
-      const m = await deps.store.mechanisms.get(mechanismId);
-      if (!m) throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
-      const projects = await deps.store.projects.list(mechanismId);
-      const name = (id?: string) => m.contacts.find((c) => c.id === id)?.name ?? id ?? '';
-      const pillar = (id: string) => m.pillars.find((p) => p.id === id)?.name ?? id;
-      return send(reply, 200, page(`Portfolio ${m.name}`, html`<h1>Portfolio: ${m.name}</h1><table><thead><tr><th>Project</th><th>Pillar</th><th>Owner</th><th>Status</th><th>Planned end</th></tr></thead><tbody>
-${projects.map((p) => html`<tr><td>${p.title}</td><td>${pillar(p.pillar)}</td><td>${name(p.owner)}</td><td>${p.status}</td><td>${p.plannedEnd ?? ''}</td></tr>`)}</tbody></table>`, s.nav));
-    });
+    app.get(
+      '/mechanisms/:mechanismId/portfolio',
+      { schema: { params: z.object({ mechanismId: slug }) } },
+      async (request, reply) => {
+        const s = await session(request, reply);
+        if (!s) return reply;
+        const { mechanismId } = request.params as { mechanismId: string };
+        const m = await deps.store.mechanisms.get(mechanismId);
+        if (!m) throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
+        const projects = await deps.store.projects.list(mechanismId);
+        const name = (id?: string) => m.contacts.find((c) => c.id === id)?.name ?? id ?? '';
+        const pillar = (id: string) => m.pillars.find((p) => p.id === id)?.name ?? id;
+        return send(
+          reply,
+          200,
+          page(
+            `Portfolio ${m.name}`,
+            html`<h1>Portfolio: ${m.name}</h1><table><thead><tr><th>Project</th><th>Pillar</th><th>Owner</th><th>Status</th><th>Planned end</th></tr></thead><tbody>
+${projects.map((p) => html`<tr><td>${p.title}</td><td>${pillar(p.pillar)}</td><td>${name(p.owner)}</td><td>${p.status}</td><td>${p.plannedEnd ?? ''}</td></tr>`)}</tbody></table>`,
+            s.nav,
+          ),
+        );
+      },
+    );
 
-    app.get('/documents/:documentId', { schema: { params: z.object({ documentId: z.string().min(1).max(200) }) } }, async (request, reply) => {
-      const s = await session(request, reply);
-      if (!s) return reply;
-      const doc = await deps.store.documents.get((request.params as { documentId: string }).documentId);
-      const file = doc && documentFile(deps.config.dataDir, doc);
-      if (!doc || !file) throw new ApiError(404, 'not-found', 'document not found');
-      return reply.header('content-type', contentTypes[doc.format]).header('content-disposition', `attachment; filename="${downloadName(doc)}"`).send(fs.createReadStream(file));
-    });
+    app.get(
+      '/documents/:documentId',
+      { schema: { params: z.object({ documentId: z.string().min(1).max(200) }) } },
+      async (request, reply) => {
+        const s = await session(request, reply);
+        if (!s) return reply;
+        const doc = await deps.store.documents.get((request.params as { documentId: string }).documentId);
+        const file = doc && documentFile(deps.config.dataDir, doc);
+        if (!doc || !file) throw new ApiError(404, 'not-found', 'document not found');
+        return reply
+          .header('content-type', contentTypes[doc.format])
+          .header('content-disposition', `attachment; filename="${downloadName(doc)}"`)
+          .send(fs.createReadStream(file));
+      },
+    );
 
     app.get('/mailbox', async (request, reply) => {
-      const s = await session(request, reply);
+      const s = await session(request, reply, 'admin');
       if (!s) return reply;
       const messages = await outbox.list({ limit: 200 });
-      return send(reply, 200, page('Mailbox', html`<h1>Mailbox</h1><p>${deps.config.SMTP_URL ? 'Emails go out over SMTP; this is the outbox record.' : 'No SMTP server is configured: emails stay here, in the local outbox.'}</p>
+      // Stored emails hold placeholder links. Only without SMTP (this page is then the only way an owner's link is
+      // seen) does the page show the working links, and only to administrators (the page is theirs).
+      const shown = (text: string) => (deps.config.SMTP_URL ? text : materialiseOwnerLinks(text, deps.linkSecret));
+      return send(
+        reply,
+        200,
+        page(
+          'Mailbox',
+          html`<h1>Mailbox</h1><p>${deps.config.SMTP_URL ? 'Emails go out over SMTP; this is the outbox record.' : 'No SMTP server is configured: emails stay here, in the local outbox.'}</p>
 <table><thead><tr><th>When</th><th>To</th><th>Subject</th><th>Kind</th><th>Status</th></tr></thead><tbody>
-${messages.map((m) => html`<tr><td>${m.createdAt.slice(0, 16).replace('T', ' ')}</td><td>${m.toName} &lt;${m.toAddress}&gt;</td><td><details><summary>${m.subject}</summary><pre style="white-space:pre-wrap">${m.text}</pre></details></td><td>${m.kind}</td><td>${m.status}</td></tr>`)}</tbody></table>`, s.nav));
+${messages.map((m) => html`<tr><td>${m.createdAt.slice(0, 16).replace('T', ' ')}</td><td>${m.toName} &lt;${m.toAddress}&gt;</td><td><details><summary>${m.subject}</summary><pre style="white-space:pre-wrap">${shown(m.text)}</pre></details></td><td>${m.kind}</td><td>${m.status}</td></tr>`)}</tbody></table>`,
+          s.nav,
+        ),
+      );
     });
   };
 }

@@ -1,6 +1,7 @@
 import { records } from './0001-records';
 import { outbox } from './0002-outbox';
 import { contactCalendars } from './0003-contact-calendars';
+import { security } from './0004-security';
 import { intake } from './0005-intake';
 import { outboxLease } from './0006-outbox-lease';
 import type { Migration } from './migration';
@@ -10,6 +11,5 @@ export type { Migration } from './migration';
 /**
  * Every migration, in the order they run. Append new ones at the end (one file each, e.g. the
  * outbox's `0002-outbox.ts`); never reorder, rename or edit one that has shipped.
- * 0004 is issue 16's (security), landing in parallel.
  */
-export const migrations: Migration[] = [records, outbox, contactCalendars, intake, outboxLease];
+export const migrations: Migration[] = [records, outbox, contactCalendars, security, intake, outboxLease];
