@@ -13,7 +13,6 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
-  patched,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -73,9 +72,6 @@ export interface QuarterlyCycleInput {
   quarter: string;
   scheduled?: boolean;
 }
-
-/** Patch (issue 19): a cycle opened by hand before its quarter begins waits for the quarter's opening day. */
-const KEEP_TO_QUARTER = 'keep-to-quarter';
 
 /** How far around the opening an update's calendars reach: the chase, extensions and the cut-off fit in it. */
 const BOOK_DAYS_BEFORE = 7;
@@ -434,7 +430,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     const opensAt = cycleOpensAt(quarter, ctx.policy, ctx.holidays, ctx.timeZone);
     waitingFor = `the opening day (${opensAt})`;
     await waitUntil(opensAt, () => closeRequested, 'until the first working day of the opening month');
-  } else if (patched(KEEP_TO_QUARTER) && (await waitForQuarter(ctx))) {
+  } else if (await waitForQuarter(ctx)) {
     // Weeks may have passed: the portfolio, the open action items and the calendars are read again at the opening.
     ctx = await store.loadCycleContext({ mechanismId, quarter, openedAt: now() });
     calendars = ctx.calendars ?? [];

@@ -1,7 +1,8 @@
 /**
  * Records the histories of one full cycle into test/histories/*.json: `npm run record-histories` (about a minute).
  * The replay test replays every file here against the current workflow code, so a change that would break running
- * cycles fails the suite. Re-record only for a deliberate change (patched(), or one no deployed cycle can meet).
+ * cycles fails the suite. Re-record only for a deliberate change no running cycle can meet, and say so in the commit
+ * (src/workflows/README.md, "Versioning"); a change running cycles can meet goes behind patched(), its commit saying why.
  * Payloads are encrypted with the suite's test key `test-a` (test/helpers/payload-keys.ts), as production encrypts
  * them, so the replay also proves the worker decrypts what it reads back.
  */
