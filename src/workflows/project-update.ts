@@ -70,12 +70,11 @@ import {
   submit,
   type ChaseRules,
   type Receipt,
-  type Refusal,
   type UpdateState,
 } from './project-update-state';
 import { schemas } from './schemas';
 import { serial } from './serial';
-import { fieldErrors, reject } from './validation';
+import { fieldErrors, refuse, reject } from './validation';
 
 /** What a cycle gives each of its projects: ids, dates and the rules; no personal data. */
 export interface ProjectUpdateInput extends CycleProject {
@@ -233,9 +232,6 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   };
 
   // ---- messages ----
-  const refuse = (r: Refusal | undefined) => {
-    if (r) reject(r.type, r.message);
-  };
   setHandler(updateState, () => snapshot(u, rules));
 
   setHandler(
