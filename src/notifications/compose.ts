@@ -192,6 +192,7 @@ export async function composeForRecipient(
           sequence: sessionParams?.sequence ?? stored?.sequence ?? 0,
           // The secretariat confirmed a date that is a holiday on a side: the invitation says so (issue 19).
           ...(invited?.holidayWarnings && { holidayWarnings: invited.holidayWarnings.slice(0, 10) }),
+          ...(invited?.previousStartsAt && { previousStartsAt: invited.previousStartsAt }),
         }
       : undefined;
 

@@ -15,6 +15,8 @@ interface InvitationParams {
   reportVersion: number;
   /** The secretariat confirmed a date that is a holiday on a side: the invitation says so (issue 19). */
   holidayWarnings?: string[];
+  /** A rescheduled session (`invitation-update`): when it was to start before; the email shows both. */
+  previousStartsAt?: string;
 }
 
 /**

@@ -11,6 +11,7 @@ import { planReminders, type PlannedSend, type ReminderPlanInput } from '../doma
 import { settledStates, type SubmissionState } from '../domain/states';
 import type { EmailContent } from './activities';
 import type { ProjectUpdateState } from './messages';
+import type { Refusal } from './validation';
 
 /** What does not change while an update runs: the cycle's dates, zone, calendar and rules. */
 export interface ChaseRules {
@@ -49,11 +50,7 @@ export interface UpdateState {
   book?: CalendarBook;
 }
 
-/** Why an update is refused: `type` names the rule (the `ApplicationFailure` type the caller sees). */
-export interface Refusal {
-  type: string;
-  message: string;
-}
+export type { Refusal } from './validation';
 
 /** True when the chase is over: submitted, waived or missing (amendments and late answers are still accepted). */
 export const isSettled = (u: UpdateState): boolean => settledStates.includes(u.state);

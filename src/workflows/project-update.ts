@@ -13,7 +13,6 @@ import {
   currentUpdateInfo,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -58,7 +57,6 @@ import {
   markMissing,
   nextSend,
   people,
-  planChase,
   reassign,
   recipientsOfSend,
   refuseExtensionRequest,
@@ -72,12 +70,11 @@ import {
   submit,
   type ChaseRules,
   type Receipt,
-  type Refusal,
   type UpdateState,
 } from './project-update-state';
 import { schemas } from './schemas';
 import { serial } from './serial';
-import { fieldErrors, reject } from './validation';
+import { fieldErrors, refuse, reject } from './validation';
 
 /** What a cycle gives each of its projects: ids, dates and the rules; no personal data. */
 export interface ProjectUpdateInput extends CycleProject {
@@ -94,11 +91,11 @@ export interface ProjectUpdateInput extends CycleProject {
   secretariatIds: string[];
   /**
    * The chase the cycle planned for this owner (`planReminders` of the inputs above), and the instant the due
-   * date ends: the cycle works them out once per owner zone, so that a new update does not compute time zones
-   * in its first task. Absent in updates started before they were passed; the update then plans itself.
+   * date ends: the cycle works them out once per owner zone, so that a new update computes no time zones in its
+   * first task.
    */
-  plan?: PlannedSend[];
-  dueEndsAt?: string;
+  plan: PlannedSend[];
+  dueEndsAt: string;
   /**
    * Where the owner, the supervisor and the secretariat work and which calendars they keep (issue 19): every send
    * goes out on a working day of its recipient's calendar at the send hour in their zone. Absent in updates started
@@ -106,9 +103,6 @@ export interface ProjectUpdateInput extends CycleProject {
    */
   book?: CalendarBook;
 }
-
-/** Patch: `submitUpdate` answers at once and stores and follows up afterwards (before: all in the handler, first). */
-const RECEIPT_FIRST = 'receipt-first';
 
 /** An accepted submission, to be stored and followed up (receipt, action items, store state, the cycle). */
 interface Accepted extends Receipt {
@@ -142,14 +136,14 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     revision: 0,
     late: false,
     generation: 0,
-    plan: [],
+    plan: input.plan,
     sent: [],
     autoExtensionDays: 0,
     extensionCount: 0,
     book: input.book,
   };
   /** The one state of this update; every handler and the chase replace it with what a transition returns. */
-  let u: UpdateState = { ...initial, plan: input.plan ?? planChase(initial, rules) };
+  let u: UpdateState = initial;
   /** Handlers that await run one at a time, in the order they were accepted. */
   const handlers = serial();
   const mail = (content: EmailContent, step: string, to: string[]) =>
@@ -238,9 +232,6 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   };
 
   // ---- messages ----
-  const refuse = (r: Refusal | undefined) => {
-    if (r) reject(r.type, r.message);
-  };
   setHandler(updateState, () => snapshot(u, rules));
 
   setHandler(
@@ -249,49 +240,21 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       const repeat = deliveredBefore(key);
       if (repeat) return repeat;
       const updateId = currentUpdateInfo()?.id ?? uuid4();
-      if (patched(RECEIPT_FIRST)) {
-        // The receipt goes back at once: from here the submission is in this workflow's history, which survives
-        // any crash. Storing it, the receipt email, the store's state, done action items and the news to the
-        // cycle follow, in order of acceptance (not cancellable: a submission accepted just before the cycle
-        // closes still gets its receipt and reaches the cycle).
-        const accepted = submit(u, rules, now());
-        u = accepted.update;
-        showState();
-        const doneActionItemIds = schemas()
-          .Submission.parse(submission)
-          .actionItemUpdates.filter((i) => i.done)
-          .map((i) => i.actionItemId);
-        const a: Accepted = { updateId, submission, submittedBy, doneActionItemIds, ...accepted.receipt };
-        void handlers.run(() => CancellationScope.nonCancellable(() => followUp(a)));
-        if (key !== undefined) receiptsByKey.set(key, accepted.receipt);
-        return accepted.receipt;
-      }
-      // Histories recorded before the patch: stored first, then the receipt email, done items and the report.
-      const receivedAt = now();
-      const stored = await store.recordSubmission({
-        workflowId,
-        updateId,
-        mechanismId,
-        quarter,
-        projectId,
-        submission,
-        submittedBy,
-        receivedAt,
-        late: receivedAt >= dueEndsAt(u, rules),
-      });
-      u = { ...u, revision: Math.max(u.revision, stored.revision), late: stored.late, state: 'submitted' };
-      await mail({ kind: 'receipt', params: {} }, `receipt-r${stored.revision}`, [
-        ...new Set([u.ownerId, submittedBy]),
-      ]);
-      await signalDone(
-        schemas()
-          .Submission.parse(submission)
-          .actionItemUpdates.filter((i) => i.done)
-          .map((i) => i.actionItemId),
-        submittedBy,
-      );
-      await report();
-      return { revision: stored.revision, late: stored.late, receivedAt };
+      // The receipt goes back at once: from here the submission is in this workflow's history, which survives any
+      // crash. Storing it, the receipt email, the store's state, done action items and the news to the cycle follow,
+      // in order of acceptance (not cancellable: a submission accepted just before the cycle closes still gets its
+      // receipt and reaches the cycle).
+      const accepted = submit(u, rules, now());
+      u = accepted.update;
+      showState();
+      const doneActionItemIds = schemas()
+        .Submission.parse(submission)
+        .actionItemUpdates.filter((i) => i.done)
+        .map((i) => i.actionItemId);
+      const a: Accepted = { updateId, submission, submittedBy, doneActionItemIds, ...accepted.receipt };
+      void handlers.run(() => CancellationScope.nonCancellable(() => followUp(a)));
+      if (key !== undefined) receiptsByKey.set(key, accepted.receipt);
+      return accepted.receipt;
     },
     {
       validator: ({ submission, submittedBy, key }) => {

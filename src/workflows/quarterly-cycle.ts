@@ -13,7 +13,6 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
-  patched,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -26,8 +25,7 @@ import type { CycleContext, CycleProject } from '../activities/types';
 import { addDays, collectionDates, cycleOpensAt, endOfDay, localDate, quarterOpening } from '../domain/calendar';
 import { bookFor, makeCalendarBook, recipientCalendar, type CalendarBook } from '../domain/recipients';
 import type { WorkCalendar } from '../domain/work-calendar';
-import type { SessionPlan, SessionRecord } from '../domain/session';
-import { settledStates, type CyclePhase, type SubmissionState } from '../domain/states';
+import { settledStates, type CyclePhase } from '../domain/states';
 import { actionItemWorkflowId, updateWorkflowId } from '../temporal/ids';
 import {
   ActionItemStateKey,
@@ -40,6 +38,33 @@ import {
 } from '../temporal/search-attributes';
 import { actionItem } from './action-item';
 import { documents, notify, store } from './activities';
+import { planProjectChase, sessionDateCheck, sessionReminders, type ProjectChase } from './cycle-plan';
+import {
+  allSettled,
+  cancelled,
+  closing,
+  convened,
+  decisionsAccepted,
+  decisionsRecorded,
+  details,
+  enter as enterPhase,
+  initialCycle,
+  nextReport,
+  projectChanged,
+  projectsStarted,
+  refuseCancel,
+  refuseClose,
+  refuseConvene,
+  refuseDecisions,
+  refuseRegenerate,
+  sessionHeld,
+  sessionStep,
+  snapshot,
+  waitFor,
+  woken,
+  type Cycle,
+  type Session,
+} from './cycle-state';
 import {
   cancelSession,
   changeCalendars,
@@ -50,19 +75,10 @@ import {
   recordDecisions,
   regenerateReport,
   replanCalendars,
-  type CycleState,
 } from './messages';
 import { projectUpdate } from './project-update';
-import { schemas } from './schemas';
 import { serial } from './serial';
-import { fieldErrors, reject } from './validation';
-import {
-  planProjectChase,
-  sessionDateCheck,
-  sessionReminders,
-  unconfirmedHoliday,
-  type ProjectChase,
-} from './cycle-plan';
+import { refuse } from './validation';
 
 /** How many children are started at once. */
 export const START_BATCH = 50;
@@ -73,9 +89,6 @@ export interface QuarterlyCycleInput {
   quarter: string;
   scheduled?: boolean;
 }
-
-/** Patch (issue 19): a cycle opened by hand before its quarter begins waits for the quarter's opening day. */
-const KEEP_TO_QUARTER = 'keep-to-quarter';
 
 /** How far around the opening an update's calendars reach: the chase, extensions and the cut-off fit in it. */
 const BOOK_DAYS_BEFORE = 7;
@@ -88,84 +101,26 @@ export interface QuarterlyCycleResult {
   actionItemIds: string[];
 }
 
-interface Session {
-  sequence: number;
-  plan: SessionPlan;
-  status: 'scheduled' | 'cancelled' | 'held';
-}
-
 /** Runs one cycle from opening to close. */
 export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<QuarterlyCycleResult> {
   const { mechanismId, quarter } = input;
   const workflowId = workflowInfo().workflowId;
-  let phase = 'collecting' as CyclePhase;
-  let waitingFor = 'the cycle context to load';
-  // Assigned once, after the handlers and queries that read them are installed (they see `undefined` until then).
-  /* eslint-disable prefer-const */
+  /** The one state of this cycle; every handler and the main line replace it with what a transition returns. */
+  let c: Cycle = initialCycle();
+  // Assigned once, after the handlers that read them are installed (they see `undefined` until then).
   let ctx: CycleContext | undefined;
-  let dates: ReturnType<typeof collectionDates> | undefined;
-  let openedAt: string | undefined;
-  /* eslint-enable prefer-const */
-  let reportVersion = 0;
-  let recompileWanted = false;
-  let closeRequested = false;
-  let decisions: SessionRecord | undefined;
-  /** A `recordDecisions` was accepted (its store write may still be under way). */
-  let decisionsTaken = false;
-  /** Handlers that await run one at a time, in the order they were accepted. */
-  const handlers = serial();
-  let session: Session | undefined;
-  let sessionChanged = false;
-  let actionItemIds: string[] = [];
   let calendars: WorkCalendar[] = [];
   let book: CalendarBook | undefined;
-  let timing: CycleState['timing'];
-  let opensAt: string | undefined;
+  /** Handlers that await run one at a time, in the order they were accepted. */
+  const handlers = serial();
   /** Re-plans the running updates after a calendar change; set once the updates are started. */
   // eslint-disable-next-line prefer-const -- assigned once the updates are started; the handler installed before reads it
   let replanRunningUpdates: (() => Promise<void>) | undefined;
-  const projects = new Map<string, { state: SubmissionState; revision: number; late: boolean }>();
 
   const now = () => new Date(Date.now()).toISOString();
-  const snapshot = (): CycleState => ({
-    mechanismId,
-    quarter,
-    phase,
-    waitingFor,
-    openedAt,
-    timing,
-    opensAt,
-    dueDate: dates?.dueDate,
-    cutoffAt: dates?.cutoffAt,
-    proposedSessionAt: dates?.proposedSessionAt,
-    reportVersion,
-    session: session && { sequence: session.sequence, startsAt: session.plan.startsAt, status: session.status },
-    projects: [...projects].map(([projectId, p]) => ({ projectId, ...p })),
-    actionItemIds,
-  });
-  const showDetails = (next?: string) => {
-    const counts: Record<string, number> = {};
-    for (const p of projects.values()) counts[p.state] = (counts[p.state] ?? 0) + 1;
-    setCurrentDetails(
-      [
-        `**Phase:** ${phase}`,
-        `**Waiting for:** ${waitingFor}`,
-        next ? `**Next:** ${next}` : '',
-        projects.size
-          ? `**Updates:** ${Object.entries(counts)
-              .map(([s, n]) => `${n} ${s}`)
-              .join(', ')}`
-          : '',
-        reportVersion ? `**Report:** version ${reportVersion}` : '',
-        session ? `**Session:** ${session.status} for ${session.plan.startsAt} (sequence ${session.sequence})` : '',
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    );
-  };
-  const enter = async (next: CyclePhase, what: string) => {
-    phase = next;
-    waitingFor = what;
+  const showDetails = (next?: string) => setCurrentDetails(details(c, next));
+  const enter = async (phase: CyclePhase, what: string) => {
+    c = enterPhase(c, phase, what);
     upsertSearchAttributes([{ key: CyclePhaseKey, value: phase }]);
     showDetails();
     await store.recordCyclePhase({
@@ -174,16 +129,17 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
       workflowId,
       phase,
       at: now(),
-      dueDate: dates?.dueDate,
-      cutoffAt: dates?.cutoffAt,
-      reportVersion,
+      dueDate: c.dates?.dueDate,
+      cutoffAt: c.dates?.cutoffAt,
+      reportVersion: c.reportVersion,
     });
   };
   const secretariat = () => ctx?.secretariatIds ?? [];
   const compileNext = async (): Promise<number> => {
     // The version is taken before the await, so concurrent requests compile distinct versions.
-    const version = ++reportVersion;
-    recompileWanted = false;
+    const next = nextReport(c);
+    c = next.cycle;
+    const { version } = next;
     const { documentIds } = await documents.compileReport.executeWithOptions(
       {
         startToCloseTimeout: '15 minutes',
@@ -217,6 +173,18 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     if (ms <= 0) return wake();
     return condition(wake, ms, { summary });
   };
+  const loadContext = async () => {
+    const loaded = await store.loadCycleContext({ mechanismId, quarter, openedAt: now() });
+    ctx = loaded;
+    calendars = loaded.calendars ?? [];
+    book = makeCalendarBook({
+      timeZone: loaded.timeZone,
+      holidays: loaded.holidays,
+      calendars,
+      recipients: loaded.recipients ?? {},
+    });
+    return loaded;
+  };
 
   /**
    * A cycle opened by hand for a quarter that has not begun waits for that quarter's opening day (the schedule's
@@ -224,43 +192,31 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
    */
   const waitForQuarter = async (context: CycleContext): Promise<boolean> => {
     const opening = quarterOpening(quarter, now(), context.policy, context.holidays, context.timeZone);
-    timing = opening.timing;
-    opensAt = opening.opensAt;
+    c = { ...c, timing: opening.timing, opensAt: opening.opensAt };
     if (opening.timing !== 'future') return false;
-    dates = opening.dates;
-    waitingFor = `the opening day of ${quarter} (${opening.opensAt}); nothing is sent before`;
+    c = waitFor(
+      { ...c, dates: opening.dates },
+      `the opening day of ${quarter} (${opening.opensAt}); nothing is sent before`,
+    );
     showDetails(`updates due ${opening.dates.dueDate}`);
-    await waitUntil(opening.opensAt, () => closeRequested, `until ${quarter} opens`);
-    return !closeRequested;
+    await waitUntil(opening.opensAt, () => c.closeRequested, `until ${quarter} opens`);
+    return !c.closeRequested;
   };
 
   // ---- messages ----
-  setHandler(cycleState, snapshot);
-  setHandler(projectStateChanged, ({ projectId, state, revision, late }) => {
-    const before = projects.get(projectId);
-    projects.set(projectId, { state, revision, late });
-    // A new revision after the report was compiled: the report gets a new version, never a silent overwrite.
-    if (
-      reportVersion > 0 &&
-      state === 'submitted' &&
-      revision > (before?.revision ?? 0) &&
-      !decisions &&
-      phase !== 'closed'
-    ) {
-      recompileWanted = true;
-    }
+  setHandler(cycleState, () => snapshot(c, { mechanismId, quarter }));
+  setHandler(projectStateChanged, (change) => {
+    c = projectChanged(c, change);
     showDetails();
   });
   setHandler(
     convene,
     async (request) => {
-      const plan = schemas().SessionPlan.parse({ ...request, startsAt: request.startsAt ?? dates?.proposedSessionAt });
+      const accepted = convened(c, request);
+      c = accepted.cycle;
+      const { sequence, plan } = accepted.session;
       const check = sessionDateCheck(ctx, calendars, plan.startsAt);
-      const update = session?.status === 'scheduled';
-      const sequence = (session?.sequence ?? 0) + 1;
-      session = { sequence, plan, status: 'scheduled' };
-      sessionChanged = true;
-      const attached = reportVersion;
+      const attached = c.reportVersion;
       return handlers.run(async () => {
         await store.recordSession({ mechanismId, quarter, plan, sequence, status: 'scheduled' });
         const agenda = await documents.renderAgenda({ mechanismId, quarter, sessionSequence: sequence });
@@ -268,7 +224,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
           {
             workflowId,
             step: `invitation-s${sequence}`,
-            kind: update ? 'invitation-update' : 'invitation',
+            kind: accepted.kind,
             mechanismId,
             quarter,
             to: [...new Set([...plan.chairs, ...plan.attendees])],
@@ -279,6 +235,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
               agendaDocumentIds: agenda.documentIds,
               reportVersion: attached,
               ...(check?.needsConfirmation && { holidayWarnings: check.warnings }),
+              ...(accepted.previousStartsAt !== undefined && { previousStartsAt: accepted.previousStartsAt }),
             },
           },
           secretariat(),
@@ -288,46 +245,18 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
       });
     },
     {
-      validator: (request) => {
-        if (phase !== 'convening')
-          reject(
-            'WrongPhase',
-            `the session can be convened once the report is compiled and before it starts (the cycle is ${phase})`,
-          );
-        const parsed = schemas().SessionPlan.safeParse({
-          ...request,
-          startsAt: request?.startsAt ?? dates?.proposedSessionAt,
-        });
-        if (!parsed.success)
-          reject(
-            'InvalidSession',
-            `the session is not valid: ${fieldErrors(parsed.error)
-              .map((f) => `${f.field}: ${f.message}`)
-              .join('; ')}`,
-            fieldErrors(parsed.error),
-          );
-        if (
-          !schemas().isoInstant.safeParse(parsed.data.startsAt).success ||
-          Date.parse(parsed.data.startsAt) <= Date.now()
-        ) {
-          reject('InvalidSession', 'startsAt: the session must start in the future', [
-            { field: 'startsAt', message: 'must be in the future' },
-          ]);
-        }
-        const holiday = unconfirmedHoliday(sessionDateCheck(ctx, calendars, parsed.data.startsAt), request);
-        if (holiday) reject('HolidayNotConfirmed', holiday, [{ field: 'startsAt', message: holiday }]);
-      },
+      validator: (request) =>
+        refuse(refuseConvene(c, request, now(), (startsAt) => sessionDateCheck(ctx, calendars, startsAt))),
     },
   );
   setHandler(
     cancelSession,
     async () => {
-      const current = session as Session;
-      const sequence = current.sequence + 1;
-      session = { ...current, sequence, status: 'cancelled' };
-      sessionChanged = true;
+      const accepted = cancelled(c);
+      c = accepted.cycle;
+      const { sequence, plan } = accepted.session;
       return handlers.run(async () => {
-        await store.recordSession({ mechanismId, quarter, plan: current.plan, sequence, status: 'cancelled' });
+        await store.recordSession({ mechanismId, quarter, plan, sequence, status: 'cancelled' });
         await notify(
           {
             workflowId,
@@ -335,66 +264,37 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
             kind: 'invitation-cancel',
             mechanismId,
             quarter,
-            to: [...new Set([...current.plan.chairs, ...current.plan.attendees])],
-            params: { sequence, startsAt: current.plan.startsAt },
+            to: [...new Set([...plan.chairs, ...plan.attendees])],
+            params: { sequence, startsAt: plan.startsAt },
           },
           secretariat(),
         );
         return { sequence };
       });
     },
-    {
-      validator: () => {
-        if (phase !== 'convening' || session?.status !== 'scheduled')
-          reject('WrongPhase', 'there is no convened session to cancel');
-      },
-    },
+    { validator: () => refuse(refuseCancel(c)) },
   );
   setHandler(
     recordDecisions,
-    async (record) => {
-      const parsed = schemas().SessionRecord.parse(record);
+    async (input) => {
       // Taken before the store write is awaited: a second record arriving meanwhile is refused by the validator.
-      decisionsTaken = true;
+      const accepted = decisionsAccepted(c, input);
+      c = accepted.cycle;
+      const { record } = accepted;
       return handlers.run(async () => {
-        await store.recordDecisions({ mechanismId, quarter, record: parsed });
-        decisions = parsed;
-        actionItemIds = parsed.decisions.flatMap((d) => d.actionItems.map((a) => a.id));
-        return { actionItemIds };
+        await store.recordDecisions({ mechanismId, quarter, record });
+        c = decisionsRecorded(c, record);
+        return { actionItemIds: c.actionItemIds };
       });
     },
-    {
-      validator: (record) => {
-        if (phase !== 'in-session' && phase !== 'recording')
-          reject('WrongPhase', `decisions are recorded once the session has started (the cycle is ${phase})`);
-        if (decisions || decisionsTaken)
-          reject('AlreadyRecorded', 'the decisions of this session are already recorded');
-        const parsed = schemas().SessionRecord.safeParse(record);
-        if (!parsed.success)
-          reject(
-            'InvalidDecisions',
-            `the decisions are not valid: ${fieldErrors(parsed.error)
-              .map((f) => `${f.field}: ${f.message}`)
-              .join('; ')}`,
-            fieldErrors(parsed.error),
-          );
-        const ids = parsed.data.decisions.flatMap((d) => d.actionItems.map((a) => a.id));
-        if (new Set(ids).size !== ids.length)
-          reject('InvalidDecisions', 'action item ids must be unique', [
-            { field: 'decisions', message: 'action item ids must be unique' },
-          ]);
-      },
-    },
+    { validator: (record) => refuse(refuseDecisions(c, record)) },
   );
   setHandler(
     close,
     (_input: { closedBy: string }) => {
-      closeRequested = true;
+      c = closing(c);
     },
-    {
-      validator: (_input: { closedBy: string }) =>
-        void (phase === 'closed' && reject('WrongPhase', 'the cycle is already closed')),
-    },
+    { validator: (_input: { closedBy: string }) => refuse(refuseClose(c)) },
   );
   setHandler(changeCalendars, async ({ calendars: next }) => {
     calendars = next;
@@ -408,50 +308,32 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     await replanRunningUpdates?.();
   });
   setHandler(regenerateReport, async () => ({ version: await compileNext() }), {
-    validator: () => {
-      if (reportVersion === 0) reject('WrongPhase', 'the report has not been compiled yet');
-      if (phase === 'closed' || closeRequested) reject('WrongPhase', 'the cycle is closed');
-    },
+    validator: () => refuse(refuseRegenerate(c)),
   });
 
   // ---- open ----
   upsertSearchAttributes([
     { key: MechanismKey, value: mechanismId },
     { key: QuarterKey, value: quarter },
-    { key: CyclePhaseKey, value: phase },
+    { key: CyclePhaseKey, value: c.phase },
   ]);
   showDetails();
-  ctx = await store.loadCycleContext({ mechanismId, quarter, openedAt: now() });
-  calendars = ctx.calendars ?? [];
-  book = makeCalendarBook({
-    timeZone: ctx.timeZone,
-    holidays: ctx.holidays,
-    calendars,
-    recipients: ctx.recipients ?? {},
-  });
+  let context = await loadContext();
   if (input.scheduled) {
     // A schedule fires on the 1st of the month; the cycle itself waits for the first working day there.
-    const opensAt = cycleOpensAt(quarter, ctx.policy, ctx.holidays, ctx.timeZone);
-    waitingFor = `the opening day (${opensAt})`;
-    await waitUntil(opensAt, () => closeRequested, 'until the first working day of the opening month');
-  } else if (patched(KEEP_TO_QUARTER) && (await waitForQuarter(ctx))) {
+    const opensAt = cycleOpensAt(quarter, context.policy, context.holidays, context.timeZone);
+    c = waitFor(c, `the opening day (${opensAt})`);
+    await waitUntil(opensAt, () => c.closeRequested, 'until the first working day of the opening month');
+  } else if (await waitForQuarter(context)) {
     // Weeks may have passed: the portfolio, the open action items and the calendars are read again at the opening.
-    ctx = await store.loadCycleContext({ mechanismId, quarter, openedAt: now() });
-    calendars = ctx.calendars ?? [];
-    book = makeCalendarBook({
-      timeZone: ctx.timeZone,
-      holidays: ctx.holidays,
-      calendars,
-      recipients: ctx.recipients ?? {},
-    });
+    context = await loadContext();
   }
-  openedAt = now();
-  dates = collectionDates(openedAt, ctx.policy, ctx.holidays, ctx.timeZone);
-  upsertSearchAttributes([{ key: DueTimeKey, value: new Date(endOfDay(dates.dueDate, ctx.timeZone)) }]);
-  await enter('collecting', `submissions from ${ctx.projects.length} projects (due ${dates.dueDate})`);
+  const openedAt = now();
+  const collection = collectionDates(openedAt, context.policy, context.holidays, context.timeZone);
+  c = { ...c, openedAt, dates: collection };
+  upsertSearchAttributes([{ key: DueTimeKey, value: new Date(endOfDay(collection.dueDate, context.timeZone)) }]);
+  await enter('collecting', `submissions from ${context.projects.length} projects (due ${collection.dueDate})`);
 
-  const context = ctx;
-  const collection = dates;
   const openedOn = localDate(openedAt, context.timeZone);
   // One chase plan per owner zone and calendar (and supervisor's), shared by every update it fits.
   const plans = new Map<string, ProjectChase>();
@@ -461,7 +343,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     const key = `${project.ownerTimeZone}|${people.map((id) => JSON.stringify(current.recipients[id] ?? null)).join('|')}|${project.supervisorId !== undefined}`;
     let chase = plans.get(key);
     if (!chase) {
-      chase = planProjectChase(current, context, project, openedAt as string, collection);
+      chase = planProjectChase(current, context, project, openedAt, collection);
       plans.set(key, chase);
     }
     return chase;
@@ -479,10 +361,14 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
       addDays(openedOn, BOOK_DAYS_AFTER),
     );
   const withCalendars = context.calendars !== undefined;
-  for (let i = 0; i < context.projects.length && !closeRequested; i += START_BATCH) {
+  for (let i = 0; i < context.projects.length && !c.closeRequested; i += START_BATCH) {
+    const batch = context.projects.slice(i, i + START_BATCH);
+    c = projectsStarted(
+      c,
+      batch.map((p) => p.projectId),
+    );
     await Promise.all(
-      context.projects.slice(i, i + START_BATCH).map(async (project) => {
-        projects.set(project.projectId, { state: 'requested', revision: 0, late: false });
+      batch.map(async (project) => {
         try {
           await startChild(projectUpdate, {
             workflowId: updateWorkflowId(mechanismId, quarter, project.projectId),
@@ -502,7 +388,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
                 mechanismId,
                 quarter,
                 cycleWorkflowId: workflowId,
-                openedAt: openedAt as string,
+                openedAt,
                 dueDate: planFor(project).dueDate,
                 cutoffAt: planFor(project).cutoffAt,
                 timeZone: context.timeZone,
@@ -527,7 +413,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   replanRunningUpdates = async () => {
     const current = book as CalendarBook;
     const running = context.projects.filter(
-      (p) => !settledStates.includes(projects.get(p.projectId)?.state ?? 'requested'),
+      (p) => !settledStates.includes(c.projects.get(p.projectId)?.state ?? 'requested'),
     );
     for (let i = 0; i < running.length; i += START_BATCH) {
       await Promise.all(
@@ -545,85 +431,77 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     }
   };
   showDetails(`collection closes ${collection.cutoffAt}`);
-  const allSettled = () => [...projects.values()].every((p) => settledStates.includes(p.state));
-  await waitUntil(collection.cutoffAt, () => allSettled() || closeRequested, 'until collection closes');
+  await waitUntil(collection.cutoffAt, () => allSettled(c) || c.closeRequested, 'until collection closes');
 
   // ---- compile ----
-  if (!closeRequested) {
+  if (!c.closeRequested) {
     await enter('compiling', 'the progress report');
     await compileNext();
     await enter('convening', `the secretariat to convene the session (proposed ${collection.proposedSessionAt})`);
   }
 
-  // ---- convene, hold, record ----
-  while (!closeRequested && !decisions) {
-    if (recompileWanted) {
-      await compileNext();
-      continue;
-    }
-    sessionChanged = false;
-    const woken = () => sessionChanged || recompileWanted || closeRequested || decisions !== undefined;
-    if (!session || session.status === 'cancelled') {
-      waitingFor = `the secretariat to convene the session (proposed ${collection.proposedSessionAt})`;
-      showDetails();
-      await condition(woken);
-      continue;
-    }
-    const startsAt = session.plan.startsAt;
-    const endsAt = new Date(Date.parse(startsAt) + session.plan.durationMinutes * 60_000).toISOString();
-    const sequence = session.sequence;
+  // ---- convene, hold, record: each step is what sessionStep() says the state calls for now ----
+  for (;;) {
+    const before = c;
+    const wake = () => woken(before, c);
     // The day-before reminder goes to each group of attendees on their own working day before the session, at the
     // send hour in their zone (one group, the mechanism's, for cycles opened before calendars per side).
-    const reminders = sessionReminders(
-      withCalendars ? (book as CalendarBook) : undefined,
-      context,
-      session.plan,
-      sequence,
-    );
-    let interrupted = false;
-    for (const reminder of reminders) {
-      if (now() >= reminder.at) continue;
-      waitingFor = `the day-before reminder (session ${startsAt})`;
-      showDetails(`session reminder at ${reminder.at}`);
-      if (await waitUntil(reminder.at, woken, 'until the day-before session reminder')) {
-        interrupted = true;
-        break;
-      }
+    const reminders =
+      c.session?.status === 'scheduled'
+        ? sessionReminders(
+            withCalendars ? (book as CalendarBook) : undefined,
+            context,
+            c.session.plan,
+            c.session.sequence,
+          )
+        : [];
+    const step = sessionStep(c, now(), reminders);
+    if (step.kind === 'done') break;
+    if (step.kind === 'compile') {
+      await compileNext();
+    } else if (step.kind === 'convene') {
+      c = waitFor(c, `the secretariat to convene the session (proposed ${collection.proposedSessionAt})`);
+      showDetails();
+      await condition(wake);
+    } else if (step.kind === 'reminder') {
+      const { sequence, plan } = c.session as Session;
+      c = waitFor(c, `the day-before reminder (session ${plan.startsAt})`);
+      showDetails(`session reminder at ${step.reminder.at}`);
+      if (await waitUntil(step.reminder.at, wake, 'until the day-before session reminder')) continue;
       await notify(
         {
           workflowId,
-          step: reminder.step,
+          step: step.reminder.step,
           kind: 'session-reminder',
           mechanismId,
           quarter,
-          to: reminder.to,
-          params: { sequence, startsAt },
+          to: step.reminder.to,
+          params: { sequence, startsAt: plan.startsAt },
         },
         secretariat(),
       );
-    }
-    if (interrupted) continue;
-    if (now() < startsAt) {
-      waitingFor = `the session on ${startsAt}`;
+    } else if (step.kind === 'start') {
+      c = waitFor(c, `the session on ${step.at}`);
       showDetails();
-      if (await waitUntil(startsAt, woken, 'until the session starts')) continue;
-    }
-    if (now() < endsAt) {
-      if (phase !== 'in-session') await enter('in-session', `the session to end (${endsAt})`);
-      if (await waitUntil(endsAt, woken, 'until the session ends')) continue;
-    }
-    if (phase !== 'recording') {
-      session = { ...session, status: 'held' };
-      await store.recordSession({ mechanismId, quarter, plan: session.plan, sequence, status: 'held' });
+      await waitUntil(step.at, wake, 'until the session starts');
+    } else if (step.kind === 'end') {
+      if (c.phase !== 'in-session') await enter('in-session', `the session to end (${step.at})`);
+      await waitUntil(step.at, wake, 'until the session ends');
+    } else if (step.kind === 'held') {
+      c = sessionHeld(c);
+      const { plan, sequence } = c.session as Session;
+      await store.recordSession({ mechanismId, quarter, plan, sequence, status: 'held' });
       await enter('recording', 'the secretariat to record decisions and action items');
+    } else {
+      await condition(wake);
     }
-    await condition(woken);
   }
 
-  if (decisions && !closeRequested) {
-    if (phase !== 'recording') await enter('recording', 'the minutes');
+  const decisions = c.decisions;
+  if (decisions && !c.closeRequested) {
+    if (c.phase !== 'recording') await enter('recording', 'the minutes');
     const minutes = await documents.renderMinutes({ mechanismId, quarter });
-    const plan = session?.plan;
+    const plan = c.session?.plan;
     await notify(
       {
         workflowId,
@@ -678,5 +556,5 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
 
   await enter('closed', 'nothing: the cycle is closed');
   await condition(allHandlersFinished);
-  return { phase, reportVersion, actionItemIds };
+  return { phase: c.phase, reportVersion: c.reportVersion, actionItemIds: c.actionItemIds };
 }

@@ -17,3 +17,15 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 export function reject(type: string, message: string, fields?: FieldError[]): never {
   throw ApplicationFailure.nonRetryable(message, type, ...(fields ? [{ fields }] : []));
 }
+
+/** Why an update is refused: `type` names the rule (the `ApplicationFailure` type the caller sees), `fields` the fields. */
+export interface Refusal {
+  type: string;
+  message: string;
+  fields?: FieldError[];
+}
+
+/** Rejects the update when a rule refused it (validators call the state modules' `refuse...` functions through it). */
+export function refuse(r: Refusal | undefined): void {
+  if (r) reject(r.type, r.message, r.fields);
+}

@@ -1,7 +1,8 @@
 /**
  * Records the histories of one full cycle into test/histories/*.json: `npm run record-histories` (about a minute).
  * The replay test replays every file here against the current workflow code, so a change that would break running
- * cycles fails the suite. Re-record only for a deliberate change (patched(), or one no deployed cycle can meet).
+ * cycles fails the suite. Re-record only for a deliberate change no running cycle can meet, and say so in the commit
+ * (src/workflows/README.md, "Versioning"); a change running cycles can meet goes behind patched(), its commit saying why.
  * Payloads are encrypted with the suite's test key `test-a` (test/helpers/payload-keys.ts), as production encrypts
  * them, so the replay also proves the worker decrypts what it reads back.
  */
@@ -11,11 +12,34 @@ import { temporal } from '@temporalio/proto';
 import { sendUpdate } from '../../src/temporal/cycles';
 import { actionItemWorkflowId } from '../../src/temporal/ids';
 import { cancelSession, completeActionItem, convene, recordDecisions, requestExtension, submitUpdate } from '../../src/workflows/messages';
-import { createFakeActivities } from '../helpers/fake-activities';
+import { createFakeActivities, type FakeWorld } from '../helpers/fake-activities';
 import { bundleWorkflows, createTimeSkippingEnv, historiesDir, uniqueTaskQueue, withWorker } from '../helpers/temporal';
 import { cycleId, mechanismId, skipTo, startScheduledCycle, updateId, world } from '../workflows/cycle-fixture';
 
 const meeting = { venue: 'Maseru', chairs: ['chair-ls', 'chair-cn'], attendees: ['owner-roads', 'sec-ls'] };
+
+/**
+ * The cycle fixture as the store loads it in production: with calendars per side (a mechanism always has them,
+ * `calendars` defaults to []), so the recorded histories take the path running cycles take (updates carry their
+ * `book`, session reminders go per group of attendees). The Chinese side's calendar has a working Saturday only, so
+ * the recorded dates stay those of the fixture.
+ */
+const recorded: FakeWorld = {
+  ...world,
+  calendars: [
+    { id: 'cn', name: 'China', sources: [], holidays: [], workdays: [{ date: '2027-03-06', name: 'Working Saturday' }] },
+  ],
+  recipients: {
+    'owner-energy': { timeZone: 'Asia/Shanghai', calendar: 'cn' },
+    'ps-energy': { timeZone: 'Asia/Shanghai', calendar: 'cn' },
+    'sec-cn': { timeZone: 'Asia/Shanghai', calendar: 'cn' },
+    'chair-cn': { timeZone: 'Asia/Shanghai', calendar: 'cn' },
+  },
+  sides: [
+    { sideId: 'ls', timeZone: 'Africa/Maseru' },
+    { sideId: 'cn', timeZone: 'Asia/Shanghai', calendar: 'cn' },
+  ],
+};
 
 /**
  * The Java test server can hang for good at the collection cut-off under heavy load (the race that
@@ -31,7 +55,7 @@ async function main(): Promise<void> {
   }, HANG_AFTER_MS).unref();
   const [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows()]);
   try {
-    const fakes = createFakeActivities(world, () => env.currentTimeMs());
+    const fakes = createFakeActivities(recorded, () => env.currentTimeMs());
     const taskQueue = uniqueTaskQueue('record');
     const ok = <T extends { accepted: boolean }>(outcome: T): T => {
       if (!outcome.accepted) throw new Error(JSON.stringify(outcome));

@@ -18,7 +18,7 @@ const context = (over: Partial<TemplateContext> = {}): TemplateContext => ({
     dueAt: '2026-03-13T22:00:00Z',
     sent: [{ kind: 'reminder', at: '2026-03-06T07:00:00Z', to: 'Road Agency' }],
   },
-  extension: { days: 3, newDueAt: '2026-03-16T22:00:00Z', reason: 'Field visit', requestedBy: 'Road Agency' },
+  extension: { days: 3, requestedBy: 'Road Agency' },
   session: { startsAt: '2026-04-02T08:00:00Z', durationMinutes: 120, venue: 'Maseru', sequence: 0 },
   actionItem: { title: 'Share the revised works schedule', dueDate: '2026-03-20' },
   undeliverable: {
@@ -85,5 +85,15 @@ describe('email templates', () => {
     expect(email.text).toContain('Who is late: Road Agency');
     expect(email.text).toContain('Late since: Friday 13 March 2026, 23:59');
     expect(email.text).toContain('reminder to Road Agency, Friday 6 March 2026, 09:00');
+  });
+
+  it('says in an updated invitation when the session was to start before, and only there', () => {
+    const session = { startsAt: '2026-04-09T08:00:00Z', durationMinutes: 120, venue: 'Maseru', sequence: 2 };
+    const moved = { ...session, previousStartsAt: '2026-04-02T08:00:00Z' };
+    expect(renderEmail('invitation-update', context({ session: moved })).text).toContain(
+      'Previously: Thursday 2 April 2026, 10:00',
+    );
+    expect(renderEmail('invitation-update', context({ language: 'zh', session: moved })).text).toContain('原定时间');
+    expect(renderEmail('invitation-update', context({ session })).text).not.toContain('Previously');
   });
 });

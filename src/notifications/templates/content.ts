@@ -36,12 +36,14 @@ export interface TemplateContext {
   openActionItems: { title: string; dueDate: string }[];
   /** For escalations: who is late, since when, what was sent already. */
   late?: { ownerName: string; ownerEmail?: string; dueAt: string; sent: { kind: string; at: string; to: string }[] };
-  extension?: { days: number; newDueAt?: string; reason?: string; requestedBy?: string };
+  /** For the secretariat's decision on a request beyond the automatic limit: how many days, asked by whom. */
+  extension?: { days: number; requestedBy?: string };
   session?: {
     startsAt: string;
     durationMinutes: number;
     venue: string;
     sequence: number;
+    /** For a rescheduled session: when it was to start before. */
     previousStartsAt?: string;
     holidayWarnings?: string[];
   };
@@ -53,6 +55,4 @@ export interface TemplateContext {
   attachmentNames: string[];
   /** Link to the secretariat's pages (dashboard, cycle page). */
   dashboardUrl?: string;
-  /** Free note from the secretariat or the workflow (single or multi-line). */
-  note?: string;
 }

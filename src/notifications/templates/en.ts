@@ -37,10 +37,6 @@ function attachments(c: TemplateContext): Block[] {
   return c.attachmentNames.length ? [{ type: 'list', title: 'Attached', items: c.attachmentNames }] : [];
 }
 
-function note(c: TemplateContext): Block[] {
-  return c.note ? [{ type: 'paragraph', text: c.note }] : [];
-}
-
 /** The session date falls on a holiday of a side, confirmed by the secretariat: said plainly in the invitation. */
 function holidayNotice(c: TemplateContext): Block[] {
   const warnings = c.session?.holidayWarnings ?? [];
@@ -96,7 +92,6 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         type: 'paragraph',
         text: 'The link is personal to you: please do not forward it. If you need more time, you can ask for an extension on the form.',
       },
-      ...note(c),
     ]),
   reminder: (c) =>
     base(c, `Reminder: update on ${project(c)} due ${c.dueAt ? deadline(c, c.dueAt) : ''}`.trim(), [
@@ -113,7 +108,6 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       },
       ...formButton(c),
       actionItems(c),
-      ...note(c),
     ]),
   overdue: (c) =>
     base(c, `Overdue: update on ${project(c)} (${cycle(c)})`, [
@@ -123,7 +117,6 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       },
       ...formButton(c),
       actionItems(c),
-      ...note(c),
     ]),
   'escalation-supervisor': (c) =>
     escalation(c, 'As the supervisor of the person responsible, could you please help make sure the update is sent.'),
@@ -145,7 +138,6 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
           : 'You can still amend it using the same link until collection closes.',
       },
       ...formButton(c, 'Review or amend your update'),
-      ...note(c),
     ]),
   'extension-granted': (c) =>
     base(c, `Extension granted: update on ${project(c)}`, [
@@ -156,12 +148,11 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       {
         type: 'facts',
         rows: [
-          ['New deadline', c.extension?.newDueAt ? deadline(c, c.extension.newDueAt) : due(c)],
+          ['New deadline', due(c)],
           ...(c.extension?.days ? [['Extension', `${c.extension.days} day(s)`] as [string, string]] : []),
         ],
       },
       ...formButton(c),
-      ...note(c),
     ]),
   'extension-refused': (c) =>
     base(c, `Extension not granted: update on ${project(c)}`, [
@@ -169,9 +160,7 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         type: 'paragraph',
         text: `The secretariat could not grant the extension you asked for on ${project(c)} (${cycle(c)}). The deadline stays ${due(c)}.`,
       },
-      ...(c.extension?.reason ? [{ type: 'facts', rows: [['Reason', c.extension.reason]] } as Block] : []),
       ...formButton(c),
-      ...note(c),
     ]),
   'extension-requested': (c) =>
     base(c, `Extension requested: ${project(c)} (${cycle(c)})`, [
@@ -179,13 +168,7 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         type: 'paragraph',
         text: `${c.extension?.requestedBy ?? 'The owner'} asks for ${c.extension?.days ?? '?'} more day(s) to send the update on ${project(c)}. This is beyond the automatic limit, so it waits for your decision.`,
       },
-      {
-        type: 'facts',
-        rows: [
-          ['Current deadline', due(c)],
-          ['Reason given', c.extension?.reason ?? '-'],
-        ],
-      },
+      { type: 'facts', rows: [['Current deadline', due(c)]] },
       ...(c.dashboardUrl ? [{ type: 'button', label: 'Decide on the cycle page', url: c.dashboardUrl } as Block] : []),
     ]),
   'report-ready': (c) =>
@@ -196,7 +179,6 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       },
       ...attachments(c),
       ...(c.dashboardUrl ? [{ type: 'button', label: 'Open the cycle page', url: c.dashboardUrl } as Block] : []),
-      ...note(c),
     ]),
   invitation: (c) =>
     base(c, `Invitation: ${c.mechanismName} session, ${c.quarter ?? ''}`.replace(/, $/, ''), [
@@ -207,7 +189,6 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       sessionFacts(c),
       ...holidayNotice(c),
       ...attachments(c),
-      ...note(c),
     ]),
   'invitation-update': (c) =>
     base(c, `Updated invitation: ${c.mechanismName} session, ${c.quarter ?? ''}`.replace(/, $/, ''), [
@@ -221,7 +202,6 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         ? [{ type: 'facts', rows: [['Previously', at(c, c.session.previousStartsAt)]] } as Block]
         : []),
       ...attachments(c),
-      ...note(c),
     ]),
   'invitation-cancel': (c) =>
     base(c, `Cancelled: ${c.mechanismName} session, ${c.quarter ?? ''}`.replace(/, $/, ''), [
@@ -229,7 +209,6 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         type: 'paragraph',
         text: `The quarterly session of the ${c.mechanismName} planned for ${c.session ? at(c, c.session.startsAt) : 'the announced date'} is cancelled. The attached calendar message removes it from your calendar.`,
       },
-      ...note(c),
     ]),
   'session-reminder': (c) =>
     base(c, `Tomorrow: ${c.mechanismName} session`, [
@@ -248,7 +227,6 @@ export const en: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       },
       ...attachments(c),
       actionItems(c),
-      ...note(c),
     ]),
   'action-item-reminder': (c) =>
     base(

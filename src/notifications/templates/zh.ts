@@ -37,10 +37,6 @@ function attachments(c: TemplateContext): Block[] {
   return c.attachmentNames.length ? [{ type: 'list', title: '附件', items: c.attachmentNames }] : [];
 }
 
-function note(c: TemplateContext): Block[] {
-  return c.note ? [{ type: 'paragraph', text: c.note }] : [];
-}
-
 /** 会议日期为一方节假日、秘书处已确认：邀请中明确说明。 */
 function holidayNotice(c: TemplateContext): Block[] {
   const warnings = c.session?.holidayWarnings ?? [];
@@ -89,7 +85,6 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       ...formButton(c),
       actionItems(c),
       { type: 'paragraph', text: '此链接仅供您本人使用，请勿转发。如需延期，可在表格中申请。' },
-      ...note(c),
     ]),
   reminder: (c) =>
     base(c, `提醒：${project(c)}进展更新将于${c.dueAt ? deadline(c, c.dueAt) : ''}截止`, [
@@ -103,7 +98,6 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       },
       ...formButton(c),
       actionItems(c),
-      ...note(c),
     ]),
   overdue: (c) =>
     base(c, `已逾期：${project(c)}进展更新（${cycle(c)}）`, [
@@ -113,7 +107,6 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       },
       ...formButton(c),
       actionItems(c),
-      ...note(c),
     ]),
   'escalation-supervisor': (c) => escalation(c, '您是该项目负责人的主管，烦请协助督促其尽快提交。'),
   'escalation-secretariat': (c) =>
@@ -129,7 +122,6 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         text: c.dueAt ? `在${due(c)}之前，您仍可通过同一链接修改。` : '在收集截止前，您仍可通过同一链接修改。',
       },
       ...formButton(c, '查看或修改您的更新'),
-      ...note(c),
     ]),
   'extension-granted': (c) =>
     base(c, `延期已批准：${project(c)}进展更新`, [
@@ -137,12 +129,11 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       {
         type: 'facts',
         rows: [
-          ['新截止时间', c.extension?.newDueAt ? deadline(c, c.extension.newDueAt) : due(c)],
+          ['新截止时间', due(c)],
           ...(c.extension?.days ? [['延期', `${c.extension.days}天`] as [string, string]] : []),
         ],
       },
       ...formButton(c),
-      ...note(c),
     ]),
   'extension-refused': (c) =>
     base(c, `延期未获批准：${project(c)}进展更新`, [
@@ -150,9 +141,7 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         type: 'paragraph',
         text: `秘书处未能批准您就${project(c)}（${cycle(c)}）提出的延期申请。截止时间仍为${due(c)}。`,
       },
-      ...(c.extension?.reason ? [{ type: 'facts', rows: [['原因', c.extension.reason]] } as Block] : []),
       ...formButton(c),
-      ...note(c),
     ]),
   'extension-requested': (c) =>
     base(c, `延期申请：${project(c)}（${cycle(c)}）`, [
@@ -160,13 +149,7 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         type: 'paragraph',
         text: `${c.extension?.requestedBy ?? '项目负责人'}申请延期${c.extension?.days ?? '?'}天提交${project(c)}的进展更新。该申请超出自动批准上限，需要您决定。`,
       },
-      {
-        type: 'facts',
-        rows: [
-          ['当前截止时间', due(c)],
-          ['理由', c.extension?.reason ?? '-'],
-        ],
-      },
+      { type: 'facts', rows: [['当前截止时间', due(c)]] },
       ...(c.dashboardUrl ? [{ type: 'button', label: '在周期页面处理', url: c.dashboardUrl } as Block] : []),
     ]),
   'report-ready': (c) =>
@@ -174,7 +157,6 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       { type: 'paragraph', text: `${c.mechanismName}${c.quarter ? ` ${c.quarter}` : '本季度'}进展报告已汇编完成。` },
       ...attachments(c),
       ...(c.dashboardUrl ? [{ type: 'button', label: '打开周期页面', url: c.dashboardUrl } as Block] : []),
-      ...note(c),
     ]),
   invitation: (c) =>
     base(c, `会议邀请：${session(c)}`, [
@@ -182,7 +164,6 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       sessionFacts(c),
       ...holidayNotice(c),
       ...attachments(c),
-      ...note(c),
     ]),
   'invitation-update': (c) =>
     base(c, `会议邀请已更新：${session(c)}`, [
@@ -193,7 +174,6 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         ? [{ type: 'facts', rows: [['原定时间', at(c, c.session.previousStartsAt)]] } as Block]
         : []),
       ...attachments(c),
-      ...note(c),
     ]),
   'invitation-cancel': (c) =>
     base(c, `会议取消：${session(c)}`, [
@@ -201,7 +181,6 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
         type: 'paragraph',
         text: `原定于${c.session ? at(c, c.session.startsAt) : '通知日期'}举行的${session(c)}已取消。所附日历消息将从您的日历中删除该会议。`,
       },
-      ...note(c),
     ]),
   'session-reminder': (c) =>
     base(c, `明日会议提醒：${session(c)}`, [
@@ -214,7 +193,6 @@ export const zh: Record<NotificationKind, (c: TemplateContext) => EmailContent> 
       { type: 'paragraph', text: `随函附上${session(c)}纪要，包括会议商定的决定和行动事项。` },
       ...attachments(c),
       actionItems(c),
-      ...note(c),
     ]),
   'action-item-reminder': (c) =>
     base(
