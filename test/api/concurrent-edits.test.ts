@@ -22,6 +22,7 @@ import { testPayloadKeys } from '../helpers/payload-keys';
 import { createTestStore, type TestStore } from '../helpers/store';
 import { bundleWorkflows, createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
 import { until } from '../helpers/until';
+import { signIn } from '../e2e/stack';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -78,7 +79,9 @@ beforeAll(async () => {
   app = await buildApp({ config, readiness: {}, store, cycles: gateway });
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  ({ token: apiToken } = await store.apiTokens.create({ name: 'test' }));
+  // A secretariat officer's token with the write scope (the API's submissions need it).
+  const officer = (await store.users.findByEmail(OFFICERS[0].email))!;
+  ({ token: apiToken } = await store.apiTokens.create({ name: 'test', scope: 'write', userId: officer.id }));
 }, 180_000);
 
 afterAll(async () => {
@@ -136,13 +139,7 @@ async function ownerLink(projectId: string): Promise<string> {
   return `/u/${token}`;
 }
 
-async function login(officer: (typeof OFFICERS)[number]): Promise<{ cookie: string; csrf: string }> {
-  const res = await postForm('/login', { email: officer.email, password: officer.password, next: '/' });
-  expect(res.status).toBe(303);
-  const cookie = String(res.headers.get('set-cookie')).split(';')[0];
-  const dashboard = await (await fetch(`${base}/`, { headers: { cookie } })).text();
-  return { cookie, csrf: /name="csrf" value="([^"]+)"/.exec(dashboard)![1] };
-}
+const login = (officer: (typeof OFFICERS)[number]) => signIn(app, officer);
 
 describe('two people editing one update at once', () => {
   it("shows the owner both texts when the secretariat saved a newer revision while the owner's form was open, and saves the owner's text only when the owner chooses it", async () => {
