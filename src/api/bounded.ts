@@ -13,9 +13,16 @@ export async function within<T>(
     timer = setTimeout(() => resolve({ answered: false }), ms);
     timer.unref();
   });
-  promise.catch(() => undefined);
   try {
-    return await Promise.race([promise.then((value) => ({ answered: true as const, value })), late]);
+    // A read that fails (no worker polls the queue, Temporal is unreachable) did not answer either: the caller then
+    // uses the records, never an error page.
+    return await Promise.race([
+      promise.then(
+        (value) => ({ answered: true as const, value }),
+        () => ({ answered: false as const }),
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -7,7 +7,7 @@
  * web process, started by buildApp) keeps delivering until the workflow has decided.
  */
 import { Submission } from '../domain';
-import type { IntakeId, IntakeRecord, Store } from '../store';
+import type { IntakeId, IntakeRecord, Store, SubmissionRecord } from '../store';
 import { updateWorkflowId } from '../temporal/ids';
 import type { SubmissionReceipt } from '../workflows/messages';
 import { within } from './bounded';
@@ -67,7 +67,12 @@ export function deliver(deps: IntakeDeps, record: IntakeRecord): Promise<IntakeR
         record.projectId,
         {
           name: 'submitUpdate',
-          input: { ...record.input, submission: record.input.submission as Submission, key: record.key },
+          input: {
+            ...record.input,
+            submission: record.input.submission as Submission,
+            key: record.key,
+            ...(record.basedOnRevision !== undefined && { baseRevision: record.basedOnRevision }),
+          },
         },
         // Bounded so that a delivery waiting for a stopped worker ends and is tried again (same update id) later.
         { updateId: intakeUpdateId(record.key), deadlineMs: DELIVERY_DEADLINE_MS },
@@ -149,21 +154,64 @@ export async function refuseWhatTheWorkflowWould(
 }
 
 /**
+ * A submission based on an older revision than the one stored (concurrent edits): nothing of it was applied. The
+ * sender is shown both texts, theirs and `current` (the newer stored one), and chooses; the API answers 409 with
+ * `currentRevision`.
+ */
+export class StaleSubmission extends ApiError {
+  constructor(
+    readonly currentRevision: number,
+    readonly current: SubmissionRecord | undefined,
+    basedOn: number,
+  ) {
+    super(
+      409,
+      'stale-revision',
+      `this update was based on revision ${basedOn}, but revision ${currentRevision} has been saved since: nothing was saved; compare both texts and send again with baseRevision ${currentRevision} to replace it`,
+      undefined,
+      { currentRevision },
+    );
+  }
+}
+
+/** Refuses a submission based on an older revision than the newest the store (or the live workflow) knows. */
+async function refuseStale(
+  deps: Pick<IntakeDeps, 'store'>,
+  ids: { mechanismId: string; quarter: string; projectId: string },
+  basedOn: number | undefined,
+  liveRevision: number | undefined,
+): Promise<void> {
+  if (basedOn === undefined) return;
+  const latest = await deps.store.submissions.latest(ids.mechanismId, ids.quarter, ids.projectId);
+  const current = Math.max(latest?.revision ?? 0, liveRevision ?? 0);
+  if (basedOn < current) throw new StaleSubmission(current, latest, basedOn);
+}
+
+/**
  * Records a submission, then waits up to INTAKE_ANSWER_WAIT_MS for the workflow's receipt. Throws the refusal as
- * an ApiError (409/422) when the records or the workflow refuse it, 503 `not-recorded` when the store could not
- * record it (nothing was kept: the caller shows the text back), 422 `idempotency-key-reused` for a known key with
- * other content.
+ * an ApiError (409/422) when the records or the workflow refuse it ({@link StaleSubmission} when it is based on an
+ * older revision than the stored one), 503 `not-recorded` when the store could not record it (nothing was kept:
+ * the caller shows the text back), 422 `idempotency-key-reused` for a known key with other content. A key already
+ * recorded is answered from its row (a retry after the first answer was lost is not checked again).
  */
 export async function receiveSubmission(
   deps: IntakeDeps,
   ids: { mechanismId: string; quarter: string; projectId: string },
   input: { submission: Submission; submittedBy: string },
-  options: { key: string; basedOnRevision?: number; live?: { state: string; cutoffAt: string } },
+  options: {
+    key: string;
+    basedOnRevision?: number;
+    live?: { state: string; cutoffAt: string; revision?: number };
+  },
 ): Promise<IntakeReceipt> {
   let record: IntakeRecord;
   let created: boolean;
   try {
-    await refuseWhatTheWorkflowWould(deps, ids, options.live);
+    const known = await deps.store.intake.get({ ...ids, key: options.key });
+    if (!known) {
+      await refuseWhatTheWorkflowWould(deps, ids, options.live);
+      await refuseStale(deps, ids, options.basedOnRevision, options.live?.revision);
+    }
     ({ record, created } = await deps.store.intake.receive({
       ...ids,
       key: options.key,
@@ -187,10 +235,10 @@ export async function receiveSubmission(
     );
   }
   const outcome = await within(deliver(deps, record), INTAKE_ANSWER_WAIT_MS);
-  return answer((outcome.answered && outcome.value) || record);
+  return answer(deps, (outcome.answered && outcome.value) || record);
 }
 
-function answer(r: IntakeRecord): IntakeReceipt {
+async function answer(deps: Pick<IntakeDeps, 'store'>, r: IntakeRecord): Promise<IntakeReceipt> {
   if (r.status === 'applied')
     return {
       status: 'applied',
@@ -201,6 +249,11 @@ function answer(r: IntakeRecord): IntakeReceipt {
     };
   if (r.status === 'refused') {
     const code = r.refusal?.code ?? 'rejected';
+    if (code === 'rejected-stale-revision') {
+      // Another revision reached the workflow first (two senders at once): the same answer as the check above.
+      const latest = await deps.store.submissions.latest(r.mechanismId, r.quarter, r.projectId);
+      throw new StaleSubmission(latest?.revision ?? (r.basedOnRevision ?? 0) + 1, latest, r.basedOnRevision ?? 0);
+    }
     throw new ApiError(
       code.startsWith('rejected-invalid') ? 422 : 409,
       code,
@@ -209,7 +262,6 @@ function answer(r: IntakeRecord): IntakeReceipt {
   }
   return { status: 'pending', key: r.key, receivedAt: r.receivedAt };
 }
-
 /** The forwarder of one web process: delivers due pending submissions until stopped. */
 export function startIntakeForwarder(
   deps: IntakeDeps & { log?: (err: unknown) => void },

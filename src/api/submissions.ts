@@ -13,7 +13,8 @@ import { receiveSubmission, type IntakeReceipt } from './intake';
 export type { IntakeReceipt } from './intake';
 
 /** An idempotency key as a sender may give it (form field, `Idempotency-Key` header): printable, at most 100 characters. */
-export const validIntakeKey = (key: unknown): key is string => typeof key === 'string' && /^[A-Za-z0-9._:-]{8,100}$/.test(key);
+export const validIntakeKey = (key: unknown): key is string =>
+  typeof key === 'string' && /^[A-Za-z0-9._:-]{8,100}$/.test(key);
 
 /**
  * Records a submission and answers with its receipt (applied, or pending); a refusal throws an ApiError. `key`
@@ -23,8 +24,17 @@ export function submitUpdate(
   deps: Pick<RouteDeps, 'cycles' | 'store' | 'now'>,
   ids: { mechanismId: string; quarter: string; projectId: string },
   input: SubmitUpdateInput,
-  options: { key?: string; basedOnRevision?: number; live?: { state: string; cutoffAt: string } } = {},
+  options: {
+    key?: string;
+    basedOnRevision?: number;
+    live?: { state: string; cutoffAt: string; revision?: number };
+  } = {},
 ): Promise<IntakeReceipt> {
   const { mechanismId, quarter, projectId } = ids;
-  return receiveSubmission(deps, { mechanismId, quarter, projectId }, { submission: input.submission as never, submittedBy: input.submittedBy }, { ...options, key: options.key ?? randomUUID() });
+  return receiveSubmission(
+    deps,
+    { mechanismId, quarter, projectId },
+    { submission: input.submission as never, submittedBy: input.submittedBy },
+    { ...options, key: options.key ?? randomUUID() },
+  );
 }

@@ -22,6 +22,11 @@ export interface SubmitUpdateInput {
    * delivery with the same key gets the first receipt and adds no revision. Absent in submissions sent directly.
    */
   key?: string;
+  /**
+   * The revision the sender's text was based on (0: none yet). A submission based on an older revision than the
+   * workflow's latest is refused (`StaleRevision`) instead of silently replacing the newer text. Absent: no check.
+   */
+  baseRevision?: number;
 }
 /** The receipt shown to the owner: which revision was stored and whether it was late. */
 export interface SubmissionReceipt {

@@ -296,10 +296,19 @@ export function changeCalendars(u: UpdateState, rules: ChaseRules, book: Calenda
   return replan(next, rules, now, !u.sent.some((step) => step === 'request' || step.startsWith('request.')));
 }
 
-/** Whether a submission (already checked against the schema) may still be accepted: amendments end when collection closes. */
-export function refuseSubmission(u: UpdateState, now: string): Refusal | undefined {
+/**
+ * Whether a submission (already checked against the schema) may still be accepted: amendments end when collection
+ * closes, and a text based on an older revision than the latest (`baseRevision`, issue 15's concurrent edits) never
+ * silently replaces the newer one.
+ */
+export function refuseSubmission(u: UpdateState, now: string, baseRevision?: number): Refusal | undefined {
   if (u.state === 'submitted' && collectionClosed(u, now))
     return { type: 'CollectionClosed', message: 'collection has closed: the submission can no longer be amended' };
+  if (typeof baseRevision === 'number' && baseRevision < u.revision)
+    return {
+      type: 'StaleRevision',
+      message: `the submission is based on revision ${baseRevision}, but revision ${u.revision} has been saved since`,
+    };
   return undefined;
 }
 

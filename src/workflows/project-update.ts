@@ -257,7 +257,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       return accepted.receipt;
     },
     {
-      validator: ({ submission, submittedBy, key }) => {
+      validator: ({ submission, submittedBy, key, baseRevision }) => {
         // A repeat of a delivered submission is answered with its first receipt, whatever has changed since.
         if (deliveredBefore(key)) return;
         const parsed = schemas().Submission.safeParse(submission);
@@ -271,7 +271,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
           );
         }
         if (typeof submittedBy !== 'string' || !submittedBy) reject('InvalidSubmission', 'submittedBy is required');
-        refuse(refuseSubmission(u, now()));
+        refuse(refuseSubmission(u, now(), baseRevision));
       },
     },
   );

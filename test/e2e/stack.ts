@@ -8,6 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../src/activities';
+import type { Activities } from '../../src/activities/types';
 import { buildApp } from '../../src/api/app';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../../src/config';
@@ -48,6 +49,11 @@ export interface StackOptions {
   loginRateLimit?: number;
   /** Receives the app's log lines (JSON, level info and up). */
   log?: (line: string) => void;
+  /**
+   * Wraps the real activities before the worker gets them (the interface production uses): fault injection such as
+   * holding an activity until the test has raced a submission against it.
+   */
+  wrapActivities?: (activities: Activities) => Activities;
 }
 
 /** Starts the service on a fresh store; the caller owns `env` and `bundle`. */
@@ -82,13 +88,14 @@ export async function startServiceStack(
   });
   const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const transport: MailTransport = createSmtpTransport(smtp.url, { timeoutMs: 5000 });
-  const activities = createActivities({
+  const real = createActivities({
     store,
     dataDir: store.dataDir,
     publicUrl: baseUrl,
     mailFrom: 'secretariat@example.org',
     transport,
   });
+  const activities = options.wrapActivities ? options.wrapActivities(real) : real;
   const worker = await createWorker({
     payloadKeys: testPayloadKeys,
     connection: env.nativeConnection,

@@ -7,16 +7,20 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { previousQuarter, isoQuarter, slug } from '../../domain';
+import { StaleSubmission } from '../intake';
 import { submitUpdate, validIntakeKey } from '../submissions';
 import type { Scope } from '../access';
 import { userActor } from '../access';
 import type { RouteDeps } from '../context';
 import { requireOpenCycle } from '../cycle-view';
 import { notFound } from '../errors';
-import { html, page } from './html';
+import { html, page, type Safe } from './html';
 import type { PageSession } from './secretariat';
 import {
+  baseRevisionField,
+  conflictNotice,
   parseSubmissionForm,
+  postedBaseRevision,
   submissionFields,
   valuesFromSubmission,
   type FormErrors,
@@ -51,18 +55,21 @@ export function onBehalfRoutes(deps: RouteDeps, session: SessionOf, postSession:
       ctx: Awaited<ReturnType<typeof load>>,
       values: FormValues,
       errors: FormErrors,
+      // Another officer (or the owner) saved a newer revision meanwhile; the form is then based on it.
+      conflict?: { notice: Safe; revision: number },
     ) =>
       page(
         `${ctx.project.title}: update on behalf`,
         html`<h1>${ctx.project.title}</h1>
 <p>Update for <strong>${p.quarter}</strong> on behalf of ${ctx.owner}. You will be recorded as the submitter. <a href="/mechanisms/${p.mechanismId}/cycles/${p.quarter}">Back to the cycle</a></p>
-${Object.keys(errors).length ? html`<div class="alert" role="alert">Please correct the fields marked below; nothing was saved yet.</div>` : ''}
+${conflict?.notice ?? ''}${Object.keys(errors).length ? html`<div class="alert" role="alert">Please correct the fields marked below; nothing was saved yet.</div>` : ''}
 ${ctx.latest ? html`<p><small>Showing revision ${ctx.latest.revision}; saving makes a new revision.</small></p>` : ctx.previous ? html`<p><small>Pre-filled from ${ctx.previous.quarter}.</small></p>` : ''}
 <form method="post" action="/mechanisms/${p.mechanismId}/cycles/${p.quarter}/projects/${p.projectId}/submission" class="card" novalidate>
 <input type="hidden" name="csrf" value="${s.csrf}">
 <input type="hidden" name="intakeKey" value="${randomUUID()}">
+${baseRevisionField(conflict?.revision ?? ctx.latest?.revision ?? 0)}
 ${submissionFields(values, errors, ctx.actionItems)}
-<button type="submit">Submit on behalf of the owner</button></form>`,
+<button type="submit">${conflict ? `Save my text over revision ${conflict.revision}` : 'Submit on behalf of the owner'}</button></form>`,
         s.nav,
       );
     const send = (reply: FastifyReply, status: number, body: string) =>
@@ -93,7 +100,25 @@ ${submissionFields(values, errors, ctx.actionItems)}
         if (!parsed.ok) return send(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
         const actor = userActor(s.user);
         const key = validIntakeKey(body.intakeKey) ? body.intakeKey : undefined;
-        const receipt = await submitUpdate(deps, p, { submission: parsed.submission, submittedBy: actor }, { key });
+        let receipt;
+        try {
+          receipt = await submitUpdate(
+            deps,
+            p,
+            { submission: parsed.submission, submittedBy: actor },
+            { key, basedOnRevision: postedBaseRevision(body) },
+          );
+        } catch (err) {
+          if (!(err instanceof StaleSubmission)) throw err;
+          const fresh = await load(p);
+          const notice = conflictNotice(
+            err.current,
+            parsed.values,
+            err.currentRevision,
+            `/mechanisms/${p.mechanismId}/cycles/${p.quarter}/projects/${p.projectId}/submission`,
+          );
+          return send(reply, 409, render(s, p, fresh, parsed.values, {}, { notice, revision: err.currentRevision }));
+        }
         await deps.store.audit.append({
           actor,
           action: 'update.submitUpdate',

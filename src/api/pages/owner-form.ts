@@ -12,13 +12,17 @@ import type { OwnerLinkBinding } from '../../store';
 import { hashToken } from '../../store/secrets';
 import { decide } from '../commands';
 import { LIVE_READ_WAIT_MS, within } from '../bounded';
+import { StaleSubmission } from '../intake';
 import { submitUpdate, validIntakeKey } from '../submissions';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { installPageErrorHandler } from './page-errors';
 import { html, page, type Safe } from './html';
 import {
+  baseRevisionField,
+  conflictNotice,
   parseSubmissionForm,
+  postedBaseRevision,
   submissionFields,
   valuesFromSubmission,
   type FormErrors,
@@ -199,7 +203,10 @@ ${Object.entries(values)
       values: FormValues,
       errors: FormErrors,
       banner?: Safe,
+      // After a conflict: the newer revision the owner's text would replace (the form is then based on it).
+      saveOver?: number,
     ): string {
+      const baseRevision = saveOver ?? ctx.latest?.revision ?? 0;
       const action = `/u/${encodeURIComponent(token)}`;
       const source = ctx.latest
         ? html`<p><small>Showing your revision ${ctx.latest.revision} received ${ctx.latest.receivedAt.slice(0, 10)}. You can amend it until collection closes.</small></p>`
@@ -221,8 +228,9 @@ ${banner ?? ''}${errorSummary}${source}${
         }
 <form method="post" action="${action}" class="card" novalidate>
 <input type="hidden" name="intakeKey" value="${randomUUID()}">
+${baseRevisionField(baseRevision)}
 ${submissionFields(values, errors, ctx.actionItems)}
-<button type="submit">${ctx.latest ? 'Save amendment' : 'Submit update'}</button>
+<button type="submit">${saveOver !== undefined ? `Save my text over revision ${saveOver}` : ctx.latest ? 'Save amendment' : 'Submit update'}</button>
 </form>
 ${
   ctx.state && !['submitted', 'waived', 'missing'].includes(ctx.state)
@@ -261,12 +269,13 @@ ${
           return send(reply, 422, render(request.params.token, ctx, binding, parsed.values, parsed.errors));
         try {
           const key = validIntakeKey(request.body?.intakeKey) ? request.body.intakeKey : undefined;
-          const live = ctx.live && { state: ctx.live.state, cutoffAt: ctx.live.cutoffAt };
+          const live = ctx.live && { state: ctx.live.state, cutoffAt: ctx.live.cutoffAt, revision: ctx.live.revision };
+          const basedOnRevision = postedBaseRevision(request.body ?? {});
           const receipt = await submitUpdate(
             deps,
             binding,
             { submission: parsed.submission, submittedBy: binding.contactId },
-            { key, ...(live && { live }) },
+            { key, basedOnRevision, ...(live && { live }) },
           );
           // Applied: the worker answers, so the form is read again live; pending: what we have is what there is.
           const fresh = receipt.status === 'applied' ? (await context(binding))! : ctx;
@@ -279,6 +288,21 @@ ${
           if (!(err instanceof ApiError)) throw err;
           if (err.statusCode === 503)
             return send(reply, 503, notRecorded(request.params.token, parsed.values, err.message));
+          if (err instanceof StaleSubmission) {
+            // Someone saved a newer revision meanwhile: both texts, the owner's still in the form, ready to save over it.
+            const fresh = (await context(binding)) ?? ctx;
+            const notice = conflictNotice(
+              err.current,
+              parsed.values,
+              err.currentRevision,
+              `/u/${encodeURIComponent(request.params.token)}`,
+            );
+            return send(
+              reply,
+              409,
+              render(request.params.token, fresh, binding, parsed.values, {}, notice, err.currentRevision),
+            );
+          }
           const errors: FormErrors = {};
           for (const f of err.fields ?? [])
             errors[

@@ -65,6 +65,21 @@ const idempotencyKey = (headers: unknown): string | undefined => (headers as { '
 /** The update id of a keyed command: its name and the key, so one key cannot stand for two different commands. */
 const commandOptions = (name: string, key: string | undefined) => (key ? { updateId: `api:${name}:${key}` } : undefined);
 
+/**
+ * A submission through the API: the update's fields, and optionally the revision the text was based on. With
+ * `baseRevision` older than the stored revision nothing is applied: 409 `stale-revision` with `currentRevision`
+ * (read the stored text with GET .../submission, then send again based on it). Without it (older clients) the
+ * submission is a new revision whatever was stored meanwhile.
+ */
+const SubmissionBody = Submission.safeExtend({
+  baseRevision: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('The revision this text was based on (0 when there was none yet); optional'),
+});
+
 /** Convening without `startsAt` accepts the proposed date; a holiday on either side needs `holidayConfirmed`. */
 const ConveneBody = SessionPlan.extend({ startsAt: isoInstant.optional(), holidayConfirmed: z.boolean().optional() });
 
@@ -165,8 +180,9 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         if (path === 'submission') {
           // Recorded first (the intake), whatever the state of the worker: 200 with the revision, or 202 "pending".
           await mechanismOr404(mechanismId);
-          const command = await build(request.body as never, request.caller!.actor, { mechanismId, projectId });
-          const receipt = await submitUpdate(deps, { mechanismId, quarter, projectId }, command.input as SubmitUpdateInput, { key: key && `api:${key}` });
+          const { baseRevision, ...body } = request.body as z.infer<typeof SubmissionBody>;
+          const command = await build(body as never, request.caller!.actor, { mechanismId, projectId });
+          const receipt = await submitUpdate(deps, { mechanismId, quarter, projectId }, command.input as SubmitUpdateInput, { key: key && `api:${key}`, basedOnRevision: baseRevision });
           await audit(request.caller!.actor, 'update.submitUpdate', `${mechanismId}/${quarter}/${projectId}`, { key: receipt.key, status: receipt.status });
           return reply.code(receipt.status === 'applied' ? 200 : 202).send({ accepted: true as const, result: receipt });
         }
@@ -191,7 +207,7 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
         input: { ownerId: contact.id, ownerTimeZone: contact.timeZone ?? mechanism!.timeZone, ...(project!.supervisor && { supervisorId: project!.supervisor }), reassignedBy: actor },
       };
     });
-    projectCommand('submission', "Submit (or amend) the update on the owner's behalf", Submission, async (b: Submission, actor) => ({
+    projectCommand('submission', "Submit (or amend) the update on the owner's behalf (409 `stale-revision` when `baseRevision` is older than the stored revision)", SubmissionBody, async (b: Submission, actor) => ({
       name: 'submitUpdate', input: { submission: b, submittedBy: actor },
     }));
 
