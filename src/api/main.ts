@@ -3,11 +3,11 @@
  * configuration, opens the store, connects to Temporal, listens on HOST:PORT, and closes everything on
  * SIGTERM/SIGINT. /readyz checks `database` and `temporal`.
  */
-import { sql } from 'kysely';
 import { connectClient } from '../temporal/connection';
 import { loadConfig, loadDotenv } from '../config';
 import { openStore } from '../store';
 import { buildApp } from './app';
+import { readinessChecks } from './readiness';
 import { temporalCycleGateway } from './temporal-cycle-gateway';
 
 async function main(): Promise<void> {
@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.DATABASE_URL });
   const client = await connectClient(config);
-  const cycles = temporalCycleGateway({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, temporalUiUrl: config.temporalUiUrl });
+  const cycles = temporalCycleGateway({
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    namespace: config.TEMPORAL_NAMESPACE,
+    temporalUiUrl: config.temporalUiUrl,
+  });
   const app = await buildApp({
     config,
     store,
@@ -23,10 +28,7 @@ async function main(): Promise<void> {
     logger: { level: config.LOG_LEVEL },
     // Several API instances must share it, or sessions only work on the instance that signed them.
     sessionSecret: config.SESSION_SECRET,
-    readiness: {
-      database: async () => void (await sql`select 1`.execute(store.db)),
-      temporal: async () => void (await client.workflowService.getSystemInfo({})),
-    },
+    readiness: readinessChecks(store.db, client),
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   let closing = false;

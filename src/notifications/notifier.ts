@@ -46,13 +46,6 @@ export interface NotifierDeps {
   now?: () => Date;
 }
 
-/**
- * Test-only fault injection: when set, the process kills itself (SIGKILL) right after the SMTP server
- * accepted a message and before the outbox row records it. This is the one crash window that cannot
- * be produced from outside, and the test that proves "at most one duplicate, same Message-ID" needs it.
- */
-export const KILL_AFTER_ACCEPT_ENV = 'COORD_FAULT_KILL_AFTER_SMTP_ACCEPT';
-
 /** Runs `fn` over items with at most `limit` in flight. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -208,7 +201,6 @@ export function createNotifier(deps: NotifierDeps) {
     } finally {
       clearInterval(heartbeat);
     }
-    if (process.env[KILL_AFTER_ACCEPT_ENV] === '1') process.kill(process.pid, 'SIGKILL');
     // If this write fails (database down), the row stays `sending` and the retried activity resends with
     // the same Message-ID: the same at-most-one-duplicate case as a crash right here.
     const at = now().toISOString();

@@ -4,13 +4,12 @@
  * the scheduled start time (so a backfill opens the right quarter) and starts that cycle, which is refused by the
  * server when it already exists: whoever opens a quarter first, there is one cycle.
  */
+import { ParentClosePolicy, WorkflowIdReusePolicy, startChild, workflowInfo } from '@temporalio/workflow';
 import {
-  ParentClosePolicy,
-  WorkflowIdReusePolicy,
-  startChild,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/common';
 import { quarterOf } from '../domain/quarter';
 import { cycleWorkflowId } from '../temporal/ids';
 import { CyclePhaseKey, MechanismKey, QuarterKey } from '../temporal/search-attributes';
@@ -23,8 +22,6 @@ const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime'
 export interface OpenCycleInput {
   mechanismId: string;
   timeZone: string;
-  /** For tests and manual runs without a schedule: the instant to read the quarter from. */
-  scheduledAt?: string;
 }
 
 /** Which cycle was meant, and whether this run started it (false: it already existed). */
@@ -37,7 +34,8 @@ export interface OpenCycleResult {
 /** Opens the cycle of the quarter the schedule fired for, exactly once. */
 export async function openCycle(input: OpenCycleInput): Promise<OpenCycleResult> {
   const info = workflowInfo();
-  const firedAt = input.scheduledAt ?? info.typedSearchAttributes.get(ScheduledStartTime)?.toISOString() ?? info.startTime.toISOString();
+  // Started by hand (no schedule), the quarter is the one of the start instant.
+  const firedAt = info.typedSearchAttributes.get(ScheduledStartTime)?.toISOString() ?? info.startTime.toISOString();
   const quarter = quarterOf(firedAt, input.timeZone);
   const workflowId = cycleWorkflowId(input.mechanismId, quarter);
   try {

@@ -468,18 +468,22 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
       c = waitFor(c, `the day-before reminder (session ${plan.startsAt})`);
       showDetails(`session reminder at ${step.reminder.at}`);
       if (await waitUntil(step.reminder.at, wake, 'until the day-before session reminder')) continue;
-      await notify(
-        {
-          workflowId,
-          step: step.reminder.step,
-          kind: 'session-reminder',
-          mechanismId,
-          quarter,
-          to: step.reminder.to,
-          params: { sequence, startsAt: plan.startsAt },
-        },
-        secretariat(),
-      );
+      // Every group due at this instant goes now: once the first is sent the clock has moved past the others'
+      // instant, and sessionStep would skip them (two groups of attendees can share a zone's send hour).
+      for (const reminder of reminders.filter((r) => Date.parse(r.at) === Date.parse(step.reminder.at))) {
+        await notify(
+          {
+            workflowId,
+            step: reminder.step,
+            kind: 'session-reminder',
+            mechanismId,
+            quarter,
+            to: reminder.to,
+            params: { sequence, startsAt: plan.startsAt },
+          },
+          secretariat(),
+        );
+      }
     } else if (step.kind === 'start') {
       c = waitFor(c, `the session on ${step.at}`);
       showDetails();

@@ -4,7 +4,8 @@
  * workflow. Each test uses its own quarter: the Temporal test server is shared by the whole file.
  */
 import { updateWorkflowId } from '../../src/temporal/ids';
-import { updateState } from '../../src/workflows/messages';
+import { sendUpdate } from '../../src/temporal/cycles';
+import { requestExtension, updateState } from '../../src/workflows/messages';
 import type { SuiteContext } from './context';
 import { eventually, type Stack } from './support';
 
@@ -261,6 +262,25 @@ export function cycleSuite(ctx: SuiteContext): void {
         code: 'rejected-no-extension-pending',
         message: 'no extension request is waiting',
       });
+      // The owner asks for more than is granted without the secretariat (as the owner's page does); the secretariat refuses.
+      const asked = await sendUpdate(
+        ctx.env().client,
+        updateWorkflowId('cn-ls', quarter, projectId),
+        requestExtension,
+        { days: 30, requestedBy: before.update!.ownerId },
+      );
+      expect(asked).toMatchObject({ accepted: true, result: { outcome: 'pending' } });
+      expect((await updateOf(quarter, projectId)).pendingExtensionDays).toBe(30);
+      const refused = await stack.call({
+        method: 'POST',
+        url: projectUrl(quarter, projectId, 'extension-refusal'),
+        payload: {},
+      });
+      expect(refused.statusCode).toBe(200);
+      expect(refused.json().accepted).toBe(true);
+      const afterRefusal = await updateOf(quarter, projectId);
+      expect(afterRefusal.pendingExtensionDays).toBeUndefined();
+      expect(afterRefusal.dueDate).toBe(dueDate);
       const stranger = await stack.call({
         method: 'POST',
         url: projectUrl(quarter, projectId, 'owner'),
@@ -311,7 +331,13 @@ export function cycleSuite(ctx: SuiteContext): void {
       // The audit trail (and the workflows' arguments) name the token by its id, never by a person's address.
       const audit = await stack.store.audit.list({ actor: `token:${stack.tokenId}` });
       expect(audit.map((a) => a.action)).toEqual(
-        expect.arrayContaining(['cycle.open', 'update.grantExtension', 'update.reassignOwner', 'update.waive']),
+        expect.arrayContaining([
+          'cycle.open',
+          'update.refuseExtension',
+          'update.grantExtension',
+          'update.reassignOwner',
+          'update.waive',
+        ]),
       );
     });
 

@@ -172,7 +172,8 @@ describe("the owner's update form", () => {
       ...form({ days: '3' }),
     });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(/Extension granted: the update is now due \d{4}-\d{2}-\d{2}|sent to the secretariat/);
+    // Due Tuesday 16 March; 3 days are within what is granted without the secretariat: due Friday 19 March.
+    expect(res.body).toContain('Extension granted: the update is now due 2027-03-19');
   });
 
   test('text longer than the field allows is refused with the field named, keeping what was typed', async () => {
@@ -200,12 +201,14 @@ describe("the owner's update form", () => {
   test('a tampered, unknown or expired link shows a clear "not valid" page and changes nothing', async () => {
     const good = link('governance-exchange');
     const tampered = good.slice(0, -1) + (good.endsWith('A') ? 'B' : 'A');
-    for (const url of [tampered, '/u/not-a-real-link', `/u/${'z'.repeat(300)}`]) {
+    for (const url of [tampered, '/u/not-a-real-link']) {
       const res = await stack.app.inject({ method: 'GET', url });
-      expect(res.statusCode).toBeGreaterThanOrEqual(400);
-      expect(res.statusCode).toBeLessThan(500);
-      if (res.statusCode === 404) expect(res.body).toContain('This link is not valid');
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toContain('This link is not valid');
     }
+    // Longer than any link we issue: refused by the router before any lookup (its parameter limit).
+    const overlong = await stack.app.inject({ method: 'GET', url: `/u/${'z'.repeat(300)}` });
+    expect(overlong.statusCode).toBe(414);
     const post = await stack.app.inject({ method: 'POST', url: tampered, ...form(VALID) });
     expect(post.statusCode).toBe(404);
     const expired = await stack.store.ownerLinks.issue({

@@ -12,6 +12,7 @@ export function readSuite(ctx: SuiteContext): void {
       expect(alive.json()).toEqual({ status: 'ok' });
       const ready = await ctx.stack().raw({ method: 'GET', url: '/readyz' });
       expect(ready.statusCode).toBe(200);
+      // The same checks as production (src/api/readiness.ts), against this test's store and Temporal server.
       expect(ready.json()).toMatchObject({ status: 'ready' });
     });
 

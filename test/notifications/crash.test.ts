@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { KILL_AFTER_ACCEPT_ENV } from '../../src/notifications/notifier';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { crashRequest } from './crash-request';
 import { DEFAULT_LEASE_MS } from '../../src/store/outbox';
@@ -25,7 +24,6 @@ function runChild(): Promise<{ code: number | null; signal: NodeJS.Signals | nul
       ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'crash-child.ts'), env.dataDir, catcher.url],
       {
         cwd: path.join(__dirname, '..', '..'),
-        env: { ...process.env, [KILL_AFTER_ACCEPT_ENV]: '1' },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     );

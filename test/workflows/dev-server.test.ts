@@ -27,7 +27,17 @@ afterAll(async () => {
 });
 
 const cli = async (...args: string[]) =>
-  (await run(toolPaths().temporalCli, [...args, '--address', env.address, '--namespace', env.namespace ?? 'default', '-o', 'json'])).stdout;
+  (
+    await run(toolPaths().temporalCli, [
+      ...args,
+      '--address',
+      env.address,
+      '--namespace',
+      env.namespace ?? 'default',
+      '-o',
+      'json',
+    ])
+  ).stdout;
 
 /** Polls a condition with a bound (the dev server's visibility store is eventually consistent). */
 async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -47,8 +57,16 @@ describe('operating cycles on the dev server', () => {
     expect(await ensureSchedule(env.client, mechanism, 'unused-queue')).toBe('updated');
     const description = await env.client.schedule.getHandle(scheduleId('sched-ls')).describe();
     expect(description.spec.timezone).toBe('Africa/Maseru');
-    expect(description.spec.calendars?.[0]).toMatchObject({ dayOfMonth: [{ start: 1, end: 1, step: 1 }], hour: [{ start: 8, end: 8, step: 1 }] });
-    expect(description.spec.calendars?.[0].month?.map((m) => m.start)).toEqual(['MARCH', 'JUNE', 'SEPTEMBER', 'DECEMBER']);
+    expect(description.spec.calendars?.[0]).toMatchObject({
+      dayOfMonth: [{ start: 1, end: 1, step: 1 }],
+      hour: [{ start: 8, end: 8, step: 1 }],
+    });
+    expect(description.spec.calendars?.[0].month?.map((m) => m.start)).toEqual([
+      'MARCH',
+      'JUNE',
+      'SEPTEMBER',
+      'DECEMBER',
+    ]);
     await pauseSchedule(env.client, 'sched-ls');
     expect((await env.client.schedule.getHandle(scheduleId('sched-ls')).describe()).state.paused).toBe(true);
     await resumeSchedule(env.client, 'sched-ls');
@@ -56,12 +74,39 @@ describe('operating cycles on the dev server', () => {
     expect(JSON.stringify(listed)).toContain('openCycle');
   });
 
+  it('opens the quarter the schedule fired for when a missed opening is backfilled, not the quarter of today', async () => {
+    const fakes = createFakeActivities(world, async () => Date.now());
+    const taskQueue = uniqueTaskQueue('backfill');
+    const mechanism = { id: 'backfill-ls', timeZone: 'Africa/Maseru', policy: defaultPolicy };
+    await ensureSchedule(env.client, mechanism, taskQueue);
+    const schedule = env.client.schedule.getHandle(scheduleId('backfill-ls'));
+    await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
+      // The opening of 2025-Q3 (1 September 2025, 08:00 in Maseru) was missed; the run happens today, so only
+      // the fire time the server sets (TemporalScheduledStartTime) can tell openCycle which quarter was meant.
+      await schedule.backfill([{ start: new Date('2025-09-01T05:00:00Z'), end: new Date('2025-09-01T07:00:00Z') }]);
+      const run = await eventually(async () => (await schedule.describe()).info.recentActions[0]?.action);
+      const opened = await env.client.workflow
+        .getHandle(run.workflow.workflowId, run.workflow.firstExecutionRunId)
+        .result();
+      expect(opened).toEqual({
+        workflowId: cycleWorkflowId('backfill-ls', '2025-Q3'),
+        quarter: '2025-Q3',
+        started: true,
+      });
+      await env.client.workflow.getHandle(opened.workflowId).terminate('test over');
+    });
+    await schedule.delete();
+  });
+
   it('lets an operator find a collecting cycle by phase and read its summary and search attributes', async () => {
     const quarter = quarterOf(new Date(), 'Africa/Maseru');
     const taskQueue = uniqueTaskQueue('dev');
     const fakes = createFakeActivities(world, async () => Date.now());
     await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
-      expect(await startCycle(env.client, 'dev-ls', quarter, { taskQueue })).toEqual({ workflowId: cycleWorkflowId('dev-ls', quarter), created: true });
+      expect(await startCycle(env.client, 'dev-ls', quarter, { taskQueue })).toEqual({
+        workflowId: cycleWorkflowId('dev-ls', quarter),
+        created: true,
+      });
       const handle = env.client.workflow.getHandle(cycleWorkflowId('dev-ls', quarter));
       await eventually(async () => ((await handle.query(cycleState)).projects.length === 2 ? true : undefined));
       // What the issue asks an operator to type: temporal workflow list --query "CyclePhase='collecting'".
@@ -78,7 +123,12 @@ describe('operating cycles on the dev server', () => {
       expect(described).toContain('CyclePhase');
       expect(described).toContain('Mechanism');
       const children = await eventually(async () => {
-        const out = await cli('workflow', 'list', '--query', `Mechanism='dev-ls' AND Quarter='${quarter}' AND SubmissionState='requested'`);
+        const out = await cli(
+          'workflow',
+          'list',
+          '--query',
+          `Mechanism='dev-ls' AND Quarter='${quarter}' AND SubmissionState='requested'`,
+        );
         return out.includes('mpiti-road') && out.includes('solar-plant') ? out : undefined;
       });
       expect(children).toContain(`update:dev-ls:${quarter}:mpiti-road`);
@@ -104,19 +154,32 @@ describe('a worker replaced in the middle of a cycle', () => {
       async () => {
         await startCycle(env.client, 'restart-ls', quarter, { taskQueue });
         await eventually(async () => (fakes.calls.some((c) => c.name === 'recordUpdateState') ? true : undefined));
-        const first = await sendUpdate(env.client, update, submitUpdate, { submission: { status: 'on-track', progressPercent: 10 }, submittedBy: 'owner-roads' });
+        const first = await sendUpdate(env.client, update, submitUpdate, {
+          submission: { status: 'on-track', progressPercent: 10 },
+          submittedBy: 'owner-roads',
+        });
         expect(first).toMatchObject({ accepted: true, result: { revision: 1 } });
-        await eventually(async () => ((await env.client.workflow.getHandle(cycle).query(cycleState)).projects[0]?.revision === 1 ? true : undefined));
+        await eventually(async () =>
+          (await env.client.workflow.getHandle(cycle).query(cycleState)).projects[0]?.revision === 1 ? true : undefined,
+        );
       },
       { connection: firstConnection },
     );
     await firstConnection.close();
     // A new worker rebuilds both workflows from their histories and carries on.
     await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
-      const second = await sendUpdate(env.client, update, submitUpdate, { submission: { status: 'on-track', progressPercent: 12 }, submittedBy: 'owner-roads' });
+      const second = await sendUpdate(env.client, update, submitUpdate, {
+        submission: { status: 'on-track', progressPercent: 12 },
+        submittedBy: 'owner-roads',
+      });
       expect(second).toMatchObject({ accepted: true, result: { revision: 2 } });
-      await eventually(async () => ((await env.client.workflow.getHandle(cycle).query(cycleState)).projects[0]?.revision === 2 ? true : undefined));
-      expect(await env.client.workflow.getHandle(update).query(updateState)).toMatchObject({ state: 'submitted', revision: 2 });
+      await eventually(async () =>
+        (await env.client.workflow.getHandle(cycle).query(cycleState)).projects[0]?.revision === 2 ? true : undefined,
+      );
+      expect(await env.client.workflow.getHandle(update).query(updateState)).toMatchObject({
+        state: 'submitted',
+        revision: 2,
+      });
       await env.client.workflow.getHandle(cycle).terminate('test over');
     });
     const stepCalls = new Map<string, number>();
