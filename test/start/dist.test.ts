@@ -71,7 +71,14 @@ describe('the compiled service, as the container image runs it', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coord-dist-'));
     const store = await openStore({ dataDir });
     await loadDemoIfEmpty(store);
-    const { token } = await store.apiTokens.create({ name: 'dist-test' });
+    // An administrator's write token: it may open a cycle, and /readyz shows it which checks ran.
+    const admin = await store.users.create({
+      email: 'admin@example.org',
+      name: 'Administrator',
+      password: 'a long enough test password',
+      role: 'admin',
+    });
+    const { token } = await store.apiTokens.create({ name: 'dist-test', userId: admin.id, scope: 'write' });
     await store.close();
 
     const port = await freePort();
@@ -97,7 +104,9 @@ describe('the compiled service, as the container image runs it', () => {
       'the web server from dist to be ready',
       async () => {
         if (web.child.exitCode !== null) throw new Error(`the web server exited:\n${web.output()}`);
-        const res = await fetch(`${base}/readyz`).catch(() => undefined);
+        const res = await fetch(`${base}/readyz`, { headers: { authorization: `Bearer ${token}` } }).catch(
+          () => undefined,
+        );
         return res?.status === 200 ? res.json() : undefined;
       },
       90_000,

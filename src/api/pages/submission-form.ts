@@ -92,57 +92,24 @@ const invalid = (errors: FormErrors, name: string) =>
 
 /** The update form's fields (status, progress, texts, action items), filled with `values`, errors next to fields. */
 export function submissionFields(values: FormValues, errors: FormErrors, actionItems: ActionItemRecord[]): Safe {
-  return html` <div class="${cls(errors, 'status')}">
-      <label for="status">Status this quarter</label>
-      <select id="status" name="status" required${invalid(errors, 'status')}>
-        <option value="">Choose...</option>
-        ${StatusRating.options.map(
-          (s) => html`<option value="${s}" ${values.status === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`,
-        )}</select
-      >${fieldError(errors, 'status')}
-    </div>
-    <div class="${cls(errors, 'statusReason')}">
-      <label for="statusReason">Reason for this status <small>(required unless on track or completed)</small></label>
-      <textarea id="statusReason" name="statusReason" maxlength="1000" ${invalid(errors, 'statusReason')}>
-${values.statusReason ?? ''}</textarea
-      >${fieldError(errors, 'statusReason')}
-    </div>
-    <div class="${cls(errors, 'progressPercent')}">
-      <label for="progressPercent">Progress (%)</label>
-      <input
-        id="progressPercent"
-        name="progressPercent"
-        inputmode="numeric"
-        value="${values.progressPercent ?? ''}"
-        ${invalid(errors, 'progressPercent')}
-      />${fieldError(errors, 'progressPercent')}
-    </div>
-    ${TEXT_FIELDS.map(
-      ([name, label, max]) =>
-        html`<div class="${cls(errors, name)}">
-          <label for="${name}">${label}</label>
-          <textarea id="${name}" name="${name}" maxlength="${max}" ${invalid(errors, name)}>
-${values[name] ?? ''}</textarea
-          >${fieldError(errors, name)}
-        </div>`,
-    )}
-    ${
-      actionItems.length
-        ? html`<h2>Your open action items</h2>
-            ${actionItems.map(
-              (a) =>
-                html`<label
-                  ><input
-                    type="checkbox"
-                    style="width:auto"
-                    name="done-${a.id}"
-                    ${values[`done-${a.id}`] === 'on' ? html` checked` : ''}
-                  />
-                  ${a.title} <small>(due ${a.dueDate}) — tick when done</small></label
-                >`,
-            )}`
-        : ''
-    }`;
+  return html`
+  <div class="${cls(errors, 'status')}"><label for="status">Status this quarter</label>
+  <select id="status" name="status" required${invalid(errors, 'status')}><option value="">Choose...</option>${StatusRating.options.map(
+    (s) => html`<option value="${s}"${values.status === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`,
+  )}</select>${fieldError(errors, 'status')}</div>
+  <div class="${cls(errors, 'statusReason')}"><label for="statusReason">Reason for this status <small>(required unless on track or completed)</small></label>
+  <textarea id="statusReason" name="statusReason" maxlength="1000"${invalid(errors, 'statusReason')}>${values.statusReason ?? ''}</textarea>${fieldError(errors, 'statusReason')}</div>
+  <div class="${cls(errors, 'progressPercent')}"><label for="progressPercent">Progress (%)</label>
+  <input id="progressPercent" name="progressPercent" inputmode="numeric" value="${values.progressPercent ?? ''}"${invalid(errors, 'progressPercent')}>${fieldError(errors, 'progressPercent')}</div>
+  ${TEXT_FIELDS.map(
+    ([name, label, max]) => html`<div class="${cls(errors, name)}"><label for="${name}">${label}</label>
+  <textarea id="${name}" name="${name}" maxlength="${max}"${invalid(errors, name)}>${values[name] ?? ''}</textarea>${fieldError(errors, name)}</div>`,
+  )}
+  ${actionItems.length
+    ? html`<h2>Your open action items</h2>${actionItems.map(
+        (a) => html`<label><input type="checkbox" style="width:auto" name="done-${a.id}"${values[`done-${a.id}`] === 'on' ? html` checked` : ''}> ${a.title} <small>(due ${a.dueDate}) — tick when done</small></label>`,
+      )}`
+    : ''}`;
 }
 
 /** The revision a form was based on, as posted in its hidden `baseRevision` field (absent in forms from before). */
@@ -170,9 +137,7 @@ const readOnly = (values: FormValues): Safe =>
     ${READ_FIELDS.map(
       ([name, label]) =>
         html`<dt>${label}</dt>
-          <dd style="white-space:pre-wrap">
-            ${(name === 'status' ? STATUS_LABELS[values.status as StatusRating] : values[name]) || '—'}
-          </dd>`,
+          <dd style="white-space:pre-wrap">${(name === 'status' ? STATUS_LABELS[values.status as StatusRating] : values[name]) || '—'}</dd>`,
     )}
   </dl>`;
 
