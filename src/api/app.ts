@@ -19,7 +19,7 @@ import { type Caller, identify, requireScope, type Scope } from './access';
 import type { RouteDeps } from './context';
 import type { CycleGateway } from './cycle-gateway';
 import { codecServerRoutes } from './codec-server';
-import { installErrorHandler } from './errors';
+import { documentErrors, installErrorHandler, onClientError, onFrameworkError } from './errors';
 import { startIntakeForwarder } from './intake';
 import { DEFAULT_OWNER_LINK_LIMITS, type OwnerLinkLimits, ownerFormRoutes } from './pages/owner-form';
 import { secretariatRoutes } from './pages/secretariat';
@@ -105,6 +105,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Owner links carry a secret token in the path: never log request URLs verbatim.
     logController: new LogController({ disableRequestLogging: true }),
+    // Errors raised before a route runs (an over-long path parameter, a URL that does not decode, a request Node
+    // cannot parse) answer with the project's error JSON like every other error.
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -196,7 +200,12 @@ async function registerApplication(
       info: {
         title: 'coordination-mechanism API',
         version: '1.0.0',
-        description: 'Mechanisms, projects, cycles and their commands, documents, action items, schedules.',
+        description:
+          'Mechanisms, projects, cycles and their commands, documents, action items, schedules. Every request needs ' +
+          '`Authorization: Bearer <token>`, checked before anything else (a request without one gets 401 whatever ' +
+          'else is wrong with it). Every error, including 404 for an unknown path, 414 for a path parameter over 100 ' +
+          'characters and 400 for malformed JSON, answers `{"error": {"code", "message", "fields"?}}`. Fields of a ' +
+          'request body that the schema does not name are ignored: they are dropped before anything is stored.',
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
     },
@@ -216,6 +225,10 @@ async function registerApplication(
     async (api) => {
       // Authentication and permission come first (onRequest: before the body is read or validated), so a caller
       // without a token learns only that it needs one. Each route's scope is in its config.
+      // Every operation documents every error status it can answer, with the one error shape.
+      api.addHook('onRoute', (route) => {
+        if (!route.schema?.hide) documentErrors((route.schema ??= {}) as Parameters<typeof documentErrors>[0]);
+      });
       api.addHook('onRequest', identify(deps.store, routeDeps.now, { sessions: false }));
       api.addHook('onRequest', async (request) => {
         requireScope(request, request.routeOptions.config.scope ?? (request.method === 'GET' ? 'read' : 'write'));

@@ -1,10 +1,15 @@
 import { z } from 'zod';
-import { isoDate, isoInstant, multiLine, singleLine, slug } from './text';
+import { isoDate, isoInstant, multiLine, singleLine, slug, TEXT_NOT_BLANK } from './text';
 
 /** The quarterly meeting as the secretariat convenes it. */
 export const SessionPlan = z.object({
   startsAt: isoInstant,
-  durationMinutes: z.number().int().min(15).max(8 * 60).default(120),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(15)
+    .max(8 * 60)
+    .default(120),
   venue: singleLine(200),
   /** Contact ids of the co-chairs. */
   chairs: z.array(slug).min(1).max(4),
@@ -29,7 +34,9 @@ export type ActionItem = z.infer<typeof ActionItem>;
 /** A decision taken at a session, with the action items it gives rise to. */
 export const Decision = z.object({
   id: slug,
-  text: multiLine(3000).refine((s) => s.length > 0, 'must not be empty'),
+  text: multiLine(3000)
+    .refine((s) => s.length > 0, 'must not be empty')
+    .meta({ pattern: TEXT_NOT_BLANK }),
   projects: z.array(slug).max(50).default([]),
   actionItems: z.array(ActionItem).max(50).default([]),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, multiLine, singleLine, slug } from './text';
+import { isoDate, multiLine, singleLine, slug, TEXT_NOT_BLANK } from './text';
 
 /** The owner's rating of the project this quarter. */
 export const StatusRating = z.enum(['on-track', 'at-risk', 'off-track', 'completed', 'not-started']);
@@ -21,7 +21,10 @@ export const Submission = z
       .array(z.object({ milestoneId: slug, actualDate: isoDate.optional(), note: singleLine(500).optional() }))
       .max(100)
       .default([]),
-    indicatorUpdates: z.array(z.object({ indicatorId: slug, current: z.number() })).max(100).default([]),
+    indicatorUpdates: z
+      .array(z.object({ indicatorId: slug, current: z.number() }))
+      .max(100)
+      .default([]),
     actionItemUpdates: z
       .array(z.object({ actionItemId: slug, done: z.boolean(), note: singleLine(500).optional() }))
       .max(100)
@@ -29,8 +32,19 @@ export const Submission = z
   })
   .superRefine((s, ctx) => {
     if (s.status !== 'on-track' && s.status !== 'completed' && !s.statusReason) {
-      ctx.addIssue({ code: 'custom', path: ['statusReason'], message: 'give a reason when the project is not on track' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['statusReason'],
+        message: 'give a reason when the project is not on track',
+      });
     }
+  })
+  // The same rule in the OpenAPI document: on track or completed, or a reason with something besides spaces.
+  .meta({
+    anyOf: [
+      { properties: { status: { enum: ['on-track', 'completed'] } } },
+      { properties: { statusReason: { pattern: TEXT_NOT_BLANK } }, required: ['statusReason'] },
+    ],
   });
 export type Submission = z.infer<typeof Submission>;
 export type SubmissionInput = z.input<typeof Submission>;

@@ -47,6 +47,9 @@ export function withoutLineSeparators<T>(value: T): T {
   return value;
 }
 
+/** What a single line may not contain, as a character class body: controls (tab aside), line breaks, separators, surrogates. */
+const NOT_IN_LINE = '\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F\\u2028\\u2029\\uD800-\\uDFFF';
+
 /**
  * A short single-line text (names, titles, subjects): trimmed, no CR/LF, no line or paragraph separator (U+2028,
  * U+2029, NEL) and no control character, so it can always go into an email header.
@@ -60,14 +63,23 @@ export const singleLine = (max = 200) =>
     .superRefine((s, ctx) => {
       const problem = headerProblem(s);
       if (problem) ctx.addIssue({ code: 'custom', message: `must be a single line: ${problem}` });
-    });
+    })
+    // The same rule for the OpenAPI document (the check above gives the message): something besides spaces, and
+    // none of the characters headerProblem refuses (a Unicode-aware pattern: surrogate pairs are fine, lone halves not).
+    .meta({ pattern: `^[^${NOT_IN_LINE}]*[^\\s${NOT_IN_LINE}][^${NOT_IN_LINE}]*$` });
+
+/** What a free text may not contain, as a character class body: control characters besides tab and line breaks. */
+const NOT_IN_TEXT = '\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F-\\x9F';
+/** The pattern of a free text with something besides spaces (for the OpenAPI document). */
+export const TEXT_NOT_BLANK = `^[^${NOT_IN_TEXT}]*[^\\s${NOT_IN_TEXT}][^${NOT_IN_TEXT}]*$`;
 
 /** A free text that may span lines (achievements, challenges): no control characters besides tab and line breaks. */
 export const multiLine = (max = 5000) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters')
+    // eslint-disable-next-line no-control-regex -- the control characters are what it refuses
+    .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$/, 'must not contain control characters')
     .transform((s) => s.replace(/\r\n?/g, '\n').trim());
 
 /** A business id used in workflow ids and URLs: lower-case letters, digits and dashes; never personal data. */
@@ -83,10 +95,12 @@ export const email = z
   .regex(/^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\]+$/, 'must be an email address');
 
 /** A quarter of a calendar year, `2026-Q1`. */
-export const isoQuarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'must be a quarter like 2026-Q1');
+export const isoQuarter = z.string().regex(/^20\d{2}-Q[1-4]$/, 'must be a quarter like 2026-Q1 (years 2000 to 2099)');
 
 /** A calendar date `YYYY-MM-DD` (no time, no zone). */
-export const isoDate = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD');
+export const isoDate = z
+  .string()
+  .regex(/^20\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD (years 2000 to 2099)');
 
 /** An instant in ISO 8601 with an offset or Z. */
 export const isoInstant = z.iso.datetime({ offset: true });
