@@ -78,7 +78,9 @@ const SubmissionBody = Submission.safeExtend({
     .min(0)
     .optional()
     .describe('The revision this text was based on (0 when there was none yet); optional'),
-});
+})
+  // Extending drops the Submission's own OpenAPI rule (a reason unless on track or completed): carry it over.
+  .meta(Submission.meta() ?? {});
 
 /** Convening without `startsAt` accepts the proposed date; a holiday on either side needs `holidayConfirmed`. */
 const ConveneBody = SessionPlan.extend({ startsAt: isoInstant.optional(), holidayConfirmed: z.boolean().optional() });
