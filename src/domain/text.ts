@@ -97,10 +97,17 @@ export const email = z
 /** A quarter of a calendar year, `2026-Q1`. */
 export const isoQuarter = z.string().regex(/^20\d{2}-Q[1-4]$/, 'must be a quarter like 2026-Q1 (years 2000 to 2099)');
 
-/** A calendar date `YYYY-MM-DD` (no time, no zone). */
+/**
+ * A calendar date `YYYY-MM-DD` (no time, no zone) that exists: 30 days in April, February 29 only in leap years.
+ * One pattern, so that the OpenAPI document says exactly what the server takes (a generator of values valid by the
+ * document makes only real dates) and workflows, which plan with these dates, never meet one that is not a day.
+ */
 export const isoDate = z
   .string()
-  .regex(/^20\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date YYYY-MM-DD (years 2000 to 2099)');
+  .regex(
+    /^20(?:(?:[02468][048]|[13579][26])-02-29|\d{2}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8])))$/,
+    'must be a date YYYY-MM-DD that exists (years 2000 to 2099)',
+  );
 
 /** An instant in ISO 8601 with an offset or Z. */
 export const isoInstant = z.iso.datetime({ offset: true });
