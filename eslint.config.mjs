@@ -3,8 +3,28 @@ import tseslint from 'typescript-eslint';
 
 // Workflow code must be deterministic: no Node built-ins, no I/O libraries, no activity implementations.
 const bannedInWorkflows = [
-  'fs', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process', 'dns', 'tls', 'zlib', 'stream', 'worker_threads',
-  'nodemailer', 'kysely', 'better-sqlite3', 'pg', 'fastify', 'docx', 'pdfkit', '@temporalio/client', '@temporalio/worker',
+  'fs',
+  'path',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'os',
+  'child_process',
+  'dns',
+  'tls',
+  'zlib',
+  'stream',
+  'worker_threads',
+  'nodemailer',
+  'kysely',
+  'better-sqlite3',
+  'pg',
+  'fastify',
+  'docx',
+  'pdfkit',
+  '@temporalio/client',
+  '@temporalio/worker',
   '@temporalio/activity',
 ].flatMap((m) => [m, `node:${m}`]);
 
@@ -26,10 +46,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: bannedInWorkflows.map((name) => ({ name, message: 'Workflow code must stay deterministic: no I/O here.' })),
+          paths: bannedInWorkflows.map((name) => ({
+            name,
+            message: 'Workflow code must stay deterministic: no I/O here.',
+          })),
           patterns: [
             { group: ['**/activities/*', '!**/activities/types'], message: 'Import activity types only.' },
-            { group: ['**/store/**', '**/notifications/**', '**/documents/**', '**/api/**'], message: 'Workflows may import only src/domain and their own folder.' },
+            {
+              group: ['**/store/**', '**/notifications/**', '**/documents/**', '**/api/**'],
+              message: 'Workflows may import only src/domain and their own folder.',
+            },
           ],
         },
       ],

@@ -2,7 +2,15 @@
  * Bare-Temporal baselines, bundled separately from the product's workflows: what the same server and SDK cost with
  * none of the product's logic, so every product figure can be read as a ratio against them.
  */
-import { condition, defineSignal, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, startChild } from '@temporalio/workflow';
+import {
+  condition,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
 
 const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '1 minute' });
 const local = proxyLocalActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '1 minute' });

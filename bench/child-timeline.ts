@@ -32,7 +32,8 @@ export function childTimeline(histories: temporal.api.history.v1.IHistory[]): Ch
     if (end < 0) continue;
     n++;
     total += tsToMs(events[end].eventTime) - tsToMs(events[0].eventTime);
-    for (const p of events[0].workflowExecutionStartedEventAttributes?.input?.payloads ?? []) inputBytes += p.data?.length ?? 0;
+    for (const p of events[0].workflowExecutionStartedEventAttributes?.input?.payloads ?? [])
+      inputBytes += p.data?.length ?? 0;
     for (let k = 1; k <= end; k++) {
       const key = category(events[k], activityType);
       sums[key] = (sums[key] ?? 0) + tsToMs(events[k].eventTime) - tsToMs(events[k - 1].eventTime);
@@ -43,7 +44,11 @@ export function childTimeline(histories: temporal.api.history.v1.IHistory[]): Ch
   return {
     children: n,
     meanToFirstActivityMs: mean(total),
-    meanMs: Object.fromEntries(Object.entries(sums).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, mean(v)])),
+    meanMs: Object.fromEntries(
+      Object.entries(sums)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, mean(v)]),
+    ),
     meanInputBytes: mean(inputBytes),
     meanWorkflowTasks: mean(tasks),
   };
@@ -75,6 +80,10 @@ export function parentSpan(history: temporal.api.history.v1.IHistory): {
     toLastChildStartedMs: tsToMs(events[last]?.eventTime) - tsToMs(events[0]?.eventTime),
     workflowTasks: tasks,
     events: events.length,
-    ms: Object.fromEntries(Object.entries(ms).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v)])),
+    ms: Object.fromEntries(
+      Object.entries(ms)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, Math.round(v)]),
+    ),
   };
 }

@@ -48,9 +48,16 @@ export async function startDevServer(): Promise<DevServer> {
   const child: ChildProcess = spawn(
     tools.toolPaths().temporalCli,
     [
-      'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port),
+      'server',
+      'start-dev',
+      '--headless',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
       ...(process.env.BENCH_TEMPORAL_DB === 'file' ? ['--db-filename', path.join(dir, 'temporal.sqlite')] : []),
-      '--log-level', 'error',
+      '--log-level',
+      'error',
       ...searchAttributeDefinitions.flatMap((d) => ['--search-attribute', `${d.name}=${d.cliType}`]),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },

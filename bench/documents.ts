@@ -25,20 +25,33 @@ async function runCase(projects: number, format: DocumentFormat): Promise<void> 
   const started = process.hrtime.bigint();
   const bytes = await renderDocument(buildReportModel(sampleReportInput(projects)), format);
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const result: DocumentBenchResult = { projects, format, ms: Math.round(ms), peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), bytes: bytes.length };
+  const result: DocumentBenchResult = {
+    projects,
+    format,
+    ms: Math.round(ms),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    bytes: bytes.length,
+  };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
 
 /** Renders the report for each size and format in a fresh process and returns the measurements. */
-export function benchDocuments(sizes: number[] = [10, 100, 1000], formats: DocumentFormat[] = ['docx', 'pdf', 'html']): DocumentBenchResult[] {
+export function benchDocuments(
+  sizes: number[] = [10, 100, 1000],
+  formats: DocumentFormat[] = ['docx', 'pdf', 'html'],
+): DocumentBenchResult[] {
   const results: DocumentBenchResult[] = [];
   for (const n of sizes) {
     for (const f of formats) {
-      const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, '--case', String(n), f], {
-        encoding: 'utf8',
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
-        maxBuffer: 1024 * 1024,
-      });
+      const out = execFileSync(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', __filename, '--case', String(n), f],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+          maxBuffer: 1024 * 1024,
+        },
+      );
       results.push(JSON.parse(out.trim().split('\n').pop()!) as DocumentBenchResult);
     }
   }
@@ -55,6 +68,9 @@ if (require.main === module) {
   } else {
     const rows = benchDocuments();
     console.log('projects  format  time(ms)  peak RSS(MiB)  size(bytes)');
-    for (const r of rows) console.log(`${String(r.projects).padStart(8)}  ${r.format.padEnd(6)}  ${String(r.ms).padStart(8)}  ${String(r.peakRssMiB).padStart(13)}  ${String(r.bytes).padStart(11)}`);
+    for (const r of rows)
+      console.log(
+        `${String(r.projects).padStart(8)}  ${r.format.padEnd(6)}  ${String(r.ms).padStart(8)}  ${String(r.peakRssMiB).padStart(13)}  ${String(r.bytes).padStart(11)}`,
+      );
   }
 }

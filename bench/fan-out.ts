@@ -28,7 +28,8 @@ export interface FanOutResult {
 }
 
 /** At most 100 child histories per side, spread evenly over the batches. */
-const sample = (n: number) => Array.from({ length: Math.min(n, 100) }, (_, i) => Math.floor((i * n) / Math.min(n, 100)));
+const sample = (n: number) =>
+  Array.from({ length: Math.min(n, 100) }, (_, i) => Math.floor((i * n) / Math.min(n, 100)));
 
 /** The mechanism id of the N-project fan-out cycle (scale at rest reuses the largest). */
 export const fanOutMechanism = (n: number) => `fan-${n}`;
@@ -50,7 +51,10 @@ export async function benchFanOut(ctx: BenchContext, n: number): Promise<FanOutR
   t0 = performance.now();
   await startCycle(ctx.client, mechanismId, ctx.quarter, { taskQueue: ctx.taskQueue });
   await until(
-    async () => (doneWhen === 'requests-in-outbox' ? await outboxCount(ctx.store, mechanismId, 'request') : await startedCount(ctx.store, mechanismId)) >= n,
+    async () =>
+      (doneWhen === 'requests-in-outbox'
+        ? await outboxCount(ctx.store, mechanismId, 'request')
+        : await startedCount(ctx.store, mechanismId)) >= n,
     `${n} request emails`,
     30 * 60_000,
   );
@@ -59,10 +63,22 @@ export async function benchFanOut(ctx: BenchContext, n: number): Promise<FanOutR
   const parentEvents = history.events?.length ?? 0;
   const fetch = (ids: string[]) => Promise.all(ids.map((id) => ctx.client.workflow.getHandle(id).fetchHistory()));
   const breakdown = {
-    productChild: childTimeline(await fetch(sample(n).map((i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`)))),
+    productChild: childTimeline(
+      await fetch(sample(n).map((i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`))),
+    ),
     baselineChild: childTimeline(await fetch(sample(n).map((i) => `baseline-child-${n}-${i}`))),
     productParent: parentSpan(history),
-    baselineParent: parentSpan(await ctx.baselineClient.workflow.getHandle(`baseline-fan-out-${n}${ctx.variant}`).fetchHistory()),
+    baselineParent: parentSpan(
+      await ctx.baselineClient.workflow.getHandle(`baseline-fan-out-${n}${ctx.variant}`).fetchHistory(),
+    ),
   };
-  return { projects: n, until: doneWhen, productMs, baselineMs, ratio: productMs / baselineMs, parentEvents, breakdown };
+  return {
+    projects: n,
+    until: doneWhen,
+    productMs,
+    baselineMs,
+    ratio: productMs / baselineMs,
+    parentEvents,
+    breakdown,
+  };
 }

@@ -50,7 +50,10 @@ const window: SendingWindow = { timeZone: 'Africa/Maseru', sendHour: 9, sendsNow
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const E = temporal.api.enums.v1.IndexedValueType;
   const searchAttributes = Object.fromEntries(
-    searchAttributeDefinitions.map((d) => [d.name, d.cliType === 'Datetime' ? E.INDEXED_VALUE_TYPE_DATETIME : E.INDEXED_VALUE_TYPE_KEYWORD]),
+    searchAttributeDefinitions.map((d) => [
+      d.name,
+      d.cliType === 'Datetime' ? E.INDEXED_VALUE_TYPE_DATETIME : E.INDEXED_VALUE_TYPE_KEYWORD,
+    ]),
   );
   await env.connection.operatorService.addSearchAttributes({ namespace: 'default', searchAttributes });
 }
@@ -76,7 +79,12 @@ export async function benchHistory(
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      activities: createActivities({ store, dataDir, publicUrl: 'http://127.0.0.1:3000', mailFrom: 'secretariat@example.org' }),
+      activities: createActivities({
+        store,
+        dataDir,
+        publicUrl: 'http://127.0.0.1:3000',
+        mailFrom: 'secretariat@example.org',
+      }),
       workflowBundle: bundle,
     });
     return await worker.runUntil(async () => {
@@ -84,17 +92,28 @@ export async function benchHistory(
       const ids = sizes.map((n) => `history-${n}`);
       for (const [i, id] of ids.entries()) await importSyntheticMechanism(store, id, sizes[i], window);
       await Promise.all(ids.map((id) => startCycle(env.client, id, quarter, { taskQueue })));
-      const states = await Promise.all(ids.map(async (id, i) => {
-        await until(async () => (await queryCycle(env.client, id, quarter)).projects.length >= sizes[i], `${id} to start`, 10 * 60_000);
-        return queryCycle(env.client, id, quarter);
-      }));
+      const states = await Promise.all(
+        ids.map(async (id, i) => {
+          await until(
+            async () => (await queryCycle(env.client, id, quarter)).projects.length >= sizes[i],
+            `${id} to start`,
+            10 * 60_000,
+          );
+          return queryCycle(env.client, id, quarter);
+        }),
+      );
       // The sixth working day after the due date at noon: after the secretariat escalation (fifth), before the cut-off (seventh).
       const target = localInstant(addWorkingDays(states[0].dueDate as string, 6, []), 12, window.timeZone);
-      if (target >= (states[0].cutoffAt as string)) throw new Error('the policy leaves no day between the last escalation and the cut-off');
+      if (target >= (states[0].cutoffAt as string))
+        throw new Error('the policy leaves no day between the last escalation and the cut-off');
       log(`  skipping the clock to ${target}`);
       await env.sleep(Date.parse(target) - (await env.currentTimeMs()));
       for (const [i, id] of ids.entries()) {
-        await until(async () => (await outboxCount(store, id, 'escalation-secretariat')) >= sizes[i], `every ${id} escalation`, 20 * 60_000);
+        await until(
+          async () => (await outboxCount(store, id, 'escalation-secretariat')) >= sizes[i],
+          `every ${id} escalation`,
+          20 * 60_000,
+        );
       }
       for (const [i, id] of ids.entries()) {
         for (let p = 0; p < sizes[i]; p++) {
@@ -104,19 +123,33 @@ export async function benchHistory(
           } as never);
           if (!outcome.accepted) throw new Error(`late submission refused: ${outcome.message}`);
         }
-        await until(async () => (await queryCycle(env.client, id, quarter)).projects.every((p) => p.state === 'submitted'), `${id} to see every submission`, 10 * 60_000);
+        await until(
+          async () => (await queryCycle(env.client, id, quarter)).projects.every((p) => p.state === 'submitted'),
+          `${id} to see every submission`,
+          10 * 60_000,
+        );
       }
       const samples: HistorySample[] = [];
       for (const [i, id] of ids.entries()) {
         const update = await env.client.workflow.getHandle(updateWorkflowId(id, quarter, 'project-0')).fetchHistory();
         const cycle = await env.client.workflow.getHandle(cycleWorkflowId(id, quarter)).fetchHistory();
-        samples.push({ projects: sizes[i], updateEvents: update.events?.length ?? 0, cycleEvents: cycle.events?.length ?? 0 });
+        samples.push({
+          projects: sizes[i],
+          updateEvents: update.events?.length ?? 0,
+          cycleEvents: cycle.events?.length ?? 0,
+        });
       }
       const [a, b] = samples;
       const perProject = (b.cycleEvents - a.cycleEvents) / (b.projects - a.projects);
       const at1000 = Math.round(a.cycleEvents + perProject * (1000 - a.projects));
-      for (const id of ids) await env.client.workflow.getHandle(cycleWorkflowId(id, quarter)).terminate('benchmark over');
-      return { samples, eventsPerProjectInCycle: perProject, cycleEventsAt1000: at1000, marginAt1000: HISTORY_WARNING_EVENTS - at1000 };
+      for (const id of ids)
+        await env.client.workflow.getHandle(cycleWorkflowId(id, quarter)).terminate('benchmark over');
+      return {
+        samples,
+        eventsPerProjectInCycle: perProject,
+        cycleEventsAt1000: at1000,
+        marginAt1000: HISTORY_WARNING_EVENTS - at1000,
+      };
     });
   } finally {
     await env.teardown();

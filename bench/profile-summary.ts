@@ -31,7 +31,10 @@ export function ownerOf(url: string): string {
 }
 
 /** Self milliseconds by function and inclusive milliseconds by owner, largest first. */
-export function summarize(profile: Profile, top = 25): { totalMs: number; selfByFunction: [string, number][]; inclusiveByOwner: [string, number][] } {
+export function summarize(
+  profile: Profile,
+  top = 25,
+): { totalMs: number; selfByFunction: [string, number][]; inclusiveByOwner: [string, number][] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -50,8 +53,16 @@ export function summarize(profile: Profile, top = 25): { totalMs: number; selfBy
     }
     for (const o of owners) inclusive.set(o, (inclusive.get(o) ?? 0) + dt);
   });
-  const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, Math.round(v)] as [string, number]);
-  return { totalMs: Math.round((profile.endTime - profile.startTime) / 1000), selfByFunction: sorted(self), inclusiveByOwner: sorted(inclusive) };
+  const sorted = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => [k, Math.round(v)] as [string, number]);
+  return {
+    totalMs: Math.round((profile.endTime - profile.startTime) / 1000),
+    selfByFunction: sorted(self),
+    inclusiveByOwner: sorted(inclusive),
+  };
 }
 
 if (require.main === module) {

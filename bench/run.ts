@@ -26,8 +26,22 @@ import { startWorkerProcess } from './worker-handle';
 
 /** Sizes of a full run and of `--quick`. */
 const plans = {
-  full: { fanOut: [100, 1000], rounds: 25, rest: [10, 1000] as const, history: [10, 100] as [number, number], emails: 2000, documents: [10, 100, 1000] },
-  quick: { fanOut: [100, 1000], rounds: 10, rest: [2, 500] as const, history: [5, 25] as [number, number], emails: 500, documents: [10, 100] },
+  full: {
+    fanOut: [100, 1000],
+    rounds: 25,
+    rest: [10, 1000] as const,
+    history: [10, 100] as [number, number],
+    emails: 2000,
+    documents: [10, 100, 1000],
+  },
+  quick: {
+    fanOut: [100, 1000],
+    rounds: 10,
+    rest: [2, 500] as const,
+    history: [5, 25] as [number, number],
+    emails: 500,
+    documents: [10, 100],
+  },
 };
 
 type Row = [string, string, string, string, string];
@@ -42,11 +56,14 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; fanOut
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const only = value('--only')?.split(',').map((s) => s.trim()) ?? [...SECTIONS];
+  const only = value('--only')
+    ?.split(',')
+    .map((s) => s.trim()) ?? [...SECTIONS];
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
   const fanOut = value('--fan-out')?.split(',').map(Number);
-  if (fanOut?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--fan-out takes project counts, e.g. 100,1000');
+  if (fanOut?.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error('--fan-out takes project counts, e.g. 100,1000');
   return { quick: argv.includes('--quick'), only: new Set(only as Section[]), fanOut };
 }
 
@@ -60,9 +77,16 @@ async function main(): Promise<void> {
   // The bench's worker keeps as many workflows in memory as production's (WORKER_MAX_CACHED_WORKFLOWS, default 300).
   const maxCachedWorkflows = loadConfig({ ...process.env, DATA_DIR: os.tmpdir() }).WORKER_MAX_CACHED_WORKFLOWS;
   const started = Date.now();
-  const log = (line: string) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  const log = (line: string) =>
+    process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const results: Record<string, unknown> = { mode: quick ? 'quick' : 'full', sections: [...only], maxCachedWorkflows, startedAt: new Date().toISOString(), host: { cpus: os.cpus().length, loadavg: os.loadavg() } };
+  const results: Record<string, unknown> = {
+    mode: quick ? 'quick' : 'full',
+    sections: [...only],
+    maxCachedWorkflows,
+    startedAt: new Date().toISOString(),
+    host: { cpus: os.cpus().length, loadavg: os.loadavg() },
+  };
   const rows: Row[] = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'coord-bench-'));
   const dataDir = path.join(tmp, 'data');
@@ -77,7 +101,8 @@ async function main(): Promise<void> {
     fs.rmSync(tmp, { recursive: true, force: true });
   };
   // Ctrl-C still stops the worker process and the dev server: nothing is left running.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   try {
     log('bundling workflows (product and baseline)');
     const logger = new DefaultLogger('WARN');
@@ -94,12 +119,14 @@ async function main(): Promise<void> {
     const baselineFile = bundleFile('baseline', baselineBundle);
 
     // History first: it runs on its own time-skipping server, before the dev stack loads the machine.
-    const history = only.has('history') ? await (async () => {
-      log(`history size: longest path for ${plan.history.join(' and ')} projects (time-skipping server)`);
-      const h = await benchHistory(productBundle, plan.history, log);
-      log(`  ${JSON.stringify(h)}`);
-      return h;
-    })() : undefined;
+    const history = only.has('history')
+      ? await (async () => {
+          log(`history size: longest path for ${plan.history.join(' and ')} projects (time-skipping server)`);
+          const h = await benchHistory(productBundle, plan.history, log);
+          log(`  ${JSON.stringify(h)}`);
+          return h;
+        })()
+      : undefined;
     results.history = history;
 
     log('starting the Temporal dev server, the store and the worker process');
@@ -144,7 +171,10 @@ async function main(): Promise<void> {
     };
     ctx = c;
     results.sendingWindow = window;
-    if (!window.sendsNow) log('note: it is the weekend everywhere on Earth, so no request email may go out now; fan-out ends when every update has started and planned its chase');
+    if (!window.sendsNow)
+      log(
+        'note: it is the weekend everywhere on Earth, so no request email may go out now; fan-out ends when every update has started and planned its chase',
+      );
 
     log(`worker process ${c.worker.pid}: at most ${maxCachedWorkflows} workflows cached`);
     const fanOut: FanOutResult[] = [];
@@ -152,9 +182,17 @@ async function main(): Promise<void> {
       log(`cycle fan-out: ${n} projects`);
       const r = await benchFanOut(c, n);
       fanOut.push(r);
-      log(`  product ${ms(r.productMs)}, baseline ${ms(r.baselineMs)}, ratio ${x(r.ratio)}, cycle history ${r.parentEvents} events`);
+      log(
+        `  product ${ms(r.productMs)}, baseline ${ms(r.baselineMs)}, ratio ${x(r.ratio)}, cycle history ${r.parentEvents} events`,
+      );
       log(`  where the time goes: ${JSON.stringify(r.breakdown)}`);
-      rows.push([`cycle fan-out, ${n} projects (${r.until})`, ms(r.productMs), ms(r.baselineMs), x(r.ratio), '<= 1.25x']);
+      rows.push([
+        `cycle fan-out, ${n} projects (${r.until})`,
+        ms(r.productMs),
+        ms(r.baselineMs),
+        x(r.ratio),
+        '<= 1.25x',
+      ]);
     }
     results.fanOut = fanOut;
 
@@ -162,77 +200,205 @@ async function main(): Promise<void> {
       log(`submission round trip: 20 owners posting at once, ${plan.rounds} rounds; then the same posts back to back`);
       const rt = await benchRoundTrip(c, 20, plan.rounds);
       results.roundTrip = rt;
-      if (rt.failures) rows.push([`submission round trip: posts without a receipt`, `${rt.failures}`, '', '', rt.firstFailure?.slice(0, 60) ?? '']);
+      if (rt.failures)
+        rows.push([
+          `submission round trip: posts without a receipt`,
+          `${rt.failures}`,
+          '',
+          '',
+          rt.firstFailure?.slice(0, 60) ?? '',
+        ]);
       log(`  p50 ${ms(rt.productP50)} vs ${ms(rt.baselineP50)}, p99 ${ms(rt.productP99)} vs ${ms(rt.baselineP99)}`);
-      log(`  report versions compiled during the run: ${rt.reportCompiles}; where the time goes: ${JSON.stringify(rt.breakdown)}`);
-      rows.push(['submission round trip p50, 20 at once (HTTP API vs executeUpdate)', ms(rt.productP50), ms(rt.baselineP50), x(rt.ratioP50), '<= 1.25x']);
+      log(
+        `  report versions compiled during the run: ${rt.reportCompiles}; where the time goes: ${JSON.stringify(rt.breakdown)}`,
+      );
+      rows.push([
+        'submission round trip p50, 20 at once (HTTP API vs executeUpdate)',
+        ms(rt.productP50),
+        ms(rt.baselineP50),
+        x(rt.ratioP50),
+        '<= 1.25x',
+      ]);
       rows.push(['submission round trip p99', ms(rt.productP99), ms(rt.baselineP99), x(rt.ratioP99), '<= 1.25x']);
-      rows.push(['trivial update + 1 no-op activity p50 (baseline side)', ms(rt.baselineWithActivityP50), ms(rt.baselineP50), x(rt.baselineWithActivityP50 / rt.baselineP50), '']);
-      rows.push(['trivial update + 1 no-op local activity p50', ms(rt.baselineWithLocalActivityP50), ms(rt.baselineP50), x(rt.baselineWithLocalActivityP50 / rt.baselineP50), '']);
-      rows.push(['submitUpdate by executeUpdate p50 (no HTTP API)', ms(rt.directP50), ms(rt.baselineP50), x(rt.directP50 / rt.baselineP50), '']);
+      rows.push([
+        'trivial update + 1 no-op activity p50 (baseline side)',
+        ms(rt.baselineWithActivityP50),
+        ms(rt.baselineP50),
+        x(rt.baselineWithActivityP50 / rt.baselineP50),
+        '',
+      ]);
+      rows.push([
+        'trivial update + 1 no-op local activity p50',
+        ms(rt.baselineWithLocalActivityP50),
+        ms(rt.baselineP50),
+        x(rt.baselineWithLocalActivityP50 / rt.baselineP50),
+        '',
+      ]);
+      rows.push([
+        'submitUpdate by executeUpdate p50 (no HTTP API)',
+        ms(rt.directP50),
+        ms(rt.baselineP50),
+        x(rt.directP50 / rt.baselineP50),
+        '',
+      ]);
       const loop = rt.backToBack;
-      rows.push(['round trip back to back p50 (throughput-bound)', ms(loop.productP50), ms(loop.baselineP50), x(loop.ratioP50), '']);
-      rows.push(['round trip back to back p99', ms(loop.productP99), ms(loop.baselineP99), x(loop.productP99 / loop.baselineP99), '']);
+      rows.push([
+        'round trip back to back p50 (throughput-bound)',
+        ms(loop.productP50),
+        ms(loop.baselineP50),
+        x(loop.ratioP50),
+        '',
+      ]);
+      rows.push([
+        'round trip back to back p99',
+        ms(loop.productP99),
+        ms(loop.baselineP99),
+        x(loop.productP99 / loop.baselineP99),
+        '',
+      ]);
     }
 
     // The cost of the payload codec: the same sections on the product worker without it (plaintext payloads).
     if (only.has('fan-out') || only.has('round-trip')) {
-      const plainCtx: BenchContext = { ...c, client: plainClient, taskQueue: workerEnv.BENCH_PLAIN_QUEUE, variant: '-plain' };
+      const plainCtx: BenchContext = {
+        ...c,
+        client: plainClient,
+        taskQueue: workerEnv.BENCH_PLAIN_QUEUE,
+        variant: '-plain',
+      };
       const codec: Record<string, unknown> = {};
       if (only.has('fan-out')) {
         const n = plan.fanOut[0];
         log(`cycle fan-out without the payload codec: ${n} projects`);
         const withCodec = fanOut.find((f) => f.projects === n)!;
         const without = await benchFanOut(plainCtx, n);
-        codec.fanOut = { projects: n, withCodecMs: withCodec.productMs, withoutCodecMs: without.productMs, ratio: withCodec.productMs / without.productMs };
-        rows.push([`payload codec cost: cycle fan-out, ${n} projects (with vs without)`, ms(withCodec.productMs), ms(without.productMs), x(withCodec.productMs / without.productMs), '']);
+        codec.fanOut = {
+          projects: n,
+          withCodecMs: withCodec.productMs,
+          withoutCodecMs: without.productMs,
+          ratio: withCodec.productMs / without.productMs,
+        };
+        rows.push([
+          `payload codec cost: cycle fan-out, ${n} projects (with vs without)`,
+          ms(withCodec.productMs),
+          ms(without.productMs),
+          x(withCodec.productMs / without.productMs),
+          '',
+        ]);
       }
       if (only.has('round-trip')) {
         log(`submission round trip without the payload codec: 20 owners, ${plan.rounds} rounds`);
         const withCodec = results.roundTrip as Awaited<ReturnType<typeof benchRoundTrip>>;
         const without = await benchRoundTrip(plainCtx, 20, plan.rounds);
-        codec.roundTrip = { withCodecP50: withCodec.productP50, withoutCodecP50: without.productP50, ratioP50: withCodec.productP50 / without.productP50, withCodecP99: withCodec.productP99, withoutCodecP99: without.productP99 };
-        rows.push(['payload codec cost: submission round trip p50 (with vs without)', ms(withCodec.productP50), ms(without.productP50), x(withCodec.productP50 / without.productP50), '']);
-        rows.push(['payload codec cost: submission round trip p99 (with vs without)', ms(withCodec.productP99), ms(without.productP99), x(withCodec.productP99 / without.productP99), '']);
+        codec.roundTrip = {
+          withCodecP50: withCodec.productP50,
+          withoutCodecP50: without.productP50,
+          ratioP50: withCodec.productP50 / without.productP50,
+          withCodecP99: withCodec.productP99,
+          withoutCodecP99: without.productP99,
+        };
+        rows.push([
+          'payload codec cost: submission round trip p50 (with vs without)',
+          ms(withCodec.productP50),
+          ms(without.productP50),
+          x(withCodec.productP50 / without.productP50),
+          '',
+        ]);
+        rows.push([
+          'payload codec cost: submission round trip p99 (with vs without)',
+          ms(withCodec.productP99),
+          ms(without.productP99),
+          x(withCodec.productP99 / without.productP99),
+          '',
+        ]);
       }
       results.payloadCodec = codec;
     }
 
     const [m, p] = plan.rest;
     if (only.has('scale')) {
-    log(`scale at rest: ${m} mechanisms x ${p} projects${quick ? ' (scaled down by --quick; full run: 10 x 1,000)' : ''}`);
-    // Fan-out and round trip ran once more without the codec (the smallest fan-out size).
-    const openBefore =
-      fanOut.reduce((a, f) => a + f.projects, 0) + (only.has('fan-out') ? plan.fanOut[0] : 0) + (only.has('round-trip') ? 40 : 0);
-    const scale = await benchScale(c, m, p, openBefore);
-    results.scale = scale;
-    log(`  ${JSON.stringify(scale)}`);
-    rows.push([`worker RSS, ${scale.openProjectWorkflows} project workflows waiting`, `${scale.workerRssMiB.toFixed(0)} MiB`, `${scale.workerRssBeforeMiB.toFixed(0)} MiB (before)`, x(scale.workerRssMiB / scale.workerRssBeforeMiB), '< 1024 MiB']);
-    rows.push([`worker RSS after a restart, same workflows waiting`, `${scale.workerRssAfterRestartMiB.toFixed(0)} MiB`, '', '', '< 1024 MiB']);
-    rows.push([`first query after worker restart, ${p}-project cycle (${scale.replayedEvents} events)`, ms(scale.firstQueryAfterRestartMs), '', '', '']);
-    rows.push([`runReplayHistory of that cycle`, ms(scale.replayMs), '', '', '']);
+      log(
+        `scale at rest: ${m} mechanisms x ${p} projects${quick ? ' (scaled down by --quick; full run: 10 x 1,000)' : ''}`,
+      );
+      // Fan-out and round trip ran once more without the codec (the smallest fan-out size).
+      const openBefore =
+        fanOut.reduce((a, f) => a + f.projects, 0) +
+        (only.has('fan-out') ? plan.fanOut[0] : 0) +
+        (only.has('round-trip') ? 40 : 0);
+      const scale = await benchScale(c, m, p, openBefore);
+      results.scale = scale;
+      log(`  ${JSON.stringify(scale)}`);
+      rows.push([
+        `worker RSS, ${scale.openProjectWorkflows} project workflows waiting`,
+        `${scale.workerRssMiB.toFixed(0)} MiB`,
+        `${scale.workerRssBeforeMiB.toFixed(0)} MiB (before)`,
+        x(scale.workerRssMiB / scale.workerRssBeforeMiB),
+        '< 1024 MiB',
+      ]);
+      rows.push([
+        `worker RSS after a restart, same workflows waiting`,
+        `${scale.workerRssAfterRestartMiB.toFixed(0)} MiB`,
+        '',
+        '',
+        '< 1024 MiB',
+      ]);
+      rows.push([
+        `first query after worker restart, ${p}-project cycle (${scale.replayedEvents} events)`,
+        ms(scale.firstQueryAfterRestartMs),
+        '',
+        '',
+        '',
+      ]);
+      rows.push([`runReplayHistory of that cycle`, ms(scale.replayMs), '', '', '']);
     }
 
     for (const s of history?.samples ?? []) {
       rows.push([`history, one update on the longest path`, `${s.updateEvents} events`, '', '', '']);
-      rows.push([`history, cycle of ${s.projects} projects, all on the longest path`, `${s.cycleEvents} events`, '', '', '']);
+      rows.push([
+        `history, cycle of ${s.projects} projects, all on the longest path`,
+        `${s.cycleEvents} events`,
+        '',
+        '',
+        '',
+      ]);
     }
-    if (history) rows.push([`history, cycle of 1,000 projects (extrapolated, ${history.eventsPerProjectInCycle.toFixed(1)}/project)`, `${history.cycleEventsAt1000} events`, `${HISTORY_WARNING_EVENTS} (warning)`, x(history.cycleEventsAt1000 / HISTORY_WARNING_EVENTS), `margin ${history.marginAt1000}`]);
+    if (history)
+      rows.push([
+        `history, cycle of 1,000 projects (extrapolated, ${history.eventsPerProjectInCycle.toFixed(1)}/project)`,
+        `${history.cycleEventsAt1000} events`,
+        `${HISTORY_WARNING_EVENTS} (warning)`,
+        x(history.cycleEventsAt1000 / HISTORY_WARNING_EVENTS),
+        `margin ${history.marginAt1000}`,
+      ]);
     const fan1000 = fanOut.find((f) => f.projects === 1000);
-    if (fan1000) rows.push(['history, 1,000-project cycle right after fan-out (measured)', `${fan1000.parentEvents} events`, `${HISTORY_WARNING_EVENTS}`, x(fan1000.parentEvents / HISTORY_WARNING_EVENTS), '']);
+    if (fan1000)
+      rows.push([
+        'history, 1,000-project cycle right after fan-out (measured)',
+        `${fan1000.parentEvents} events`,
+        `${HISTORY_WARNING_EVENTS}`,
+        x(fan1000.parentEvents / HISTORY_WARNING_EVENTS),
+        '',
+      ]);
 
     if (only.has('email')) {
       log(`email throughput: ${plan.emails} messages`);
       const email = await runEmailBench({ messages: plan.emails });
       results.email = email;
-      rows.push([`email throughput, ${email.messages} messages (msg/s)`, email.outboxRate.toFixed(0), `${email.bareRate.toFixed(0)} (bare nodemailer)`, x(email.ratio), '']);
+      rows.push([
+        `email throughput, ${email.messages} messages (msg/s)`,
+        email.outboxRate.toFixed(0),
+        `${email.bareRate.toFixed(0)} (bare nodemailer)`,
+        x(email.ratio),
+        '',
+      ]);
     }
 
     if (only.has('documents')) {
       log(`documents: report for ${plan.documents.join(', ')} projects`);
       const docs = benchDocuments(plan.documents);
       results.documents = docs;
-      for (const d of docs) rows.push([`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', `peak ${d.peakRssMiB} MiB`]);
+      for (const d of docs)
+        rows.push([`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', `peak ${d.peakRssMiB} MiB`]);
     }
   } finally {
     await cleanup();
@@ -241,7 +407,11 @@ async function main(): Promise<void> {
   results.seconds = (Date.now() - started) / 1000;
   printTable(rows);
   // A partial run (--only) leaves the last complete run's file alone.
-  const out = path.join(__dirname, 'results', only.size === SECTIONS.length ? 'latest.json' : `latest-${[...only].join('+')}.json`);
+  const out = path.join(
+    __dirname,
+    'results',
+    only.size === SECTIONS.length ? 'latest.json' : `latest-${[...only].join('+')}.json`,
+  );
   fs.writeFileSync(out, JSON.stringify({ ...results, table: rows }, null, 2));
   log(`done in ${(results.seconds as number).toFixed(0)} s; JSON in ${path.relative(process.cwd(), out)}`);
 }

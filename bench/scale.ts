@@ -30,7 +30,12 @@ export interface ScaleResult {
 }
 
 /** Opens the cycles, measures, restarts the worker and measures replay. */
-export async function benchScale(ctx: BenchContext, mechanisms: number, projectsEach: number, openBefore: number): Promise<ScaleResult> {
+export async function benchScale(
+  ctx: BenchContext,
+  mechanisms: number,
+  projectsEach: number,
+  openBefore: number,
+): Promise<ScaleResult> {
   const rssBefore = await ctx.worker.rss();
   const ids = Array.from({ length: mechanisms }, (_, i) => `rest-${i}`);
   for (const id of ids) await importSyntheticMechanism(ctx.store, id, projectsEach, ctx.window);
@@ -38,7 +43,9 @@ export async function benchScale(ctx: BenchContext, mechanisms: number, projects
   await Promise.all(ids.map((id) => startCycle(ctx.client, id, ctx.quarter, { taskQueue: ctx.taskQueue })));
   for (const id of ids) {
     await until(
-      async () => (ctx.window.sendsNow ? await outboxCount(ctx.store, id, 'request') : await startedCount(ctx.store, id)) >= projectsEach,
+      async () =>
+        (ctx.window.sendsNow ? await outboxCount(ctx.store, id, 'request') : await startedCount(ctx.store, id)) >=
+        projectsEach,
       `every update of ${id} to start`,
       60 * 60_000,
     );
@@ -59,7 +66,8 @@ export async function benchScale(ctx: BenchContext, mechanisms: number, projects
   const state = await ctx.client.workflow.getHandle(cycleId).query(cycleState);
   const firstQueryAfterRestartMs = performance.now() - t;
   const rssAfterRestart = await ctx.worker.rss();
-  if (state.projects.length !== projectsEach) throw new Error(`the replayed cycle lists ${state.projects.length} projects, expected ${projectsEach}`);
+  if (state.projects.length !== projectsEach)
+    throw new Error(`the replayed cycle lists ${state.projects.length} projects, expected ${projectsEach}`);
   t = performance.now();
   await Worker.runReplayHistory(replayWorkerOptions(ctx.productBundle, ctx.payloadKeys), history, cycleId);
   const replayMs = performance.now() - t;

@@ -29,13 +29,21 @@ export function sendingWindowAt(at: Date = new Date()): SendingWindow {
 }
 
 /** Imports mechanism `id` with `projects` projects whose owners sit in `window.timeZone`. */
-export async function importSyntheticMechanism(store: Store, id: string, projects: number, window: SendingWindow): Promise<void> {
+export async function importSyntheticMechanism(
+  store: Store,
+  id: string,
+  projects: number,
+  window: SendingWindow,
+): Promise<void> {
   const file = {
     id,
     name: `Benchmark mechanism ${id}`,
     timeZone: window.timeZone,
     languages: ['en'],
-    sides: [{ id: 'ls', name: 'Side A', secretariat: ['secretariat'] }, { id: 'cn', name: 'Side B', secretariat: ['secretariat'] }],
+    sides: [
+      { id: 'ls', name: 'Side A', secretariat: ['secretariat'] },
+      { id: 'cn', name: 'Side B', secretariat: ['secretariat'] },
+    ],
     pillars: [{ id: 'economic-transformation', name: 'Economic transformation' }],
     policy: { sendHour: window.sendHour },
     contacts: [

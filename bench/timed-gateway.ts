@@ -5,7 +5,11 @@
 import type { CycleGateway } from '../src/api/cycle-gateway';
 
 /** The wrapped gateway and the durations (ms) it saw, by method name; `reset()` forgets them (after a warm-up). */
-export function timedGateway(inner: CycleGateway): { gateway: CycleGateway; samples: Record<string, number[]>; reset(): void } {
+export function timedGateway(inner: CycleGateway): {
+  gateway: CycleGateway;
+  samples: Record<string, number[]>;
+  reset(): void;
+} {
   const samples: Record<string, number[]> = {};
   const gateway = Object.fromEntries(
     Object.entries(inner).map(([name, fn]) => [

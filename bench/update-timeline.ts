@@ -85,7 +85,15 @@ export function updateTimeline(histories: temporal.api.history.v1.IHistory[], na
   return {
     updates,
     meanServerMs: mean(serverMs),
-    meanMs: Object.fromEntries(Object.entries(sums).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, mean(v)])),
-    perUpdate: { activities: mean(counts.activities), workflowTasks: mean(counts.workflowTasks), signals: mean(counts.signals) },
+    meanMs: Object.fromEntries(
+      Object.entries(sums)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => [k, mean(v)]),
+    ),
+    perUpdate: {
+      activities: mean(counts.activities),
+      workflowTasks: mean(counts.workflowTasks),
+      signals: mean(counts.signals),
+    },
   };
 }

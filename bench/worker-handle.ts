@@ -15,13 +15,15 @@ export interface WorkerHandle {
 
 /** Forks the worker process and resolves once both workers are polling (2-minute bound). */
 export function startWorkerProcess(env: WorkerProcessEnv): Promise<WorkerHandle> {
-  const heapMb = process.env.BENCH_WORKER_HEAP_MB !== undefined ? Number(process.env.BENCH_WORKER_HEAP_MB) : WORKER_HEAP_MB;
+  const heapMb =
+    process.env.BENCH_WORKER_HEAP_MB !== undefined ? Number(process.env.BENCH_WORKER_HEAP_MB) : WORKER_HEAP_MB;
   const child: ChildProcess = fork(path.join(__dirname, 'worker-process.ts'), [], {
     // BENCH_CPU_PROF=<dir>: the worker writes a V8 CPU profile there when it exits (open it in Chrome DevTools).
     // The worker's V8 heap is capped as in production (src/workers/heap.ts); BENCH_WORKER_HEAP_MB=<n> tries another
     // cap (BENCH_WORKER_HEAP_MB=0: none, to see how far V8's lazy collector lets the heap grow).
     execArgv: [
-      '-r', 'ts-node/register/transpile-only',
+      '-r',
+      'ts-node/register/transpile-only',
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
       ...(heapMb > 0 ? [workerHeapFlag(heapMb)] : []),
     ],

@@ -51,7 +51,12 @@ async function main(): Promise<void> {
     maxCachedWorkflows,
     namespace: 'default',
     taskQueue: env.BENCH_TASK_QUEUE,
-    activities: createActivities({ store, dataDir: env.BENCH_DATA_DIR, publicUrl: 'http://127.0.0.1:3000', mailFrom: 'secretariat@example.org' }),
+    activities: createActivities({
+      store,
+      dataDir: env.BENCH_DATA_DIR,
+      publicUrl: 'http://127.0.0.1:3000',
+      mailFrom: 'secretariat@example.org',
+    }),
     workflowBundle: readBundle(env.BENCH_PRODUCT_BUNDLE),
   });
   // The same product worker without the codec: only payload encryption differs from `product`.
@@ -61,7 +66,12 @@ async function main(): Promise<void> {
     maxCachedWorkflows,
     namespace: 'default',
     taskQueue: env.BENCH_PLAIN_QUEUE,
-    activities: createActivities({ store, dataDir: env.BENCH_DATA_DIR, publicUrl: 'http://127.0.0.1:3000', mailFrom: 'secretariat@example.org' }),
+    activities: createActivities({
+      store,
+      dataDir: env.BENCH_DATA_DIR,
+      publicUrl: 'http://127.0.0.1:3000',
+      mailFrom: 'secretariat@example.org',
+    }),
     workflowBundle: readBundle(env.BENCH_PRODUCT_BUNDLE),
   });
   // Bare Temporal, the reference of every ratio: no project code at all, hence no payload codec either.

@@ -4,14 +4,25 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildAgendaModel, buildMinutesModel, buildReportModel, renderDocument, documentFormats, type DocumentModel } from '../src/documents';
+import {
+  buildAgendaModel,
+  buildMinutesModel,
+  buildReportModel,
+  renderDocument,
+  documentFormats,
+  type DocumentModel,
+} from '../src/documents';
 import { sampleAgendaInput, sampleMinutesInput, sampleReportInput } from '../src/documents/samples';
 
 async function main(): Promise<void> {
   const out = path.resolve(process.argv[2] ?? 'data/samples');
   const n = Number(process.argv[3] ?? 8);
   fs.mkdirSync(out, { recursive: true });
-  const models: DocumentModel[] = [buildReportModel(sampleReportInput(n)), buildAgendaModel(sampleAgendaInput(n)), buildMinutesModel(sampleMinutesInput(n))];
+  const models: DocumentModel[] = [
+    buildReportModel(sampleReportInput(n)),
+    buildAgendaModel(sampleAgendaInput(n)),
+    buildMinutesModel(sampleMinutesInput(n)),
+  ];
   for (const model of models) {
     for (const format of documentFormats) {
       const started = Date.now();

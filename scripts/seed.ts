@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.DATABASE_URL });
   try {
     if (!(await loadDemoIfEmpty(store))) {
-      console.log(`database ready (${store.dialect}); mechanisms: ${(await store.mechanisms.list()).map((m) => m.id).join(', ')}`);
+      console.log(
+        `database ready (${store.dialect}); mechanisms: ${(await store.mechanisms.list()).map((m) => m.id).join(', ')}`,
+      );
       return;
     }
     const [demo] = await store.mechanisms.list();
@@ -23,7 +25,9 @@ async function main(): Promise<void> {
     const client = await connectClient(config);
     try {
       const quarter = quarterOf(new Date(), demo.timeZone);
-      const { workflowId, created } = await startCycle(client, demo.id, quarter, { taskQueue: config.TEMPORAL_TASK_QUEUE });
+      const { workflowId, created } = await startCycle(client, demo.id, quarter, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      });
       console.log(`${created ? 'opened' : 'found'} the demo cycle ${workflowId}`);
     } finally {
       await client.connection.close();

@@ -110,8 +110,6 @@ function tsNode(entry: string, nodeFlags: string[] = []): [string, string[]] {
   return [process.execPath, [...nodeFlags, '-r', 'ts-node/register/transpile-only', path.join(root, entry)]];
 }
 
-
-
 /** The codec server's address as the browser reaches it. */
 const codecEndpoint = (config: Config) => `${config.PUBLIC_URL}/codec`;
 
@@ -133,7 +131,10 @@ async function main(): Promise<void> {
   if (!config.payloadKeys) {
     // Development only (loadConfig refuses production without keys): the children read this file from DATA_DIR.
     const dev = devPayloadKeys(config.dataDir, { create: true })!;
-    log('start', `no COORD_PAYLOAD_KEYS: generated a development payload key (${dev.ring.current.id}) in ${dev.file}; set COORD_PAYLOAD_KEYS in production`);
+    log(
+      'start',
+      `no COORD_PAYLOAD_KEYS: generated a development payload key (${dev.ring.current.id}) in ${dev.file}; set COORD_PAYLOAD_KEYS in production`,
+    );
   } else {
     log('start', `payloads encrypted with key ${config.payloadKeys.current.id} (${config.payloadKeySource})`);
   }
@@ -142,7 +143,10 @@ async function main(): Promise<void> {
   if (!config.TEMPORAL_ADDRESS) {
     const [host, port] = config.temporalAddress.split(':');
     const cli = tools.toolPaths().temporalCli;
-    log('start', `starting a Temporal dev server on ${config.temporalAddress} (Web UI on ${config.temporalUiUrl}, codec server ${codecEndpoint(config)})`);
+    log(
+      'start',
+      `starting a Temporal dev server on ${config.temporalAddress} (Web UI on ${config.temporalUiUrl}, codec server ${codecEndpoint(config)})`,
+    );
     run('temporal', cli, [
       'server',
       'start-dev',
@@ -172,8 +176,11 @@ async function main(): Promise<void> {
   const [node, seedArgs] = tsNode('scripts/seed.ts');
   await new Promise<void>((resolve, reject) => {
     const seed = spawn(node, seedArgs, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    for (const stream of [seed.stdout, seed.stderr]) readline.createInterface({ input: stream! }).on('line', (l) => log('start', l));
-    seed.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding the database failed (code ${code})`))));
+    for (const stream of [seed.stdout, seed.stderr])
+      readline.createInterface({ input: stream! }).on('line', (l) => log('start', l));
+    seed.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`seeding the database failed (code ${code})`)),
+    );
   });
 
   // The worker bundles the workflow code first (several seconds): ready means it serves its task queue.

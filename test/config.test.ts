@@ -60,11 +60,16 @@ describe('configuration from environment variables', () => {
 
     it('reads a key file named by COORD_PAYLOAD_KEYS_FILE', () => {
       const file = path.join(tmp(), 'keys');
-      fs.writeFileSync(file, `# rotated 2026-12-01
+      fs.writeFileSync(
+        file,
+        `# rotated 2026-12-01
 ${TEST_PAYLOAD_KEYS_ROTATED.replace(',', '\n')}
-`);
+`,
+      );
       expect(loadConfig({ COORD_PAYLOAD_KEYS_FILE: file }).payloadKeys?.byId.size).toBe(2);
-      expect(() => loadConfig({ COORD_PAYLOAD_KEYS_FILE: path.join(tmp(), 'missing') })).toThrow(/COORD_PAYLOAD_KEYS_FILE: cannot read the key file/);
+      expect(() => loadConfig({ COORD_PAYLOAD_KEYS_FILE: path.join(tmp(), 'missing') })).toThrow(
+        /COORD_PAYLOAD_KEYS_FILE: cannot read the key file/,
+      );
     });
 
     it('names the variable of a malformed key list and never prints a key', () => {
@@ -82,15 +87,21 @@ ${TEST_PAYLOAD_KEYS_ROTATED.replace(',', '\n')}
     });
 
     it('refuses to start in production without a key', () => {
-      expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp() })).toThrow(/COORD_PAYLOAD_KEYS: required in production/);
-      expect(loadConfig({ NODE_ENV: 'production', COORD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS }).payloadKeys?.current.id).toBe('test-a');
+      expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tmp() })).toThrow(
+        /COORD_PAYLOAD_KEYS: required in production/,
+      );
+      expect(
+        loadConfig({ NODE_ENV: 'production', COORD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS }).payloadKeys?.current.id,
+      ).toBe('test-a');
     });
 
     it('outside production uses the development key npm start wrote into DATA_DIR, and says what to do without one', () => {
       const dataDir = tmp();
       const none = loadConfig({ DATA_DIR: dataDir });
       expect(none.payloadKeys).toBeUndefined();
-      expect(() => requirePayloadKeys(none)).toThrow(/COORD_PAYLOAD_KEYS: no payload key: set COORD_PAYLOAD_KEYS .*npm start/);
+      expect(() => requirePayloadKeys(none)).toThrow(
+        /COORD_PAYLOAD_KEYS: no payload key: set COORD_PAYLOAD_KEYS .*npm start/,
+      );
       const created = devPayloadKeys(dataDir, { create: true });
       expect(created?.created).toBe(true);
       expect(fs.statSync(created!.file).mode & 0o077).toBe(0);

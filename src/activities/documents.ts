@@ -33,7 +33,14 @@ async function loadCommon(store: Store, mechanismId: string, quarter: string) {
   // Matters arising: items still open from earlier cycles, plus everything the previous session agreed.
   const byId = new Map([...cycleItems, ...openItems.filter((a) => a.quarter !== quarter)].map((a) => [a.id, a]));
   const previousActionItems: ActionItemRecord[] = [...byId.values()].map((a) => ({
-    item: { id: a.id, title: a.title, owner: a.owner, dueDate: a.dueDate, projects: a.projects, ...(a.side && { side: a.side }) },
+    item: {
+      id: a.id,
+      title: a.title,
+      owner: a.owner,
+      dueDate: a.dueDate,
+      projects: a.projects,
+      ...(a.side && { side: a.side }),
+    },
     state: a.state,
   }));
   return { mechanism, quarter, projects: records, previousActionItems };
@@ -63,11 +70,17 @@ export function createStoreDocumentActivities(store: Store, dataDir: string): Ac
     dataDir,
     loadReportInput: (m, q) => loadCommon(store, m, q),
     async loadAgendaInput(m, q) {
-      const [common, { plan, previousSession }] = await Promise.all([loadCommon(store, m, q), loadSession(store, m, q)]);
+      const [common, { plan, previousSession }] = await Promise.all([
+        loadCommon(store, m, q),
+        loadSession(store, m, q),
+      ]);
       return { ...common, plan, ...(previousSession && { previousSession }) };
     },
     async loadMinutesInput(m, q) {
-      const [common, { session, plan, previousSession }] = await Promise.all([loadCommon(store, m, q), loadSession(store, m, q)]);
+      const [common, { session, plan, previousSession }] = await Promise.all([
+        loadCommon(store, m, q),
+        loadSession(store, m, q),
+      ]);
       const decisions = await store.decisions.listForCycle(m, q);
       const items = await store.actionItems.listForCycle(m, q);
       const itemById = new Map(items.map((a) => [a.id, a]));
@@ -85,7 +98,18 @@ export function createStoreDocumentActivities(store: Store, dataDir: string): Ac
             projects: d.projects,
             actionItems: d.actionItems.flatMap((id) => {
               const a = itemById.get(id);
-              return a ? [{ id: a.id, title: a.title, owner: a.owner, dueDate: a.dueDate, projects: a.projects, ...(a.side && { side: a.side }) }] : [];
+              return a
+                ? [
+                    {
+                      id: a.id,
+                      title: a.title,
+                      owner: a.owner,
+                      dueDate: a.dueDate,
+                      projects: a.projects,
+                      ...(a.side && { side: a.side }),
+                    },
+                  ]
+                : [];
             }),
           })),
         },

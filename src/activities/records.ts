@@ -31,12 +31,17 @@ export function calendarsOf(mechanism: Mechanism): Pick<CycleContext, 'calendars
   for (const c of mechanism.contacts) {
     const calendar = calendarIdOf(mechanism, c);
     const timeZone = c.timeZone !== undefined && c.timeZone !== mechanism.timeZone ? c.timeZone : undefined;
-    if (calendar !== undefined || timeZone !== undefined) recipients[c.id] = { ...(timeZone && { timeZone }), ...(calendar && { calendar }) };
+    if (calendar !== undefined || timeZone !== undefined)
+      recipients[c.id] = { ...(timeZone && { timeZone }), ...(calendar && { calendar }) };
   }
   return {
     calendars: mechanism.calendars,
     recipients,
-    sides: mechanism.sides.map((s) => ({ sideId: s.id, timeZone: s.timeZone ?? mechanism.timeZone, ...(s.calendar && { calendar: s.calendar }) })),
+    sides: mechanism.sides.map((s) => ({
+      sideId: s.id,
+      timeZone: s.timeZone ?? mechanism.timeZone,
+      ...(s.calendar && { calendar: s.calendar }),
+    })),
   };
 }
 
@@ -73,7 +78,8 @@ export function createRecordActivities(store: Store): RecordActivities {
 
     async recordCyclePhase({ mechanismId, quarter, workflowId, phase, at, dueDate, cutoffAt }) {
       await store.cycles.open({ mechanismId, quarter, workflowId, openedAt: at, dueDate, cutoffAt });
-      if (dueDate !== undefined || cutoffAt !== undefined) await store.cycles.setDates(mechanismId, quarter, { dueDate, cutoffAt });
+      if (dueDate !== undefined || cutoffAt !== undefined)
+        await store.cycles.setDates(mechanismId, quarter, { dueDate, cutoffAt });
       await store.cycles.setPhase(mechanismId, quarter, phase, at);
     },
 
@@ -81,7 +87,18 @@ export function createRecordActivities(store: Store): RecordActivities {
       await store.cycles.setProjectState({ mechanismId, quarter, projectId, state, ownerId, lastSendAt, nextSendAt });
     },
 
-    async recordSubmission({ workflowId, updateId, mechanismId, quarter, projectId, submission, submittedBy, receivedAt, late, revision }) {
+    async recordSubmission({
+      workflowId,
+      updateId,
+      mechanismId,
+      quarter,
+      projectId,
+      submission,
+      submittedBy,
+      receivedAt,
+      late,
+      revision,
+    }) {
       return store.submissions.recordSubmission({
         mechanismId,
         quarter,
@@ -98,9 +115,13 @@ export function createRecordActivities(store: Store): RecordActivities {
     },
 
     async recordSession({ mechanismId, quarter, plan, sequence, status }) {
-      const key: StepKey = { workflowId: callerWorkflowId(cycleWorkflowId(mechanismId, quarter)), step: `session-${sequence}-${status}` };
+      const key: StepKey = {
+        workflowId: callerWorkflowId(cycleWorkflowId(mechanismId, quarter)),
+        step: `session-${sequence}-${status}`,
+      };
       if (status === 'cancelled') await store.sessions.cancel(mechanismId, quarter, key);
-      else if (status === 'held') await store.sessions.recordHeld(mechanismId, quarter, { present: plan.attendees }, key);
+      else if (status === 'held')
+        await store.sessions.recordHeld(mechanismId, quarter, { present: plan.attendees }, key);
       else await store.sessions.schedule(mechanismId, quarter, plan, key);
     },
 
@@ -122,7 +143,8 @@ export function createRecordActivities(store: Store): RecordActivities {
 
     async recordActionItemState({ mechanismId, actionItemId, state, at }) {
       const existing = await store.actionItems.get(mechanismId, actionItemId);
-      if (!existing) throw ApplicationFailure.nonRetryable(`no action item ${mechanismId} ${actionItemId}`, 'UnknownActionItem');
+      if (!existing)
+        throw ApplicationFailure.nonRetryable(`no action item ${mechanismId} ${actionItemId}`, 'UnknownActionItem');
       await store.actionItems.setState(mechanismId, actionItemId, state, at);
     },
   };

@@ -4,7 +4,17 @@
  * `proxyActivities`; the notifications, documents and store code implement them (`createActivities(deps)`).
  * Every activity must be idempotent: Temporal retries it after a crash, with the same arguments.
  */
-import type { CyclePhase, CyclePolicy, Quarter, SessionPlan, SessionRecord, SubmissionInput, SubmissionState, ActionItemState, WorkCalendar } from '../domain';
+import type {
+  CyclePhase,
+  CyclePolicy,
+  Quarter,
+  SessionPlan,
+  SessionRecord,
+  SubmissionInput,
+  SubmissionState,
+  ActionItemState,
+  WorkCalendar,
+} from '../domain';
 
 /** One active project as the cycle needs it: ids and the owner's zone, no names or addresses. */
 export interface CycleProject {
@@ -101,7 +111,11 @@ export interface Activities {
   /** Generates and archives one version of the quarterly progress report (idempotent per version). */
   compileReport(input: { mechanismId: string; quarter: Quarter; version: number }): Promise<{ documentIds: string[] }>;
   /** Generates and archives the agenda for one convening of the session. */
-  renderAgenda(input: { mechanismId: string; quarter: Quarter; sessionSequence: number }): Promise<{ documentIds: string[] }>;
+  renderAgenda(input: {
+    mechanismId: string;
+    quarter: Quarter;
+    sessionSequence: number;
+  }): Promise<{ documentIds: string[] }>;
   /** Generates and archives the minutes from the recorded decisions. */
   renderMinutes(input: { mechanismId: string; quarter: Quarter }): Promise<{ documentIds: string[] }>;
   /** Stores the session plan as convened (sequence grows with every reschedule; the .ics SEQUENCE). */

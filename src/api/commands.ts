@@ -13,9 +13,15 @@ export async function decide<T>(command: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof WorkflowRejection) {
       const invalid = err.type.startsWith('Invalid');
-      throw new ApiError(invalid ? 422 : 409, invalid ? 'rejected-invalid' : `rejected-${kebab(err.type)}`, err.message, err.fields);
+      throw new ApiError(
+        invalid ? 422 : 409,
+        invalid ? 'rejected-invalid' : `rejected-${kebab(err.type)}`,
+        err.message,
+        err.fields,
+      );
     }
-    if (err instanceof WorkflowGone) throw new ApiError(409, 'not-running', `${err.workflowId} is not running: the cycle or update has ended`);
+    if (err instanceof WorkflowGone)
+      throw new ApiError(409, 'not-running', `${err.workflowId} is not running: the cycle or update has ended`);
     throw err;
   }
 }

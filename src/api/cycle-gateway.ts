@@ -19,7 +19,10 @@ export type ProjectCommand =
   | { name: 'grantExtension'; input: { dueDate: string; grantedBy: string } }
   | { name: 'refuseExtension'; input: { refusedBy: string } }
   | { name: 'waive'; input: { waivedBy: string } }
-  | { name: 'reassignOwner'; input: { ownerId: string; ownerTimeZone: string; supervisorId?: string; reassignedBy: string } };
+  | {
+      name: 'reassignOwner';
+      input: { ownerId: string; ownerTimeZone: string; supervisorId?: string; reassignedBy: string };
+    };
 
 /** A command to the cycle workflow (`cycle:<mechanism>:<quarter>`). */
 export type CycleCommand =
@@ -65,7 +68,8 @@ export interface ScheduleView {
 }
 
 /** Results of the commands, by name (what the workflow decided). */
-export type ProjectCommandResult = SubmissionReceipt | ExtensionOutcome | { dueDate: string } | { state: string } | { ownerId: string } | void;
+export type ProjectCommandResult =
+  SubmissionReceipt | ExtensionOutcome | { dueDate: string } | { state: string } | { ownerId: string } | void;
 
 /** The running side of cycles, as the API uses it. */
 export interface CycleGateway {
@@ -81,7 +85,13 @@ export interface CycleGateway {
    * Sends an update to a project's workflow and returns what it decided; throws WorkflowRejection or WorkflowGone.
    * The same `updateId` twice runs the command once (the second call gets the first answer).
    */
-  projectCommand(mechanismId: string, quarter: string, projectId: string, command: ProjectCommand, options?: CommandOptions): Promise<unknown>;
+  projectCommand(
+    mechanismId: string,
+    quarter: string,
+    projectId: string,
+    command: ProjectCommand,
+    options?: CommandOptions,
+  ): Promise<unknown>;
   /** Sends an update to the cycle workflow and returns what it decided; throws WorkflowRejection or WorkflowGone. */
   cycleCommand(mechanismId: string, quarter: string, command: CycleCommand, options?: CommandOptions): Promise<unknown>;
   /** The mechanism's schedule, or undefined when it has none. */

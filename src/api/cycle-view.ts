@@ -2,7 +2,12 @@
  * One cycle as the API and the pages show it: the shared status of src/temporal/cycle-status.ts (live workflow
  * state merged with the store's rows, as `coord cycle status` shows it) plus each project's workflow id.
  */
-import { mergeCycleStatus, pendingSubmissions, type CycleStatus, type CycleStatusProject } from '../temporal/cycle-status';
+import {
+  mergeCycleStatus,
+  pendingSubmissions,
+  type CycleStatus,
+  type CycleStatusProject,
+} from '../temporal/cycle-status';
 import { updateWorkflowId } from '../temporal/ids';
 import { within } from './bounded';
 import type { RouteDeps } from './context';
@@ -25,7 +30,9 @@ export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarte
   if (!(await deps.store.mechanisms.get(mechanismId))) throw notFound(`mechanism ${mechanismId}`);
   const [live, record, rows, pending] = await Promise.all([
     // A stopped worker must not hold the secretariat's view up: the records answer when the workflow does not.
-    within(deps.cycles.cycleState(mechanismId, quarter), CYCLE_READ_WAIT_MS).then((a) => (a.answered ? a.value : undefined)),
+    within(deps.cycles.cycleState(mechanismId, quarter), CYCLE_READ_WAIT_MS).then((a) =>
+      a.answered ? a.value : undefined,
+    ),
     deps.store.cycles.get(mechanismId, quarter),
     deps.store.cycles.listProjectStates(mechanismId, quarter),
     deps.store.intake.listForCycle(mechanismId, quarter),
@@ -50,5 +57,6 @@ export async function requireOpenCycle(deps: RouteDeps, mechanismId: string, qua
   const record = await deps.store.cycles.get(mechanismId, quarter);
   const phase = record ? record.phase : await deps.cycles.cyclePhase(mechanismId, quarter);
   if (phase === undefined) throw notFound(`cycle ${mechanismId} ${quarter}`);
-  if (phase === 'closed') throw new ApiError(409, 'cycle-closed', `cycle ${mechanismId} ${quarter} is closed: nothing can change any more`);
+  if (phase === 'closed')
+    throw new ApiError(409, 'cycle-closed', `cycle ${mechanismId} ${quarter} is closed: nothing can change any more`);
 }

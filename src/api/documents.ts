@@ -19,4 +19,5 @@ export function documentFile(dataDir: string, doc: DocumentRecord): string | und
 }
 
 /** A download file name such as `cn-ls-2026-Q1-minutes-v1.pdf`. */
-export const downloadName = (doc: DocumentRecord): string => `${doc.mechanismId}-${doc.quarter}-${doc.kind}-v${doc.version}.${doc.format}`;
+export const downloadName = (doc: DocumentRecord): string =>
+  `${doc.mechanismId}-${doc.quarter}-${doc.kind}-v${doc.version}.${doc.format}`;

@@ -9,7 +9,14 @@ import { sendKeyedUpdate, startCycle } from '../temporal/cycles';
 import { isWorkflowGone, liveCycleState, queryIfRunning } from '../temporal/cycle-status';
 import { cycleWorkflowId, scheduleId, updateWorkflowId } from '../temporal/ids';
 import * as messages from '../workflows/messages';
-import { WorkflowGone, WorkflowRejection, type CommandOptions, type CycleCommand, type CycleGateway, type ProjectCommand } from './cycle-gateway';
+import {
+  WorkflowGone,
+  WorkflowRejection,
+  type CommandOptions,
+  type CycleCommand,
+  type CycleGateway,
+  type ProjectCommand,
+} from './cycle-gateway';
 
 /** How long a read (a query of a running workflow) may take before it fails. */
 const READ_DEADLINE_MS = 10_000;
@@ -45,7 +52,12 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
   const { client } = options;
   /** Reads end at a deadline: a query that no worker answers must not linger and retry for ever. */
   const read = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + READ_DEADLINE_MS, fn);
-  async function update(workflowId: string, def: AnyUpdate, args: unknown[], options: CommandOptions = {}): Promise<unknown> {
+  async function update(
+    workflowId: string,
+    def: AnyUpdate,
+    args: unknown[],
+    options: CommandOptions = {},
+  ): Promise<unknown> {
     let outcome;
     try {
       const send = () => sendKeyedUpdate(client, workflowId, def, options.updateId, ...args);
@@ -64,13 +76,24 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
     },
     cycleState: (mechanismId, quarter) => read(() => liveCycleState(client, mechanismId, quarter)),
     cyclePhase: async (mechanismId, quarter) =>
-      (await read(() => queryIfRunning(client, cycleWorkflowId(mechanismId, quarter), (h) => h.query(messages.cycleState))))?.phase,
+      (
+        await read(() =>
+          queryIfRunning(client, cycleWorkflowId(mechanismId, quarter), (h) => h.query(messages.cycleState)),
+        )
+      )?.phase,
     projectState: (mechanismId, quarter, projectId) =>
-      read(() => queryIfRunning(client, updateWorkflowId(mechanismId, quarter, projectId), (h) => h.query(messages.updateState))),
+      read(() =>
+        queryIfRunning(client, updateWorkflowId(mechanismId, quarter, projectId), (h) => h.query(messages.updateState)),
+      ),
     projectCommand: (mechanismId, quarter, projectId, command, options) =>
       update(updateWorkflowId(mechanismId, quarter, projectId), projectDefs[command.name], [command.input], options),
     cycleCommand: (mechanismId, quarter, command, options) =>
-      update(cycleWorkflowId(mechanismId, quarter), cycleDefs[command.name], command.input === undefined ? [] : [command.input], options),
+      update(
+        cycleWorkflowId(mechanismId, quarter),
+        cycleDefs[command.name],
+        command.input === undefined ? [] : [command.input],
+        options,
+      ),
     async schedule(mechanismId) {
       try {
         const d = await client.schedule.getHandle(scheduleId(mechanismId)).describe();

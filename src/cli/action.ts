@@ -14,7 +14,10 @@ export interface Runtime {
  * Wraps a command's action: builds its context (with the global `--json`), runs it, and always closes
  * the database and Temporal connections, so the process can exit on its own.
  */
-export function action<Args extends unknown[]>(runtime: Runtime, fn: (ctx: CommandContext, ...args: Args) => Promise<void>) {
+export function action<Args extends unknown[]>(
+  runtime: Runtime,
+  fn: (ctx: CommandContext, ...args: Args) => Promise<void>,
+) {
   return async (...args: unknown[]): Promise<void> => {
     const cmd = args[args.length - 1] as Command;
     const ctx = new CommandContext(runtime.io, Boolean(cmd.optsWithGlobals().json), runtime.env);

@@ -63,7 +63,11 @@ export class CommandContext {
       try {
         return await connectClient(c);
       } catch (err) {
-        throw new CliError(`cannot reach Temporal at ${c.temporalAddress}: ${(err as Error).message}`, ExitCode.failure, 'temporal-unreachable');
+        throw new CliError(
+          `cannot reach Temporal at ${c.temporalAddress}: ${(err as Error).message}`,
+          ExitCode.failure,
+          'temporal-unreachable',
+        );
       }
     })();
     return this.clientPromise;
@@ -84,7 +88,10 @@ export class CommandContext {
   async close(): Promise<void> {
     this.progress.done();
     const results = await Promise.allSettled([this.storePromise, this.clientPromise]);
-    const [store, client] = results.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [Store | undefined, Client | undefined];
+    const [store, client] = results.map((r) => (r.status === 'fulfilled' ? r.value : undefined)) as [
+      Store | undefined,
+      Client | undefined,
+    ];
     await Promise.allSettled([store?.close(), client?.connection.close()]);
   }
 }

@@ -13,7 +13,11 @@ import { buildProgram } from './program';
 const HELP_OK = new Set(['commander.helpDisplayed', 'commander.version']);
 
 /** Runs one `coord` invocation (arguments after the program name) and returns its exit code; never throws. */
-export async function run(args: string[], io: Io = processIo(), env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
+export async function run(
+  args: string[],
+  io: Io = processIo(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ExitCode> {
   const runtime: Runtime = { io, env };
   const program = buildProgram(runtime);
   const json = args.includes('--json');
@@ -24,7 +28,10 @@ export async function run(args: string[], io: Io = processIo(), env: NodeJS.Proc
     if (err instanceof CommanderError) {
       if (HELP_OK.has(err.code)) return ExitCode.ok;
       // Commander has already printed the message and the usage hint on stderr.
-      if (json) io.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: err.message.replace(/^error: /, '') } })}\n`);
+      if (json)
+        io.stdout.write(
+          `${JSON.stringify({ error: { code: 'usage', message: err.message.replace(/^error: /, '') } })}\n`,
+        );
       return ExitCode.usage;
     }
     if (err instanceof ReportedFailure) return err.exitCode;
@@ -36,7 +43,12 @@ export async function run(args: string[], io: Io = processIo(), env: NodeJS.Proc
     // By name, not instanceof: requiring the store here would slow down every `coord --help`.
     if ((err as Error)?.name === 'MechanismFileError') {
       const problems = (err as MechanismFileError).problems;
-      out.error({ message: (err as Error).message, code: 'invalid-file', exitCode: ExitCode.failure, fields: problems.map((p) => ({ field: p.path, message: p.message })) });
+      out.error({
+        message: (err as Error).message,
+        code: 'invalid-file',
+        exitCode: ExitCode.failure,
+        fields: problems.map((p) => ({ field: p.path, message: p.message })),
+      });
       return ExitCode.failure;
     }
     out.error({ message: (err as Error)?.message ?? String(err), code: 'failure', exitCode: ExitCode.failure });

@@ -34,7 +34,9 @@ export class Output {
   error(err: CliError | { message: string; code: string; exitCode: ExitCode; fields?: unknown }): void {
     if (this.json) {
       const fields = 'fields' in err && err.fields !== undefined ? { fields: err.fields } : {};
-      this.io.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message, ...fields } }, null, 2)}\n`);
+      this.io.stdout.write(
+        `${JSON.stringify({ error: { code: err.code, message: err.message, ...fields } }, null, 2)}\n`,
+      );
     }
     this.io.stderr.write(`coord: ${ensureNewline(err.message)}`);
   }

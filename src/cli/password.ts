@@ -14,7 +14,9 @@ export async function readPasswordFromStdin(stdin: Io['stdin']): Promise<string>
     if (size > MAX_LENGTH + 2) throw new UsageError(`the password on stdin is longer than ${MAX_LENGTH} characters`);
     chunks.push(b);
   }
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /**
@@ -23,7 +25,8 @@ export async function readPasswordFromStdin(stdin: Io['stdin']): Promise<string>
  */
 export async function promptPassword(io: Io, prompt: string): Promise<string> {
   const { stdin, stderr } = io;
-  if (!stdin.isTTY || !stdin.setRawMode) throw new UsageError('no terminal to ask for the password: pipe it in with --password-stdin');
+  if (!stdin.isTTY || !stdin.setRawMode)
+    throw new UsageError('no terminal to ask for the password: pipe it in with --password-stdin');
   stderr.write(prompt);
   stdin.setRawMode(true);
   stdin.resume();

@@ -26,7 +26,9 @@ Progress of long operations goes to stderr.`;
 /** The `coord` command tree; every command has `--help`, and parse errors throw (see main.ts) instead of exiting. */
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('coord')
-    .description('Operate the coordination mechanism service: mechanisms, portfolios, cycles, schedules, outbox, users, API tokens and payload keys.')
+    .description(
+      'Operate the coordination mechanism service: mechanisms, portfolios, cycles, schedules, outbox, users, API tokens and payload keys.',
+    )
     .option('--json', 'print one machine-readable JSON document on stdout')
     .addHelpText('after', EPILOG)
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })

@@ -12,7 +12,8 @@ export interface Column<T> {
  * become spaces so one row is always one line (greppable).
  */
 export function formatTable<T>(columns: Column<T>[], rows: T[]): string {
-  const cell = (v: string | number | undefined | null) => (v === undefined || v === null || v === '' ? '-' : String(v).replace(/\s*[\r\n]+\s*/g, ' '));
+  const cell = (v: string | number | undefined | null) =>
+    v === undefined || v === null || v === '' ? '-' : String(v).replace(/\s*[\r\n]+\s*/g, ' ');
   const grid = [columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => cell(c.value(r))))];
   const widths = columns.map((_, i) => Math.max(...grid.map((line) => [...line[i]].length)));
   return grid

@@ -9,7 +9,12 @@ const POLL_MS = 250;
  * more than the 3 events Temporal writes before any worker acts) or it has already finished; shows
  * progress on stderr. Returns false when `timeoutMs` passes first: typically no worker is running.
  */
-export async function waitForWorkflowStart(client: Client, workflowId: string, timeoutMs: number, progress: Progress): Promise<boolean> {
+export async function waitForWorkflowStart(
+  client: Client,
+  workflowId: string,
+  timeoutMs: number,
+  progress: Progress,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   const handle = client.workflow.getHandle(workflowId);
   progress.line(`waiting for ${workflowId} to start...`);

@@ -30,13 +30,29 @@ export interface DocumentIds {
 export function createDocumentActivities(deps: DocumentActivityDeps) {
   const now = deps.now ?? (() => new Date());
 
-  async function archiveAll(model: DocumentModel, mechanismId: string, quarter: string, version: number): Promise<DocumentIds> {
+  async function archiveAll(
+    model: DocumentModel,
+    mechanismId: string,
+    quarter: string,
+    version: number,
+  ): Promise<DocumentIds> {
     const documentIds: string[] = [];
     const files = await renderInChildProcess(model, [...documentFormats]);
     for (const [i, format] of documentFormats.entries()) {
       const content = files[i];
       // `keep`: a retried activity finds the files of its first attempt and records those instead of failing.
-      const row = await archiveDocument({ dataDir: deps.dataDir, mechanismId, quarter, kind: model.kind, version, format, content, ifExists: 'keep', recordDocument: deps.recordDocument, now });
+      const row = await archiveDocument({
+        dataDir: deps.dataDir,
+        mechanismId,
+        quarter,
+        kind: model.kind,
+        version,
+        format,
+        content,
+        ifExists: 'keep',
+        recordDocument: deps.recordDocument,
+        now,
+      });
       documentIds.push(row.id);
     }
     return { documentIds };

@@ -57,15 +57,28 @@ export class DocumentVersionExistsError extends Error {
 }
 
 /** The stable id of one archived file, e.g. `cn-ls.2026-Q1.report.v2.pdf`: readable, unique per (mechanism, quarter, kind, version, format). */
-export function documentId(mechanismId: string, quarter: string, kind: DocumentKind, version: number, format: DocumentFormat): string {
+export function documentId(
+  mechanismId: string,
+  quarter: string,
+  kind: DocumentKind,
+  version: number,
+  format: DocumentFormat,
+): string {
   return `${mechanismId}.${quarter}.${kind}.v${version}.${format}`;
 }
 
 /** The archive path of one file, relative to the data folder; rejects ids that could escape the archive folder. */
-export function archivePath(mechanismId: string, quarter: string, kind: DocumentKind, version: number, format: DocumentFormat): string {
+export function archivePath(
+  mechanismId: string,
+  quarter: string,
+  kind: DocumentKind,
+  version: number,
+  format: DocumentFormat,
+): string {
   slug.parse(mechanismId);
   isoQuarter.parse(quarter);
-  if (!Number.isInteger(version) || version < 1) throw new Error(`document version must be a positive integer, got ${version}`);
+  if (!Number.isInteger(version) || version < 1)
+    throw new Error(`document version must be a positive integer, got ${version}`);
   return path.posix.join('archive', mechanismId, quarter, kind, `v${version}`, `${kind}.${format}`);
 }
 

@@ -22,10 +22,19 @@ export function buildHeader(
 }
 
 /** Action items as lines, ordered by due date then title so the order never depends on the store. */
-export function actionItemLines(mechanism: Mechanism, items: ActionItemRecord[], projectTitles: Map<string, string>): ActionItemLine[] {
+export function actionItemLines(
+  mechanism: Mechanism,
+  items: ActionItemRecord[],
+  projectTitles: Map<string, string>,
+): ActionItemLine[] {
   const names = new Names(mechanism);
   return [...items]
-    .sort(byKey((a) => `${a.item.dueDate} ${a.item.title}`, (a) => a.item.id))
+    .sort(
+      byKey(
+        (a) => `${a.item.dueDate} ${a.item.title}`,
+        (a) => a.item.id,
+      ),
+    )
     .map((a) => ({
       title: cleanLine(a.item.title),
       owner: names.person(a.item.owner),
@@ -53,33 +62,51 @@ export function agendaItems(input: AgendaInput): AgendaItem[] {
   const open = input.previousActionItems.filter((a) => a.state === 'open' || a.state === 'overdue');
   const attention = input.projects
     .filter((p) => p.submission && (p.submission.status === 'at-risk' || p.submission.status === 'off-track'))
-    .sort(byKey((p) => p.project.title, (p) => p.project.id));
+    .sort(
+      byKey(
+        (p) => p.project.title,
+        (p) => p.project.id,
+      ),
+    );
   const support = input.projects
     .filter((p) => p.submission && p.submission.supportRequested.trim() !== '')
-    .sort(byKey((p) => p.project.title, (p) => p.project.id));
+    .sort(
+      byKey(
+        (p) => p.project.title,
+        (p) => p.project.id,
+      ),
+    );
   const prev = input.previousSession;
   const items: Omit<AgendaItem, 'number'>[] = [
     { title: 'Opening remarks by the co-chairs', details: [] },
     { title: 'Adoption of the agenda', details: [] },
     {
       title: 'Adoption of the minutes of the previous session',
-      details: prev ? [`Minutes of the ${prev.quarter} session${prev.date ? ` held on ${formatDate(prev.date)}` : ''}.`] : ['First session: no previous minutes.'],
+      details: prev
+        ? [`Minutes of the ${prev.quarter} session${prev.date ? ` held on ${formatDate(prev.date)}` : ''}.`]
+        : ['First session: no previous minutes.'],
     },
     {
       title: 'Matters arising: action items of the previous session',
       details: open.length
-        ? actionItemLines(input.mechanism, open, titles).map((a) => `${a.title} (${a.owner}, due ${a.due}, ${a.state.toLowerCase()})`)
+        ? actionItemLines(input.mechanism, open, titles).map(
+            (a) => `${a.title} (${a.owner}, due ${a.due}, ${a.state.toLowerCase()})`,
+          )
         : ['No open action items.'],
     },
     {
       title: `Review of the quarterly progress report (${input.quarter})`,
       details: attention.length
-        ? attention.map((p) => `${cleanLine(p.project.title)}: ${p.submission!.status === 'at-risk' ? 'at risk' : 'off track'}`)
+        ? attention.map(
+            (p) => `${cleanLine(p.project.title)}: ${p.submission!.status === 'at-risk' ? 'at risk' : 'off track'}`,
+          )
         : ['All reporting projects are on track.'],
     },
     {
       title: 'Support requested from the mechanism',
-      details: support.length ? support.map((p) => `${cleanLine(p.project.title)}: ${cleanLine(p.submission!.supportRequested)}`) : ['None requested.'],
+      details: support.length
+        ? support.map((p) => `${cleanLine(p.project.title)}: ${cleanLine(p.submission!.supportRequested)}`)
+        : ['None requested.'],
     },
     { title: 'Decisions and action items', details: [] },
     { title: 'Any other business', details: [] },

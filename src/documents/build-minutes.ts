@@ -11,7 +11,9 @@ export function buildMinutesModel(input: MinutesInput): MinutesModel {
   const titles = new Map(input.projects.map((p) => [p.project.id, cleanLine(p.project.title)]));
   const presentIds = new Set(record.present);
   const invited = [...new Set([...plan.chairs, ...plan.attendees])];
-  const present = [...new Set([...plan.chairs.filter((c) => presentIds.has(c)), ...record.present])].map((id) => names.contactColumns(id));
+  const present = [...new Set([...plan.chairs.filter((c) => presentIds.has(c)), ...record.present])].map((id) =>
+    names.contactColumns(id),
+  );
   const apologies = invited.filter((id) => !presentIds.has(id)).map((id) => names.contactColumns(id));
 
   const projectReview = mechanism.pillars
@@ -19,17 +21,28 @@ export function buildMinutesModel(input: MinutesInput): MinutesModel {
       pillar: cleanLine(pillar.name),
       projects: input.projects
         .filter((r) => r.project.pillar === pillar.id)
-        .sort(byKey((r) => r.project.title, (r) => r.project.id))
+        .sort(
+          byKey(
+            (r) => r.project.title,
+            (r) => r.project.id,
+          ),
+        )
         .map((r) => ({
           title: cleanLine(r.project.title),
           statusLabel: statusLabels[statusOf(r)],
-          summary: r.submission ? cleanLine(r.submission.statusReason) || `${r.submission.progressPercent}% complete` : 'No update was received this quarter.',
+          summary: r.submission
+            ? cleanLine(r.submission.statusReason) || `${r.submission.progressPercent}% complete`
+            : 'No update was received this quarter.',
         })),
     }))
     .filter((g) => g.projects.length > 0);
 
   const actions = record.decisions.flatMap((d, di) =>
-    actionItemLines(mechanism, d.actionItems.map((item) => ({ item, state: 'open' as const })), titles).map((line, ai) => ({ number: `${di + 1}.${ai + 1}`, ...line })),
+    actionItemLines(
+      mechanism,
+      d.actionItems.map((item) => ({ item, state: 'open' as const })),
+      titles,
+    ).map((line, ai) => ({ number: `${di + 1}.${ai + 1}`, ...line })),
   );
 
   // Signature blocks: one per side, the side's chair if it names one, else the session chair from that side.
@@ -56,7 +69,9 @@ export function buildMinutesModel(input: MinutesInput): MinutesModel {
       projects: d.projects.map((p) => titles.get(p) ?? p).join('; '),
     })),
     actions,
-    nextMeeting: record.nextMeeting ? `The next session will be held on ${formatDate(record.nextMeeting)}.` : 'The date of the next session will be set by the secretariat.',
+    nextMeeting: record.nextMeeting
+      ? `The next session will be held on ${formatDate(record.nextMeeting)}.`
+      : 'The date of the next session will be set by the secretariat.',
     notes: paragraphsOf(record.notes),
     signatures,
   };

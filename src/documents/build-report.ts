@@ -1,8 +1,25 @@
 /** Builds the quarterly progress report's content from the records of one cycle. */
 import type { Project } from '../domain';
 import { buildHeader, actionItemLines } from './build-common';
-import { byKey, formatDate, formatInstant, formatNumber, Names, statusLabels, statusOf, submissionStateLabels } from './format';
-import { statusKeys, type ProjectRecord, type ProjectSection, type ReportInput, type ReportModel, type StatusCounts, type StatusKey } from './model';
+import {
+  byKey,
+  formatDate,
+  formatInstant,
+  formatNumber,
+  Names,
+  statusLabels,
+  statusOf,
+  submissionStateLabels,
+} from './format';
+import {
+  statusKeys,
+  type ProjectRecord,
+  type ProjectSection,
+  type ReportInput,
+  type ReportModel,
+  type StatusCounts,
+  type StatusKey,
+} from './model';
 import { cleanLine, paragraphsOf, truncateText } from './text';
 
 function emptyCounts(label: string): StatusCounts {
@@ -37,7 +54,12 @@ function projectSection(r: ProjectRecord, names: Names, timeZone: string): Proje
     },
     milestones: p.milestones.map((m) => {
       const u = milestoneNotes.get(m.id);
-      return { title: cleanLine(m.title), planned: formatDate(m.plannedDate), actual: formatDate(u?.actualDate ?? m.actualDate), note: cleanLine(u?.note) };
+      return {
+        title: cleanLine(m.title),
+        planned: formatDate(m.plannedDate),
+        actual: formatDate(u?.actualDate ?? m.actualDate),
+        note: cleanLine(u?.note),
+      };
     }),
     indicators: p.indicators.map((i) => ({
       name: cleanLine(i.name),
@@ -53,7 +75,12 @@ function projectSection(r: ProjectRecord, names: Names, timeZone: string): Proje
 export function buildReportModel(input: ReportInput): ReportModel {
   const { mechanism } = input;
   const names = new Names(mechanism);
-  const projects = [...input.projects].sort(byKey((r) => r.project.title, (r) => r.project.id));
+  const projects = [...input.projects].sort(
+    byKey(
+      (r) => r.project.title,
+      (r) => r.project.id,
+    ),
+  );
   const pillarOrder = mechanism.pillars.map((p) => p.id);
   const known = new Set(pillarOrder);
   const groupOf = (r: ProjectRecord) => (known.has(r.project.pillar) ? r.project.pillar : '');
@@ -78,7 +105,13 @@ export function buildReportModel(input: ReportInput): ReportModel {
     .filter((g) => g.projects.length > 0);
 
   const attention = projects
-    .filter((r) => r.submission && (r.submission.status === 'at-risk' || r.submission.status === 'off-track' || r.submission.supportRequested.trim() !== ''))
+    .filter(
+      (r) =>
+        r.submission &&
+        (r.submission.status === 'at-risk' ||
+          r.submission.status === 'off-track' ||
+          r.submission.supportRequested.trim() !== ''),
+    )
     .map((r) => ({
       title: cleanLine(r.project.title),
       pillar: names.pillar(r.project.pillar),
@@ -99,7 +132,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
     }));
   const late = projects
     .filter((r) => r.submission && r.late)
-    .map((r) => ({ title: cleanLine(r.project.title), pillar: names.pillar(r.project.pillar), submittedAt: formatInstant(r.submittedAt, mechanism.timeZone) }));
+    .map((r) => ({
+      title: cleanLine(r.project.title),
+      pillar: names.pillar(r.project.pillar),
+      submittedAt: formatInstant(r.submittedAt, mechanism.timeZone),
+    }));
 
   const titles = new Map(projects.map((r) => [r.project.id, cleanLine(r.project.title)]));
   const header = buildHeader(input, 'Quarterly progress report', `${input.quarter} — ${mechanism.name}`);

@@ -52,16 +52,22 @@ export function statusChartSvg(title: string, groups: StatusCounts[], fontFamily
   ];
   groups.forEach((g, i) => {
     const y = TOP + i * ROW_H;
-    out.push(`<text x="${LABEL_W - 8}" y="${y + 19}" font-size="12" text-anchor="end" fill="#1a1a1a">${escapeXml(shorten(g.label))}</text>`);
+    out.push(
+      `<text x="${LABEL_W - 8}" y="${y + 19}" font-size="12" text-anchor="end" fill="#1a1a1a">${escapeXml(shorten(g.label))}</text>`,
+    );
     let x = LABEL_W;
     for (const k of statusKeys) {
       const n = g.counts[k];
       if (!n) continue;
       const w = (n / max) * barW;
-      out.push(`<rect x="${x.toFixed(2)}" y="${y + 4}" width="${w.toFixed(2)}" height="${ROW_H - 8}" fill="${statusColours[k]}"/>`);
+      out.push(
+        `<rect x="${x.toFixed(2)}" y="${y + 4}" width="${w.toFixed(2)}" height="${ROW_H - 8}" fill="${statusColours[k]}"/>`,
+      );
       if (w >= 18) {
         const fill = k === 'no-update' || k === 'at-risk' ? '#1a1a1a' : '#ffffff';
-        out.push(`<text x="${(x + w / 2).toFixed(2)}" y="${y + 19}" font-size="11" text-anchor="middle" fill="${fill}">${n}</text>`);
+        out.push(
+          `<text x="${(x + w / 2).toFixed(2)}" y="${y + 19}" font-size="11" text-anchor="middle" fill="${fill}">${n}</text>`,
+        );
       }
       x += w;
     }
@@ -71,7 +77,9 @@ export function statusChartSvg(title: string, groups: StatusCounts[], fontFamily
   statusKeys.forEach((k, i) => {
     const lx = 10 + (i % 3) * 250;
     const yy = ly + Math.floor(i / 3) * 20;
-    out.push(`<rect x="${lx}" y="${yy - 10}" width="12" height="12" fill="${statusColours[k]}" stroke="#777777" stroke-width="0.5"/>`);
+    out.push(
+      `<rect x="${lx}" y="${yy - 10}" width="12" height="12" fill="${statusColours[k]}" stroke="#777777" stroke-width="0.5"/>`,
+    );
     out.push(`<text x="${lx + 18}" y="${yy}" font-size="12" fill="#1a1a1a">${escapeXml(statusLabels[k])}</text>`);
   });
   out.push('</svg>');

@@ -75,7 +75,10 @@ export function coverageOf(face: FontFace): Coverage {
   let c = coverageCache.get(key);
   if (!c) {
     const opened = fontkit.openSync(face.file);
-    const font = 'fonts' in opened ? (opened.fonts.find((f) => f.postscriptName === face.postscriptName) ?? opened.fonts[0]) : opened;
+    const font =
+      'fonts' in opened
+        ? (opened.fonts.find((f) => f.postscriptName === face.postscriptName) ?? opened.fonts[0])
+        : opened;
     const seen = new Map<number, boolean>();
     c = (cp) => {
       let v = seen.get(cp);

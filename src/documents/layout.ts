@@ -33,12 +33,23 @@ export interface Layout {
 }
 
 const p = (text: string, extra: Partial<Run> = {}): Block => ({ type: 'paragraph', runs: [{ text, ...extra }] });
-const labelled = (label: string, text: string): Block => ({ type: 'paragraph', runs: [{ text: `${label}: `, bold: true }, { text }] });
+const labelled = (label: string, text: string): Block => ({
+  type: 'paragraph',
+  runs: [{ text: `${label}: `, bold: true }, { text }],
+});
 
 function reportBlocks(m: ReportModel): Block[] {
-  const b: Block[] = [{ type: 'title', text: m.header.title, subtitle: m.header.subtitle, lines: m.cover }, { type: 'pageBreak' }];
+  const b: Block[] = [
+    { type: 'title', text: m.header.title, subtitle: m.header.subtitle, lines: m.cover },
+    { type: 'pageBreak' },
+  ];
   b.push({ type: 'heading', level: 1, text: '1. Summary' });
-  b.push(p(`${m.summary.received} of ${m.summary.expected} projects sent an update for ${m.header.quarter}` + `${m.summary.late ? ` (${m.summary.late} after the cut-off)` : ''}; ${m.summary.missing} did not.`));
+  b.push(
+    p(
+      `${m.summary.received} of ${m.summary.expected} projects sent an update for ${m.header.quarter}` +
+        `${m.summary.late ? ` (${m.summary.late} after the cut-off)` : ''}; ${m.summary.missing} did not.`,
+    ),
+  );
   const statusCols = ['On track', 'At risk', 'Off track', 'Completed', 'Not started', 'No update'];
   const countRow = (c: StatusCounts) => [c.label, ...Object.values(c.counts).map(String), String(c.total)];
   b.push({
@@ -50,7 +61,8 @@ function reportBlocks(m: ReportModel): Block[] {
   b.push({ type: 'chart', title: 'Project status by pillar', groups: m.summary.byPillar.filter((g) => g.total > 0) });
 
   b.push({ type: 'heading', level: 1, text: '2. Projects needing attention and support requested' });
-  if (m.attention.length === 0) b.push(p('No project is at risk or off track, and no support was requested.', { italic: true }));
+  if (m.attention.length === 0)
+    b.push(p('No project is at risk or off track, and no support was requested.', { italic: true }));
   else
     b.push({
       type: 'table',
@@ -88,7 +100,12 @@ function reportBlocks(m: ReportModel): Block[] {
         widths: [1, 1.5, 1.5],
       });
       if (s.milestones.length)
-        b.push({ type: 'table', header: ['Milestone', 'Planned', 'Actual', 'Note'], rows: s.milestones.map((x) => [x.title, x.planned, x.actual, x.note]), widths: [3, 1.4, 1.4, 2.5] });
+        b.push({
+          type: 'table',
+          header: ['Milestone', 'Planned', 'Actual', 'Note'],
+          rows: s.milestones.map((x) => [x.title, x.planned, x.actual, x.note]),
+          widths: [3, 1.4, 1.4, 2.5],
+        });
       if (s.indicators.length)
         b.push({
           type: 'table',
@@ -111,9 +128,20 @@ function reportBlocks(m: ReportModel): Block[] {
 
   b.push({ type: 'heading', level: 1, text: '5. Missing and late submissions' });
   if (m.missing.length === 0) b.push(p('Every project sent an update.', { italic: true }));
-  else b.push({ type: 'table', header: ['Project', 'Pillar', 'Owner', 'State'], rows: m.missing.map((x) => [x.title, x.pillar, x.owner, x.state]), widths: [3, 2, 2.5, 1.5] });
+  else
+    b.push({
+      type: 'table',
+      header: ['Project', 'Pillar', 'Owner', 'State'],
+      rows: m.missing.map((x) => [x.title, x.pillar, x.owner, x.state]),
+      widths: [3, 2, 2.5, 1.5],
+    });
   if (m.late.length)
-    b.push({ type: 'table', header: ['Late update', 'Pillar', 'Received'], rows: m.late.map((x) => [x.title, x.pillar, x.submittedAt]), widths: [3, 2, 2.5] });
+    b.push({
+      type: 'table',
+      header: ['Late update', 'Pillar', 'Received'],
+      rows: m.late.map((x) => [x.title, x.pillar, x.submittedAt]),
+      widths: [3, 2, 2.5],
+    });
   return b;
 }
 
@@ -147,14 +175,21 @@ function minutesBlocks(m: MinutesModel): Block[] {
   const people = (rows: MinutesModel['present']) => rows.map((r) => [r.name, r.organisation, r.side]);
   b.push({ type: 'heading', level: 1, text: '1. Attendance' });
   b.push({ type: 'table', header: ['Present', 'Organisation', 'Side'], rows: people(m.present), widths: [2, 3, 1.5] });
-  if (m.apologies.length) b.push({ type: 'table', header: ['Apologies', 'Organisation', 'Side'], rows: people(m.apologies), widths: [2, 3, 1.5] });
+  if (m.apologies.length)
+    b.push({
+      type: 'table',
+      header: ['Apologies', 'Organisation', 'Side'],
+      rows: people(m.apologies),
+      widths: [2, 3, 1.5],
+    });
   b.push({ type: 'heading', level: 1, text: '2. Adoption of the agenda' });
   b.push(p('The session adopted the following agenda:'));
   b.push({ type: 'bullets', items: m.agenda.map((a) => `${a.number}. ${a.title}`) });
   b.push({ type: 'heading', level: 1, text: '3. Minutes of the previous session' });
   b.push(p(m.previousMinutes));
   b.push({ type: 'heading', level: 1, text: '4. Matters arising' });
-  if (m.mattersArising.length === 0) b.push(p('There were no action items from the previous session.', { italic: true }));
+  if (m.mattersArising.length === 0)
+    b.push(p('There were no action items from the previous session.', { italic: true }));
   else
     b.push({
       type: 'table',
@@ -165,7 +200,12 @@ function minutesBlocks(m: MinutesModel): Block[] {
   b.push({ type: 'heading', level: 1, text: '5. Project review' });
   for (const g of m.projectReview) {
     b.push({ type: 'heading', level: 2, text: g.pillar });
-    b.push({ type: 'table', header: ['Project', 'Status', 'Summary'], rows: g.projects.map((x) => [x.title, x.statusLabel, x.summary]), widths: [2.5, 1.2, 4] });
+    b.push({
+      type: 'table',
+      header: ['Project', 'Status', 'Summary'],
+      rows: g.projects.map((x) => [x.title, x.statusLabel, x.summary]),
+      widths: [2.5, 1.2, 4],
+    });
   }
   b.push({ type: 'heading', level: 1, text: '6. Decisions' });
   for (const d of m.decisions) {
@@ -194,7 +234,12 @@ function minutesBlocks(m: MinutesModel): Block[] {
 
 /** The blocks of any document, in reading order. */
 export function layout(model: DocumentModel): Layout {
-  const blocks = model.kind === 'report' ? reportBlocks(model) : model.kind === 'agenda' ? agendaBlocks(model) : minutesBlocks(model);
+  const blocks =
+    model.kind === 'report'
+      ? reportBlocks(model)
+      : model.kind === 'agenda'
+        ? agendaBlocks(model)
+        : minutesBlocks(model);
   return {
     runningTitle: `${model.header.mechanismName} — ${model.header.title}, ${model.header.quarter}`,
     footer: `Version ${model.header.version} · generated ${model.header.generatedAt}`,

@@ -78,7 +78,14 @@ export interface MinutesInput extends AgendaInput {
 /** How a project stands this quarter: the owner's rating, or `no-update` when nothing was received. */
 export type StatusKey = 'on-track' | 'at-risk' | 'off-track' | 'completed' | 'not-started' | 'no-update';
 /** Status keys in the order they are counted and charted. */
-export const statusKeys: readonly StatusKey[] = ['on-track', 'at-risk', 'off-track', 'completed', 'not-started', 'no-update'];
+export const statusKeys: readonly StatusKey[] = [
+  'on-track',
+  'at-risk',
+  'off-track',
+  'completed',
+  'not-started',
+  'no-update',
+];
 
 /** Header lines every document shows. */
 export interface DocumentHeader {
@@ -137,7 +144,14 @@ export interface ReportModel {
   kind: 'report';
   header: DocumentHeader;
   cover: string[];
-  summary: { expected: number; received: number; late: number; missing: number; overall: StatusCounts; byPillar: StatusCounts[] };
+  summary: {
+    expected: number;
+    received: number;
+    late: number;
+    missing: number;
+    overall: StatusCounts;
+    byPillar: StatusCounts[];
+  };
   attention: { title: string; pillar: string; statusLabel: string; reason: string; supportRequested: string }[];
   pillars: { name: string; projects: ProjectSection[] }[];
   actionItems: ActionItemLine[];

@@ -51,13 +51,30 @@ function table(header: string[], rows: string[][], widths: number[]): Table {
   const cell = (text: string, i: number, isHeader: boolean, keyColumn: boolean) =>
     new TableCell({
       width: { size: cols[i], type: WidthType.DXA },
-      shading: isHeader ? { type: ShadingType.CLEAR, fill: ACCENT, color: 'auto' } : keyColumn ? { type: ShadingType.CLEAR, fill: 'EEF1F6', color: 'auto' } : undefined,
+      shading: isHeader
+        ? { type: ShadingType.CLEAR, fill: ACCENT, color: 'auto' }
+        : keyColumn
+          ? { type: ShadingType.CLEAR, fill: 'EEF1F6', color: 'auto' }
+          : undefined,
       margins: { top: 40, bottom: 40, left: 80, right: 80 },
-      children: [new Paragraph({ children: [run(text, { bold: isHeader || keyColumn, size: 17, color: isHeader ? 'FFFFFF' : undefined })] })],
+      children: [
+        new Paragraph({
+          children: [run(text, { bold: isHeader || keyColumn, size: 17, color: isHeader ? 'FFFFFF' : undefined })],
+        }),
+      ],
     });
   const out: TableRow[] = [];
-  if (header.length) out.push(new TableRow({ tableHeader: true, cantSplit: true, children: header.map((h, i) => cell(h, i, true, false)) }));
-  for (const r of rows) out.push(new TableRow({ cantSplit: r.join('').length < 1500, children: r.map((c, i) => cell(c, i, false, header.length === 0 && i === 0)) }));
+  if (header.length)
+    out.push(
+      new TableRow({ tableHeader: true, cantSplit: true, children: header.map((h, i) => cell(h, i, true, false)) }),
+    );
+  for (const r of rows)
+    out.push(
+      new TableRow({
+        cantSplit: r.join('').length < 1500,
+        children: r.map((c, i) => cell(c, i, false, header.length === 0 && i === 0)),
+      }),
+    );
   return new Table({
     width: { size: CONTENT_TWIPS, type: WidthType.DXA },
     columnWidths: cols,
@@ -68,12 +85,24 @@ function table(header: string[], rows: string[][], widths: number[]): Table {
 
 function chart(b: Extract<Block, { type: 'chart' }>): Paragraph {
   const fonts = documentFonts();
-  const png = rasteriseSvg(statusChartSvg(b.title, b.groups, fonts.family), [fonts.regular.file, fonts.bold.file], fonts.family, 2);
+  const png = rasteriseSvg(
+    statusChartSvg(b.title, b.groups, fonts.family),
+    [fonts.regular.file, fonts.bold.file],
+    fonts.family,
+    2,
+  );
   const size = chartSize(b.groups.length);
   const width = 620; // pixels at 96 dpi: about the text width of an A4 page
   return new Paragraph({
     spacing: { before: 200, after: 200, line: 240, lineRule: LineRuleType.AUTO },
-    children: [new ImageRun({ type: 'png', data: png, transformation: { width, height: Math.round((size.height / size.width) * width) }, altText: { name: b.title, description: b.title, title: b.title } })],
+    children: [
+      new ImageRun({
+        type: 'png',
+        data: png,
+        transformation: { width, height: Math.round((size.height / size.width) * width) },
+        altText: { name: b.title, description: b.title, title: b.title },
+      }),
+    ],
   });
 }
 
@@ -85,7 +114,11 @@ function signatures(blocks: { side: string; name: string }[]): Table {
       margins: { right: 400 },
       borders: { top: none, left: none, right: none, bottom: none },
       children: [
-        new Paragraph({ spacing: { before: 900 }, border: { top: { style: BorderStyle.SINGLE, size: 6, color: '1A1A1A', space: 4 } }, children: [run(s.name || ' ', { bold: true })] }),
+        new Paragraph({
+          spacing: { before: 900 },
+          border: { top: { style: BorderStyle.SINGLE, size: 6, color: '1A1A1A', space: 4 } },
+          children: [run(s.name || ' ', { bold: true })],
+        }),
         new Paragraph({ children: [run(`Co-chair, ${s.side}`)] }),
         new Paragraph({ children: [run('Date: ____________________')] }),
       ],
@@ -105,15 +138,27 @@ function blocks(b: Block, isCover: boolean): (Paragraph | Table)[] {
     case 'title': {
       const align = isCover ? AlignmentType.CENTER : AlignmentType.LEFT;
       return [
-        new Paragraph({ alignment: align, spacing: { before: isCover ? 3600 : 0, after: 120 }, children: [run(b.text, { bold: true, size: isCover ? 56 : 40, color: ACCENT })] }),
-        new Paragraph({ alignment: align, spacing: { after: 360 }, children: [run(b.subtitle, { size: isCover ? 30 : 24, color: ACCENT })] }),
-        ...b.lines.map((l) => new Paragraph({ alignment: align, spacing: { after: 120 }, children: [run(l, { size: 24 })] })),
+        new Paragraph({
+          alignment: align,
+          spacing: { before: isCover ? 3600 : 0, after: 120 },
+          children: [run(b.text, { bold: true, size: isCover ? 56 : 40, color: ACCENT })],
+        }),
+        new Paragraph({
+          alignment: align,
+          spacing: { after: 360 },
+          children: [run(b.subtitle, { size: isCover ? 30 : 24, color: ACCENT })],
+        }),
+        ...b.lines.map(
+          (l) => new Paragraph({ alignment: align, spacing: { after: 120 }, children: [run(l, { size: 24 })] }),
+        ),
       ];
     }
     case 'heading':
       return [new Paragraph({ heading: headingLevels[b.level], keepNext: true, children: [run(b.text)] })];
     case 'paragraph':
-      return [new Paragraph({ spacing: { after: 100 }, children: runsOf(b.runs, undefined, b.muted ? '555555' : undefined) })];
+      return [
+        new Paragraph({ spacing: { after: 100 }, children: runsOf(b.runs, undefined, b.muted ? '555555' : undefined) }),
+      ];
     case 'bullets':
       return b.items.map((i) => new Paragraph({ bullet: { level: 0 }, spacing: { after: 60 }, children: [run(i)] }));
     case 'table':
@@ -138,22 +183,48 @@ export async function renderDocx(model: DocumentModel): Promise<Buffer> {
     description: lay.footer,
     styles: {
       default: {
-        document: { run: { font: FONT, size: 20, language: LANG }, paragraph: { spacing: { line: 276, lineRule: LineRuleType.AUTO } } },
-        heading1: { run: { font: FONT, size: 30, bold: true, color: ACCENT }, paragraph: { spacing: { before: 360, after: 120 }, border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: ACCENT, space: 2 } } } },
-        heading2: { run: { font: FONT, size: 25, bold: true, color: ACCENT }, paragraph: { spacing: { before: 240, after: 100 } } },
-        heading3: { run: { font: FONT, size: 22, bold: true, color: ACCENT }, paragraph: { spacing: { before: 200, after: 80 } } },
+        document: {
+          run: { font: FONT, size: 20, language: LANG },
+          paragraph: { spacing: { line: 276, lineRule: LineRuleType.AUTO } },
+        },
+        heading1: {
+          run: { font: FONT, size: 30, bold: true, color: ACCENT },
+          paragraph: {
+            spacing: { before: 360, after: 120 },
+            border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: ACCENT, space: 2 } },
+          },
+        },
+        heading2: {
+          run: { font: FONT, size: 25, bold: true, color: ACCENT },
+          paragraph: { spacing: { before: 240, after: 100 } },
+        },
+        heading3: {
+          run: { font: FONT, size: 22, bold: true, color: ACCENT },
+          paragraph: { spacing: { before: 200, after: 80 } },
+        },
       },
     },
     sections: [
       {
-        properties: { titlePage: hasCover, page: { size: { width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } } },
-        headers: { default: new Header({ children: [new Paragraph({ children: [run(lay.runningTitle, small)] })] }), first: new Header({ children: [] }) },
+        properties: {
+          titlePage: hasCover,
+          page: { size: { width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } },
+        },
+        headers: {
+          default: new Header({ children: [new Paragraph({ children: [run(lay.runningTitle, small)] })] }),
+          first: new Header({ children: [] }),
+        },
         footers: {
           default: new Footer({
             children: [
               new Paragraph({
                 alignment: AlignmentType.CENTER,
-                children: [run(`${lay.footer} · page `, small), new TextRun({ children: [PageNumber.CURRENT], font: FONT, ...small }), run(' of ', small), new TextRun({ children: [PageNumber.TOTAL_PAGES], font: FONT, ...small })],
+                children: [
+                  run(`${lay.footer} · page `, small),
+                  new TextRun({ children: [PageNumber.CURRENT], font: FONT, ...small }),
+                  run(' of ', small),
+                  new TextRun({ children: [PageNumber.TOTAL_PAGES], font: FONT, ...small }),
+                ],
               }),
             ],
           }),

@@ -14,7 +14,9 @@ th,td{padding:.3rem .45rem;border-bottom:1px solid #b4bccc;vertical-align:top}ta
 footer{margin-top:3rem;color:#666;font-size:.8rem}.muted{color:#555}`;
 
 function runs(rs: Run[]): string {
-  return rs.map((r) => (r.bold ? `<strong>${e(r.text)}</strong>` : r.italic ? `<em>${e(r.text)}</em>` : e(r.text))).join('');
+  return rs
+    .map((r) => (r.bold ? `<strong>${e(r.text)}</strong>` : r.italic ? `<em>${e(r.text)}</em>` : e(r.text)))
+    .join('');
 }
 
 function block(b: Block): string {
@@ -28,7 +30,9 @@ function block(b: Block): string {
     case 'bullets':
       return `<ul>${b.items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
     case 'table': {
-      const head = b.header.length ? `<thead><tr>${b.header.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead>` : '';
+      const head = b.header.length
+        ? `<thead><tr>${b.header.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead>`
+        : '';
       const body = b.rows.map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('');
       return `<table${b.header.length ? '' : ' class="keys"'}>${head}<tbody>${body}</tbody></table>`;
     }

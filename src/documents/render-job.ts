@@ -9,7 +9,9 @@ process.once('message', (job: RenderJob) => {
       for (const format of job.formats) files.push(await renderDocument(job.model, format));
       process.send!({ files }, () => process.disconnect());
     } catch (err) {
-      process.send!({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () => process.disconnect());
+      process.send!({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () =>
+        process.disconnect(),
+      );
     }
   })();
 });

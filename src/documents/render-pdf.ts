@@ -45,7 +45,12 @@ function segments(ctx: Ctx, text: string, bold: boolean): { font: string; text: 
 }
 
 /** Writes runs as one flowing paragraph at the current position. */
-function writeRuns(ctx: Ctx, runs: Run[], size: number, opts: PDFKit.Mixins.TextOptions & { x?: number; colour?: string } = {}): void {
+function writeRuns(
+  ctx: Ctx,
+  runs: Run[],
+  size: number,
+  opts: PDFKit.Mixins.TextOptions & { x?: number; colour?: string } = {},
+): void {
   const { doc } = ctx;
   const parts = runs.flatMap((r) => segments(ctx, r.text, Boolean(r.bold)).map((s) => ({ ...s, italic: r.italic })));
   const x = opts.x ?? doc.page.margins.left;
@@ -53,7 +58,13 @@ function writeRuns(ctx: Ctx, runs: Run[], size: number, opts: PDFKit.Mixins.Text
   doc.fillColor(opts.colour ?? INK).fontSize(size);
   parts.forEach((s, i) => {
     doc.font(s.font);
-    const o: PDFKit.Mixins.TextOptions = { ...opts, width, continued: i < parts.length - 1, oblique: s.italic ? 10 : false, lineGap: 1.5 };
+    const o: PDFKit.Mixins.TextOptions = {
+      ...opts,
+      width,
+      continued: i < parts.length - 1,
+      oblique: s.italic ? 10 : false,
+      lineGap: 1.5,
+    };
     if (i === 0) doc.text(s.text, x, doc.y, o);
     else doc.text(s.text, o);
   });
@@ -72,7 +83,12 @@ function heading(ctx: Ctx, level: 1 | 2 | 3, text: string): void {
   writeRuns(ctx, [{ text, bold: true }], size, { colour: ACCENT });
   if (level === 1) {
     const y = ctx.doc.y + 2;
-    ctx.doc.moveTo(MARGIN, y).lineTo(MARGIN + ctx.width, y).lineWidth(0.8).strokeColor(ACCENT).stroke();
+    ctx.doc
+      .moveTo(MARGIN, y)
+      .lineTo(MARGIN + ctx.width, y)
+      .lineWidth(0.8)
+      .strokeColor(ACCENT)
+      .stroke();
     ctx.doc.y = y + 4;
   }
   ctx.doc.moveDown(0.3);
@@ -91,7 +107,9 @@ function table(ctx: Ctx, header: string[], rows: string[][], widths: number[]): 
   const maxRow = (doc.page.height - doc.page.margins.top - doc.page.margins.bottom) * MAX_ROW_SHARE;
 
   const drawRow = (cells: string[], isHeader: boolean) => {
-    const heights = cells.map((c, i) => cellHeight(ctx, c, cols[i] - 2 * pad, isHeader || (header.length === 0 && i === 0)));
+    const heights = cells.map((c, i) =>
+      cellHeight(ctx, c, cols[i] - 2 * pad, isHeader || (header.length === 0 && i === 0)),
+    );
     const h = Math.min(maxRow, Math.max(...heights)) + 2 * pad;
     if (doc.y + h > doc.page.height - doc.page.margins.bottom) {
       doc.addPage();
@@ -113,7 +131,12 @@ function table(ctx: Ctx, header: string[], rows: string[][], widths: number[]): 
       });
       x += cols[i];
     });
-    doc.moveTo(MARGIN, y + h).lineTo(MARGIN + ctx.width, y + h).lineWidth(0.4).strokeColor(RULE).stroke();
+    doc
+      .moveTo(MARGIN, y + h)
+      .lineTo(MARGIN + ctx.width, y + h)
+      .lineWidth(0.4)
+      .strokeColor(RULE)
+      .stroke();
     doc.y = y + h;
   };
 
@@ -146,7 +169,12 @@ function signatures(ctx: Ctx, blocks: { side: string; name: string }[]): void {
   const top = doc.y + 40;
   blocks.forEach((b, i) => {
     const x = MARGIN + i * colW;
-    doc.moveTo(x, top).lineTo(x + colW - 30, top).lineWidth(0.6).strokeColor(INK).stroke();
+    doc
+      .moveTo(x, top)
+      .lineTo(x + colW - 30, top)
+      .lineWidth(0.6)
+      .strokeColor(INK)
+      .stroke();
     doc.y = top + 4;
     writeRuns(ctx, [{ text: b.name || ' ', bold: true }], SIZE.body, { x, width: colW - 30 });
     writeRuns(ctx, [{ text: `Co-chair, ${b.side}` }], SIZE.body, { x, width: colW - 30 });
@@ -158,12 +186,20 @@ function signatures(ctx: Ctx, blocks: { side: string; name: string }[]): void {
 function title(ctx: Ctx, block: Extract<Block, { type: 'title' }>, isCover: boolean): void {
   const { doc } = ctx;
   if (isCover) doc.y = doc.page.height * 0.3;
-  writeRuns(ctx, [{ text: block.text, bold: true }], isCover ? 28 : 20, { colour: ACCENT, align: isCover ? 'center' : 'left' });
+  writeRuns(ctx, [{ text: block.text, bold: true }], isCover ? 28 : 20, {
+    colour: ACCENT,
+    align: isCover ? 'center' : 'left',
+  });
   doc.moveDown(0.3);
   writeRuns(ctx, [{ text: block.subtitle }], isCover ? 15 : 12, { colour: ACCENT, align: isCover ? 'center' : 'left' });
   if (isCover) {
     const y = doc.y + 16;
-    doc.moveTo(MARGIN + ctx.width * 0.3, y).lineTo(MARGIN + ctx.width * 0.7, y).lineWidth(1).strokeColor(ACCENT).stroke();
+    doc
+      .moveTo(MARGIN + ctx.width * 0.3, y)
+      .lineTo(MARGIN + ctx.width * 0.7, y)
+      .lineWidth(1)
+      .strokeColor(ACCENT)
+      .stroke();
     doc.y = y + 24;
   }
   for (const line of block.lines) {
@@ -189,7 +225,11 @@ function block(ctx: Ctx, b: Block, index: number, hasCover: boolean): void {
       for (const item of b.items) {
         ensureSpace(ctx, SIZE.body * 2);
         const y = doc.y;
-        doc.font('regular').fontSize(SIZE.body).fillColor(INK).text('•', MARGIN + 6, y);
+        doc
+          .font('regular')
+          .fontSize(SIZE.body)
+          .fillColor(INK)
+          .text('•', MARGIN + 6, y);
         doc.y = y;
         writeRuns(ctx, [{ text: item }], SIZE.body, { x: MARGIN + 18 });
         doc.moveDown(0.2);
@@ -218,7 +258,13 @@ export async function renderPdf(model: DocumentModel): Promise<Buffer> {
     margins: { top: MARGIN + 10, bottom: MARGIN + 10, left: MARGIN, right: MARGIN },
     bufferPages: true,
     autoFirstPage: true,
-    info: { Title: lay.runningTitle, Author: model.header.mechanismName, Subject: model.header.title, Creator: 'coordination-mechanism', CreationDate: new Date(model.header.generatedAtIso) },
+    info: {
+      Title: lay.runningTitle,
+      Author: model.header.mechanismName,
+      Subject: model.header.title,
+      Creator: 'coordination-mechanism',
+      CreationDate: new Date(model.header.generatedAtIso),
+    },
     lang: 'en',
     displayTitle: true,
   });
@@ -247,9 +293,22 @@ export async function renderPdf(model: DocumentModel): Promise<Buffer> {
     doc.page.margins.top = 0;
     const w = ctx.width;
     doc.y = MARGIN - 24;
-    writeRuns(ctx, [{ text: lay.runningTitle }], 7.5, { x: MARGIN, width: w, colour: '#666666', lineBreak: false, height: 10, ellipsis: true });
+    writeRuns(ctx, [{ text: lay.runningTitle }], 7.5, {
+      x: MARGIN,
+      width: w,
+      colour: '#666666',
+      lineBreak: false,
+      height: 10,
+      ellipsis: true,
+    });
     doc.y = doc.page.height - MARGIN + 14;
-    writeRuns(ctx, [{ text: `${lay.footer} · page ${i - range.start + 1} of ${range.count}` }], 7.5, { x: MARGIN, width: w, colour: '#666666', align: 'center', lineBreak: false });
+    writeRuns(ctx, [{ text: `${lay.footer} · page ${i - range.start + 1} of ${range.count}` }], 7.5, {
+      x: MARGIN,
+      width: w,
+      colour: '#666666',
+      align: 'center',
+      lineBreak: false,
+    });
     doc.page.margins.bottom = bottom;
     doc.page.margins.top = top;
   }

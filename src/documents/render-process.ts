@@ -24,7 +24,10 @@ export function renderInChildProcess(model: DocumentModel, formats: DocumentForm
   // Under ts-node (npm start, tests) the job is TypeScript: the child registers ts-node as this process did.
   const typescript = __filename.endsWith('.ts');
   const child = fork(path.join(__dirname, `render-job.${typescript ? 'ts' : 'js'}`), [], {
-    execArgv: [`--max-old-space-size=${RENDER_HEAP_MB}`, ...(typescript ? ['-r', 'ts-node/register/transpile-only'] : [])],
+    execArgv: [
+      `--max-old-space-size=${RENDER_HEAP_MB}`,
+      ...(typescript ? ['-r', 'ts-node/register/transpile-only'] : []),
+    ],
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -37,7 +40,13 @@ export function renderInChildProcess(model: DocumentModel, formats: DocumentForm
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (answer?.files) resolve(answer.files.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)));
-      else reject(new Error(answer?.error ?? `the document rendering process stopped (${signal ?? `exit code ${code}`}) before it answered`));
+      else
+        reject(
+          new Error(
+            answer?.error ??
+              `the document rendering process stopped (${signal ?? `exit code ${code}`}) before it answered`,
+          ),
+        );
     });
     child.send({ model, formats } satisfies RenderJob);
   });

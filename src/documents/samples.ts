@@ -2,7 +2,15 @@
  * Sample records (the China–Lesotho mechanism, fictional people as roles) for the sample-rendering
  * script, the benchmark and the tests. Deterministic: the same arguments give the same records.
  */
-import { Mechanism, Project, SessionPlan, SessionRecord, Submission, type ActionItemState, type SubmissionState } from '../domain';
+import {
+  Mechanism,
+  Project,
+  SessionPlan,
+  SessionRecord,
+  Submission,
+  type ActionItemState,
+  type SubmissionState,
+} from '../domain';
 import type { ActionItemRecord, AgendaInput, MinutesInput, ProjectRecord, ReportInput } from './model';
 
 /** The sample mechanism: two sides, five pillars, contacts in English and Chinese. */
@@ -14,7 +22,12 @@ export function sampleMechanism(): Mechanism {
     languages: ['en', 'zh'],
     sides: [
       { id: 'ls', name: 'Kingdom of Lesotho', secretariat: ['ls-secretariat'], chair: 'ls-ps' },
-      { id: 'cn', name: "People's Republic of China 中华人民共和国", secretariat: ['cn-secretariat'], chair: 'cn-ambassador' },
+      {
+        id: 'cn',
+        name: "People's Republic of China 中华人民共和国",
+        secretariat: ['cn-secretariat'],
+        chair: 'cn-ambassador',
+      },
     ],
     pillars: [
       { id: 'political', name: 'Political solidarity' },
@@ -24,15 +37,70 @@ export function sampleMechanism(): Mechanism {
       { id: 'people', name: 'People-to-people exchanges 人文交流' },
     ],
     contacts: [
-      { id: 'ls-ps', name: 'Principal Secretary', email: 'ps@foreign.example.org', organisation: 'Ministry of Foreign Affairs and International Relations', side: 'ls' },
-      { id: 'cn-ambassador', name: 'Ambassador 大使', email: 'ambassador@embassy.example.org', organisation: 'Embassy of China in Maseru 中国驻莱索托大使馆', side: 'cn', language: 'zh' },
-      { id: 'ls-secretariat', name: 'Secretariat officer (Lesotho)', email: 'secretariat@foreign.example.org', side: 'ls' },
-      { id: 'cn-secretariat', name: '王秘书 (Secretariat, China)', email: 'secretariat@embassy.example.org', side: 'cn', language: 'zh' },
-      { id: 'roads-owner', name: 'Director of Roads', email: 'roads@works.example.org', organisation: 'Roads Directorate', side: 'ls' },
-      { id: 'energy-owner', name: 'Energy Project Manager', email: 'energy@energy.example.org', organisation: 'Department of Energy', side: 'ls' },
-      { id: 'health-owner', name: 'Hospital Project Lead', email: 'health@health.example.org', organisation: 'Ministry of Health', side: 'ls' },
-      { id: 'cn-counsellor', name: '李参赞 Counsellor Li', email: 'counsellor@embassy.example.org', organisation: 'Economic and Commercial Office', side: 'cn', language: 'zh' },
-      { id: 'trade-owner', name: 'Trade Promotion Officer', email: 'trade@trade.example.org', organisation: 'Ministry of Trade', side: 'ls' },
+      {
+        id: 'ls-ps',
+        name: 'Principal Secretary',
+        email: 'ps@foreign.example.org',
+        organisation: 'Ministry of Foreign Affairs and International Relations',
+        side: 'ls',
+      },
+      {
+        id: 'cn-ambassador',
+        name: 'Ambassador 大使',
+        email: 'ambassador@embassy.example.org',
+        organisation: 'Embassy of China in Maseru 中国驻莱索托大使馆',
+        side: 'cn',
+        language: 'zh',
+      },
+      {
+        id: 'ls-secretariat',
+        name: 'Secretariat officer (Lesotho)',
+        email: 'secretariat@foreign.example.org',
+        side: 'ls',
+      },
+      {
+        id: 'cn-secretariat',
+        name: '王秘书 (Secretariat, China)',
+        email: 'secretariat@embassy.example.org',
+        side: 'cn',
+        language: 'zh',
+      },
+      {
+        id: 'roads-owner',
+        name: 'Director of Roads',
+        email: 'roads@works.example.org',
+        organisation: 'Roads Directorate',
+        side: 'ls',
+      },
+      {
+        id: 'energy-owner',
+        name: 'Energy Project Manager',
+        email: 'energy@energy.example.org',
+        organisation: 'Department of Energy',
+        side: 'ls',
+      },
+      {
+        id: 'health-owner',
+        name: 'Hospital Project Lead',
+        email: 'health@health.example.org',
+        organisation: 'Ministry of Health',
+        side: 'ls',
+      },
+      {
+        id: 'cn-counsellor',
+        name: '李参赞 Counsellor Li',
+        email: 'counsellor@embassy.example.org',
+        organisation: 'Economic and Commercial Office',
+        side: 'cn',
+        language: 'zh',
+      },
+      {
+        id: 'trade-owner',
+        name: 'Trade Promotion Officer',
+        email: 'trade@trade.example.org',
+        organisation: 'Ministry of Trade',
+        side: 'ls',
+      },
     ],
   });
 }
@@ -48,7 +116,15 @@ const templates: { title: string; pillar: string; owner: string }[] = [
   { title: 'Government scholarships 政府奖学金', pillar: 'people', owner: 'cn-counsellor' },
 ];
 
-const statuses: Submission['status'][] = ['on-track', 'at-risk', 'on-track', 'off-track', 'completed', 'on-track', 'not-started'];
+const statuses: Submission['status'][] = [
+  'on-track',
+  'at-risk',
+  'on-track',
+  'off-track',
+  'completed',
+  'on-track',
+  'not-started',
+];
 
 /** `n` projects; every seventh has no update, every eleventh arrived late. */
 export function sampleProjects(n: number): ProjectRecord[] {
@@ -78,16 +154,26 @@ export function sampleProjects(n: number): ProjectRecord[] {
     }
     const submission = Submission.parse({
       status,
-      statusReason: status === 'on-track' || status === 'completed' ? undefined : 'Delivery of materials delayed at the border; 材料在边境延误。',
+      statusReason:
+        status === 'on-track' || status === 'completed'
+          ? undefined
+          : 'Delivery of materials delayed at the border; 材料在边境延误。',
       progressPercent: (i * 13) % 101,
       achievements: 'Earthworks finished on the first 12 km.\n第一段12公里土方工程已完成。',
       challenges: status === 'on-track' ? '' : 'Heavy rains in February stopped work for three weeks.',
-      supportRequested: status === 'off-track' ? 'Facilitation of customs clearance for imported equipment (海关清关协助).' : '',
+      supportRequested:
+        status === 'off-track' ? 'Facilitation of customs clearance for imported equipment (海关清关协助).' : '',
       nextSteps: 'Start the base course on section 2.',
       milestoneUpdates: [{ milestoneId: 'works', note: 'On schedule' }],
       indicatorUpdates: [{ indicatorId: 'km', current: 12.5 + (i % 5) }],
     });
-    out.push({ project, state: 'submitted' as SubmissionState, submission, submittedAt: '2026-03-16T09:30:00+02:00', late: i % 11 === 10 });
+    out.push({
+      project,
+      state: 'submitted' as SubmissionState,
+      submission,
+      submittedAt: '2026-03-16T09:30:00+02:00',
+      late: i % 11 === 10,
+    });
   }
   return out;
 }
@@ -100,7 +186,14 @@ export function sampleActionItems(): ActionItemRecord[] {
     ['ai-land', 'Resolve land compensation for the road corridor', 'roads-owner', 'overdue'],
   ];
   return items.map(([id, title, owner, state], i) => ({
-    item: { id, title, owner, side: owner.startsWith('cn') ? 'cn' : 'ls', dueDate: `2026-0${i + 2}-15`, projects: ['p-1'] },
+    item: {
+      id,
+      title,
+      owner,
+      side: owner.startsWith('cn') ? 'cn' : 'ls',
+      dueDate: `2026-0${i + 2}-15`,
+      projects: ['p-1'],
+    },
     state,
     note: state === 'done' ? 'Completed in February.' : undefined,
   }));
@@ -144,8 +237,22 @@ export function sampleMinutesInput(n = 8): MinutesInput {
           text: 'The session agreed that customs clearance for project equipment will be handled by a joint desk.\n会议同意由联合窗口办理项目设备清关。',
           projects: ['p-1', 'p-2'],
           actionItems: [
-            { id: 'a-desk', title: 'Set up the joint customs desk', owner: 'ls-ps', side: 'ls', dueDate: '2026-05-31', projects: ['p-1'] },
-            { id: 'a-list', title: '提供设备清单 Provide the equipment list', owner: 'cn-counsellor', side: 'cn', dueDate: '2026-05-15', projects: ['p-2'] },
+            {
+              id: 'a-desk',
+              title: 'Set up the joint customs desk',
+              owner: 'ls-ps',
+              side: 'ls',
+              dueDate: '2026-05-31',
+              projects: ['p-1'],
+            },
+            {
+              id: 'a-list',
+              title: '提供设备清单 Provide the equipment list',
+              owner: 'cn-counsellor',
+              side: 'cn',
+              dueDate: '2026-05-15',
+              projects: ['p-2'],
+            },
           ],
         },
         { id: 'd-2', text: 'The report for 2026-Q1 was noted with appreciation.' },

@@ -5,8 +5,9 @@
 
 // XML 1.0 forbids C0 controls except TAB/LF/CR, and U+FFFE/U+FFFF; C1 controls and DEL are legal but
 // make Word refuse or garble a file, so they go too. Lone surrogates cannot be encoded in UTF-8.
-// eslint-disable-next-line no-control-regex
-const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const ILLEGAL =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** The text with XML-illegal and control characters removed and line endings normalised to LF; emoji, RTL and CJK are kept. */
 export function cleanText(text: string | undefined | null): string {
@@ -29,7 +30,10 @@ export function paragraphsOf(text: string | undefined | null): string[] {
 
 /** Text escaped for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
 }
 
 /** Text escaped for XML (SVG) content and attributes. */
@@ -38,5 +42,10 @@ export const escapeXml = escapeHtml;
 /** At most `max` characters (code points) of a line, ending with an ellipsis when cut. */
 export function truncateText(text: string, max: number): string {
   const chars = Array.from(text);
-  return chars.length > max ? chars.slice(0, max - 1).join('').trimEnd() + '…' : text;
+  return chars.length > max
+    ? chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd() + '…'
+    : text;
 }

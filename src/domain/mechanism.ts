@@ -64,7 +64,10 @@ export const Mechanism = z.object({
 export type Mechanism = z.infer<typeof Mechanism>;
 
 /** The calendar id a contact keeps: their own, else their side's; undefined means the mechanism's holidays. */
-export function calendarIdOf(mechanism: Pick<Mechanism, 'sides'>, contact: Pick<Contact, 'calendar' | 'side'> | undefined): string | undefined {
+export function calendarIdOf(
+  mechanism: Pick<Mechanism, 'sides'>,
+  contact: Pick<Contact, 'calendar' | 'side'> | undefined,
+): string | undefined {
   if (!contact) return undefined;
   return contact.calendar ?? mechanism.sides.find((s) => s.id === contact.side)?.calendar;
 }

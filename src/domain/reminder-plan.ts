@@ -1,4 +1,12 @@
-import { addDays, addWorkingDays, localDate, localInstant, nextSendSlot, workingDayOnOrBefore, type DaysOff } from './calendar';
+import {
+  addDays,
+  addWorkingDays,
+  localDate,
+  localInstant,
+  nextSendSlot,
+  workingDayOnOrBefore,
+  type DaysOff,
+} from './calendar';
 import type { CyclePolicy } from './policy';
 
 /** What a planned send is: the words match the notification kinds of the activities contract. */
@@ -100,7 +108,9 @@ export function planReminders(input: ReminderPlanInput): PlannedSend[] {
   // Escalations default to mechanism time: before calendars per side, the service planned them there.
   const supervisor: RecipientCalendar = input.supervisor ?? { timeZone: mechanismTimeZone, calendar: holidays };
   const groups: (RecipientGroup | (RecipientCalendar & { ids?: undefined }))[] =
-    input.secretariat && input.secretariat.length > 0 ? input.secretariat : [{ timeZone: mechanismTimeZone, calendar: holidays }];
+    input.secretariat && input.secretariat.length > 0
+      ? input.secretariat
+      : [{ timeZone: mechanismTimeZone, calendar: holidays }];
   // Instants are compared as strings: normalise them to the one UTC form first.
   const openedAt = new Date(input.openedAt).toISOString();
   const notBefore = new Date(input.notBefore ?? openedAt).toISOString();

@@ -8,7 +8,15 @@ export const cyclePhases = ['collecting', 'compiling', 'convening', 'in-session'
 export type CyclePhase = (typeof cyclePhases)[number];
 
 /** Where one project's update stands; these exact words are part of the API and the search attributes. */
-export const submissionStates = ['requested', 'reminded', 'overdue', 'escalated', 'submitted', 'waived', 'missing'] as const;
+export const submissionStates = [
+  'requested',
+  'reminded',
+  'overdue',
+  'escalated',
+  'submitted',
+  'waived',
+  'missing',
+] as const;
 export type SubmissionState = (typeof submissionStates)[number];
 
 /** Settled states: the project's collect-and-chase loop sends nothing more. */

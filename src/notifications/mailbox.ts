@@ -15,11 +15,21 @@ export async function rawMessageOf(row: OutboxMessage, mailFrom: string, directo
     const doc = directory.document ? await directory.document(a.documentId) : undefined;
     if (doc) attachments.push({ filename: a.filename, contentType: a.contentType, content: await doc.read() });
   }
-  return composeRaw(emailOfRow(row, { name: from.name ?? `${mechanism?.name ?? row.mechanismId} secretariat`, address: from.address }, attachments));
+  return composeRaw(
+    emailOfRow(
+      row,
+      { name: from.name ?? `${mechanism?.name ?? row.mechanismId} secretariat`, address: from.address },
+      attachments,
+    ),
+  );
 }
 
 /** The email an outbox row stands for: the one mapping both the sender and the mailbox page use, so they cannot drift. */
-export function emailOfRow(row: OutboxMessage, from: OutgoingEmail['from'], attachments: OutgoingEmail['attachments']): OutgoingEmail {
+export function emailOfRow(
+  row: OutboxMessage,
+  from: OutgoingEmail['from'],
+  attachments: OutgoingEmail['attachments'],
+): OutgoingEmail {
   return {
     from,
     to: { name: row.toName, address: row.toAddress },

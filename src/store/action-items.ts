@@ -42,7 +42,8 @@ export function actionItemFromRow(r: ActionItemsTable): ActionItemRecord {
 
 /** Action items (created with their decision by the decisions repository) and their follow-up state. */
 export function createActionItemRepository(db: Kysely<Database>) {
-  const base = (mechanismId: string) => db.selectFrom('action_items').selectAll().where('mechanism_id', '=', mechanismId);
+  const base = (mechanismId: string) =>
+    db.selectFrom('action_items').selectAll().where('mechanism_id', '=', mechanismId);
   return {
     /** One action item, or undefined. */
     async get(mechanismId: string, id: string): Promise<ActionItemRecord | undefined> {
@@ -51,7 +52,9 @@ export function createActionItemRepository(db: Kysely<Database>) {
     },
     /** Items agreed in one cycle, by due date. */
     async listForCycle(mechanismId: string, quarter: string): Promise<ActionItemRecord[]> {
-      return (await base(mechanismId).where('quarter', '=', quarter).orderBy('due_date').orderBy('id').execute()).map(actionItemFromRow);
+      return (await base(mechanismId).where('quarter', '=', quarter).orderBy('due_date').orderBy('id').execute()).map(
+        actionItemFromRow,
+      );
     },
     /** Items still open or overdue ("matters arising"), optionally only one owner's, by due date. */
     async listOpen(mechanismId: string, ownerId?: string): Promise<ActionItemRecord[]> {
@@ -60,7 +63,12 @@ export function createActionItemRepository(db: Kysely<Database>) {
       return (await q.orderBy('due_date').orderBy('id').execute()).map(actionItemFromRow);
     },
     /** Sets the state; `done` stamps completedAt once. Repeating the same state changes nothing. */
-    async setState(mechanismId: string, id: string, state: ActionItemState, at?: string | Date): Promise<ActionItemRecord> {
+    async setState(
+      mechanismId: string,
+      id: string,
+      state: ActionItemState,
+      at?: string | Date,
+    ): Promise<ActionItemRecord> {
       const when = toIso(at);
       const current = await base(mechanismId).where('id', '=', id).executeTakeFirst();
       if (!current) throw new Error(`no action item ${mechanismId} ${id}`);

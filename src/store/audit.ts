@@ -29,7 +29,14 @@ export function createAuditLog(db: Kysely<Database>) {
   return {
     /** Appends an entry (in the given transaction when one is passed). */
     async append(
-      entry: { actor: string; action: string; entityType: string; entityId: string; details?: unknown; at?: string | Date },
+      entry: {
+        actor: string;
+        action: string;
+        entityType: string;
+        entityId: string;
+        details?: unknown;
+        at?: string | Date;
+      },
       trx: Kysely<Database> = db,
     ): Promise<void> {
       await trx
@@ -52,7 +59,10 @@ export function createAuditLog(db: Kysely<Database>) {
       if (filter.entityType) q = q.where('entity_type', '=', filter.entityType);
       if (filter.entityId) q = q.where('entity_id', '=', filter.entityId);
       if (filter.since) q = q.where('at', '>=', toIso(filter.since));
-      const rows = await q.orderBy('seq', 'desc').limit(Math.min(filter.limit ?? 500, 10_000)).execute();
+      const rows = await q
+        .orderBy('seq', 'desc')
+        .limit(Math.min(filter.limit ?? 500, 10_000))
+        .execute();
       return rows.map((r) => ({
         seq: Number(r.seq),
         at: r.at,

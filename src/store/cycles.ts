@@ -113,7 +113,11 @@ export function createCycleRepository(db: Kysely<Database>) {
         .execute();
     },
     /** Moves the due date / cut-off (an extension for all, or the policy's computed dates). */
-    async setDates(mechanismId: string, quarter: string, dates: { dueDate?: string; cutoffAt?: string | Date }): Promise<void> {
+    async setDates(
+      mechanismId: string,
+      quarter: string,
+      dates: { dueDate?: string; cutoffAt?: string | Date },
+    ): Promise<void> {
       await db
         .updateTable('cycles')
         .set({
@@ -127,7 +131,12 @@ export function createCycleRepository(db: Kysely<Database>) {
     },
     /** A mechanism's cycles, newest quarter first. */
     async list(mechanismId: string): Promise<CycleRecord[]> {
-      const rows = await db.selectFrom('cycles').selectAll().where('mechanism_id', '=', mechanismId).orderBy('quarter', 'desc').execute();
+      const rows = await db
+        .selectFrom('cycles')
+        .selectAll()
+        .where('mechanism_id', '=', mechanismId)
+        .orderBy('quarter', 'desc')
+        .execute();
       return rows.map(fromRow);
     },
     /** Upserts one project's state in a cycle; the latest call wins (states only move forward in the workflow). */

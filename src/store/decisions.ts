@@ -22,7 +22,13 @@ export function createDecisionRepository(db: Kysely<Database>) {
      * Records a session's decisions and their action items (state `open`). Keyed by
      * (workflowId, step): a retry writes nothing. An id already used in the mechanism is an error.
      */
-    async record(mechanismId: string, quarter: string, decisionsInput: Decision[], key: StepKey, at?: string | Date): Promise<{ decisions: number; actionItems: number }> {
+    async record(
+      mechanismId: string,
+      quarter: string,
+      decisionsInput: Decision[],
+      key: StepKey,
+      at?: string | Date,
+    ): Promise<{ decisions: number; actionItems: number }> {
       const decisions = decisionsInput.map((d) => Decision.parse(d));
       const when = toIso(at);
       return db.transaction().execute((trx) =>
@@ -31,7 +37,14 @@ export function createDecisionRepository(db: Kysely<Database>) {
           for (const d of decisions) {
             await trx
               .insertInto('decisions')
-              .values({ mechanism_id: mechanismId, id: d.id, quarter, text: d.text, projects: JSON.stringify(d.projects), recorded_at: when })
+              .values({
+                mechanism_id: mechanismId,
+                id: d.id,
+                quarter,
+                text: d.text,
+                projects: JSON.stringify(d.projects),
+                recorded_at: when,
+              })
               .execute();
             for (const a of d.actionItems) {
               await trx

@@ -41,7 +41,9 @@ function fromRow(r: DocumentsTable): DocumentRecord {
 /** Raised when a document version is recorded again with different content: versions are never overwritten. */
 export class DocumentConflictError extends Error {
   constructor(readonly existing: DocumentRecord) {
-    super(`document ${existing.mechanismId} ${existing.quarter} ${existing.kind} v${existing.version} ${existing.format} already exists with other content`);
+    super(
+      `document ${existing.mechanismId} ${existing.quarter} ${existing.kind} v${existing.version} ${existing.format} already exists with other content`,
+    );
     this.name = 'DocumentConflictError';
   }
 }
@@ -64,7 +66,9 @@ export function createDocumentRepository(db: Kysely<Database>) {
      * with the same sha256 again returns the existing row (a retried activity); with another
      * sha256 it throws DocumentConflictError.
      */
-    async record(input: Omit<DocumentRecord, 'id' | 'createdAt'> & { createdAt?: string | Date }): Promise<DocumentRecord> {
+    async record(
+      input: Omit<DocumentRecord, 'id' | 'createdAt'> & { createdAt?: string | Date },
+    ): Promise<DocumentRecord> {
       await db
         .insertInto('documents')
         .values({
@@ -102,7 +106,12 @@ export function createDocumentRepository(db: Kysely<Database>) {
       return r && fromRow(r);
     },
     /** The highest version of a kind and format in a cycle. */
-    async latest(mechanismId: string, quarter: string, kind: DocumentKind, format: DocumentFormat): Promise<DocumentRecord | undefined> {
+    async latest(
+      mechanismId: string,
+      quarter: string,
+      kind: DocumentKind,
+      format: DocumentFormat,
+    ): Promise<DocumentRecord | undefined> {
       const r = await db
         .selectFrom('documents')
         .selectAll()

@@ -58,7 +58,11 @@ export function createSessionRepository(db: Kysely<Database>) {
   }
 
   async function replaceAttendees(trx: Kysely<Database>, mechanismId: string, quarter: string, plan: SessionPlan) {
-    await trx.deleteFrom('session_attendees').where('mechanism_id', '=', mechanismId).where('quarter', '=', quarter).execute();
+    await trx
+      .deleteFrom('session_attendees')
+      .where('mechanism_id', '=', mechanismId)
+      .where('quarter', '=', quarter)
+      .execute();
     const chairs = new Set(plan.chairs);
     const rows = [...plan.chairs, ...plan.attendees.filter((a) => !chairs.has(a))].map((id) => ({
       mechanism_id: mechanismId,
@@ -79,7 +83,13 @@ export function createSessionRepository(db: Kysely<Database>) {
      * Schedules the session, or reschedules it when one exists (sequence + 1, attendees replaced).
      * Returns the sequence to put in the invitation.
      */
-    async schedule(mechanismId: string, quarter: string, planInput: SessionPlan, key: StepKey, at?: string | Date): Promise<{ sequence: number }> {
+    async schedule(
+      mechanismId: string,
+      quarter: string,
+      planInput: SessionPlan,
+      key: StepKey,
+      at?: string | Date,
+    ): Promise<{ sequence: number }> {
       const plan = SessionPlan.parse(planInput);
       return db.transaction().execute((trx) =>
         oncePerStep(trx, key, async () => {
@@ -95,9 +105,17 @@ export function createSessionRepository(db: Kysely<Database>) {
             updated_at: now,
           };
           if (existing) {
-            await trx.updateTable('sessions').set(values).where('mechanism_id', '=', mechanismId).where('quarter', '=', quarter).execute();
+            await trx
+              .updateTable('sessions')
+              .set(values)
+              .where('mechanism_id', '=', mechanismId)
+              .where('quarter', '=', quarter)
+              .execute();
           } else {
-            await trx.insertInto('sessions').values({ mechanism_id: mechanismId, quarter, record: null, ...values }).execute();
+            await trx
+              .insertInto('sessions')
+              .values({ mechanism_id: mechanismId, quarter, record: null, ...values })
+              .execute();
           }
           await replaceAttendees(trx, mechanismId, quarter, plan);
           return { sequence };
@@ -105,7 +123,12 @@ export function createSessionRepository(db: Kysely<Database>) {
       );
     },
     /** Cancels the session (sequence + 1 for the cancellation notice). */
-    async cancel(mechanismId: string, quarter: string, key: StepKey, at?: string | Date): Promise<{ sequence: number }> {
+    async cancel(
+      mechanismId: string,
+      quarter: string,
+      key: StepKey,
+      at?: string | Date,
+    ): Promise<{ sequence: number }> {
       return db.transaction().execute((trx) =>
         oncePerStep(trx, key, async () => {
           const existing = await read(trx, mechanismId, quarter);
@@ -140,7 +163,12 @@ export function createSessionRepository(db: Kysely<Database>) {
             .where('mechanism_id', '=', mechanismId)
             .where('quarter', '=', quarter)
             .execute();
-          await trx.updateTable('session_attendees').set({ present: 0 }).where('mechanism_id', '=', mechanismId).where('quarter', '=', quarter).execute();
+          await trx
+            .updateTable('session_attendees')
+            .set({ present: 0 })
+            .where('mechanism_id', '=', mechanismId)
+            .where('quarter', '=', quarter)
+            .execute();
           for (const id of new Set(present)) {
             await trx
               .insertInto('session_attendees')

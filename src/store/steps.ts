@@ -23,7 +23,12 @@ export async function oncePerStep<T>(trx: Kysely<Database>, key: StepKey, write:
   const result = await write();
   await trx
     .insertInto('workflow_steps')
-    .values({ workflow_id: key.workflowId, step: key.step, result: JSON.stringify(result ?? null), at: new Date().toISOString() })
+    .values({
+      workflow_id: key.workflowId,
+      step: key.step,
+      result: JSON.stringify(result ?? null),
+      at: new Date().toISOString(),
+    })
     .execute();
   return result;
 }

@@ -69,20 +69,18 @@ export function createSubmissionRepository(db: Kysely<Database>) {
                 .executeTakeFirst()
             : undefined;
         const revision = input.revision ?? Number(last?.max ?? 0) + 1;
-        const insert = trx
-          .insertInto('submissions')
-          .values({
-            mechanism_id: input.mechanismId,
-            quarter: input.quarter,
-            project_id: input.projectId,
-            revision,
-            body: JSON.stringify(body),
-            submitted_by: input.submittedBy,
-            received_at: toIso(input.receivedAt),
-            late: input.late ? 1 : 0,
-            workflow_id: input.workflowId,
-            step: input.step,
-          });
+        const insert = trx.insertInto('submissions').values({
+          mechanism_id: input.mechanismId,
+          quarter: input.quarter,
+          project_id: input.projectId,
+          revision,
+          body: JSON.stringify(body),
+          submitted_by: input.submittedBy,
+          received_at: toIso(input.receivedAt),
+          late: input.late ? 1 : 0,
+          workflow_id: input.workflowId,
+          step: input.step,
+        });
         await (input.revision === undefined ? insert : insert.onConflict((oc) => oc.doNothing())).execute();
         return { revision, late: input.late };
       });

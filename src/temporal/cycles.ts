@@ -13,7 +13,13 @@ import {
 import type { WorkCalendar } from '../domain/work-calendar';
 import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
-import { changeCalendars, cycleState, type CycleState, updateState, type ProjectUpdateState } from '../workflows/messages';
+import {
+  changeCalendars,
+  cycleState,
+  type CycleState,
+  updateState,
+  type ProjectUpdateState,
+} from '../workflows/messages';
 import { cycleWorkflowId, updateWorkflowId } from './ids';
 import { CyclePhaseKey, MechanismKey, QuarterKey } from './search-attributes';
 
@@ -90,7 +96,12 @@ export async function sendKeyedUpdate<R, A extends unknown[]>(
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
       const details = err.cause.details?.[0] as { fields?: { field: string; message: string }[] } | undefined;
-      return { accepted: false, code: err.cause.type ?? 'Rejected', message: err.cause.message, fields: details?.fields };
+      return {
+        accepted: false,
+        code: err.cause.type ?? 'Rejected',
+        message: err.cause.message,
+        fields: details?.fields,
+      };
     }
     throw err;
   }
@@ -118,7 +129,12 @@ export async function queryCycle(client: Client, mechanismId: string, quarter: s
 }
 
 /** One project's update state. */
-export function queryProjectUpdate(client: Client, mechanismId: string, quarter: string, projectId: string): Promise<ProjectUpdateState> {
+export function queryProjectUpdate(
+  client: Client,
+  mechanismId: string,
+  quarter: string,
+  projectId: string,
+): Promise<ProjectUpdateState> {
   return client.workflow.getHandle(updateWorkflowId(mechanismId, quarter, projectId)).query(updateState);
 }
 

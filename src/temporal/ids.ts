@@ -12,7 +12,8 @@ export const updateWorkflowId = (mechanismId: string, quarter: string, projectId
   `update:${mechanismId}:${quarter}:${projectId}`;
 
 /** The follow-up of one action item, which outlives the cycle that created it. Scope: the mechanism. */
-export const actionItemWorkflowId = (mechanismId: string, actionItemId: string) => `action:${mechanismId}:${actionItemId}`;
+export const actionItemWorkflowId = (mechanismId: string, actionItemId: string) =>
+  `action:${mechanismId}:${actionItemId}`;
 
 /** The Temporal Schedule that opens a mechanism's cycles. */
 export const scheduleId = (mechanismId: string) => `schedule:${mechanismId}`;

@@ -4,7 +4,13 @@
  * hour in the mechanism's zone; it runs `openCycle`, which reads the quarter from the scheduled time (a backfill
  * opens the right quarter) and starts the cycle, and the cycle waits for the first working day itself.
  */
-import { MONTHS, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
+import {
+  MONTHS,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptions,
+} from '@temporalio/client';
 import type { CyclePolicy } from '../domain';
 import { scheduleId } from './ids';
 import { TASK_QUEUE } from './cycles';
@@ -53,7 +59,11 @@ export function scheduleOptions(mechanism: ScheduledMechanism, taskQueue = TASK_
 }
 
 /** Creates the mechanism's schedule, or brings an existing one up to date; safe to call at every start-up. */
-export async function ensureSchedule(client: Client, mechanism: ScheduledMechanism, taskQueue = TASK_QUEUE): Promise<'created' | 'updated'> {
+export async function ensureSchedule(
+  client: Client,
+  mechanism: ScheduledMechanism,
+  taskQueue = TASK_QUEUE,
+): Promise<'created' | 'updated'> {
   const options = scheduleOptions(mechanism, taskQueue);
   try {
     await client.schedule.create(options);
@@ -76,7 +86,11 @@ export function pauseSchedule(client: Client, mechanismId: string, note = 'pause
 }
 
 /** Lets the schedule open cycles again. */
-export function resumeSchedule(client: Client, mechanismId: string, note = 'resumed by the secretariat'): Promise<void> {
+export function resumeSchedule(
+  client: Client,
+  mechanismId: string,
+  note = 'resumed by the secretariat',
+): Promise<void> {
   return client.schedule.getHandle(scheduleId(mechanismId)).unpause(note);
 }
 

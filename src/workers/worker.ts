@@ -2,7 +2,12 @@
  * createWorker: the one way this project builds a Temporal worker, so production (src/workers/main.ts) and tests
  * register the same workflows with the same options.
  */
-import { NativeConnection, Worker, type ReplayWorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  NativeConnection,
+  Worker,
+  type ReplayWorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Activities } from '../activities/types';
 import { projectDataConverter } from '../temporal/codec';
 import type { PayloadKeyRing } from '../temporal/keys';
@@ -45,6 +50,9 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
 }
 
 /** Options to replay recorded histories with the workflows of `workflowBundle`, decrypting with `payloadKeys`. */
-export function replayWorkerOptions(workflowBundle: WorkflowBundleWithSourceMap, payloadKeys: PayloadKeyRing): ReplayWorkerOptions {
+export function replayWorkerOptions(
+  workflowBundle: WorkflowBundleWithSourceMap,
+  payloadKeys: PayloadKeyRing,
+): ReplayWorkerOptions {
   return { workflowBundle, dataConverter: projectDataConverter(payloadKeys) };
 }

@@ -57,7 +57,11 @@ export async function actionItem(input: ActionItemInput): Promise<{ state: Actio
         kind: 'action-item-reminder' as const,
         at: localInstant(workingDayOnOrBefore(addDays(dueDate, -days), holidays), policy.sendHour, timeZone),
       })),
-    { step: 'overdue', kind: 'action-item-overdue' as const, at: localInstant(addWorkingDays(dueDate, 1, holidays), policy.sendHour, timeZone) },
+    {
+      step: 'overdue',
+      kind: 'action-item-overdue' as const,
+      at: localInstant(addWorkingDays(dueDate, 1, holidays), policy.sendHour, timeZone),
+    },
   ].filter((s) => s.at > new Date(Date.now()).toISOString());
 
   const change = async (next: ActionItemState) => {
@@ -78,7 +82,11 @@ export async function actionItem(input: ActionItemInput): Promise<{ state: Actio
   const show = () => {
     const next = finished() ? undefined : sends.find((s) => !sent.includes(s.step));
     setCurrentDetails(
-      [`**State:** ${state}`, `**Due:** ${dueDate}`, `**Next send:** ${next ? `${next.step} at ${next.at}` : 'none'}`].join('\n\n'),
+      [
+        `**State:** ${state}`,
+        `**Due:** ${dueDate}`,
+        `**Next send:** ${next ? `${next.step} at ${next.at}` : 'none'}`,
+      ].join('\n\n'),
     );
   };
 

@@ -51,7 +51,9 @@ export interface ExtensionOutcome {
 /** The owner asks for an extension; auto-granted within the policy limit, otherwise it waits for the secretariat. */
 export const requestExtension = defineUpdate<ExtensionOutcome, [ExtensionRequest]>('requestExtension');
 /** The secretariat extends the due date (also answers a pending request). */
-export const grantExtension = defineUpdate<{ dueDate: string }, [{ dueDate: string; grantedBy: string }]>('grantExtension');
+export const grantExtension = defineUpdate<{ dueDate: string }, [{ dueDate: string; grantedBy: string }]>(
+  'grantExtension',
+);
 /** The secretariat refuses a pending extension request. */
 export const refuseExtension = defineUpdate<void, [{ refusedBy: string }]>('refuseExtension');
 /** The secretariat waives this quarter's update: nothing more is sent. */
@@ -156,10 +158,17 @@ export const cycleState = defineQuery<CycleState>('state');
 // ---- actionItem ---------------------------------------------------------------------------------------------
 
 /** Marks the action item done. */
-export const completeActionItem = defineUpdate<{ state: ActionItemState }, [{ completedBy: string }]>('completeActionItem');
+export const completeActionItem = defineUpdate<{ state: ActionItemState }, [{ completedBy: string }]>(
+  'completeActionItem',
+);
 /** Cancels the action item (the secretariat decided it is no longer needed). */
 export const cancelActionItem = defineUpdate<{ state: ActionItemState }, [{ cancelledBy: string }]>('cancelActionItem');
 /** A submission reported the item done (sent by the projectUpdate that received it). */
 export const actionItemDone = defineSignal<[{ reportedBy: string }]>('actionItemDone');
 /** Where an action item stands. */
-export const actionItemState = defineQuery<{ actionItemId: string; state: ActionItemState; dueDate: string; sent: string[] }>('state');
+export const actionItemState = defineQuery<{
+  actionItemId: string;
+  state: ActionItemState;
+  dueDate: string;
+  sent: string[];
+}>('state');

@@ -12,9 +12,15 @@ describe('the record activities on the real store', () => {
 
   it('loads a cycle context with every active project of the demo mechanism and no personal data', async () => {
     const activities = createRecordActivities(store);
-    const context = await activities.loadCycleContext({ mechanismId: 'cn-ls', quarter: '2026-Q2', openedAt: '2026-06-01T06:00:00Z' });
+    const context = await activities.loadCycleContext({
+      mechanismId: 'cn-ls',
+      quarter: '2026-Q2',
+      openedAt: '2026-06-01T06:00:00Z',
+    });
     expect(context.timeZone).toBe('Africa/Maseru');
-    expect(context.projects.map((p) => p.projectId)).toEqual(expect.arrayContaining(['mpiti-road', 'ramarothole-solar', 'maseru-hospital']));
+    expect(context.projects.map((p) => p.projectId)).toEqual(
+      expect.arrayContaining(['mpiti-road', 'ramarothole-solar', 'maseru-hospital']),
+    );
     expect(context.secretariatIds.length).toBeGreaterThan(0);
     expect(context.holidays).toContain('2026-10-05');
     expect(JSON.stringify(context)).not.toMatch(/@/);
@@ -22,7 +28,9 @@ describe('the record activities on the real store', () => {
 
   it('refuses, without retrying, a cycle of a mechanism that does not exist', async () => {
     const activities = createRecordActivities(store);
-    await expect(activities.loadCycleContext({ mechanismId: 'xx-yy', quarter: '2026-Q2', openedAt: '2026-06-01T06:00:00Z' })).rejects.toMatchObject({
+    await expect(
+      activities.loadCycleContext({ mechanismId: 'xx-yy', quarter: '2026-Q2', openedAt: '2026-06-01T06:00:00Z' }),
+    ).rejects.toMatchObject({
       nonRetryable: true,
       type: 'UnknownMechanism',
     });
@@ -50,11 +58,33 @@ describe('the record activities on the real store', () => {
   it('keeps the cycle and each project state readable from the store', async () => {
     const activities = createRecordActivities(store);
     const workflowId = 'cycle:cn-ls:2026-Q2';
-    await activities.recordCyclePhase({ mechanismId: 'cn-ls', quarter: '2026-Q2', workflowId, phase: 'collecting', at: '2026-06-01T06:00:00Z', dueDate: '2026-06-15' });
-    await activities.recordUpdateState({ mechanismId: 'cn-ls', quarter: '2026-Q2', projectId: 'mpiti-road', state: 'reminded', ownerId: 'x', dueDate: '2026-06-15' });
-    await activities.recordCyclePhase({ mechanismId: 'cn-ls', quarter: '2026-Q2', workflowId, phase: 'closed', at: '2026-07-01T06:00:00Z' });
+    await activities.recordCyclePhase({
+      mechanismId: 'cn-ls',
+      quarter: '2026-Q2',
+      workflowId,
+      phase: 'collecting',
+      at: '2026-06-01T06:00:00Z',
+      dueDate: '2026-06-15',
+    });
+    await activities.recordUpdateState({
+      mechanismId: 'cn-ls',
+      quarter: '2026-Q2',
+      projectId: 'mpiti-road',
+      state: 'reminded',
+      ownerId: 'x',
+      dueDate: '2026-06-15',
+    });
+    await activities.recordCyclePhase({
+      mechanismId: 'cn-ls',
+      quarter: '2026-Q2',
+      workflowId,
+      phase: 'closed',
+      at: '2026-07-01T06:00:00Z',
+    });
     const cycle = await store.cycles.get('cn-ls', '2026-Q2');
     expect(cycle).toMatchObject({ phase: 'closed', workflowId });
-    expect((await store.cycles.listProjectStates('cn-ls', '2026-Q2')).map((p) => [p.projectId, p.state])).toEqual([['mpiti-road', 'reminded']]);
+    expect((await store.cycles.listProjectStates('cn-ls', '2026-Q2')).map((p) => [p.projectId, p.state])).toEqual([
+      ['mpiti-road', 'reminded'],
+    ]);
   });
 });

@@ -15,8 +15,11 @@ export async function validateOpenApi(doc: unknown): Promise<void> {
   const script = `require('@apidevtools/swagger-parser').validate(process.argv[1]).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); })`;
   try {
     await new Promise<void>((resolve, reject) =>
-      execFile(process.execPath, ['-e', script, file], { cwd: path.join(__dirname, '..', '..') }, (err, _out, stderr) =>
-        err ? reject(new Error(`OpenAPI document invalid: ${stderr.trim()}`)) : resolve(),
+      execFile(
+        process.execPath,
+        ['-e', script, file],
+        { cwd: path.join(__dirname, '..', '..') },
+        (err, _out, stderr) => (err ? reject(new Error(`OpenAPI document invalid: ${stderr.trim()}`)) : resolve()),
       ),
     );
   } finally {

@@ -10,7 +10,8 @@ import { eventually } from './support';
 
 const quarter = '2024-Q2';
 const cycleUrl = `/api/v1/mechanisms/cn-ls/cycles/${quarter}`;
-const fieldsOf = (res: { json(): { error: { fields?: { field: string }[] } } }) => (res.json().error.fields ?? []).map((f) => f.field);
+const fieldsOf = (res: { json(): { error: { fields?: { field: string }[] } } }) =>
+  (res.json().error.fields ?? []).map((f) => f.field);
 
 /** Registers the tests of the session, document, action item and outbox routes. */
 export function recordSuite(ctx: SuiteContext): void {
@@ -26,10 +27,16 @@ export function recordSuite(ctx: SuiteContext): void {
       await env.sleep(3 * 86_400_000);
       const outbox = await eventually(async () => {
         const res = await stack.call({ method: 'GET', url: '/api/v1/outbox?mechanismId=cn-ls&limit=500' });
-        const requests = res.json().messages.filter((m: { kind: string; quarter: string }) => m.kind === 'request' && m.quarter === quarter);
+        const requests = res
+          .json()
+          .messages.filter((m: { kind: string; quarter: string }) => m.kind === 'request' && m.quarter === quarter);
         return requests.length === projects.length && requests;
       }, 'a request for every project in the outbox');
-      expect(outbox[0]).toMatchObject({ status: 'stored', to: expect.stringContaining('@'), subject: expect.any(String) });
+      expect(outbox[0]).toMatchObject({
+        status: 'stored',
+        to: expect.stringContaining('@'),
+        subject: expect.any(String),
+      });
       expect((await stack.call({ method: 'GET', url: '/api/v1/outbox?limit=1' })).json().messages).toHaveLength(1);
       for (const query of ['limit=0', 'limit=many', 'mechanismId=Not%20A%20Slug']) {
         const bad = await stack.call({ method: 'GET', url: `/api/v1/outbox?${query}` });
@@ -38,21 +45,36 @@ export function recordSuite(ctx: SuiteContext): void {
       }
 
       // Nothing can be decided before the session.
-      const early = await stack.call({ method: 'POST', url: `${cycleUrl}/decisions`, payload: { decisions: [{ id: 'd1', text: 'Too early.' }] } });
+      const early = await stack.call({
+        method: 'POST',
+        url: `${cycleUrl}/decisions`,
+        payload: { decisions: [{ id: 'd1', text: 'Too early.' }] },
+      });
       expect(early.statusCode).toBe(409);
-      expect(early.json().error).toEqual({ code: 'rejected-wrong-phase', message: 'decisions are recorded once the session has started (the cycle is collecting)' });
+      expect(early.json().error).toEqual({
+        code: 'rejected-wrong-phase',
+        message: 'decisions are recorded once the session has started (the cycle is collecting)',
+      });
       const noSession = await stack.call({ method: 'DELETE', url: `${cycleUrl}/session` });
       expect(noSession.statusCode).toBe(409);
       expect(noSession.json().error.message).toBe('there is no convened session to cancel');
 
       // With every update waived, collection closes early and the report is compiled into the archive.
       for (const projectId of projects) {
-        const waived = await stack.call({ method: 'POST', url: `${cycleUrl}/projects/${projectId}/waiver`, payload: {} });
+        const waived = await stack.call({
+          method: 'POST',
+          url: `${cycleUrl}/projects/${projectId}/waiver`,
+          payload: {},
+        });
         expect(waived.json()).toMatchObject({ accepted: true });
       }
       await eventually(async () => (await phase()) === 'convening', 'the report and the convening phase', 90_000);
       const documents = (await stack.call({ method: 'GET', url: `${cycleUrl}/documents` })).json().documents;
-      expect(documents.map((d: { kind: string; format: string; version: number }) => `${d.kind} ${d.format} v${d.version}`).sort()).toEqual(['report docx v1', 'report html v1', 'report pdf v1']);
+      expect(
+        documents
+          .map((d: { kind: string; format: string; version: number }) => `${d.kind} ${d.format} v${d.version}`)
+          .sort(),
+      ).toEqual(['report docx v1', 'report html v1', 'report pdf v1']);
       const pdf = documents.find((d: { format: string }) => d.format === 'pdf');
       const download = await stack.call({ method: 'GET', url: pdf.download });
       expect(download.statusCode).toBe(200);
@@ -60,21 +82,45 @@ export function recordSuite(ctx: SuiteContext): void {
       expect(download.headers['content-disposition']).toBe(`attachment; filename="cn-ls-${quarter}-report-v1.pdf"`);
       expect(download.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
       expect(createHash('sha256').update(download.rawPayload).digest('hex')).toBe(pdf.sha256);
-      expect((await stack.call({ method: 'GET', url: '/api/v1/documents/no-such-document/content' })).statusCode).toBe(404);
-      expect((await stack.call({ method: 'GET', url: '/api/v1/mechanisms/nowhere/cycles/2024-Q2/documents' })).statusCode).toBe(404);
+      expect((await stack.call({ method: 'GET', url: '/api/v1/documents/no-such-document/content' })).statusCode).toBe(
+        404,
+      );
+      expect(
+        (await stack.call({ method: 'GET', url: '/api/v1/mechanisms/nowhere/cycles/2024-Q2/documents' })).statusCode,
+      ).toBe(404);
 
       // Convening: the body is checked field by field, the workflow checks the date.
       const contacts = (await stack.store.mechanisms.get('cn-ls'))!.contacts.map((c) => c.id);
-      const plan = { venue: 'Ministry of Foreign Affairs, Maseru', chairs: contacts.slice(0, 2), attendees: contacts.slice(0, 4) };
+      const plan = {
+        venue: 'Ministry of Foreign Affairs, Maseru',
+        chairs: contacts.slice(0, 2),
+        attendees: contacts.slice(0, 4),
+      };
       const before = (await stack.call({ method: 'GET', url: cycleUrl })).json();
-      const noVenue = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, venue: undefined, chairs: [] } });
+      const noVenue = await stack.call({
+        method: 'PUT',
+        url: `${cycleUrl}/session`,
+        payload: { ...plan, venue: undefined, chairs: [] },
+      });
       expect(noVenue.statusCode).toBe(400);
       expect(fieldsOf(noVenue).sort()).toEqual(['chairs', 'venue']);
-      const longVenue = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, venue: 'v'.repeat(201) } });
+      const longVenue = await stack.call({
+        method: 'PUT',
+        url: `${cycleUrl}/session`,
+        payload: { ...plan, venue: 'v'.repeat(201) },
+      });
       expect(fieldsOf(longVenue)).toEqual(['venue']);
-      const past = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, startsAt: '2020-01-01T08:00:00Z' } });
+      const past = await stack.call({
+        method: 'PUT',
+        url: `${cycleUrl}/session`,
+        payload: { ...plan, startsAt: '2020-01-01T08:00:00Z' },
+      });
       expect(past.statusCode).toBe(422);
-      expect(past.json().error).toEqual({ code: 'rejected-invalid', message: 'startsAt: the session must start in the future', fields: [{ field: 'startsAt', message: 'must be in the future' }] });
+      expect(past.json().error).toEqual({
+        code: 'rejected-invalid',
+        message: 'startsAt: the session must start in the future',
+        fields: [{ field: 'startsAt', message: 'must be in the future' }],
+      });
       expect((await stack.call({ method: 'GET', url: cycleUrl })).json()).toEqual(before);
 
       const now = await env.currentTimeMs();
@@ -83,23 +129,41 @@ export function recordSuite(ctx: SuiteContext): void {
       // the day of the week the test runs on: the first date from `ms` on that the mechanism's session check accepts.
       const workingFrom = async (ms: number) => {
         const proposed = new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-        const check = (await stack.call({ method: 'GET', url: `/api/v1/mechanisms/cn-ls/session-check?startsAt=${proposed}` })).json();
+        const check = (
+          await stack.call({ method: 'GET', url: `/api/v1/mechanisms/cn-ls/session-check?startsAt=${proposed}` })
+        ).json();
         return check.needsConfirmation ? (check.alternatives[0] as string).replace(/\.\d{3}Z$/, 'Z') : proposed;
       };
       const first = await workingFrom(now + 10 * 86_400_000);
       const second = await workingFrom(Date.parse(first) + 2 * 86_400_000);
       const third = await workingFrom(Date.parse(second) + 2 * 86_400_000);
-      const convened = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, startsAt: first } });
+      const convened = await stack.call({
+        method: 'PUT',
+        url: `${cycleUrl}/session`,
+        payload: { ...plan, startsAt: first },
+      });
       expect(convened.statusCode).toBe(200);
       expect(convened.json()).toEqual({ accepted: true, result: { sequence: 1, startsAt: first } });
-      const moved = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, startsAt: second } });
+      const moved = await stack.call({
+        method: 'PUT',
+        url: `${cycleUrl}/session`,
+        payload: { ...plan, startsAt: second },
+      });
       expect(moved.json()).toEqual({ accepted: true, result: { sequence: 2, startsAt: second } });
       const cancelled = await stack.call({ method: 'DELETE', url: `${cycleUrl}/session` });
       expect(cancelled.json()).toMatchObject({ accepted: true, result: { sequence: expect.any(Number) } });
-      expect((await stack.call({ method: 'GET', url: cycleUrl })).json().session).toMatchObject({ status: 'cancelled' });
-      const again = await stack.call({ method: 'PUT', url: `${cycleUrl}/session`, payload: { ...plan, startsAt: third } });
+      expect((await stack.call({ method: 'GET', url: cycleUrl })).json().session).toMatchObject({
+        status: 'cancelled',
+      });
+      const again = await stack.call({
+        method: 'PUT',
+        url: `${cycleUrl}/session`,
+        payload: { ...plan, startsAt: third },
+      });
       expect(again.json()).toMatchObject({ accepted: true, result: { startsAt: third } });
-      const invitations = (await stack.call({ method: 'GET', url: '/api/v1/outbox?mechanismId=cn-ls&limit=500' })).json().messages.filter((m: { kind: string }) => m.kind === 'invitation');
+      const invitations = (await stack.call({ method: 'GET', url: '/api/v1/outbox?mechanismId=cn-ls&limit=500' }))
+        .json()
+        .messages.filter((m: { kind: string }) => m.kind === 'invitation');
       expect(invitations.length).toBeGreaterThanOrEqual(plan.attendees.length);
 
       const report = await stack.call({ method: 'POST', url: `${cycleUrl}/report`, payload: {} });
@@ -111,7 +175,15 @@ export function recordSuite(ctx: SuiteContext): void {
       const empty = await stack.call({ method: 'POST', url: `${cycleUrl}/decisions`, payload: { decisions: [] } });
       expect(empty.statusCode).toBe(400);
       expect(fieldsOf(empty)).toEqual(['decisions']);
-      const badItem = await stack.call({ method: 'POST', url: `${cycleUrl}/decisions`, payload: { decisions: [{ id: 'd1', text: 'x', actionItems: [{ id: 'a1', title: 't', owner: contacts[2], dueDate: 'soon' }] }] } });
+      const badItem = await stack.call({
+        method: 'POST',
+        url: `${cycleUrl}/decisions`,
+        payload: {
+          decisions: [
+            { id: 'd1', text: 'x', actionItems: [{ id: 'a1', title: 't', owner: contacts[2], dueDate: 'soon' }] },
+          ],
+        },
+      });
       expect(fieldsOf(badItem)).toEqual(['decisions.0.actionItems.0.dueDate']);
       const dueDate = at(60).slice(0, 10);
       const recorded = await stack.call({
@@ -119,29 +191,54 @@ export function recordSuite(ctx: SuiteContext): void {
         url: `${cycleUrl}/decisions`,
         payload: {
           present: plan.attendees,
-          decisions: [{ id: 'd-2024q2-1', text: 'The road contractor presents a revised schedule.', actionItems: [{ id: 'road-schedule', title: 'Revised road schedule', owner: contacts[2], dueDate }] }],
+          decisions: [
+            {
+              id: 'd-2024q2-1',
+              text: 'The road contractor presents a revised schedule.',
+              actionItems: [{ id: 'road-schedule', title: 'Revised road schedule', owner: contacts[2], dueDate }],
+            },
+          ],
         },
       });
       expect(recorded.statusCode).toBe(200);
       expect(recorded.json()).toEqual({ accepted: true, result: { actionItemIds: ['road-schedule'] } });
       await eventually(async () => (await phase()) === 'closed', 'the minutes and the close', 90_000);
 
-      expect((await stack.call({ method: 'GET', url: `${cycleUrl}/decisions` })).json().decisions).toEqual([expect.objectContaining({ id: 'd-2024q2-1' })]);
-      const kinds = (await stack.call({ method: 'GET', url: `${cycleUrl}/documents` })).json().documents.map((d: { kind: string }) => d.kind);
+      expect((await stack.call({ method: 'GET', url: `${cycleUrl}/decisions` })).json().decisions).toEqual([
+        expect.objectContaining({ id: 'd-2024q2-1' }),
+      ]);
+      const kinds = (await stack.call({ method: 'GET', url: `${cycleUrl}/documents` }))
+        .json()
+        .documents.map((d: { kind: string }) => d.kind);
       expect(kinds).toEqual(expect.arrayContaining(['report', 'agenda', 'minutes']));
 
       const open = await stack.call({ method: 'GET', url: '/api/v1/mechanisms/cn-ls/action-items' });
-      expect(open.json().actionItems).toEqual([expect.objectContaining({ id: 'road-schedule', owner: contacts[2], dueDate, state: 'open' })]);
-      const ofCycle = await stack.call({ method: 'GET', url: `/api/v1/mechanisms/cn-ls/action-items?quarter=${quarter}&owner=${contacts[2]}&state=open` });
+      expect(open.json().actionItems).toEqual([
+        expect.objectContaining({ id: 'road-schedule', owner: contacts[2], dueDate, state: 'open' }),
+      ]);
+      const ofCycle = await stack.call({
+        method: 'GET',
+        url: `/api/v1/mechanisms/cn-ls/action-items?quarter=${quarter}&owner=${contacts[2]}&state=open`,
+      });
       expect(ofCycle.json().actionItems.map((i: { id: string }) => i.id)).toEqual(['road-schedule']);
-      expect((await stack.call({ method: 'GET', url: '/api/v1/mechanisms/cn-ls/action-items?owner=someone-else' })).json().actionItems).toEqual([]);
-      const badState = await stack.call({ method: 'GET', url: '/api/v1/mechanisms/cn-ls/action-items?state=forgotten' });
+      expect(
+        (await stack.call({ method: 'GET', url: '/api/v1/mechanisms/cn-ls/action-items?owner=someone-else' })).json()
+          .actionItems,
+      ).toEqual([]);
+      const badState = await stack.call({
+        method: 'GET',
+        url: '/api/v1/mechanisms/cn-ls/action-items?state=forgotten',
+      });
       expect(badState.statusCode).toBe(400);
       expect(fieldsOf(badState)).toEqual(['query.state']);
       const one = await stack.call({ method: 'GET', url: '/api/v1/mechanisms/cn-ls/action-items/road-schedule' });
       expect(one.json()).toMatchObject({ id: 'road-schedule', title: 'Revised road schedule' });
-      expect((await stack.call({ method: 'GET', url: '/api/v1/mechanisms/cn-ls/action-items/no-such-item' })).statusCode).toBe(404);
-      expect((await stack.call({ method: 'GET', url: '/api/v1/mechanisms/nowhere/action-items' })).statusCode).toBe(404);
+      expect(
+        (await stack.call({ method: 'GET', url: '/api/v1/mechanisms/cn-ls/action-items/no-such-item' })).statusCode,
+      ).toBe(404);
+      expect((await stack.call({ method: 'GET', url: '/api/v1/mechanisms/nowhere/action-items' })).statusCode).toBe(
+        404,
+      );
     }, 240_000);
   });
 }

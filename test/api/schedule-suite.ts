@@ -31,7 +31,11 @@ export function scheduleSuite(ctx: SuiteContext): void {
       expect(none.json().error.message).toBe('schedule of cn-ls not found');
       const pause = await stack.call({ method: 'POST', url: `${url}/pause`, payload: {} });
       expect(pause.statusCode).toBe(404);
-      const unknown = await stack.call({ method: 'POST', url: '/api/v1/mechanisms/nowhere/schedule/trigger', payload: {} });
+      const unknown = await stack.call({
+        method: 'POST',
+        url: '/api/v1/mechanisms/nowhere/schedule/trigger',
+        payload: {},
+      });
       expect(unknown.statusCode).toBe(404);
       expect(unknown.json().error.message).toBe('mechanism nowhere not found');
       expect(await stack.store.audit.list({ action: 'schedule.pause' })).toEqual([]);
@@ -42,24 +46,43 @@ export function scheduleSuite(ctx: SuiteContext): void {
       await ensureSchedule(local.client, mechanism, stack.taskQueue);
       const shown = await stack.call({ method: 'GET', url });
       expect(shown.statusCode).toBe(200);
-      expect(shown.json()).toMatchObject({ scheduleId: scheduleId('cn-ls'), paused: false, nextActionTimes: [expect.any(String), expect.any(String), expect.any(String)] });
+      expect(shown.json()).toMatchObject({
+        scheduleId: scheduleId('cn-ls'),
+        paused: false,
+        nextActionTimes: [expect.any(String), expect.any(String), expect.any(String)],
+      });
 
       const long = await stack.call({ method: 'POST', url: `${url}/pause`, payload: { note: 'n'.repeat(301) } });
       expect(long.statusCode).toBe(400);
       expect(long.json().error.fields.map((f: { field: string }) => f.field)).toEqual(['note']);
       expect((await stack.call({ method: 'GET', url })).json().paused).toBe(false);
 
-      const paused = await stack.call({ method: 'POST', url: `${url}/pause`, payload: { note: 'Elections: no session this quarter' } });
+      const paused = await stack.call({
+        method: 'POST',
+        url: `${url}/pause`,
+        payload: { note: 'Elections: no session this quarter' },
+      });
       expect(paused.json()).toEqual({ accepted: true });
-      expect((await stack.call({ method: 'GET', url })).json()).toMatchObject({ paused: true, note: 'Elections: no session this quarter' });
+      expect((await stack.call({ method: 'GET', url })).json()).toMatchObject({
+        paused: true,
+        note: 'Elections: no session this quarter',
+      });
       const resumed = await stack.call({ method: 'POST', url: `${url}/resume`, payload: {} });
       expect(resumed.json()).toEqual({ accepted: true });
       expect((await stack.call({ method: 'GET', url })).json().paused).toBe(false);
 
       const triggered = await stack.call({ method: 'POST', url: `${url}/trigger`, payload: {} });
       expect(triggered.json()).toEqual({ accepted: true });
-      await eventually(async () => (await local.client.schedule.getHandle(scheduleId('cn-ls')).describe()).info.recentActions.length > 0, 'the triggered run');
-      expect((await stack.store.audit.list({ entityType: 'schedule' })).map((a) => a.action).sort()).toEqual(['schedule.pause', 'schedule.resume', 'schedule.trigger']);
+      await eventually(
+        async () =>
+          (await local.client.schedule.getHandle(scheduleId('cn-ls')).describe()).info.recentActions.length > 0,
+        'the triggered run',
+      );
+      expect((await stack.store.audit.list({ entityType: 'schedule' })).map((a) => a.action).sort()).toEqual([
+        'schedule.pause',
+        'schedule.resume',
+        'schedule.trigger',
+      ]);
     });
   });
 }

@@ -21,7 +21,10 @@ describe('coord on the records (no Temporal needed)', () => {
     const { importMechanismFile } = await import('../../src/store');
     await importMechanismFile(store, DEMO);
     await store.close();
-    const rows = Array.from({ length: 2500 }, (_, i) => `bulk-${i},Bulk project ${i},economic-transformation,roads-director@example.org`);
+    const rows = Array.from(
+      { length: 2500 },
+      (_, i) => `bulk-${i},Bulk project ${i},economic-transformation,roads-director@example.org`,
+    );
     const csv = path.join(dataDir, 'portfolio.csv');
     fs.writeFileSync(csv, ['id,title,pillar,owner', ...rows, 'broken,,no-such-pillar,nobody'].join('\n'));
 
@@ -36,18 +39,26 @@ describe('coord on the records (no Temporal needed)', () => {
     expect(partial.stderr).toContain('imported 2500/2500');
     const result = JSON.parse(partial.stdout);
     expect(result).toMatchObject({ mechanismId: 'cn-ls', rows: 2501, created: 2500, imported: 2500 });
-    expect(result.errors).toEqual(expect.arrayContaining([{ row: 2502, field: 'owner', message: 'no contact with id "nobody"' }]));
+    expect(result.errors).toEqual(
+      expect.arrayContaining([{ row: 2502, field: 'owner', message: 'no contact with id "nobody"' }]),
+    );
 
     const check = await openStore({ dataDir });
-    expect(await check.projects.get('cn-ls', 'bulk-2499')).toMatchObject({ title: 'Bulk project 2499', owner: 'roads-director' });
+    expect(await check.projects.get('cn-ls', 'bulk-2499')).toMatchObject({
+      title: 'Bulk project 2499',
+      owner: 'roads-director',
+    });
     await check.close();
   }, 120_000);
 
   test('a user is added with a password from stdin, and an API token is printed once and stored only hashed', async () => {
-    const added = await coord(['user', 'add', 'Officer@Example.org', '--name', 'Secretariat Officer', '--password-stdin'], {
-      env,
-      input: 'a long enough passphrase\n',
-    });
+    const added = await coord(
+      ['user', 'add', 'Officer@Example.org', '--name', 'Secretariat Officer', '--password-stdin'],
+      {
+        env,
+        input: 'a long enough passphrase\n',
+      },
+    );
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
     expect(added.stdout).toContain('user officer@example.org created (secretariat');
@@ -59,11 +70,16 @@ describe('coord on the records (no Temporal needed)', () => {
 
     const store = await openStore({ dataDir });
     try {
-      expect(await store.users.authenticate('officer@example.org', 'a long enough passphrase')).toMatchObject({ name: 'Secretariat Officer' });
+      expect(await store.users.authenticate('officer@example.org', 'a long enough passphrase')).toMatchObject({
+        name: 'Secretariat Officer',
+      });
       expect(await store.apiTokens.resolve(token)).toMatchObject({ id, name: 'reporting script' });
       const raw = await store.db.selectFrom('api_tokens').selectAll().execute();
       expect(JSON.stringify(raw)).not.toContain(token);
-      expect((await store.audit.list({ action: 'token.created' }))[0]).toMatchObject({ entityId: id, actor: expect.stringMatching(/^cli:/) });
+      expect((await store.audit.list({ action: 'token.created' }))[0]).toMatchObject({
+        entityId: id,
+        actor: expect.stringMatching(/^cli:/),
+      });
     } finally {
       await store.close();
     }

@@ -14,7 +14,10 @@ export interface CoordRun {
 }
 
 /** Runs `node bin/coord ...args` with `env` added to a clean environment (no .env surprises: cwd is a temp folder). */
-export function coord(args: string[], options: { env?: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<CoordRun> {
+export function coord(
+  args: string[],
+  options: { env?: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<CoordRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? path.resolve(__dirname, '..', '..'),

@@ -15,9 +15,20 @@ describe('coord usage', () => {
     const paths = commandPaths(buildProgram({ io: memoryIo(), env: {} }));
     expect(paths).toEqual(
       expect.arrayContaining([
-        ['mechanism', 'apply'], ['mechanism', 'list'], ['portfolio', 'import'], ['cycle', 'start'], ['cycle', 'status'],
-        ['cycle', 'extend'], ['cycle', 'waive'], ['schedule', 'ensure'], ['schedule', 'pause'], ['schedule', 'resume'],
-        ['schedule', 'trigger'], ['outbox', 'list'], ['user', 'add'], ['token', 'create'],
+        ['mechanism', 'apply'],
+        ['mechanism', 'list'],
+        ['portfolio', 'import'],
+        ['cycle', 'start'],
+        ['cycle', 'status'],
+        ['cycle', 'extend'],
+        ['cycle', 'waive'],
+        ['schedule', 'ensure'],
+        ['schedule', 'pause'],
+        ['schedule', 'resume'],
+        ['schedule', 'trigger'],
+        ['outbox', 'list'],
+        ['user', 'add'],
+        ['token', 'create'],
       ]),
     );
     for (const p of [[], ...paths]) {
@@ -31,7 +42,9 @@ describe('coord usage', () => {
   test('the main help lists the exit codes a script can rely on', async () => {
     const io = memoryIo();
     await run(['--help'], io, {});
-    expect(io.out()).toMatch(/Exit codes:[\s\S]*0 {2}done[\s\S]*1 {2}the operation failed[\s\S]*2 {2}bad usage[\s\S]*3 {2}not found/);
+    expect(io.out()).toMatch(
+      /Exit codes:[\s\S]*0 {2}done[\s\S]*1 {2}the operation failed[\s\S]*2 {2}bad usage[\s\S]*3 {2}not found/,
+    );
   });
 
   test('a missing argument prints the usage of that command and exits with 2', async () => {
@@ -61,12 +74,16 @@ describe('coord usage', () => {
   test('with --json a usage error is also one JSON document on stdout', async () => {
     const io = memoryIo();
     expect(await run(['cycle', 'status', 'cn-ls', 'Q1', '--json'], io, {})).toBe(2);
-    expect(JSON.parse(io.out())).toEqual({ error: { code: 'usage', message: '"Q1" is not a quarter: write it like 2026-Q1' } });
+    expect(JSON.parse(io.out())).toEqual({
+      error: { code: 'usage', message: '"Q1" is not a quarter: write it like 2026-Q1' },
+    });
   });
 
   test('a bad configuration value names the variable and exits with 2', async () => {
     const io = memoryIo();
-    expect(await run(['mechanism', 'list'], io, { TEMPORAL_ADDRESS: 'not an address', DATA_DIR: '/nonexistent' })).toBe(2);
+    expect(await run(['mechanism', 'list'], io, { TEMPORAL_ADDRESS: 'not an address', DATA_DIR: '/nonexistent' })).toBe(
+      2,
+    );
     expect(io.err()).toContain('TEMPORAL_ADDRESS');
   });
 });

@@ -16,7 +16,10 @@ const services: Record<string, any> = compose.services; // eslint-disable-line @
  */
 function interpolate(value: string): string {
   return value
-    .replace(/\$\{(\w+):\?[^}]*\}/g, (_m, name) => STAND_INS[name] ?? `${name.toLowerCase()}-set-by-the-operator-0123456789abcdef`)
+    .replace(
+      /\$\{(\w+):\?[^}]*\}/g,
+      (_m, name) => STAND_INS[name] ?? `${name.toLowerCase()}-set-by-the-operator-0123456789abcdef`,
+    )
     .replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_m, _name, fallback) => fallback ?? '');
 }
 
@@ -39,21 +42,26 @@ describe('the production docker-compose file', () => {
     }
   });
 
-  it.each(['worker', 'web'])('gives the %s a configuration that the app accepts and that points at services of the file', (name) => {
-    const env = environmentOf(name);
-    const config = loadConfig(env);
-    expect(config.DATABASE_URL).toBeDefined();
-    expect(Object.keys(services)).toContain(hostOf(config.DATABASE_URL!));
-    expect(Object.keys(services)).toContain(config.temporalAddress.split(':')[0]);
-    expect(Object.keys(services)).toContain(hostOf(config.SMTP_URL!));
-    // Every variable set in the file is one the app knows (a typo would be silently ignored otherwise).
-    for (const key of Object.keys(env)) expect(Object.keys(ConfigSchema.shape)).toContain(key);
-  });
+  it.each(['worker', 'web'])(
+    'gives the %s a configuration that the app accepts and that points at services of the file',
+    (name) => {
+      const env = environmentOf(name);
+      const config = loadConfig(env);
+      expect(config.DATABASE_URL).toBeDefined();
+      expect(Object.keys(services)).toContain(hostOf(config.DATABASE_URL!));
+      expect(Object.keys(services)).toContain(config.temporalAddress.split(':')[0]);
+      expect(Object.keys(services)).toContain(hostOf(config.SMTP_URL!));
+      // Every variable set in the file is one the app knows (a typo would be silently ignored otherwise).
+      for (const key of Object.keys(env)) expect(Object.keys(ConfigSchema.shape)).toContain(key);
+    },
+  );
 
   it('requires the payload keys and runs in production mode, so no development key is ever used', () => {
     for (const name of ['worker', 'web']) {
       expect(services[name].environment.COORD_PAYLOAD_KEYS).toMatch(/^\$\{COORD_PAYLOAD_KEYS:\?/);
-      expect(() => loadConfig({ ...environmentOf(name), COORD_PAYLOAD_KEYS: '' })).toThrow(/COORD_PAYLOAD_KEYS: required in production/);
+      expect(() => loadConfig({ ...environmentOf(name), COORD_PAYLOAD_KEYS: '' })).toThrow(
+        /COORD_PAYLOAD_KEYS: required in production/,
+      );
     }
     expect(services['temporal-ui'].environment.TEMPORAL_CODEC_ENDPOINT).toMatch(/\/codec$/);
   });

@@ -14,10 +14,21 @@ it(`compiles the report of a 1,000-project cycle in a worker whose heap is cappe
   try {
     const run = spawnSync(
       process.execPath,
-      [workerHeapFlag(), '-r', 'ts-node/register/transpile-only', path.join(__dirname, 'processes', 'compile-report.ts'), dataDir, '1000'],
+      [
+        workerHeapFlag(),
+        '-r',
+        'ts-node/register/transpile-only',
+        path.join(__dirname, 'processes', 'compile-report.ts'),
+        dataDir,
+        '1000',
+      ],
       { encoding: 'utf8', env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' }, timeout: 240_000 },
     );
-    expect({ status: run.status, signal: run.signal, stderr: run.stderr.slice(-500) }).toEqual({ status: 0, signal: null, stderr: '' });
+    expect({ status: run.status, signal: run.signal, stderr: run.stderr.slice(-500) }).toEqual({
+      status: 0,
+      signal: null,
+      stderr: '',
+    });
     const ids = JSON.parse(run.stdout.trim()) as string[];
     expect(ids.map((id) => id.split('.').pop())).toEqual(['docx', 'pdf', 'html']);
     const archived = fs.readdirSync(dataDir, { recursive: true }).map(String);

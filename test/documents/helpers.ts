@@ -49,7 +49,10 @@ export function expectInOrder(text: string, needles: string[]): void {
   let at = 0;
   for (const n of needles) {
     const i = text.indexOf(n, at);
-    if (i < 0) throw new Error(`expected "${n}" after position ${at}${text.includes(n) ? ' (it appears earlier, out of order)' : ' (not found at all)'}`);
+    if (i < 0)
+      throw new Error(
+        `expected "${n}" after position ${at}${text.includes(n) ? ' (it appears earlier, out of order)' : ' (not found at all)'}`,
+      );
     at = i + n.length;
   }
 }

@@ -11,16 +11,24 @@ describe('opening the Word files in LibreOffice', () => {
     const dir = tempDir('libreoffice-test-');
     try {
       const files = [];
-      for (const model of [buildReportModel(sampleReportInput(8)), buildAgendaModel(sampleAgendaInput(8)), buildMinutesModel(sampleMinutesInput(8))]) {
+      for (const model of [
+        buildReportModel(sampleReportInput(8)),
+        buildAgendaModel(sampleAgendaInput(8)),
+        buildMinutesModel(sampleMinutesInput(8)),
+      ]) {
         const file = path.join(dir, `${model.kind}.docx`);
         fs.writeFileSync(file, await renderDocx(model));
         files.push(file);
       }
       // Own profile folder: parallel runs of LibreOffice with a shared profile block each other.
-      const out = execFileSync('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, ...files], {
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
+      const out = execFileSync(
+        'soffice',
+        [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, ...files],
+        {
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
       expect(out.match(/using filter : writer_pdf_Export/g)).toHaveLength(3);
       const report = flat(pdfText(fs.readFileSync(path.join(dir, 'report.pdf'))));
       expect(report).toContain('Mafeteng solar power plant 马费滕光伏电站');

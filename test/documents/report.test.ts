@@ -24,13 +24,21 @@ describe('the quarterly progress report', () => {
   it('shows the sections in the order of the product brief, in Word and in PDF', async () => {
     const wordHeadings = headings.filter((h) => h !== 'Project status by pillar'); // the chart title is inside the picture in Word
     expectInOrder(await docxText(docx), wordHeadings);
-    expectInOrder(flat(pdfText(pdf)), headings.filter((h) => h !== 'Project status by pillar'));
+    expectInOrder(
+      flat(pdfText(pdf)),
+      headings.filter((h) => h !== 'Project status by pillar'),
+    );
     expect(renderHtml(model)).toContain('Project status by pillar');
   });
 
   it('lists every project with its status, progress and Chinese text', async () => {
     for (const text of [await docxText(docx), flat(pdfText(pdf))]) {
-      expectInOrder(text, ['3.1 Political solidarity', 'High-level visits and consultations', 'Status: On track', 'Progress: 65%']);
+      expectInOrder(text, [
+        '3.1 Political solidarity',
+        'High-level visits and consultations',
+        'Status: On track',
+        'Progress: 65%',
+      ]);
       expect(text).toContain('Mafeteng solar power plant 马费滕光伏电站');
       expect(text).toContain('At risk — Delivery of materials delayed at the border; 材料在边境延误。');
       expect(text).toContain('第一段12公里土方工程已完成。');
@@ -40,12 +48,24 @@ describe('the quarterly progress report', () => {
 
   it("reports the previous session's action items with their state", async () => {
     const word = await docxText(docx);
-    expectInOrder(word, ["4. Status of the previous session's action items", 'Agree a fast-track customs procedure for project equipment', 'Open']);
+    expectInOrder(word, [
+      "4. Status of the previous session's action items",
+      'Agree a fast-track customs procedure for project equipment',
+      'Open',
+    ]);
     expectInOrder(word, ['简化项目人员签证手续 Simplify visas for project staff', 'Done', 'Completed in February.']);
     expectInOrder(word, ['Resolve land compensation for the road corridor', 'Overdue']);
     // PDF extraction reads a table row by row but wraps within cells, so look for the start of each cell.
     const printed = flat(pdfText(pdf));
-    expectInOrder(printed, ["4. Status of the previous session's action items", 'Agree a fast-track customs', 'Open', '简化项目人员签证手续 Simplify', 'Done', 'Resolve land compensation for', 'Overdue']);
+    expectInOrder(printed, [
+      "4. Status of the previous session's action items",
+      'Agree a fast-track customs',
+      'Open',
+      '简化项目人员签证手续 Simplify',
+      'Done',
+      'Resolve land compensation for',
+      'Overdue',
+    ]);
   });
 
   it('names the projects that sent no update and the late ones', async () => {
@@ -56,7 +76,10 @@ describe('the quarterly progress report', () => {
 
   it('sets the Chinese font on every Word run and embeds it in the PDF', async () => {
     const xml = await documentXml(docx);
-    const textRuns = xml.split('<w:r>').slice(1).filter((r) => r.includes('<w:t'));
+    const textRuns = xml
+      .split('<w:r>')
+      .slice(1)
+      .filter((r) => r.includes('<w:t'));
     expect(textRuns.length).toBeGreaterThan(50);
     expect(textRuns.filter((r) => !r.includes('w:eastAsia="Noto Sans CJK SC"'))).toEqual([]);
     expect(pdf.toString('latin1')).toContain('NotoSansCJKsc-Regular');

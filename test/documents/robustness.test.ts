@@ -8,13 +8,20 @@ function withText(fields: { title?: string; achievements?: string; challenges?: 
   const first = input.projects[0];
   // Records bypassing validation (an old row, an import): documents must still come out right.
   first.project = { ...first.project, title: fields.title ?? first.project.title };
-  first.submission = { ...first.submission!, achievements: fields.achievements ?? '', challenges: fields.challenges ?? '' };
+  first.submission = {
+    ...first.submission!,
+    achievements: fields.achievements ?? '',
+    challenges: fields.challenges ?? '',
+  };
   return input;
 }
 
 describe('documents built from messy real-world text', () => {
   it('drops control characters that would make the Word file unreadable, and keeps the words around them', async () => {
-    const input = withText({ title: 'Road\u0001 upgrade\u000b phase\u0000 2\uFFFF', achievements: 'Bridge\u0007 opened\u001f on time\uD800.' });
+    const input = withText({
+      title: 'Road\u0001 upgrade\u000b phase\u0000 2\uFFFF',
+      achievements: 'Bridge\u0007 opened\u001f on time\uD800.',
+    });
     const model = buildReportModel(input);
     const xml = await documentXml(await renderDocx(model));
     // eslint-disable-next-line no-control-regex

@@ -18,7 +18,11 @@ let browser: Browser;
 let stack: ServiceStack;
 
 beforeAll(async () => {
-  [env, bundle, browser] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows({ timeSkipping: true }), launchBrowser()]);
+  [env, bundle, browser] = await Promise.all([
+    createTimeSkippingEnv(),
+    bundleWorkflows({ timeSkipping: true }),
+    launchBrowser(),
+  ]);
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
@@ -35,12 +39,29 @@ describe('a quarter in the browser', () => {
     await stack.skipTo('2027-03-01T12:00:00Z');
 
     // ---- the owner: the link from the email actually received over SMTP ----
-    await smtp.waitFor((ms) => ms.some((m) => m.envelope.to.includes('roads-director@example.org') && /Quarterly update requested/.test(m.parsed.subject ?? '')), 60_000);
-    const request = smtp.messages.find((m) => m.envelope.to.includes('roads-director@example.org') && /Quarterly update requested/.test(m.parsed.subject ?? ''))!;
+    await smtp.waitFor(
+      (ms) =>
+        ms.some(
+          (m) =>
+            m.envelope.to.includes('roads-director@example.org') &&
+            /Quarterly update requested/.test(m.parsed.subject ?? ''),
+        ),
+      60_000,
+    );
+    const request = smtp.messages.find(
+      (m) =>
+        m.envelope.to.includes('roads-director@example.org') &&
+        /Quarterly update requested/.test(m.parsed.subject ?? ''),
+    )!;
     const link = linkIn(request.parsed.text);
     expect(link.startsWith(stack.baseUrl)).toBe(true);
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 1,
+      isMobile: true,
+      hasTouch: true,
+    });
     const small = await phone.newPage();
     await small.goto(link);
     await screenshot(small, '01-owner-form-phone');
@@ -77,7 +98,16 @@ describe('a quarter in the browser', () => {
     await form.click('button:has-text("Submit update")');
     await form.waitForSelector('text=revision 1 of your update is saved');
     // The receipt confirmation arrives over SMTP.
-    await smtp.waitFor((ms) => ms.some((m) => m.envelope.to.includes('roads-director@example.org') && m !== request && !/Quarterly update requested/.test(m.parsed.subject ?? '')), 30_000);
+    await smtp.waitFor(
+      (ms) =>
+        ms.some(
+          (m) =>
+            m.envelope.to.includes('roads-director@example.org') &&
+            m !== request &&
+            !/Quarterly update requested/.test(m.parsed.subject ?? ''),
+        ),
+      30_000,
+    );
 
     // Amended.
     await form.fill('#achievements', 'Bridge piers cast at the Senqu crossing; 14 km of subgrade done.');
@@ -86,9 +116,14 @@ describe('a quarter in the browser', () => {
     await screenshot(form, '04-owner-form-amended');
     // Coming back later shows the latest revision, the action item still ticked as done.
     await form.goto(link);
-    expect(await form.locator('#achievements').inputValue()).toBe('Bridge piers cast at the Senqu crossing; 14 km of subgrade done.');
+    expect(await form.locator('#achievements').inputValue()).toBe(
+      'Bridge piers cast at the Senqu crossing; 14 km of subgrade done.',
+    );
     expect(await form.isChecked('input[name="done-road-schedule-q4"]')).toBe(true);
-    expect((await store.submissions.latest('cn-ls', '2027-Q1', 'mpiti-road'))?.body).toMatchObject({ achievements: 'Bridge piers cast at the Senqu crossing; 14 km of subgrade done.', progressPercent: 35 });
+    expect((await store.submissions.latest('cn-ls', '2027-Q1', 'mpiti-road'))?.body).toMatchObject({
+      achievements: 'Bridge piers cast at the Senqu crossing; 14 km of subgrade done.',
+      progressPercent: 35,
+    });
     await owner.close();
 
     // ---- the secretariat ----
@@ -122,13 +157,18 @@ describe('a quarter in the browser', () => {
 
     // Collection closes; the report is compiled into the archive.
     await stack.skipTo('2027-03-29T08:00:00Z');
-    await until('the report', async () => (await store.documents.list('cn-ls', '2027-Q1')).filter((d) => d.kind === 'report').length === 3);
+    await until(
+      'the report',
+      async () => (await store.documents.list('cn-ls', '2027-Q1')).filter((d) => d.kind === 'report').length === 3,
+    );
     await until('the convening phase', async () => (await store.cycles.get('cn-ls', '2027-Q1'))?.phase === 'convening');
 
     // A date on Africa/Heroes' Day: the page warns before anything is sent, proposes dates both sides work, and
     // refuses to convene on it until the secretariat ticks the confirmation.
     await open(`/mechanisms/cn-ls/cycles/2027-Q1?startsAt=${encodeURIComponent('2027-05-25T10:00:00+02:00')}`);
-    await expect(page.locator('#session-check').textContent()).resolves.toContain("2027-05-25 is a holiday (Africa/Heroes' Day) for side ls");
+    await expect(page.locator('#session-check').textContent()).resolves.toContain(
+      "2027-05-25 is a holiday (Africa/Heroes' Day) for side ls",
+    );
     await expect(page.locator('#session-check a').count()).resolves.toBe(3);
     await expect(page.locator('#holidayConfirmed').count()).resolves.toBe(1);
     await screenshot(page, '06b-session-date-check');
@@ -144,19 +184,31 @@ describe('a quarter in the browser', () => {
     await page.click('button:has-text("Convene session")');
     await page.waitForSelector('text=Session convened for');
     await screenshot(page, '07-cycle-convened');
-    await smtp.waitFor((ms) => ms.some((m) => m.envelope.to.includes('roads-director@example.org') && /BEGIN:VCALENDAR/.test(m.raw.toString('utf8'))), 30_000);
+    await smtp.waitFor(
+      (ms) =>
+        ms.some(
+          (m) => m.envelope.to.includes('roads-director@example.org') && /BEGIN:VCALENDAR/.test(m.raw.toString('utf8')),
+        ),
+      30_000,
+    );
 
     // The session is held; the secretariat records the decisions.
     await stack.skipTo('2027-04-12T12:00:00Z');
     await until('the recording phase', async () => (await store.cycles.get('cn-ls', '2027-Q1'))?.phase === 'recording');
     await open('/mechanisms/cn-ls/cycles/2027-Q1');
-    await page.fill('#decisions', 'The contractor presents a revised schedule for the Mpiti-Sehlaba-Thebe road.\nThe grid connection of the solar plant is expedited.');
+    await page.fill(
+      '#decisions',
+      'The contractor presents a revised schedule for the Mpiti-Sehlaba-Thebe road.\nThe grid connection of the solar plant is expedited.',
+    );
     await page.fill('#actions', 'Revised road schedule | roads-director | 2027-05-14');
     await page.click('button:has-text("Record decisions")');
     await page.waitForSelector('text=Decisions recorded with 1 action item(s)');
 
     // Recording the decisions ends the quarter: the minutes are generated and the cycle closes.
-    await until('the minutes', async () => (await store.documents.list('cn-ls', '2027-Q1')).filter((d) => d.kind === 'minutes').length === 3);
+    await until(
+      'the minutes',
+      async () => (await store.documents.list('cn-ls', '2027-Q1')).filter((d) => d.kind === 'minutes').length === 3,
+    );
     await until('the closed cycle', async () => (await store.cycles.get('cn-ls', '2027-Q1'))?.phase === 'closed');
     await open('/mechanisms/cn-ls/cycles/2027-Q1');
     await page.waitForSelector('#phase:has-text("closed")');

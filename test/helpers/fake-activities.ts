@@ -80,10 +80,19 @@ export function createFakeActivities(world: FakeWorld, clock: () => Promise<numb
         projects: world.projects ?? [],
         openActionItems: [...actionItems]
           .filter(([, a]) => a.state === 'open' || a.state === 'overdue')
-          .map(([actionItemId, a]) => ({ actionItemId, ownerId: a.ownerId, dueDate: a.dueDate, projectIds: a.projectIds })),
+          .map(([actionItemId, a]) => ({
+            actionItemId,
+            ownerId: a.ownerId,
+            dueDate: a.dueDate,
+            projectIds: a.projectIds,
+          })),
         secretariatIds: world.secretariatIds ?? ['secretariat-ls'],
         chairIds: world.chairIds ?? ['chair-ls'],
-        ...(world.calendars && { calendars: world.calendars, recipients: world.recipients ?? {}, sides: world.sides ?? [] }),
+        ...(world.calendars && {
+          calendars: world.calendars,
+          recipients: world.recipients ?? {},
+          sides: world.sides ?? [],
+        }),
       };
     },
     async recordCyclePhase(input) {
@@ -96,7 +105,14 @@ export function createFakeActivities(world: FakeWorld, clock: () => Promise<numb
       const at = await record('sendNotification', input);
       const bounced = input.to.filter((c) => undeliverable.has(c));
       if (bounced.length === input.to.length && bounced.length > 0) {
-        sends.push({ at, step: input.step, kind: input.kind, to: [], workflowId: input.workflowId, projectId: input.projectId });
+        sends.push({
+          at,
+          step: input.step,
+          kind: input.kind,
+          to: [],
+          workflowId: input.workflowId,
+          projectId: input.projectId,
+        });
         throw ApplicationFailure.nonRetryable('no recipient can be written to', 'Undeliverable');
       }
       // The outbox makes a step exactly-once: a retried step is not recorded twice.
@@ -156,7 +172,8 @@ export function createFakeActivities(world: FakeWorld, clock: () => Promise<numb
     activities,
     calls,
     sends,
-    sendsOf: (workflowId) => sends.filter((s) => s.workflowId === workflowId).map((s) => `${s.step} ${s.kind} ${s.to.join(',')}`),
+    sendsOf: (workflowId) =>
+      sends.filter((s) => s.workflowId === workflowId).map((s) => `${s.step} ${s.kind} ${s.to.join(',')}`),
     actionItems,
     reportVersions,
   };

@@ -67,7 +67,8 @@ function databaseOps(adminUrl: string) {
     },
     async dropDatabase(dbUrl: string): Promise<void> {
       const name = new URL(dbUrl).pathname.slice(1);
-      if (!/^test_[0-9a-f]+$/.test(name)) throw new Error(`refusing to drop a database the tests did not create: ${name}`);
+      if (!/^test_[0-9a-f]+$/.test(name))
+        throw new Error(`refusing to drop a database the tests did not create: ${name}`);
       await admin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
@@ -94,7 +95,9 @@ export async function startPostgres(): Promise<PostgresServer> {
     fs.chownSync(dir, uid, gid);
   }
   const run = (cmd: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
+    const [file, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]]
+      : [path.join(bin, cmd), args];
     const r = spawnSync(file, argv, { encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) throw new Error(`${cmd} failed (${r.status}): ${r.stderr || r.stdout}`);
   };
@@ -102,7 +105,14 @@ export async function startPostgres(): Promise<PostgresServer> {
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
   run('pg_ctl', [
-    '-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', '-o',
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '30',
+    '-o',
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
     'start',
   ]);

@@ -11,7 +11,13 @@ import { Connection } from '@temporalio/client';
 import { InternalConnectionOptionsSymbol, type InternalConnectionOptions } from '@temporalio/client/lib/connection';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TimeSkippingClient } from '@temporalio/testing/lib/client';
-import { bundleWorkflowCode, Runtime, DefaultLogger, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  Runtime,
+  DefaultLogger,
+  NativeConnection,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Activities } from '../../src/activities/types';
 import { projectDataConverter } from '../../src/temporal/codec';
 import type { PayloadKeyRing } from '../../src/temporal/keys';
@@ -54,7 +60,10 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
         ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
         : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   }
-  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: indexed });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: indexed,
+  });
 }
 
 /**
@@ -86,7 +95,10 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   };
   const connection = await Connection.connect(options);
   await original.close();
-  Object.assign(env, { connection, client: new TimeSkippingClient({ connection, namespace: env.namespace ?? 'default', dataConverter }) });
+  Object.assign(env, {
+    connection,
+    client: new TimeSkippingClient({ connection, namespace: env.namespace ?? 'default', dataConverter }),
+  });
   await registerSearchAttributes(env);
   return env;
 }
@@ -95,7 +107,9 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
  * A local dev server (Temporal CLI) with the project's search attributes registered; its client encrypts with the
  * test keys. `uiPort` turns its Web UI on; `extraArgs` go to `temporal server start-dev` (e.g. `--ui-codec-endpoint`).
  */
-export async function createLocalEnv(options: { uiPort?: number; extraArgs?: string[] } = {}): Promise<TestWorkflowEnvironment> {
+export async function createLocalEnv(
+  options: { uiPort?: number; extraArgs?: string[] } = {},
+): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {

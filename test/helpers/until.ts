@@ -3,7 +3,11 @@
  * asynchronously (what a workflow does after answering an update, document rendering in real time while workflow
  * time stands still, visibility). Polling never lets time skip: the test server skips only inside `env.sleep`.
  */
-export async function until<T>(what: string, check: () => Promise<T | undefined | false | null>, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined | false | null>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -59,7 +59,8 @@ describe('npm start', () => {
 
     const deadline = Date.now() + 180_000;
     while (!/ready: web/.test(output)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not become ready:\n${output}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`npm start did not become ready:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(output).toMatch(/\[temporal\]|\[start\]/);
@@ -72,14 +73,32 @@ describe('npm start', () => {
     // Without COORD_PAYLOAD_KEYS it made a development key, said so, and the UI decodes through the web server.
     expect(output).toMatch(/generated a development payload key \(k\d{8}-[0-9a-f]{4}\)/);
     expect(fs.existsSync(path.join(dataDir, 'payload-keys'))).toBe(true);
-    const settings = (await (await fetch(`http://127.0.0.1:${ui}/api/v1/settings`)).json()) as { Codec?: { Endpoint?: string } };
+    const settings = (await (await fetch(`http://127.0.0.1:${ui}/api/v1/settings`)).json()) as {
+      Codec?: { Endpoint?: string };
+    };
     expect(settings.Codec?.Endpoint).toBe(`http://127.0.0.1:${web}/codec`);
-    const anonymous = await fetch(`http://127.0.0.1:${web}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payloads":[]}' });
+    const anonymous = await fetch(`http://127.0.0.1:${web}/codec/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"payloads":[]}',
+    });
     expect(anonymous.status).toBe(401);
 
     const cli = toolPaths().temporalCli;
-    const attributes = execFileSync(cli, ['operator', 'search-attribute', 'list', '--address', `127.0.0.1:${frontend}`], { encoding: 'utf8' });
-    for (const name of ['Mechanism', 'Quarter', 'CyclePhase', 'Project', 'SubmissionState', 'DueTime', 'ActionItemState']) {
+    const attributes = execFileSync(
+      cli,
+      ['operator', 'search-attribute', 'list', '--address', `127.0.0.1:${frontend}`],
+      { encoding: 'utf8' },
+    );
+    for (const name of [
+      'Mechanism',
+      'Quarter',
+      'CyclePhase',
+      'Project',
+      'SubmissionState',
+      'DueTime',
+      'ActionItemState',
+    ]) {
       expect(attributes).toContain(name);
     }
     // The worker made the demo mechanism's schedule at start-up.
@@ -94,7 +113,11 @@ describe('npm start', () => {
     let cycles = '';
     while (!/cycle:cn-ls:/.test(cycles)) {
       if (Date.now() > deadline) throw new Error(`no collecting demo cycle: ${cycles}`);
-      cycles = execFileSync(cli, ['workflow', 'list', '--address', `127.0.0.1:${frontend}`, '--query', "CyclePhase='collecting'"], { encoding: 'utf8' });
+      cycles = execFileSync(
+        cli,
+        ['workflow', 'list', '--address', `127.0.0.1:${frontend}`, '--query', "CyclePhase='collecting'"],
+        { encoding: 'utf8' },
+      );
       if (!/cycle:cn-ls:/.test(cycles)) await new Promise((r) => setTimeout(r, 500));
     }
 
@@ -102,7 +125,8 @@ describe('npm start', () => {
     await exited;
     // Children may take a moment to be reaped after the parent exits; bounded wait for the group to empty.
     const stopDeadline = Date.now() + 30_000;
-    while (aliveInGroup(child.pid!).length > 0 && Date.now() < stopDeadline) await new Promise((r) => setTimeout(r, 200));
+    while (aliveInGroup(child.pid!).length > 0 && Date.now() < stopDeadline)
+      await new Promise((r) => setTimeout(r, 200));
     expect(aliveInGroup(child.pid!)).toEqual([]);
     expect(output).toMatch(/stopping/);
   }, 240_000);

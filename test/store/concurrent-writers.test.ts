@@ -5,10 +5,21 @@ import { createTestStore, type TestStore } from '../helpers/store';
 const WRITES = Number(process.env.COORD_TEST_WRITES ?? 300);
 
 function startWriter(dataDir: string, name: string) {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'processes', 'writer.ts'), dataDir, name, String(WRITES)], {
-    cwd: path.resolve(__dirname, '../..'),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register/transpile-only',
+      path.join(__dirname, 'processes', 'writer.ts'),
+      dataDir,
+      name,
+      String(WRITES),
+    ],
+    {
+      cwd: path.resolve(__dirname, '../..'),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -18,7 +29,9 @@ function startWriter(dataDir: string, name: string) {
     child.stdout.on('data', check);
     child.once('exit', (code) => reject(new Error(`${name} exited early (${code}): ${err}`)));
   });
-  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
+  const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, out, err })),
+  );
   return { child, ready, done };
 }
 

@@ -75,7 +75,10 @@ describe.each(storeKinds)('portfolio import on %s', (_kind, create) => {
   test('a partial import, when asked for, writes the good rows and reports the bad ones', async () => {
     const csv = [GOOD, 'school,School,space,roads,,,,,,,'].join('\n');
     const r = await importPortfolio(store, 'demo', Buffer.from(csv), { format: 'csv', partial: true });
-    expect(r).toMatchObject({ imported: 2, errors: [{ row: 4, field: 'pillar', message: 'no pillar with id "space"' }] });
+    expect(r).toMatchObject({
+      imported: 2,
+      errors: [{ row: 4, field: 'pillar', message: 'no pillar with id "space"' }],
+    });
     expect((await store.projects.list('demo')).map((p) => p.id)).toEqual(['clinic', 'mpiti-road']);
   });
 
@@ -88,11 +91,18 @@ describe.each(storeKinds)('portfolio import on %s', (_kind, create) => {
     const data = Buffer.from(await wb.xlsx.writeBuffer());
     const r = await importPortfolio(store, 'demo', data, { format: 'xlsx' });
     expect(r.imported).toBe(0);
-    expect(r.errors.map((e) => `${e.row}:${e.field}`).sort()).toEqual(['3:budget_amount', '3:owner', '3:planned_start']);
+    expect(r.errors.map((e) => `${e.row}:${e.field}`).sort()).toEqual([
+      '3:budget_amount',
+      '3:owner',
+      '3:planned_start',
+    ]);
     ws.spliceRows(3, 1);
     const ok = await importPortfolio(store, 'demo', Buffer.from(await wb.xlsx.writeBuffer()), { format: 'xlsx' });
     expect(ok).toMatchObject({ imported: 1, errors: [] });
-    expect(await store.projects.get('demo', 'mpiti-road')).toMatchObject({ plannedStart: '2026-01-15', budget: { amount: 1000, currency: 'USD' } });
+    expect(await store.projects.get('demo', 'mpiti-road')).toMatchObject({
+      plannedStart: '2026-01-15',
+      budget: { amount: 1000, currency: 'USD' },
+    });
   });
 
   test('a portfolio of three thousand projects imports in one go and reports its progress', async () => {

@@ -49,7 +49,11 @@ describe('Temporal time-skipping, on the Java test server the project installs',
     });
 
     expect(result).toEqual({ state: 'done' });
-    expect(fakes.sendsOf(workflowId).map((line) => line.split(' ')[0])).toEqual(['reminder-7d', 'reminder-1d', 'overdue']);
+    expect(fakes.sendsOf(workflowId).map((line) => line.split(' ')[0])).toEqual([
+      'reminder-7d',
+      'reminder-1d',
+      'overdue',
+    ]);
     expect((await env.currentTimeMs()) - startedAt).toBeGreaterThanOrEqual(95 * DAY);
     // Informational (timing targets live in bench/): how long 95 days took here.
     process.stdout.write(`95 days of workflow time took ${Date.now() - wallStart} ms of wall time\n`);

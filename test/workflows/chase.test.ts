@@ -42,7 +42,11 @@ describe('collecting and chasing updates', () => {
       expect(cycle.phase).toBe('convening');
       expect(cycle.projects).toEqual([{ projectId: 'mpiti-road', state: 'missing', revision: 0, late: false }]);
     });
-    expect(fakes.sends.filter((s) => s.projectId === 'mpiti-road').map((s) => `${s.at.slice(0, 16)} ${s.step} -> ${s.to.join(',')}`)).toEqual([
+    expect(
+      fakes.sends
+        .filter((s) => s.projectId === 'mpiti-road')
+        .map((s) => `${s.at.slice(0, 16)} ${s.step} -> ${s.to.join(',')}`),
+    ).toEqual([
       '2027-03-01T07:00 request -> owner-roads',
       '2027-03-09T07:00 reminder-1 -> owner-roads',
       // Two days before the due date is Sunday 14 March: the reminder goes on Friday 12 March.
@@ -60,7 +64,9 @@ describe('answers, extensions, waivers and reassignments', () => {
   const road = () => ({ ...world, projects: [world.projects![0]] });
   const submission = { status: 'on-track', progressPercent: 40, achievements: 'Earthworks done on 12 km.' } as const;
   const lines = (fakes: ReturnType<typeof createFakeActivities>) =>
-    fakes.sends.filter((s) => s.projectId === 'mpiti-road').map((s) => `${s.at.slice(0, 10)} ${s.step} -> ${s.to.join(',')}`);
+    fakes.sends
+      .filter((s) => s.projectId === 'mpiti-road')
+      .map((s) => `${s.at.slice(0, 10)} ${s.step} -> ${s.to.join(',')}`);
 
   it('stops chasing an owner who answers after the second reminder and sends a receipt', async () => {
     const fakes = createFakeActivities(road(), () => env.currentTimeMs());
@@ -71,7 +77,10 @@ describe('answers, extensions, waivers and reassignments', () => {
       expect((await queryCycle(env.client, 'cn-ls', '2027-Q1')).projects).toEqual([
         { projectId: 'mpiti-road', state: 'reminded', revision: 0, late: false },
       ]);
-      const answer = await sendUpdate(env.client, updateId('mpiti-road'), submitUpdate, { submission, submittedBy: 'owner-roads' });
+      const answer = await sendUpdate(env.client, updateId('mpiti-road'), submitUpdate, {
+        submission,
+        submittedBy: 'owner-roads',
+      });
       expect(answer).toMatchObject({ accepted: true, result: { revision: 1, late: false } });
       await skipTo(env, '2027-03-27T06:00:00Z');
       expect((await env.client.workflow.getHandle(cycleId).query(cycleState)).projects).toEqual([
@@ -92,7 +101,10 @@ describe('answers, extensions, waivers and reassignments', () => {
     await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
       await startScheduledCycle(env.client, taskQueue);
       await skipTo(env, '2027-03-10T08:00:00Z');
-      const answer = await sendUpdate(env.client, updateId('mpiti-road'), requestExtension, { days: 3, requestedBy: 'owner-roads' });
+      const answer = await sendUpdate(env.client, updateId('mpiti-road'), requestExtension, {
+        days: 3,
+        requestedBy: 'owner-roads',
+      });
       expect(answer).toEqual({ accepted: true, result: { outcome: 'granted', dueDate: '2027-03-19' } });
       await skipTo(env, '2027-03-31T06:00:00Z');
       expect((await env.client.workflow.getHandle(updateId('mpiti-road')).query(updateState)).state).toBe('missing');
@@ -116,13 +128,24 @@ describe('answers, extensions, waivers and reassignments', () => {
     await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
       await startScheduledCycle(env.client, taskQueue);
       await skipTo(env, '2027-03-10T08:00:00Z');
-      const asked = await sendUpdate(env.client, updateId('mpiti-road'), requestExtension, { days: 10, requestedBy: 'owner-roads' });
+      const asked = await sendUpdate(env.client, updateId('mpiti-road'), requestExtension, {
+        days: 10,
+        requestedBy: 'owner-roads',
+      });
       expect(asked).toEqual({ accepted: true, result: { outcome: 'pending', dueDate: '2027-03-16' } });
-      expect((await env.client.workflow.getHandle(updateId('mpiti-road')).query(updateState)).pendingExtensionDays).toBe(10);
-      const granted = await sendUpdate(env.client, updateId('mpiti-road'), grantExtension, { dueDate: '2027-03-23', grantedBy: 'sec-ls' });
+      expect(
+        (await env.client.workflow.getHandle(updateId('mpiti-road')).query(updateState)).pendingExtensionDays,
+      ).toBe(10);
+      const granted = await sendUpdate(env.client, updateId('mpiti-road'), grantExtension, {
+        dueDate: '2027-03-23',
+        grantedBy: 'sec-ls',
+      });
       expect(granted).toEqual({ accepted: true, result: { dueDate: '2027-03-23' } });
       await skipTo(env, '2027-03-22T08:00:00Z');
-      const answer = await sendUpdate(env.client, updateId('mpiti-road'), submitUpdate, { submission, submittedBy: 'owner-roads' });
+      const answer = await sendUpdate(env.client, updateId('mpiti-road'), submitUpdate, {
+        submission,
+        submittedBy: 'owner-roads',
+      });
       expect(answer).toMatchObject({ accepted: true, result: { revision: 1, late: false } });
       // The receipt email follows the answer.
       await until('the receipt', async () => fakes.sends.some((s) => s.step === 'receipt-r1'));
@@ -145,7 +168,10 @@ describe('answers, extensions, waivers and reassignments', () => {
     await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
       await startScheduledCycle(env.client, taskQueue);
       await skipTo(env, '2027-03-10T08:00:00Z');
-      expect(await sendUpdate(env.client, updateId('mpiti-road'), waive, { waivedBy: 'sec-ls' })).toEqual({ accepted: true, result: { state: 'waived' } });
+      expect(await sendUpdate(env.client, updateId('mpiti-road'), waive, { waivedBy: 'sec-ls' })).toEqual({
+        accepted: true,
+        result: { state: 'waived' },
+      });
       await skipTo(env, '2027-03-27T06:00:00Z');
       const cycle = await env.client.workflow.getHandle(cycleId).query(cycleState);
       expect(cycle.projects[0].state).toBe('waived');
@@ -200,7 +226,10 @@ describe('answers, extensions, waivers and reassignments', () => {
 
 describe('an address that bounces', () => {
   it('tells the secretariat when the owner cannot be written to, and keeps chasing', async () => {
-    const fakes = createFakeActivities({ ...world, projects: [world.projects![0]], undeliverable: ['owner-roads'] }, () => env.currentTimeMs());
+    const fakes = createFakeActivities(
+      { ...world, projects: [world.projects![0]], undeliverable: ['owner-roads'] },
+      () => env.currentTimeMs(),
+    );
     const taskQueue = uniqueTaskQueue();
     await withWorker(env, bundle, taskQueue, fakes.activities, async () => {
       await startScheduledCycle(env.client, taskQueue);

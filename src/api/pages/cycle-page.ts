@@ -73,13 +73,16 @@ ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
 ${view.source === 'store' ? html`<p><small>The workflow has ended; this page shows the records.</small></p>` : ''}
 <h2>Project updates</h2>
 <table><thead><tr><th>Project</th><th>State</th><th>Owner</th><th>Last send</th><th>Next send</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>
-${view.pendingSubmissions.length
-  ? html`<h2 id="pending">Recorded, not yet applied</h2>
+${
+  view.pendingSubmissions.length
+    ? html`<h2 id="pending">Recorded, not yet applied</h2>
 <p><small>These submissions are safely recorded; they reach their workflow as soon as the worker and Temporal answer.</small></p>
 <table><thead><tr><th>Project</th><th>Received</th><th>By</th><th>Attempts</th><th>Last error</th></tr></thead><tbody>${view.pendingSubmissions.map(
-      (p) => html`<tr><td>${title(p.projectId)}</td><td>${when(p.receivedAt)}</td><td>${contactName(p.submittedBy)}</td><td>${p.attempts}</td><td>${p.lastError ?? ''}</td></tr>`,
-    )}</tbody></table>`
-  : ''}
+        (p) =>
+          html`<tr><td>${title(p.projectId)}</td><td>${when(p.receivedAt)}</td><td>${contactName(p.submittedBy)}</td><td>${p.attempts}</td><td>${p.lastError ?? ''}</td></tr>`,
+      )}</tbody></table>`
+    : ''
+}
 
 <h2>Session</h2>
 <p>${session_ ? html`Session ${session_.status} for ${when(session_.startsAt)} (invitation sequence ${session_.sequence}).` : 'Not convened yet.'}</p>

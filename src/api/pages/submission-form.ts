@@ -105,11 +105,14 @@ export function submissionFields(values: FormValues, errors: FormErrors, actionI
     ([name, label, max]) => html`<div class="${cls(errors, name)}"><label for="${name}">${label}</label>
   <textarea id="${name}" name="${name}" maxlength="${max}"${invalid(errors, name)}>${values[name] ?? ''}</textarea>${fieldError(errors, name)}</div>`,
   )}
-  ${actionItems.length
-    ? html`<h2>Your open action items</h2>${actionItems.map(
-        (a) => html`<label><input type="checkbox" style="width:auto" name="done-${a.id}"${values[`done-${a.id}`] === 'on' ? html` checked` : ''}> ${a.title} <small>(due ${a.dueDate}) — tick when done</small></label>`,
-      )}`
-    : ''}`;
+  ${
+    actionItems.length
+      ? html`<h2>Your open action items</h2>${actionItems.map(
+          (a) =>
+            html`<label><input type="checkbox" style="width:auto" name="done-${a.id}"${values[`done-${a.id}`] === 'on' ? html` checked` : ''}> ${a.title} <small>(due ${a.dueDate}) — tick when done</small></label>`,
+        )}`
+      : ''
+  }`;
 }
 
 /** The revision a form was based on, as posted in its hidden `baseRevision` field (absent in forms from before). */

@@ -5,7 +5,19 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { checkMechanismSessionDate, cyclePhases, describeCycleOpening, isoDate, isoInstant, isoQuarter, SessionPlan, SessionRecord, submissionStates, Submission, slug } from '../../domain';
+import {
+  checkMechanismSessionDate,
+  cyclePhases,
+  describeCycleOpening,
+  isoDate,
+  isoInstant,
+  isoQuarter,
+  SessionPlan,
+  SessionRecord,
+  submissionStates,
+  Submission,
+  slug,
+} from '../../domain';
 import { decide } from '../commands';
 import type { RouteDeps } from '../context';
 import { loadCycleView, requireOpenCycle } from '../cycle-view';
@@ -28,7 +40,9 @@ const CycleBody = z.object({
   timing: z.enum(['future', 'current', 'past']).optional(),
   opensAt: z.string().optional(),
   reportVersion: z.number().optional(),
-  session: z.object({ sequence: z.number(), startsAt: z.string(), status: z.enum(['scheduled', 'cancelled', 'held']) }).optional(),
+  session: z
+    .object({ sequence: z.number(), startsAt: z.string(), status: z.enum(['scheduled', 'cancelled', 'held']) })
+    .optional(),
   projects: z.array(
     z.object({
       projectId: z.string(),
@@ -53,17 +67,28 @@ const CycleBody = z.object({
       }),
     )
     .optional()
-    .describe('Submissions recorded but not yet applied by their workflow (the worker or Temporal was away), oldest first'),
+    .describe(
+      'Submissions recorded but not yet applied by their workflow (the worker or Temporal was away), oldest first',
+    ),
 });
 
 /**
  * `Idempotency-Key`: a client's retry of a command with the same key runs it once and gets the first answer (the
  * key becomes the Temporal update id; for a submission, the intake key).
  */
-const IdempotencyHeaders = z.object({ 'idempotency-key': z.string().regex(/^[A-Za-z0-9._:-]{8,100}$/, 'must be 8 to 100 letters, digits or . _ : -').optional() }).passthrough();
-const idempotencyKey = (headers: unknown): string | undefined => (headers as { 'idempotency-key'?: string })['idempotency-key'];
+const IdempotencyHeaders = z
+  .object({
+    'idempotency-key': z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{8,100}$/, 'must be 8 to 100 letters, digits or . _ : -')
+      .optional(),
+  })
+  .passthrough();
+const idempotencyKey = (headers: unknown): string | undefined =>
+  (headers as { 'idempotency-key'?: string })['idempotency-key'];
 /** The update id of a keyed command: its name and the key, so one key cannot stand for two different commands. */
-const commandOptions = (name: string, key: string | undefined) => (key ? { updateId: `api:${name}:${key}` } : undefined);
+const commandOptions = (name: string, key: string | undefined) =>
+  key ? { updateId: `api:${name}:${key}` } : undefined;
 
 /**
  * A submission through the API: the update's fields, and optionally the revision the text was based on. With
@@ -133,124 +158,293 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     const audit = (actor: string, action: string, entityId: string, details?: unknown) =>
       deps.store.audit.append({ actor, action, entityType: 'cycle', entityId, details, at: deps.now() });
 
-    app.get('/:mechanismId/cycles', {
-      schema: { tags: ['cycles'], summary: "The mechanism's cycles, newest first", security: bearer, params: MechanismParams, response: { 200: z.any(), 404: ErrorBody } },
-    }, async (request) => {
-      await mechanismOr404(request.params.mechanismId);
-      return { cycles: await deps.store.cycles.list(request.params.mechanismId) };
-    });
-
-    app.post('/:mechanismId/cycles', {
-      schema: {
-        tags: ['cycles'], summary: 'Open the cycle of a quarter (201 started, 200 it already exists)', security: bearer,
-        params: MechanismParams, body: z.object({ quarter: isoQuarter }),
-        response: { 200: OpenedBody, 201: OpenedBody, ...errors },
+    app.get(
+      '/:mechanismId/cycles',
+      {
+        schema: {
+          tags: ['cycles'],
+          summary: "The mechanism's cycles, newest first",
+          security: bearer,
+          params: MechanismParams,
+          response: { 200: z.any(), 404: ErrorBody },
+        },
       },
-    }, async (request, reply) => {
-      const { mechanismId } = request.params;
-      const mechanism = await mechanismOr404(mechanismId);
-      const result = await deps.cycles.start(mechanismId, request.body.quarter);
-      if (!result.started) return reply.code(200).send(result);
-      // A future quarter's cycle waits for its opening day; a past quarter's is a catch-up: say so, with the dates.
-      const opening = describeCycleOpening(mechanism, request.body.quarter, deps.now().toISOString());
-      await audit(request.caller!.actor, 'cycle.open', result.workflowId, { timing: opening.timing, opensAt: opening.opensAt });
-      return reply.code(201).send({ ...result, timing: opening.timing, opensAt: opening.opensAt, ...opening.dates, notice: opening.notice });
-    });
-
-    app.get('/:mechanismId/session-check', {
-      schema: {
-        tags: ['cycles'], summary: "A proposed session start checked against both sides' calendars, with dates both sides work", security: bearer,
-        params: MechanismParams, querystring: z.object({ startsAt: isoInstant }), response: { 200: SessionCheckBody, 400: ErrorBody, 404: ErrorBody },
+      async (request) => {
+        await mechanismOr404(request.params.mechanismId);
+        return { cycles: await deps.store.cycles.list(request.params.mechanismId) };
       },
-    }, async (request) => checkMechanismSessionDate(await mechanismOr404(request.params.mechanismId), request.query.startsAt));
+    );
 
-    app.get('/:mechanismId/cycles/:quarter', {
-      schema: { tags: ['cycles'], summary: 'Where the cycle stands: phase and each project state', security: bearer, params: CycleParams, response: { 200: CycleBody, 400: ErrorBody, 404: ErrorBody } },
-    }, async (request) => loadCycleView(deps, request.params.mechanismId, request.params.quarter));
+    app.post(
+      '/:mechanismId/cycles',
+      {
+        schema: {
+          tags: ['cycles'],
+          summary: 'Open the cycle of a quarter (201 started, 200 it already exists)',
+          security: bearer,
+          params: MechanismParams,
+          body: z.object({ quarter: isoQuarter }),
+          response: { 200: OpenedBody, 201: OpenedBody, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { mechanismId } = request.params;
+        const mechanism = await mechanismOr404(mechanismId);
+        const result = await deps.cycles.start(mechanismId, request.body.quarter);
+        if (!result.started) return reply.code(200).send(result);
+        // A future quarter's cycle waits for its opening day; a past quarter's is a catch-up: say so, with the dates.
+        const opening = describeCycleOpening(mechanism, request.body.quarter, deps.now().toISOString());
+        await audit(request.caller!.actor, 'cycle.open', result.workflowId, {
+          timing: opening.timing,
+          opensAt: opening.opensAt,
+        });
+        return reply.code(201).send({
+          ...result,
+          timing: opening.timing,
+          opensAt: opening.opensAt,
+          ...opening.dates,
+          notice: opening.notice,
+        });
+      },
+    );
+
+    app.get(
+      '/:mechanismId/session-check',
+      {
+        schema: {
+          tags: ['cycles'],
+          summary: "A proposed session start checked against both sides' calendars, with dates both sides work",
+          security: bearer,
+          params: MechanismParams,
+          querystring: z.object({ startsAt: isoInstant }),
+          response: { 200: SessionCheckBody, 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request) =>
+        checkMechanismSessionDate(await mechanismOr404(request.params.mechanismId), request.query.startsAt),
+    );
+
+    app.get(
+      '/:mechanismId/cycles/:quarter',
+      {
+        schema: {
+          tags: ['cycles'],
+          summary: 'Where the cycle stands: phase and each project state',
+          security: bearer,
+          params: CycleParams,
+          response: { 200: CycleBody, 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request) => loadCycleView(deps, request.params.mechanismId, request.params.quarter),
+    );
 
     // ---- commands on one project's update ----
-    const projectCommand = (path: string, summary: string, body: z.ZodType, build: (body: never, actor: string, ids: { mechanismId: string; projectId: string }) => Promise<Parameters<RouteDeps['cycles']['projectCommand']>[3]>) =>
-      app.post(`/:mechanismId/cycles/:quarter/projects/:projectId/${path}`, {
-        schema: {
-          tags: ['cycles'], summary, security: bearer, params: CycleProjectParams, headers: IdempotencyHeaders, body,
-          response: { 200: Decided, ...(path === 'submission' && { 202: Decided }), ...errors },
+    const projectCommand = (
+      path: string,
+      summary: string,
+      body: z.ZodType,
+      build: (
+        body: never,
+        actor: string,
+        ids: { mechanismId: string; projectId: string },
+      ) => Promise<Parameters<RouteDeps['cycles']['projectCommand']>[3]>,
+    ) =>
+      app.post(
+        `/:mechanismId/cycles/:quarter/projects/:projectId/${path}`,
+        {
+          schema: {
+            tags: ['cycles'],
+            summary,
+            security: bearer,
+            params: CycleProjectParams,
+            headers: IdempotencyHeaders,
+            body,
+            response: { 200: Decided, ...(path === 'submission' && { 202: Decided }), ...errors },
+          },
         },
-      }, async (request, reply) => {
+        async (request, reply) => {
+          const { mechanismId, quarter, projectId } = request.params;
+          await projectOr404(mechanismId, projectId);
+          const key = idempotencyKey(request.headers);
+          if (path === 'submission') {
+            // Recorded first (the intake), whatever the state of the worker: 200 with the revision, or 202 "pending".
+            await mechanismOr404(mechanismId);
+            const { baseRevision, ...body } = request.body as z.infer<typeof SubmissionBody>;
+            const command = await build(body as never, request.caller!.actor, { mechanismId, projectId });
+            const receipt = await submitUpdate(
+              deps,
+              { mechanismId, quarter, projectId },
+              command.input as SubmitUpdateInput,
+              { key: key && `api:${key}`, basedOnRevision: baseRevision },
+            );
+            await audit(request.caller!.actor, 'update.submitUpdate', `${mechanismId}/${quarter}/${projectId}`, {
+              key: receipt.key,
+              status: receipt.status,
+            });
+            return reply
+              .code(receipt.status === 'applied' ? 200 : 202)
+              .send({ accepted: true as const, result: receipt });
+          }
+          await requireOpenCycle(deps, mechanismId, quarter);
+          const command = await build(request.body as never, request.caller!.actor, { mechanismId, projectId });
+          const result = await decide(() =>
+            deps.cycles.projectCommand(mechanismId, quarter, projectId, command, commandOptions(command.name, key)),
+          );
+          await audit(
+            request.caller!.actor,
+            `update.${command.name}`,
+            `${mechanismId}/${quarter}/${projectId}`,
+            command.input,
+          );
+          return { accepted: true as const, result };
+        },
+      );
+
+    projectCommand(
+      'extension',
+      'Extend the due date of one project (also answers a pending request)',
+      z.object({ dueDate: isoDate }),
+      async (b: { dueDate: string }, actor) => ({
+        name: 'grantExtension',
+        input: { dueDate: b.dueDate, grantedBy: actor },
+      }),
+    );
+    projectCommand('extension-refusal', 'Refuse a pending extension request', z.object({}), async (_b, actor) => ({
+      name: 'refuseExtension',
+      input: { refusedBy: actor },
+    }));
+    projectCommand('waiver', "Waive this quarter's update of one project", z.object({}), async (_b, actor) => ({
+      name: 'waive',
+      input: { waivedBy: actor },
+    }));
+    projectCommand(
+      'owner',
+      'Reassign the update to another contact',
+      z.object({ ownerId: slug }),
+      async (b: { ownerId: string }, actor, ids) => {
+        const [mechanism, project] = await Promise.all([
+          deps.store.mechanisms.get(ids.mechanismId),
+          deps.store.projects.get(ids.mechanismId, ids.projectId),
+        ]);
+        const contact = mechanism!.contacts.find((c) => c.id === b.ownerId);
+        if (!contact)
+          throw new ApiError(422, 'invalid-input', `ownerId: no contact ${b.ownerId} in mechanism ${ids.mechanismId}`, [
+            { field: 'ownerId', message: 'must be a contact of the mechanism' },
+          ]);
+        return {
+          name: 'reassignOwner',
+          input: {
+            ownerId: contact.id,
+            ownerTimeZone: contact.timeZone ?? mechanism!.timeZone,
+            ...(project!.supervisor && { supervisorId: project!.supervisor }),
+            reassignedBy: actor,
+          },
+        };
+      },
+    );
+    projectCommand(
+      'submission',
+      "Submit (or amend) the update on the owner's behalf (409 `stale-revision` when `baseRevision` is older than the stored revision)",
+      SubmissionBody,
+      async (b: Submission, actor) => ({
+        name: 'submitUpdate',
+        input: { submission: b, submittedBy: actor },
+      }),
+    );
+
+    app.get(
+      '/:mechanismId/cycles/:quarter/projects/:projectId/submission',
+      {
+        schema: {
+          tags: ['cycles'],
+          summary: "The latest revision of a project's update",
+          security: bearer,
+          params: CycleProjectParams,
+          response: { 200: z.any(), 404: ErrorBody },
+        },
+      },
+      async (request) => {
         const { mechanismId, quarter, projectId } = request.params;
         await projectOr404(mechanismId, projectId);
-        const key = idempotencyKey(request.headers);
-        if (path === 'submission') {
-          // Recorded first (the intake), whatever the state of the worker: 200 with the revision, or 202 "pending".
-          await mechanismOr404(mechanismId);
-          const { baseRevision, ...body } = request.body as z.infer<typeof SubmissionBody>;
-          const command = await build(body as never, request.caller!.actor, { mechanismId, projectId });
-          const receipt = await submitUpdate(deps, { mechanismId, quarter, projectId }, command.input as SubmitUpdateInput, { key: key && `api:${key}`, basedOnRevision: baseRevision });
-          await audit(request.caller!.actor, 'update.submitUpdate', `${mechanismId}/${quarter}/${projectId}`, { key: receipt.key, status: receipt.status });
-          return reply.code(receipt.status === 'applied' ? 200 : 202).send({ accepted: true as const, result: receipt });
-        }
-        await requireOpenCycle(deps, mechanismId, quarter);
-        const command = await build(request.body as never, request.caller!.actor, { mechanismId, projectId });
-        const result = await decide(() => deps.cycles.projectCommand(mechanismId, quarter, projectId, command, commandOptions(command.name, key)));
-        await audit(request.caller!.actor, `update.${command.name}`, `${mechanismId}/${quarter}/${projectId}`, command.input);
-        return { accepted: true as const, result };
-      });
-
-    projectCommand('extension', 'Extend the due date of one project (also answers a pending request)', z.object({ dueDate: isoDate }), async (b: { dueDate: string }, actor) => ({
-      name: 'grantExtension', input: { dueDate: b.dueDate, grantedBy: actor },
-    }));
-    projectCommand('extension-refusal', 'Refuse a pending extension request', z.object({}), async (_b, actor) => ({ name: 'refuseExtension', input: { refusedBy: actor } }));
-    projectCommand('waiver', "Waive this quarter's update of one project", z.object({}), async (_b, actor) => ({ name: 'waive', input: { waivedBy: actor } }));
-    projectCommand('owner', 'Reassign the update to another contact', z.object({ ownerId: slug }), async (b: { ownerId: string }, actor, ids) => {
-      const [mechanism, project] = await Promise.all([deps.store.mechanisms.get(ids.mechanismId), deps.store.projects.get(ids.mechanismId, ids.projectId)]);
-      const contact = mechanism!.contacts.find((c) => c.id === b.ownerId);
-      if (!contact) throw new ApiError(422, 'invalid-input', `ownerId: no contact ${b.ownerId} in mechanism ${ids.mechanismId}`, [{ field: 'ownerId', message: 'must be a contact of the mechanism' }]);
-      return {
-        name: 'reassignOwner',
-        input: { ownerId: contact.id, ownerTimeZone: contact.timeZone ?? mechanism!.timeZone, ...(project!.supervisor && { supervisorId: project!.supervisor }), reassignedBy: actor },
-      };
-    });
-    projectCommand('submission', "Submit (or amend) the update on the owner's behalf (409 `stale-revision` when `baseRevision` is older than the stored revision)", SubmissionBody, async (b: Submission, actor) => ({
-      name: 'submitUpdate', input: { submission: b, submittedBy: actor },
-    }));
-
-    app.get('/:mechanismId/cycles/:quarter/projects/:projectId/submission', {
-      schema: { tags: ['cycles'], summary: "The latest revision of a project's update", security: bearer, params: CycleProjectParams, response: { 200: z.any(), 404: ErrorBody } },
-    }, async (request) => {
-      const { mechanismId, quarter, projectId } = request.params;
-      await projectOr404(mechanismId, projectId);
-      const latest = await deps.store.submissions.latest(mechanismId, quarter, projectId);
-      if (!latest) throw notFound(`submission of ${projectId} in ${mechanismId} ${quarter}`);
-      return latest;
-    });
+        const latest = await deps.store.submissions.latest(mechanismId, quarter, projectId);
+        if (!latest) throw notFound(`submission of ${projectId} in ${mechanismId} ${quarter}`);
+        return latest;
+      },
+    );
 
     // ---- commands on the cycle ----
-    const cycleCommand = (method: 'post' | 'put' | 'delete', path: string, summary: string, body: z.ZodType | undefined, build: (body: never, actor: string) => Parameters<RouteDeps['cycles']['cycleCommand']>[2]) =>
+    const cycleCommand = (
+      method: 'post' | 'put' | 'delete',
+      path: string,
+      summary: string,
+      body: z.ZodType | undefined,
+      build: (body: never, actor: string) => Parameters<RouteDeps['cycles']['cycleCommand']>[2],
+    ) =>
       app.route({
         method: method.toUpperCase() as 'POST',
         url: `/:mechanismId/cycles/:quarter/${path}`,
-        schema: { tags: ['cycles'], summary, security: bearer, params: CycleParams, headers: IdempotencyHeaders, ...(body && { body }), response: { 200: Decided, ...errors } },
+        schema: {
+          tags: ['cycles'],
+          summary,
+          security: bearer,
+          params: CycleParams,
+          headers: IdempotencyHeaders,
+          ...(body && { body }),
+          response: { 200: Decided, ...errors },
+        },
         handler: async (request) => {
           const { mechanismId, quarter } = request.params as z.infer<typeof CycleParams>;
           await requireOpenCycle(deps, mechanismId, quarter);
           const command = build(request.body as never, request.caller!.actor);
-          const result = await decide(() => deps.cycles.cycleCommand(mechanismId, quarter, command, commandOptions(command.name, idempotencyKey(request.headers))));
+          const result = await decide(() =>
+            deps.cycles.cycleCommand(
+              mechanismId,
+              quarter,
+              command,
+              commandOptions(command.name, idempotencyKey(request.headers)),
+            ),
+          );
           await audit(request.caller!.actor, `cycle.${command.name}`, `${mechanismId}/${quarter}`, command.input);
           return { accepted: true as const, result };
         },
       });
 
-    cycleCommand('put', 'session', 'Convene the session, or reschedule it (the invitation is updated)', ConveneBody, (b: z.infer<typeof ConveneBody>) => ({ name: 'convene', input: b }));
+    cycleCommand(
+      'put',
+      'session',
+      'Convene the session, or reschedule it (the invitation is updated)',
+      ConveneBody,
+      (b: z.infer<typeof ConveneBody>) => ({ name: 'convene', input: b }),
+    );
     cycleCommand('delete', 'session', 'Cancel the convened session', undefined, () => ({ name: 'cancelSession' }));
-    cycleCommand('post', 'decisions', 'Record the decisions and action items of the session', SessionRecord, (b) => ({ name: 'recordDecisions', input: b }));
-    cycleCommand('post', 'close', 'Close the cycle now', z.object({}), (_b, actor) => ({ name: 'close', input: { closedBy: actor } }));
-    cycleCommand('post', 'report', 'Compile a new version of the report', z.object({}), () => ({ name: 'regenerateReport' }));
+    cycleCommand('post', 'decisions', 'Record the decisions and action items of the session', SessionRecord, (b) => ({
+      name: 'recordDecisions',
+      input: b,
+    }));
+    cycleCommand('post', 'close', 'Close the cycle now', z.object({}), (_b, actor) => ({
+      name: 'close',
+      input: { closedBy: actor },
+    }));
+    cycleCommand('post', 'report', 'Compile a new version of the report', z.object({}), () => ({
+      name: 'regenerateReport',
+    }));
 
-    app.get('/:mechanismId/cycles/:quarter/decisions', {
-      schema: { tags: ['cycles'], summary: 'The decisions recorded for the cycle', security: bearer, params: CycleParams, response: { 200: z.any(), 404: ErrorBody } },
-    }, async (request) => {
-      const { mechanismId, quarter } = request.params;
-      await loadCycleView(deps, mechanismId, quarter);
-      return { decisions: await deps.store.decisions.listForCycle(mechanismId, quarter) };
-    });
+    app.get(
+      '/:mechanismId/cycles/:quarter/decisions',
+      {
+        schema: {
+          tags: ['cycles'],
+          summary: 'The decisions recorded for the cycle',
+          security: bearer,
+          params: CycleParams,
+          response: { 200: z.any(), 404: ErrorBody },
+        },
+      },
+      async (request) => {
+        const { mechanismId, quarter } = request.params;
+        await loadCycleView(deps, mechanismId, quarter);
+        return { decisions: await deps.store.decisions.listForCycle(mechanismId, quarter) };
+      },
+    );
   };
 }

@@ -9,36 +9,76 @@ import { bearer, MechanismParams, ProjectParams } from '../schemas';
 export function mechanismRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
     // '' rather than '/': the path is /api/v1/mechanisms, without a trailing slash.
-    app.get('', {
-      schema: {
-        tags: ['mechanisms'], summary: 'List the mechanisms', security: bearer,
-        response: { 200: z.object({ mechanisms: z.array(z.object({ id: z.string(), name: z.string(), timeZone: z.string() })) }) },
+    app.get(
+      '',
+      {
+        schema: {
+          tags: ['mechanisms'],
+          summary: 'List the mechanisms',
+          security: bearer,
+          response: {
+            200: z.object({
+              mechanisms: z.array(z.object({ id: z.string(), name: z.string(), timeZone: z.string() })),
+            }),
+          },
+        },
       },
-    }, async () => ({ mechanisms: await deps.store.mechanisms.list() }));
+      async () => ({ mechanisms: await deps.store.mechanisms.list() }),
+    );
 
-    app.get('/:mechanismId', {
-      schema: { tags: ['mechanisms'], summary: 'One mechanism with its sides, pillars, contacts and policy', security: bearer, params: MechanismParams, response: { 200: z.any(), 404: ErrorBody } },
-    }, async (request) => {
-      const m = await deps.store.mechanisms.get(request.params.mechanismId);
-      if (!m) throw notFound(`mechanism ${request.params.mechanismId}`);
-      return m;
-    });
+    app.get(
+      '/:mechanismId',
+      {
+        schema: {
+          tags: ['mechanisms'],
+          summary: 'One mechanism with its sides, pillars, contacts and policy',
+          security: bearer,
+          params: MechanismParams,
+          response: { 200: z.any(), 404: ErrorBody },
+        },
+      },
+      async (request) => {
+        const m = await deps.store.mechanisms.get(request.params.mechanismId);
+        if (!m) throw notFound(`mechanism ${request.params.mechanismId}`);
+        return m;
+      },
+    );
 
-    app.get('/:mechanismId/projects', {
-      schema: { tags: ['projects'], summary: "The mechanism's portfolio", security: bearer, params: MechanismParams, response: { 200: z.any(), 404: ErrorBody } },
-    }, async (request) => {
-      const { mechanismId } = request.params;
-      if (!(await deps.store.mechanisms.get(mechanismId))) throw notFound(`mechanism ${mechanismId}`);
-      return { projects: await deps.store.projects.list(mechanismId) };
-    });
+    app.get(
+      '/:mechanismId/projects',
+      {
+        schema: {
+          tags: ['projects'],
+          summary: "The mechanism's portfolio",
+          security: bearer,
+          params: MechanismParams,
+          response: { 200: z.any(), 404: ErrorBody },
+        },
+      },
+      async (request) => {
+        const { mechanismId } = request.params;
+        if (!(await deps.store.mechanisms.get(mechanismId))) throw notFound(`mechanism ${mechanismId}`);
+        return { projects: await deps.store.projects.list(mechanismId) };
+      },
+    );
 
-    app.get('/:mechanismId/projects/:projectId', {
-      schema: { tags: ['projects'], summary: 'One project', security: bearer, params: ProjectParams, response: { 200: z.any(), 404: ErrorBody } },
-    }, async (request) => {
-      const { mechanismId, projectId } = request.params;
-      const p = await deps.store.projects.get(mechanismId, projectId);
-      if (!p) throw notFound(`project ${mechanismId}/${projectId}`);
-      return p;
-    });
+    app.get(
+      '/:mechanismId/projects/:projectId',
+      {
+        schema: {
+          tags: ['projects'],
+          summary: 'One project',
+          security: bearer,
+          params: ProjectParams,
+          response: { 200: z.any(), 404: ErrorBody },
+        },
+      },
+      async (request) => {
+        const { mechanismId, projectId } = request.params;
+        const p = await deps.store.projects.get(mechanismId, projectId);
+        if (!p) throw notFound(`project ${mechanismId}/${projectId}`);
+        return p;
+      },
+    );
   };
 }

@@ -9,7 +9,9 @@ export function registerMechanismCommands(program: Command, runtime: Runtime): v
 
   mechanism
     .command('apply')
-    .description('create or update a mechanism, its contacts and projects from a YAML file (by id; nothing is deleted; applying the same file again changes nothing)')
+    .description(
+      'create or update a mechanism, its contacts and projects from a YAML file (by id; nothing is deleted; applying the same file again changes nothing)',
+    )
     .argument('<file.yaml>', 'mechanism file, e.g. mechanisms/cn-ls.yaml')
     .addHelpText('after', '\nExample:\n  coord mechanism apply mechanisms/cn-ls.yaml')
     .action(
@@ -18,8 +20,10 @@ export function registerMechanismCommands(program: Command, runtime: Runtime): v
         const store = await ctx.store();
         const { importMechanismFile } = await import('../../store');
         const result = await importMechanismFile(store, file, { actor: ctx.actor() });
-        ctx.out.result(result, () =>
-          `mechanism ${result.mechanismId}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged (mechanism, contacts and projects)`,
+        ctx.out.result(
+          result,
+          () =>
+            `mechanism ${result.mechanismId}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged (mechanism, contacts and projects)`,
         );
       }),
     );

@@ -50,7 +50,9 @@ export function registerOutboxCommands(program: Command, runtime: Runtime): void
         }));
         ctx.out.result({ messages: rows }, () =>
           rows.length === 0
-            ? opts.failed ? 'no undeliverable emails' : 'no emails'
+            ? opts.failed
+              ? 'no undeliverable emails'
+              : 'no emails'
             : formatTable(
                 [
                   { header: 'CREATED', value: (r) => r.createdAt.slice(0, 16).replace('T', ' ') },

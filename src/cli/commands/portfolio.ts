@@ -14,16 +14,22 @@ export function registerPortfolioCommands(program: Command, runtime: Runtime): v
 
   portfolio
     .command('import')
-    .description('create or update projects from a spreadsheet (first sheet, header in row 1, one project per row). With any invalid row nothing is written, unless --partial')
+    .description(
+      'create or update projects from a spreadsheet (first sheet, header in row 1, one project per row). With any invalid row nothing is written, unless --partial',
+    )
     .argument('<mechanism>', 'mechanism id, e.g. cn-ls')
     .argument('<file>', 'a .csv or .xlsx file')
     .option('--partial', 'write the valid rows even when some rows have errors')
     .option('--format <format>', 'csv or xlsx (default: from the file extension)')
-    .addHelpText('after', `\nColumns (header names, case-insensitive): id, title, pillar, owner (required); supervisor, focal_point_<side>,\ndescription, planned_start, planned_end, actual_start, actual_end, budget_amount, budget_currency, status\n\nExample:\n  coord portfolio import cn-ls portfolio.xlsx --partial`)
+    .addHelpText(
+      'after',
+      `\nColumns (header names, case-insensitive): id, title, pillar, owner (required); supervisor, focal_point_<side>,\ndescription, planned_start, planned_end, actual_start, actual_end, budget_amount, budget_currency, status\n\nExample:\n  coord portfolio import cn-ls portfolio.xlsx --partial`,
+    )
     .action(
       action(runtime, async (ctx, mechanismId: string, file: string, opts: { partial?: boolean; format?: string }) => {
         const format = (opts.format ?? path.extname(file).slice(1)).toLowerCase();
-        if (format !== 'csv' && format !== 'xlsx') throw new UsageError(`cannot tell the format of "${file}": use a .csv or .xlsx file, or --format csv|xlsx`);
+        if (format !== 'csv' && format !== 'xlsx')
+          throw new UsageError(`cannot tell the format of "${file}": use a .csv or .xlsx file, or --format csv|xlsx`);
         requireFile(file);
         const store = await ctx.store();
         await requireMechanism(store, mechanismId);
@@ -45,12 +51,19 @@ export function registerPortfolioCommands(program: Command, runtime: Runtime): v
                 (badRows > 0 ? `, ${badRows} row(s) with errors skipped` : ''),
           ];
           if (result.errors.length > 0) {
-            lines.push('', formatTable([
-              { header: 'ROW', value: (e) => e.row, right: true },
-              { header: 'COLUMN', value: (e) => e.field },
-              { header: 'PROBLEM', value: (e) => e.message },
-            ], result.errors.slice(0, SHOWN_ERRORS)));
-            if (result.errors.length > SHOWN_ERRORS) lines.push(`... and ${result.errors.length - SHOWN_ERRORS} more (--json lists them all)`);
+            lines.push(
+              '',
+              formatTable(
+                [
+                  { header: 'ROW', value: (e) => e.row, right: true },
+                  { header: 'COLUMN', value: (e) => e.field },
+                  { header: 'PROBLEM', value: (e) => e.message },
+                ],
+                result.errors.slice(0, SHOWN_ERRORS),
+              ),
+            );
+            if (result.errors.length > SHOWN_ERRORS)
+              lines.push(`... and ${result.errors.length - SHOWN_ERRORS} more (--json lists them all)`);
           }
           return lines.join('\n');
         });
@@ -59,4 +72,3 @@ export function registerPortfolioCommands(program: Command, runtime: Runtime): v
       }),
     );
 }
-

@@ -16,12 +16,22 @@ interface ScheduleStatus {
 
 /** `coord schedule ensure|status|pause|resume|trigger`: the Temporal Schedule that opens a mechanism's cycles. */
 export function registerScheduleCommands(program: Command, runtime: Runtime): void {
-  const schedule = program.command('schedule').description("manage the Temporal Schedule that opens a mechanism's quarterly cycles");
+  const schedule = program
+    .command('schedule')
+    .description("manage the Temporal Schedule that opens a mechanism's quarterly cycles");
 
   const mechanismCommand = (name: string, description: string, example: string) =>
-    schedule.command(name).description(description).argument('<mechanism>', 'mechanism id, e.g. cn-ls').addHelpText('after', `\nExample:\n  ${example}`);
+    schedule
+      .command(name)
+      .description(description)
+      .argument('<mechanism>', 'mechanism id, e.g. cn-ls')
+      .addHelpText('after', `\nExample:\n  ${example}`);
 
-  mechanismCommand('ensure', "create the mechanism's schedule, or bring it up to date with the mechanism's policy (safe to repeat)", 'coord schedule ensure cn-ls').action(
+  mechanismCommand(
+    'ensure',
+    "create the mechanism's schedule, or bring it up to date with the mechanism's policy (safe to repeat)",
+    'coord schedule ensure cn-ls',
+  ).action(
     action(runtime, async (ctx, mechanismId: string) => {
       const mechanism = await requireMechanism(await ctx.store(), mechanismId);
       const { ensureSchedule } = await import('../../temporal/schedules');
@@ -32,7 +42,11 @@ export function registerScheduleCommands(program: Command, runtime: Runtime): vo
     }),
   );
 
-  mechanismCommand('status', 'whether the schedule is paused, and when it next opens a cycle', 'coord schedule status cn-ls').action(
+  mechanismCommand(
+    'status',
+    'whether the schedule is paused, and when it next opens a cycle',
+    'coord schedule status cn-ls',
+  ).action(
     action(runtime, async (ctx, mechanismId: string) => {
       await requireMechanism(await ctx.store(), mechanismId);
       const status = await describe(ctx, mechanismId);
@@ -46,13 +60,19 @@ export function registerScheduleCommands(program: Command, runtime: Runtime): vo
     }),
   );
 
-  mechanismCommand('pause', 'stop the schedule opening cycles until resumed (running cycles go on)', "coord schedule pause cn-ls --note 'no session this quarter'")
+  mechanismCommand(
+    'pause',
+    'stop the schedule opening cycles until resumed (running cycles go on)',
+    "coord schedule pause cn-ls --note 'no session this quarter'",
+  )
     .option('--note <text>', 'why (shown in Temporal UI)')
     .action(
       action(runtime, async (ctx, mechanismId: string, opts: { note?: string }) => {
         await requireMechanism(await ctx.store(), mechanismId);
         const { pauseSchedule } = await import('../../temporal/schedules');
-        await onSchedule(mechanismId, () => ctx.temporal().then((c) => pauseSchedule(c, mechanismId, opts.note ?? `paused with coord by ${ctx.actor()}`)));
+        await onSchedule(mechanismId, () =>
+          ctx.temporal().then((c) => pauseSchedule(c, mechanismId, opts.note ?? `paused with coord by ${ctx.actor()}`)),
+        );
         await audit(ctx, mechanismId, 'schedule.paused', opts.note);
         const status = await describe(ctx, mechanismId);
         ctx.out.result(status, () => `schedule ${status.scheduleId} paused`);
@@ -65,21 +85,33 @@ export function registerScheduleCommands(program: Command, runtime: Runtime): vo
       action(runtime, async (ctx, mechanismId: string, opts: { note?: string }) => {
         await requireMechanism(await ctx.store(), mechanismId);
         const { resumeSchedule } = await import('../../temporal/schedules');
-        await onSchedule(mechanismId, () => ctx.temporal().then((c) => resumeSchedule(c, mechanismId, opts.note ?? `resumed with coord by ${ctx.actor()}`)));
+        await onSchedule(mechanismId, () =>
+          ctx
+            .temporal()
+            .then((c) => resumeSchedule(c, mechanismId, opts.note ?? `resumed with coord by ${ctx.actor()}`)),
+        );
         await audit(ctx, mechanismId, 'schedule.resumed', opts.note);
         const status = await describe(ctx, mechanismId);
         ctx.out.result(status, () => `schedule ${status.scheduleId} resumed${nextLine(status)}`);
       }),
     );
 
-  mechanismCommand('trigger', "run the schedule now: opens the current quarter's cycle (nothing new if it is already open)", 'coord schedule trigger cn-ls').action(
+  mechanismCommand(
+    'trigger',
+    "run the schedule now: opens the current quarter's cycle (nothing new if it is already open)",
+    'coord schedule trigger cn-ls',
+  ).action(
     action(runtime, async (ctx, mechanismId: string) => {
       await requireMechanism(await ctx.store(), mechanismId);
       const { triggerSchedule } = await import('../../temporal/schedules');
       await onSchedule(mechanismId, () => ctx.temporal().then((c) => triggerSchedule(c, mechanismId)));
       await audit(ctx, mechanismId, 'schedule.triggered');
       const { scheduleId } = await import('../../temporal/ids');
-      ctx.out.result({ mechanismId, scheduleId: scheduleId(mechanismId), triggered: true }, () => `schedule ${scheduleId(mechanismId)} triggered: the current quarter's cycle opens (see: coord cycle status)`);
+      ctx.out.result(
+        { mechanismId, scheduleId: scheduleId(mechanismId), triggered: true },
+        () =>
+          `schedule ${scheduleId(mechanismId)} triggered: the current quarter's cycle opens (see: coord cycle status)`,
+      );
     }),
   );
 }
@@ -89,7 +121,10 @@ async function onSchedule<T>(mechanismId: string, fn: () => Promise<T>): Promise
   try {
     return await fn();
   } catch (err) {
-    if ((err as Error)?.name === 'ScheduleNotFoundError') throw new NotFoundError(`mechanism ${mechanismId} has no schedule yet (create it with: coord schedule ensure ${mechanismId})`);
+    if ((err as Error)?.name === 'ScheduleNotFoundError')
+      throw new NotFoundError(
+        `mechanism ${mechanismId} has no schedule yet (create it with: coord schedule ensure ${mechanismId})`,
+      );
     throw err;
   }
 }
@@ -114,6 +149,12 @@ function nextLine(s: ScheduleStatus): string {
 
 function audit(ctx: CommandContext, mechanismId: string, actionName: string, note?: string): Promise<void> {
   return ctx.store().then((s) =>
-    s.audit.append({ actor: ctx.actor(), action: actionName, entityType: 'schedule', entityId: mechanismId, ...(note && { details: { note } }) }),
+    s.audit.append({
+      actor: ctx.actor(),
+      action: actionName,
+      entityType: 'schedule',
+      entityId: mechanismId,
+      ...(note && { details: { note } }),
+    }),
   );
 }

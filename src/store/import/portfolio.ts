@@ -26,8 +26,19 @@ import { type ImportCounts, importAudit, upsertProjects } from './upsert';
  * Milestones and indicators are not spreadsheet columns: a re-import keeps those already stored.
  */
 export const PORTFOLIO_COLUMNS = [
-  'id', 'title', 'pillar', 'owner', 'supervisor', 'description', 'planned_start', 'planned_end',
-  'actual_start', 'actual_end', 'budget_amount', 'budget_currency', 'status',
+  'id',
+  'title',
+  'pillar',
+  'owner',
+  'supervisor',
+  'description',
+  'planned_start',
+  'planned_end',
+  'actual_start',
+  'actual_end',
+  'budget_amount',
+  'budget_currency',
+  'status',
 ] as const;
 
 /** One problem in one row (spreadsheet row number, header = row 1) and one column. */
@@ -57,7 +68,11 @@ export interface PortfolioImportOptions {
 
 type Row = { row: number; cells: Record<string, string> };
 
-const headerKey = (h: unknown) => String(h ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+const headerKey = (h: unknown) =>
+  String(h ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
@@ -92,7 +107,14 @@ async function readXlsx(data: Buffer): Promise<Row[]> {
 }
 
 function readCsv(data: Buffer): Row[] {
-  const records = parseCsv(data, { bom: true, columns: (h: string[]) => h.map(headerKey), skip_empty_lines: true, trim: true, info: true, relax_column_count: true }) as {
+  const records = parseCsv(data, {
+    bom: true,
+    columns: (h: string[]) => h.map(headerKey),
+    skip_empty_lines: true,
+    trim: true,
+    info: true,
+    relax_column_count: true,
+  }) as {
     record: Record<string, string>;
     info: { lines: number };
   }[];
@@ -101,9 +123,18 @@ function readCsv(data: Buffer): Row[] {
 
 /** Domain field -> spreadsheet column, so schema errors name the column the user sees. */
 const FIELD_COLUMN: Record<string, string> = {
-  id: 'id', title: 'title', pillar: 'pillar', owner: 'owner', supervisor: 'supervisor', description: 'description',
-  plannedStart: 'planned_start', plannedEnd: 'planned_end', actualStart: 'actual_start', actualEnd: 'actual_end',
-  status: 'status', budget: 'budget_amount',
+  id: 'id',
+  title: 'title',
+  pillar: 'pillar',
+  owner: 'owner',
+  supervisor: 'supervisor',
+  description: 'description',
+  plannedStart: 'planned_start',
+  plannedEnd: 'planned_end',
+  actualStart: 'actual_start',
+  actualEnd: 'actual_end',
+  status: 'status',
+  budget: 'budget_amount',
 };
 
 /**
@@ -128,7 +159,10 @@ export async function importPortfolio(
   const contactIds = new Set(mechanism.contacts.map((c) => c.id));
   const byEmail = new Map(mechanism.contacts.map((c) => [c.email.toLowerCase(), c.id]));
   const existing = new Map(
-    (await store.db.selectFrom('projects').selectAll().where('mechanism_id', '=', mechanismId).execute()).map((r) => [r.id, projectFromRow(r)]),
+    (await store.db.selectFrom('projects').selectAll().where('mechanism_id', '=', mechanismId).execute()).map((r) => [
+      r.id,
+      projectFromRow(r),
+    ]),
   );
 
   const errors: PortfolioRowError[] = [];
@@ -171,7 +205,9 @@ export async function importPortfolio(
       pillar: get('pillar'),
       owner: person('owner', 'owner_email') ?? '',
       focalPoints,
-      ...(person('supervisor', 'supervisor_email') !== undefined && { supervisor: person('supervisor', 'supervisor_email') }),
+      ...(person('supervisor', 'supervisor_email') !== undefined && {
+        supervisor: person('supervisor', 'supervisor_email'),
+      }),
       ...(get('description') && { description: get('description') }),
       ...(get('planned_start') && { plannedStart: get('planned_start') }),
       ...(get('planned_end') && { plannedEnd: get('planned_end') }),
@@ -186,7 +222,9 @@ export async function importPortfolio(
     const parsed = Project.safeParse(candidate);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const field = FIELD_COLUMN[String(issue.path[0])] ?? (issue.path[0] === 'focalPoints' ? `focal_point_${String(issue.path[1])}` : String(issue.path[0]));
+        const field =
+          FIELD_COLUMN[String(issue.path[0])] ??
+          (issue.path[0] === 'focalPoints' ? `focal_point_${String(issue.path[1])}` : String(issue.path[0]));
         // A missing owner was already reported with a clearer message.
         if (rowErrors.some((e) => e.field === field)) continue;
         err(field, issue.path[0] === 'owner' && !candidate.owner ? 'is required' : issue.message);
@@ -210,9 +248,9 @@ export async function importPortfolio(
     return { imported: 0, rows: total, errors, ...none };
   }
   const at = new Date().toISOString();
-  const counts = await store.db.transaction().execute((trx) =>
-    upsertProjects(trx, mechanismId, valid, at, importAudit(options.actor ?? 'import', at)),
-  );
+  const counts = await store.db
+    .transaction()
+    .execute((trx) => upsertProjects(trx, mechanismId, valid, at, importAudit(options.actor ?? 'import', at)));
   options.onProgress?.({ phase: 'writing', done: valid.length, total: valid.length });
   return { imported: counts.created + counts.updated, rows: total, errors, ...counts };
 }

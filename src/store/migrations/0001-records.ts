@@ -163,7 +163,11 @@ export const records: Migration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('action_items_pk', ['mechanism_id', 'id'])
       .execute();
-    await s.createIndex('action_items_owner_ix').on('action_items').columns(['mechanism_id', 'owner_id', 'state']).execute();
+    await s
+      .createIndex('action_items_owner_ix')
+      .on('action_items')
+      .columns(['mechanism_id', 'owner_id', 'state'])
+      .execute();
 
     await s
       .createTable('users')

@@ -11,7 +11,11 @@ const MIGRATION_LOCK = 4_240_001;
  * processes start at once: PostgreSQL takes an advisory lock, SQLite a write lock (BEGIN IMMEDIATE),
  * so the second process waits and then finds nothing left to do. Returns the names applied.
  */
-export async function runMigrations(db: Kysely<Database>, dialect: DialectName, migrations: Migration[]): Promise<string[]> {
+export async function runMigrations(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  migrations: Migration[],
+): Promise<string[]> {
   const names = new Set<string>();
   for (const m of migrations) {
     if (names.has(m.name)) throw new Error(`duplicate migration name: ${m.name}`);
@@ -25,10 +29,15 @@ export async function runMigrations(db: Kysely<Database>, dialect: DialectName, 
     .execute()
     .catch(async (err: unknown) => {
       // Two PostgreSQL processes racing on CREATE TABLE IF NOT EXISTS can collide on the catalog; the table exists then.
-      const exists = await db.selectFrom('schema_migrations').select('name').limit(1).execute().then(
-        () => true,
-        () => false,
-      );
+      const exists = await db
+        .selectFrom('schema_migrations')
+        .select('name')
+        .limit(1)
+        .execute()
+        .then(
+          () => true,
+          () => false,
+        );
       if (!exists) throw err;
     });
   return db.transaction().execute(async (trx) => {
@@ -38,7 +47,10 @@ export async function runMigrations(db: Kysely<Database>, dialect: DialectName, 
     for (const m of migrations) {
       if (done.has(m.name)) continue;
       await m.up(trx, dialect);
-      await trx.insertInto('schema_migrations').values({ name: m.name, applied_at: new Date().toISOString() }).execute();
+      await trx
+        .insertInto('schema_migrations')
+        .values({ name: m.name, applied_at: new Date().toISOString() })
+        .execute();
       applied.push(m.name);
     }
     return applied;

@@ -11,12 +11,31 @@ async function main() {
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
   process.stdin.pause();
-  const body = { status: 'on-track' as const, progressPercent: 50, achievements: '', challenges: '', supportRequested: '', nextSteps: '', milestoneUpdates: [], indicatorUpdates: [], actionItemUpdates: [] };
+  const body = {
+    status: 'on-track' as const,
+    progressPercent: 50,
+    achievements: '',
+    challenges: '',
+    supportRequested: '',
+    nextSteps: '',
+    milestoneUpdates: [],
+    indicatorUpdates: [],
+    actionItemUpdates: [],
+  };
   let errors = 0;
   for (let i = 0; i < count; i++) {
     try {
       // A read-then-write transaction (the next revision number) and a plain insert, both contended.
-      await store.submissions.recordSubmission({ mechanismId: 'cn-ls', quarter: '2026-Q1', projectId: 'mpiti-road', body, submittedBy: name, workflowId: `wf-${name}`, step: `s-${i}`, late: false });
+      await store.submissions.recordSubmission({
+        mechanismId: 'cn-ls',
+        quarter: '2026-Q1',
+        projectId: 'mpiti-road',
+        body,
+        submittedBy: name,
+        workflowId: `wf-${name}`,
+        step: `s-${i}`,
+        late: false,
+      });
       await store.audit.append({ actor: name, action: 'test.write', entityType: 'test', entityId: String(i) });
     } catch (err) {
       errors++;
