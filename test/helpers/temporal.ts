@@ -77,14 +77,31 @@ const testServerChannelArgs = {
   'grpc.keepalive_time_ms': 5 * 60_000,
 };
 
+/**
+ * Starts a test server, again when it did not answer in time. The SDK waits a fixed 5 s for the server it spawns (not
+ * configurable); the Java test server's JVM, or the CLI, can take longer on a loaded 2-core machine. Only that error
+ * is retried: any other failure is the test's to see.
+ */
+async function startWithPatience<T>(start: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= attempts || !/did not start within/.test((err as Error)?.message ?? '')) throw err;
+    }
+  }
+}
+
 /** A time-skipping test server that knows the project's search attributes; its client encrypts with the test keys. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const dataConverter = projectDataConverter(testPayloadKeys);
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: toolPaths().testServer } },
-    client: { dataConverter },
-  });
+  const env = await startWithPatience(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: toolPaths().testServer } },
+      client: { dataConverter },
+    }),
+  );
   // Swap the environment's client connection for one with the keepalive above (the SDK has no option for it);
   // env.sleep, env.currentTimeMs and env.client all go through these two fields.
   const original = env.connection;
@@ -111,16 +128,18 @@ export async function createLocalEnv(
   options: { uiPort?: number; extraArgs?: string[] } = {},
 ): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: toolPaths().temporalCli },
-      searchAttributes: projectSearchAttributeKeys,
-      ip: '127.0.0.1',
-      ...(options.uiPort && { ui: true, uiPort: options.uiPort }),
-      ...(options.extraArgs && { extraArgs: options.extraArgs }),
-    },
-    client: { dataConverter: projectDataConverter(testPayloadKeys) },
-  });
+  return startWithPatience(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: toolPaths().temporalCli },
+        searchAttributes: projectSearchAttributeKeys,
+        ip: '127.0.0.1',
+        ...(options.uiPort && { ui: true, uiPort: options.uiPort }),
+        ...(options.extraArgs && { extraArgs: options.extraArgs }),
+      },
+      client: { dataConverter: projectDataConverter(testPayloadKeys) },
+    }),
+  );
 }
 
 /**
