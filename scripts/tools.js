@@ -4,6 +4,8 @@
  * scripts/tools.js: installs and locates the Temporal tools this project runs.
  *
  *   node scripts/tools.js ensure [cli|test-server]   install what is missing into <repo>/.tools/
+ *   node scripts/tools.js ensure cluster             build the Temporal server and its SQL tool (opt-in: only
+ *                                                    the cluster tests and production-like runs need them)
  *   node scripts/tools.js paths                      print {"temporalCli": ..., "testServer": ...} as JSON
  *
  * Plain CommonJS for Node 20 with no npm dependencies: `postinstall`, `pretest` and `npm start` run it.
@@ -19,7 +21,17 @@
  * Resolution order (the same in `ensure`, `paths` and toolPaths()):
  *   temporal CLI: $TEMPORAL_CLI_PATH > `temporal` on PATH > .tools/temporal-cli-1.9.1/bin/temporal > install
  *   test server:  $TEMPORAL_TEST_SERVER_PATH > .tools/temporal-test-server-1.32.1/temporal-test-server > install
+ *   Temporal server + SQL tool (`ensure cluster` only, never by `ensure` alone):
+ *                 $TEMPORAL_SERVER_DIR > .tools/temporal-server-1.29.1 > <user cache>/temporal-server-1.29.1 > build
  * COORD_SKIP_TOOLS=1 makes `ensure` do nothing (images that bring their own tools).
+ *
+ * The Temporal server 1.29.1 (`go.temporal.io/server/cmd/server`) and `temporal-sql-tool` are built from source
+ * with `go install` (Go 1.21+, which fetches the toolchain the module asks for; about 6 min on 2 cores the first
+ * time). A CI run starts from a fresh clone, so the build lands in a cache OUTSIDE the clone,
+ * ${XDG_CACHE_HOME:-~/.cache}/coordination-mechanism/temporal-server-1.29.1 (COORD_CACHE_DIR overrides the parent),
+ * with .tools/temporal-server-1.29.1 a symlink to it: a machine that already built it reuses it, a fresh one builds.
+ * That folder holds bin/temporal-server, bin/temporal-sql-tool, schema/postgresql/v12 (copied from the module)
+ * and tool.json. clusterToolPaths() -> { dir, server, sqlTool, schemaDir } or throws naming `ensure cluster`.
  *
  * Node API:
  *   const { ensureTools, toolPaths } = require('./scripts/tools');
@@ -80,6 +92,24 @@ const JVM_FLAGS = [
   '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
   '-Dorg.slf4j.simpleLogger.logFile=System.err',
 ];
+
+const SERVER_VERSION = '1.29.1';
+const SERVER_MODULE = 'go.temporal.io/server';
+const SERVER_DIR_NAME = `temporal-server-${SERVER_VERSION}`;
+const SERVER_LINK = path.join(TOOLS_DIR, SERVER_DIR_NAME);
+
+/** The per-user cache that outlives a clone (CI clones afresh each run). */
+function userCacheDir() {
+  if (process.env.COORD_CACHE_DIR) return path.resolve(process.env.COORD_CACHE_DIR);
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'coordination-mechanism');
+}
+
+const HELP_GO = [
+  'The Temporal server is built from source with Go (1.21 or newer; it fetches the toolchain the module needs):',
+  '  - https://go.dev/dl/ (e.g. /usr/local/go; put /usr/local/go/bin on PATH)',
+  '  - or an existing build: export TEMPORAL_SERVER_DIR=/path/with/bin/temporal-server,bin/temporal-sql-tool,schema/postgresql/v12',
+].join('\n');
 
 const LOCK_STALE_MS = 30 * 60 * 1000; // a lock older than this is taken over whoever holds it
 const LOCK_WAIT_MS = 20 * 60 * 1000; // give up waiting for another install after this
@@ -805,6 +835,164 @@ async function installTestServer() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Temporal server and SQL tool (for the cluster tests and production without Docker)
+
+function serverDirIsComplete(dir) {
+  const m = readManifest(dir);
+  return (
+    m &&
+    m.version === SERVER_VERSION &&
+    isExecutableFile(path.join(dir, 'bin', 'temporal-server')) &&
+    isExecutableFile(path.join(dir, 'bin', 'temporal-sql-tool')) &&
+    fs.existsSync(path.join(dir, 'schema', 'postgresql', 'v12', 'temporal', 'versioned'))
+  );
+}
+
+/** Where the server build is: { dir, source } or null. Throws when TEMPORAL_SERVER_DIR is set but incomplete. */
+function resolveServer() {
+  const given = process.env.TEMPORAL_SERVER_DIR;
+  if (given) {
+    const dir = path.resolve(given);
+    for (const f of ['bin/temporal-server', 'bin/temporal-sql-tool']) {
+      if (!isExecutableFile(path.join(dir, f)))
+        throw new ToolsError(`TEMPORAL_SERVER_DIR=${given} has no executable ${f}`);
+    }
+    return { dir, source: 'TEMPORAL_SERVER_DIR' };
+  }
+  if (serverDirIsComplete(SERVER_LINK)) return { dir: SERVER_LINK, source: 'cache' };
+  const shared = path.join(userCacheDir(), SERVER_DIR_NAME);
+  if (serverDirIsComplete(shared)) return { dir: shared, source: 'user-cache' };
+  return null;
+}
+
+/** Paths of the Temporal server build; throws naming `node scripts/tools.js ensure cluster` when it is missing. */
+function clusterToolPaths() {
+  const r = resolveServer();
+  if (!r) {
+    throw new ToolsError(
+      `Temporal server ${SERVER_VERSION} is not built. Run \`node scripts/tools.js ensure cluster\` (needs Go; about 6 min the first time).`,
+    );
+  }
+  return {
+    dir: r.dir,
+    version: SERVER_VERSION,
+    server: path.join(r.dir, 'bin', 'temporal-server'),
+    sqlTool: path.join(r.dir, 'bin', 'temporal-sql-tool'),
+    schemaDir: path.join(r.dir, 'schema', 'postgresql', 'v12'),
+  };
+}
+
+function findGo() {
+  const candidates = [findOnPath('go'), '/usr/local/go/bin/go', path.join(os.homedir(), 'go', 'bin', 'go')];
+  for (const go of candidates) {
+    if (!go || !isExecutableFile(go)) continue;
+    const r = run(go, ['env', 'GOVERSION', 'GOMODCACHE'], { timeout: 60000 });
+    if (r.error || r.status !== 0) continue;
+    const [version, modCache] = r.stdout.trim().split('\n');
+    const m = /^go(\d+)\.(\d+)/.exec(version || '');
+    if (!m || Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 21)) {
+      throw new ToolsError(
+        `${go} is ${version || 'of unknown version'}: too old to build Temporal server ${SERVER_VERSION}.\n${HELP_GO}`,
+      );
+    }
+    return { go, version, modCache };
+  }
+  return null;
+}
+
+async function buildServer() {
+  const found = findGo();
+  if (!found)
+    throw new ToolsError(`building Temporal server ${SERVER_VERSION} needs Go, and no \`go\` was found.\n${HELP_GO}`);
+  const cacheRoot = userCacheDir();
+  fs.mkdirSync(cacheRoot, { recursive: true });
+  const finalDir = path.join(cacheRoot, SERVER_DIR_NAME);
+  const staging = path.join(cacheRoot, `.tmp-${SERVER_DIR_NAME}-${process.pid}-${Date.now().toString(36)}`);
+  fs.mkdirSync(path.join(staging, 'bin'), { recursive: true });
+  cleanups.add(() => rmrf(staging));
+  const t0 = Date.now();
+  const env = { ...process.env, GOBIN: path.join(staging, 'bin') };
+  const timings = {};
+  for (const [pkg, name] of [
+    ['cmd/server', 'temporal-server'],
+    ['cmd/tools/sql', 'temporal-sql-tool'],
+  ]) {
+    const t = Date.now();
+    log(
+      `temporal server ${SERVER_VERSION}: go install ${SERVER_MODULE}/${pkg}@v${SERVER_VERSION} (${found.version}) ...`,
+    );
+    const r = await runAsync(found.go, ['install', `${SERVER_MODULE}/${pkg}@v${SERVER_VERSION}`], {
+      env,
+      timeout: 60 * 60 * 1000,
+    });
+    if (r.error || r.status !== 0) {
+      throw new ToolsError(
+        `go install ${SERVER_MODULE}/${pkg}@v${SERVER_VERSION} failed (${r.error ? r.error.message : `exit ${r.status}`}):\n${tail(r.stderr || r.stdout)}`,
+      );
+    }
+    const built = path.join(staging, 'bin', path.basename(pkg));
+    fs.renameSync(built, path.join(staging, 'bin', name));
+    timings[name] = Math.round((Date.now() - t) / 1000);
+  }
+  // The schemas come with the module; copy them so the build does not depend on the module cache staying put.
+  const moduleDir = path.join(found.modCache, `${SERVER_MODULE}@v${SERVER_VERSION}`);
+  const schemaSrc = path.join(moduleDir, 'schema', 'postgresql', 'v12');
+  if (!fs.existsSync(schemaSrc)) throw new ToolsError(`the module has no PostgreSQL schema at ${schemaSrc}`);
+  fs.cpSync(schemaSrc, path.join(staging, 'schema', 'postgresql', 'v12'), { recursive: true });
+  const chmodWritable = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      fs.chmodSync(p, e.isDirectory() ? 0o755 : 0o644);
+      if (e.isDirectory()) chmodWritable(p);
+    }
+  };
+  chmodWritable(path.join(staging, 'schema'));
+  writeJsonAtomic(path.join(staging, MANIFEST), {
+    tool: 'temporal-server',
+    version: SERVER_VERSION,
+    source: `go install ${SERVER_MODULE}/{cmd/server,cmd/tools/sql}@v${SERVER_VERSION}`,
+    go: found.version,
+    buildSeconds: timings,
+    installedAt: new Date().toISOString(),
+  });
+  rmrf(finalDir);
+  fs.renameSync(staging, finalDir);
+  cleanups.delete(staging);
+  log(`temporal server ${SERVER_VERSION}: built in ${((Date.now() - t0) / 1000).toFixed(1)} s (${finalDir})`);
+  return finalDir;
+}
+
+/** ASYNC. Builds the Temporal server and SQL tool when missing; resolves to clusterToolPaths(). */
+async function ensureClusterTools(opts = {}) {
+  const prevQuiet = quiet;
+  quiet = !!opts.quiet;
+  try {
+    let r = resolveServer();
+    if (!r) {
+      await acquireLock();
+      try {
+        r = resolveServer() || { dir: await buildServer(), source: 'built' };
+      } finally {
+        runCleanupsSync();
+      }
+    }
+    // .tools/temporal-server-<v> points at the shared build, so the clone shows what it uses.
+    if (r.source === 'user-cache' || r.source === 'built') {
+      fs.mkdirSync(TOOLS_DIR, { recursive: true });
+      try {
+        rmrf(SERVER_LINK);
+        fs.symlinkSync(r.dir, SERVER_LINK);
+      } catch {}
+    }
+    const paths = clusterToolPaths();
+    log(`temporal server ${SERVER_VERSION}: ${r.source === 'built' ? 'built' : 'cached'} (${rel(paths.dir)})`);
+    return paths;
+  } finally {
+    quiet = prevQuiet;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // ensure
 
 /**
@@ -888,9 +1076,10 @@ async function main(argv) {
   const [cmd, arg] = argv;
   if (cmd === 'ensure') {
     const t0 = Date.now();
-    if (arg && arg !== 'cli' && arg !== 'test-server')
-      throw new ToolsError(`unknown tool "${arg}" (cli | test-server)`);
-    await ensureTools({ only: arg });
+    if (arg && arg !== 'cli' && arg !== 'test-server' && arg !== 'cluster')
+      throw new ToolsError(`unknown tool "${arg}" (cli | test-server | cluster)`);
+    if (arg === 'cluster') await ensureClusterTools();
+    else await ensureTools({ only: arg });
     if (process.env.COORD_SKIP_TOOLS !== '1') log(`ready (${((Date.now() - t0) / 1000).toFixed(2)} s)`);
     return 0;
   }
@@ -898,7 +1087,7 @@ async function main(argv) {
     process.stdout.write(JSON.stringify(toolPaths(), null, 2) + '\n');
     return 0;
   }
-  process.stderr.write('usage: node scripts/tools.js ensure [cli|test-server] | paths\n');
+  process.stderr.write('usage: node scripts/tools.js ensure [cli|test-server|cluster] | paths\n');
   return cmd === undefined || cmd === '-h' || cmd === '--help' ? 0 : 2;
 }
 
@@ -919,4 +1108,13 @@ if (require.main === module) {
   );
 }
 
-module.exports = { ensureTools, toolPaths, CLI_VERSION, TS_VERSION, TOOLS_DIR };
+module.exports = {
+  ensureTools,
+  toolPaths,
+  ensureClusterTools,
+  clusterToolPaths,
+  CLI_VERSION,
+  TS_VERSION,
+  SERVER_VERSION,
+  TOOLS_DIR,
+};
