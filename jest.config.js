@@ -6,6 +6,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The production-topology suite (Temporal cluster, compiled app) runs on its own: `npm run test:cluster`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
     // A few of Fastify's dependencies ship ESM only (Node 20 can require() them, Jest's loader cannot), and

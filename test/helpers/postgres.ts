@@ -22,6 +22,11 @@ export interface PostgresServer {
   dropDatabase(url: string): Promise<void>;
   /** Stops a server this helper started (no-op for DATABASE_URL_ADMIN). */
   stop(): Promise<void>;
+  /**
+   * Crashes and restarts a server this helper started (`pg_ctl stop -m immediate`, then start on the same port):
+   * every connection is cut, and the server is back once it has replayed its log. Throws for DATABASE_URL_ADMIN.
+   */
+  restart(): Promise<void>;
 }
 
 /** The newest PostgreSQL bin folder installed by Debian packages, or undefined. */
@@ -77,7 +82,12 @@ function databaseOps(adminUrl: string) {
 /** Starts (or connects to) a PostgreSQL server; throws with `apt-get install postgresql` when none is available. */
 export async function startPostgres(): Promise<PostgresServer> {
   const given = process.env.DATABASE_URL_ADMIN;
-  if (given) return { adminUrl: given, ...databaseOps(given), stop: async () => {} };
+  if (given) {
+    const restart = async () => {
+      throw new Error('cannot restart a PostgreSQL server named by DATABASE_URL_ADMIN');
+    };
+    return { adminUrl: given, ...databaseOps(given), stop: async () => {}, restart };
+  }
 
   const bin = findPostgresBin();
   if (!bin) {
@@ -104,22 +114,28 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
-  run('pg_ctl', [
-    '-D',
-    data,
-    '-l',
-    path.join(dir, 'server.log'),
-    '-w',
-    '-t',
-    '30',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
-    'start',
-  ]);
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400`,
+      'start',
+    ]);
+  start();
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     adminUrl,
     ...databaseOps(adminUrl),
+    async restart() {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      start();
+    },
     async stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
