@@ -1,6 +1,6 @@
 /**
  * A CycleGateway that times every call of the one it wraps, so the round trip can say how much of an HTTP
- * submission is the cycle lookup (`cycleState`: describe + queries) and how much the update itself (`projectCommand`).
+ * submission is the cycle lookup (`cycleState`: describe + queries) and how much the update itself (`send`).
  */
 import type { CycleGateway } from '../src/api/cycle-gateway';
 

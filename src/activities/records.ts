@@ -104,7 +104,7 @@ export function createRecordActivities(store: Store): RecordActivities {
         quarter,
         projectId,
         // The update validator already parsed it with the domain schema; the store parses again (defaults applied).
-        body: submission as never,
+        body: submission,
         submittedBy,
         workflowId,
         step: updateId,

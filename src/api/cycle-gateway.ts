@@ -2,41 +2,19 @@
  * What the API needs from the running workflows, as one small interface: tests and the server pass the Temporal
  * implementation (temporal-cycle-gateway.ts); the routes never touch the Temporal client directly.
  */
-import type {
-  ConveneInput,
-  CycleState,
-  ExtensionOutcome,
-  ExtensionRequest,
-  ProjectUpdateState,
-  SubmissionReceipt,
-  SubmitUpdateInput,
-} from '../workflows/messages';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { CommandAudit, CommandTarget } from '../temporal/cycles';
+import type { CycleState, ProjectUpdateState } from '../workflows/messages';
 
-/** A command to one project's update workflow (`update:<mechanism>:<quarter>:<project>`). */
-export type ProjectCommand =
-  | { name: 'submitUpdate'; input: SubmitUpdateInput }
-  | { name: 'requestExtension'; input: ExtensionRequest }
-  | { name: 'grantExtension'; input: { dueDate: string; grantedBy: string } }
-  | { name: 'refuseExtension'; input: { refusedBy: string } }
-  | { name: 'waive'; input: { waivedBy: string } }
-  | {
-      name: 'reassignOwner';
-      input: { ownerId: string; ownerTimeZone: string; supervisorId?: string; reassignedBy: string };
-    };
-
-/** A command to the cycle workflow (`cycle:<mechanism>:<quarter>`). */
-export type CycleCommand =
-  | { name: 'convene'; input: ConveneInput }
-  | { name: 'cancelSession'; input?: undefined }
-  | { name: 'recordDecisions'; input: unknown }
-  | { name: 'close'; input: { closedBy: string } }
-  | { name: 'regenerateReport'; input?: undefined };
+export type { CommandAudit, CommandTarget } from '../temporal/cycles';
 
 /** How a command is sent: `updateId` makes a repeat of the same command a no-op that gets the first answer. */
 export interface CommandOptions {
   updateId?: string;
   /** Give up waiting for the workflow's answer after this long (the command may still be applied later). */
   deadlineMs?: number;
+  /** Who sent it and where its audit entry goes once accepted; null when the sender audits elsewhere (the intake). */
+  audit: CommandAudit | null;
 }
 
 /** The workflow refused a command: `type` is its rule (`WrongPhase`, `InvalidSession`...), `message` its reason. */
@@ -67,10 +45,6 @@ export interface ScheduleView {
   nextActionTimes: string[];
 }
 
-/** Results of the commands, by name (what the workflow decided). */
-export type ProjectCommandResult =
-  SubmissionReceipt | ExtensionOutcome | { dueDate: string } | { state: string } | { ownerId: string } | void;
-
 /** The running side of cycles, as the API uses it. */
 export interface CycleGateway {
   /** Opens a cycle; `started: false` when it already exists (never a second one). */
@@ -82,18 +56,16 @@ export interface CycleGateway {
   /** The live state of one project's update, or undefined when its workflow is not running. */
   projectState(mechanismId: string, quarter: string, projectId: string): Promise<ProjectUpdateState | undefined>;
   /**
-   * Sends an update to a project's workflow and returns what it decided; throws WorkflowRejection or WorkflowGone.
-   * The same `updateId` twice runs the command once (the second call gets the first answer).
+   * Sends a typed update to a project's workflow (`target.projectId`) or the cycle's, writes its audit entry when
+   * accepted and returns what the workflow decided; throws WorkflowRejection or WorkflowGone. The same `updateId`
+   * twice runs the command once (the second call gets the first answer).
    */
-  projectCommand(
-    mechanismId: string,
-    quarter: string,
-    projectId: string,
-    command: ProjectCommand,
-    options?: CommandOptions,
-  ): Promise<unknown>;
-  /** Sends an update to the cycle workflow and returns what it decided; throws WorkflowRejection or WorkflowGone. */
-  cycleCommand(mechanismId: string, quarter: string, command: CycleCommand, options?: CommandOptions): Promise<unknown>;
+  send<R, A extends unknown[]>(
+    target: CommandTarget,
+    update: UpdateDefinition<R, A>,
+    args: A,
+    options: CommandOptions,
+  ): Promise<R>;
   /** The mechanism's schedule, or undefined when it has none. */
   schedule(mechanismId: string): Promise<ScheduleView | undefined>;
   /** Pauses, resumes or triggers the schedule now; false when it does not exist. */

@@ -6,10 +6,10 @@
  * the workflow's receipt; after that the answer is "received, will be processed shortly" and the forwarder (one per
  * web process, started by buildApp) keeps delivering until the workflow has decided.
  */
-import { Submission } from '../domain';
+import { Submission, type SubmissionInput } from '../domain';
 import type { IntakeId, IntakeRecord, Store, SubmissionRecord } from '../store';
 import { updateWorkflowId } from '../temporal/ids';
-import type { SubmissionReceipt } from '../workflows/messages';
+import { submitUpdate } from '../workflows/messages';
 import { within } from './bounded';
 import { decide } from './commands';
 import { WorkflowGone, WorkflowRejection, type CycleGateway } from './cycle-gateway';
@@ -61,22 +61,22 @@ export function deliver(deps: IntakeDeps, record: IntakeRecord): Promise<IntakeR
   if (running) return running;
   const attempt = (async () => {
     try {
-      const receipt = (await deps.cycles.projectCommand(
-        record.mechanismId,
-        record.quarter,
-        record.projectId,
-        {
-          name: 'submitUpdate',
-          input: {
+      const receipt = await deps.cycles.send(
+        { mechanismId: record.mechanismId, quarter: record.quarter, projectId: record.projectId },
+        submitUpdate,
+        [
+          {
             ...record.input,
-            submission: record.input.submission as Submission,
+            // Stored as received (JSON, typed unknown); the workflow's validator parses it.
+            submission: record.input.submission as SubmissionInput,
             key: record.key,
             ...(record.basedOnRevision !== undefined && { baseRevision: record.basedOnRevision }),
           },
-        },
+        ],
         // Bounded so that a delivery waiting for a stopped worker ends and is tried again (same update id) later.
-        { updateId: intakeUpdateId(record.key), deadlineMs: DELIVERY_DEADLINE_MS },
-      )) as SubmissionReceipt;
+        // Not audited here: the route or page that received the submission audited it, with its sender.
+        { updateId: intakeUpdateId(record.key), deadlineMs: DELIVERY_DEADLINE_MS, audit: null },
+      );
       await deps.store.submissions.recordSubmission({
         mechanismId: record.mechanismId,
         quarter: record.quarter,
@@ -197,7 +197,7 @@ async function refuseStale(
 export async function receiveSubmission(
   deps: IntakeDeps,
   ids: { mechanismId: string; quarter: string; projectId: string },
-  input: { submission: Submission; submittedBy: string },
+  input: { submission: SubmissionInput; submittedBy: string },
   options: {
     key: string;
     basedOnRevision?: number;

@@ -6,7 +6,7 @@
  * processed shortly" and the intake forwarder delivers it exactly once when they are back.
  */
 import { randomUUID } from 'node:crypto';
-import type { SubmitUpdateInput } from '../workflows/messages';
+import type { SubmissionInput } from '../domain';
 import type { RouteDeps } from './context';
 import { receiveSubmission, type IntakeReceipt } from './intake';
 
@@ -23,7 +23,7 @@ export const validIntakeKey = (key: unknown): key is string =>
 export function submitUpdate(
   deps: Pick<RouteDeps, 'cycles' | 'store' | 'now'>,
   ids: { mechanismId: string; quarter: string; projectId: string },
-  input: SubmitUpdateInput,
+  input: { submission: SubmissionInput; submittedBy: string },
   options: {
     key?: string;
     basedOnRevision?: number;
@@ -31,10 +31,8 @@ export function submitUpdate(
   } = {},
 ): Promise<IntakeReceipt> {
   const { mechanismId, quarter, projectId } = ids;
-  return receiveSubmission(
-    deps,
-    { mechanismId, quarter, projectId },
-    { submission: input.submission as never, submittedBy: input.submittedBy },
-    { ...options, key: options.key ?? randomUUID() },
-  );
+  return receiveSubmission(deps, { mechanismId, quarter, projectId }, input, {
+    ...options,
+    key: options.key ?? randomUUID(),
+  });
 }

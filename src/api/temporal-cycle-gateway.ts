@@ -4,19 +4,11 @@
  * WorkflowRejection with the workflow's rule name, message and fields, unchanged.
  */
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
-import { sendKeyedUpdate, startCycle } from '../temporal/cycles';
+import { commandWorkflowId, sendCommand, startCycle } from '../temporal/cycles';
 import { isWorkflowGone, liveCycleState, queryIfRunning } from '../temporal/cycle-status';
 import { cycleWorkflowId, scheduleId, updateWorkflowId } from '../temporal/ids';
 import * as messages from '../workflows/messages';
-import {
-  WorkflowGone,
-  WorkflowRejection,
-  type CommandOptions,
-  type CycleCommand,
-  type CycleGateway,
-  type ProjectCommand,
-} from './cycle-gateway';
+import { WorkflowGone, WorkflowRejection, type CycleGateway } from './cycle-gateway';
 
 /** How long a read (a query of a running workflow) may take before it fails. */
 const READ_DEADLINE_MS = 10_000;
@@ -29,46 +21,11 @@ export interface TemporalGatewayOptions {
   temporalUiUrl: string;
 }
 
-// The definitions are heterogeneous; each workflow validates the argument it receives.
-type AnyUpdate = UpdateDefinition<unknown, unknown[]>;
-const projectDefs: Record<ProjectCommand['name'], AnyUpdate> = {
-  submitUpdate: messages.submitUpdate as AnyUpdate,
-  requestExtension: messages.requestExtension as AnyUpdate,
-  grantExtension: messages.grantExtension as AnyUpdate,
-  refuseExtension: messages.refuseExtension as AnyUpdate,
-  waive: messages.waive as AnyUpdate,
-  reassignOwner: messages.reassignOwner as AnyUpdate,
-};
-const cycleDefs: Record<CycleCommand['name'], AnyUpdate> = {
-  convene: messages.convene as AnyUpdate,
-  cancelSession: messages.cancelSession as AnyUpdate,
-  recordDecisions: messages.recordDecisions as AnyUpdate,
-  close: messages.close as AnyUpdate,
-  regenerateReport: messages.regenerateReport as AnyUpdate,
-};
-
 /** The gateway on a connected Temporal client. */
 export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGateway {
   const { client } = options;
   /** Reads end at a deadline: a query that no worker answers must not linger and retry for ever. */
   const read = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + READ_DEADLINE_MS, fn);
-  async function update(
-    workflowId: string,
-    def: AnyUpdate,
-    args: unknown[],
-    options: CommandOptions = {},
-  ): Promise<unknown> {
-    let outcome;
-    try {
-      const send = () => sendKeyedUpdate(client, workflowId, def, options.updateId, ...args);
-      outcome = await (options.deadlineMs ? client.withDeadline(Date.now() + options.deadlineMs, send) : send());
-    } catch (err) {
-      if (isWorkflowGone(err)) throw new WorkflowGone(workflowId);
-      throw err;
-    }
-    if (!outcome.accepted) throw new WorkflowRejection(outcome.code, outcome.message, outcome.fields);
-    return outcome.result;
-  }
   return {
     async start(mechanismId, quarter) {
       const { workflowId, created } = await startCycle(client, mechanismId, quarter, { taskQueue: options.taskQueue });
@@ -85,15 +42,18 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
       read(() =>
         queryIfRunning(client, updateWorkflowId(mechanismId, quarter, projectId), (h) => h.query(messages.updateState)),
       ),
-    projectCommand: (mechanismId, quarter, projectId, command, options) =>
-      update(updateWorkflowId(mechanismId, quarter, projectId), projectDefs[command.name], [command.input], options),
-    cycleCommand: (mechanismId, quarter, command, options) =>
-      update(
-        cycleWorkflowId(mechanismId, quarter),
-        cycleDefs[command.name],
-        command.input === undefined ? [] : [command.input],
-        options,
-      ),
+    async send(target, update, args, options) {
+      let outcome;
+      try {
+        const send = () => sendCommand(client, target, update, args, options);
+        outcome = await (options.deadlineMs ? client.withDeadline(Date.now() + options.deadlineMs, send) : send());
+      } catch (err) {
+        if (isWorkflowGone(err)) throw new WorkflowGone(commandWorkflowId(target));
+        throw err;
+      }
+      if (!outcome.accepted) throw new WorkflowRejection(outcome.code, outcome.message, outcome.fields);
+      return outcome.result;
+    },
     async schedule(mechanismId) {
       try {
         const d = await client.schedule.getHandle(scheduleId(mechanismId)).describe();

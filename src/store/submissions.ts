@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Submission } from '../domain';
+import { Submission, type SubmissionInput } from '../domain';
 import type { Database, SubmissionsTable } from './schema';
 import { toIso } from './steps';
 
@@ -41,7 +41,8 @@ export function createSubmissionRepository(db: Kysely<Database>) {
       mechanismId: string;
       quarter: string;
       projectId: string;
-      body: Submission;
+      /** Parsed here with the domain schema (defaults applied), whoever parsed it before. */
+      body: SubmissionInput;
       submittedBy: string;
       workflowId: string;
       step: string;

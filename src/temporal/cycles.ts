@@ -76,6 +76,9 @@ export function sendUpdate<R, A extends unknown[]>(
   return sendKeyedUpdate(client, workflowId, update, undefined, ...args);
 }
 
+// Temporal's executeUpdate has one overload for no argument and one for some: this guard picks it without a cast.
+const hasArgs = <A extends unknown[]>(args: A): args is A & [unknown, ...unknown[]] => args.length > 0;
+
 /**
  * {@link sendUpdate} with an update id: Temporal runs an update id at most once per workflow run and answers a
  * repeat with the first outcome, so a request retried with the same key (a double click, a retried HTTP call, the
@@ -89,9 +92,11 @@ export async function sendKeyedUpdate<R, A extends unknown[]>(
   ...args: A
 ): Promise<UpdateOutcome<R>> {
   try {
-    const result = await client.workflow
-      .getHandle(workflowId)
-      .executeUpdate<R, [unknown]>(update.name, { args: args as unknown as [unknown], ...(updateId && { updateId }) });
+    const handle = client.workflow.getHandle(workflowId);
+    const options = updateId ? { updateId } : {};
+    const result = hasArgs(args)
+      ? await handle.executeUpdate<R, typeof args>(update.name, { ...options, args })
+      : await handle.executeUpdate<R, []>(update.name, options);
     return { accepted: true, result };
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
@@ -105,6 +110,81 @@ export async function sendKeyedUpdate<R, A extends unknown[]>(
     }
     throw err;
   }
+}
+
+/** Where a command goes: one project's update when `projectId` is given, otherwise the cycle itself. */
+export interface CommandTarget {
+  mechanismId: string;
+  quarter: string;
+  projectId?: string;
+}
+
+/** The workflow id of a command's target. */
+export const commandWorkflowId = (target: CommandTarget): string =>
+  target.projectId === undefined
+    ? cycleWorkflowId(target.mechanismId, target.quarter)
+    : updateWorkflowId(target.mechanismId, target.quarter, target.projectId);
+
+/**
+ * Who sent a command and where its audit entry goes (the store's audit log fits). `note` is kept with the
+ * command's input (the CLI's `--reason`).
+ */
+export interface CommandAudit {
+  actor: string;
+  log: {
+    append(entry: {
+      actor: string;
+      action: string;
+      entityType: string;
+      entityId: string;
+      details?: unknown;
+      at?: Date;
+    }): Promise<unknown>;
+  };
+  now?: () => Date;
+  note?: Record<string, unknown>;
+}
+
+/** A typed update with its arguments, built by {@link command} so the pair is checked where it is written. */
+export interface UpdateCommand<R, A extends unknown[]> {
+  update: UpdateDefinition<R, A>;
+  args: A;
+}
+
+/** Pairs an update definition with arguments of its own type. */
+export const command = <R, A extends unknown[]>(update: UpdateDefinition<R, A>, ...args: A): UpdateCommand<R, A> => ({
+  update,
+  args,
+});
+
+/**
+ * Sends a command and, when the workflow accepts it, writes its audit entry: the one place an operator's command
+ * is audited, whether it came from the API, the pages or the CLI (`update.<name>` for a project's update,
+ * `cycle.<name>` for the cycle, with the command's input). `audit: null` is for senders that audit elsewhere
+ * (the intake records the submission it forwards) or not at all (the owner's own extension request, which the
+ * workflow's history keeps).
+ */
+export async function sendCommand<R, A extends unknown[]>(
+  client: Client,
+  target: CommandTarget,
+  update: UpdateDefinition<R, A>,
+  args: A,
+  options: { updateId?: string; audit: CommandAudit | null },
+): Promise<UpdateOutcome<R>> {
+  const outcome = await sendKeyedUpdate(client, commandWorkflowId(target), update, options.updateId, ...args);
+  if (outcome.accepted && options.audit) {
+    const { actor, log, now, note } = options.audit;
+    const input: unknown = args[0];
+    await log.append({
+      actor,
+      action: `${target.projectId === undefined ? 'cycle' : 'update'}.${update.name}`,
+      entityType: 'cycle',
+      entityId: [target.mechanismId, target.quarter, target.projectId].filter(Boolean).join('/'),
+      details: note ? { ...(typeof input === 'object' && input), ...note } : input,
+      ...(now && { at: now() }),
+    });
+  }
+  return outcome;
 }
 
 /**

@@ -39,7 +39,7 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     dataConverter: projectDataConverter(options.payloadKeys),
-    activities: options.activities as unknown as Record<string, (...args: never[]) => Promise<unknown>>,
+    activities: options.activities,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

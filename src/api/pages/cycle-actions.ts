@@ -5,10 +5,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isoQuarter, slug } from '../../domain';
-import { decide } from '../commands';
+import { command, type CommandTarget } from '../../temporal/cycles';
+import * as messages from '../../workflows/messages';
+import { runCommand } from '../commands';
 import { userActor } from '../access';
 import type { RouteDeps } from '../context';
-import type { CycleCommand, ProjectCommand } from '../cycle-gateway';
 import { requireOpenCycle } from '../cycle-view';
 import { ApiError } from '../errors';
 import type { PageSession } from './secretariat';
@@ -79,28 +80,10 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
         303,
       );
     };
-    const project = (request: FastifyRequest, command: ProjectCommand) => {
-      const { mechanismId, quarter, projectId } = request.params as {
-        mechanismId: string;
-        quarter: string;
-        projectId: string;
-      };
-      return decide(() => deps.cycles.projectCommand(mechanismId, quarter, projectId, command));
-    };
-    const cycle = (request: FastifyRequest, command: CycleCommand) => {
-      const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };
-      return decide(() => deps.cycles.cycleCommand(mechanismId, quarter, command));
-    };
-    const audit = (actor: string, request: FastifyRequest, action: string, details?: unknown) => {
-      const p = request.params as Record<string, string>;
-      return deps.store.audit.append({
-        actor,
-        action,
-        entityType: 'cycle',
-        entityId: [p.mechanismId, p.quarter, p.projectId].filter(Boolean).join('/'),
-        details,
-        at: deps.now(),
-      });
+    // The command's target is the route's own ids: the cycle, or one project's update when the path names one.
+    const target = (request: FastifyRequest): CommandTarget => {
+      const { mechanismId, quarter, projectId } = request.params as CommandTarget;
+      return { mechanismId, quarter, ...(projectId && { projectId }) };
     };
 
     app.post(
@@ -108,11 +91,12 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
       { schema: { params: ProjectParams } },
       (request, reply) =>
         act(request, reply, async (actor, form) => {
-          const r = (await project(request, {
-            name: 'grantExtension',
-            input: { dueDate: (form.dueDate ?? '').trim(), grantedBy: actor },
-          })) as { dueDate: string };
-          await audit(actor, request, 'update.grantExtension', r);
+          const r = await runCommand(
+            deps,
+            actor,
+            target(request),
+            command(messages.grantExtension, { dueDate: (form.dueDate ?? '').trim(), grantedBy: actor }),
+          );
           return `Extension granted: now due ${r.dueDate}.`;
         }),
     );
@@ -121,8 +105,7 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
       { schema: { params: ProjectParams } },
       (request, reply) =>
         act(request, reply, async (actor) => {
-          await project(request, { name: 'waive', input: { waivedBy: actor } });
-          await audit(actor, request, 'update.waive');
+          await runCommand(deps, actor, target(request), command(messages.waive, { waivedBy: actor }));
           return 'Update waived for this quarter.';
         }),
     );
@@ -139,16 +122,17 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
           const contact = m?.contacts.find((c) => c.id === form.ownerId);
           if (!m || !p || !contact)
             throw new ApiError(422, 'invalid-input', 'ownerId: choose a contact of the mechanism');
-          await project(request, {
-            name: 'reassignOwner',
-            input: {
+          await runCommand(
+            deps,
+            actor,
+            target(request),
+            command(messages.reassignOwner, {
               ownerId: contact.id,
               ownerTimeZone: contact.timeZone ?? m.timeZone,
               ...(p.supervisor && { supervisorId: p.supervisor }),
               reassignedBy: actor,
-            },
-          });
-          await audit(actor, request, 'update.reassignOwner', { ownerId: contact.id });
+            }),
+          );
           return `Update reassigned to ${contact.name}.`;
         }),
     );
@@ -161,8 +145,7 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
           attendees: ids(form.attendees),
           ...(form.holidayConfirmed === 'yes' && { holidayConfirmed: true }),
         };
-        const r = (await cycle(request, { name: 'convene', input })) as { sequence: number; startsAt: string };
-        await audit(actor, request, 'cycle.convene', input);
+        const r = await runCommand(deps, actor, target(request), command(messages.convene, input));
         return `Session ${r.sequence > 0 ? 'convened' : 'set'} for ${r.startsAt} (invitation sequence ${r.sequence}).`;
       }),
     );
@@ -171,23 +154,20 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
       { schema: { params: Params } },
       (request, reply) =>
         act(request, reply, async (actor) => {
-          await cycle(request, { name: 'cancelSession' });
-          await audit(actor, request, 'cycle.cancelSession');
+          await runCommand(deps, actor, target(request), command(messages.cancelSession));
           return 'Session cancelled; the cancellation was sent.';
         }),
     );
     app.post('/mechanisms/:mechanismId/cycles/:quarter/decisions', { schema: { params: Params } }, (request, reply) =>
       act(request, reply, async (actor, form) => {
         const record = decisionsFromForm(form, (request.params as { quarter: string }).quarter);
-        const r = (await cycle(request, { name: 'recordDecisions', input: record })) as { actionItemIds: string[] };
-        await audit(actor, request, 'cycle.recordDecisions');
+        const r = await runCommand(deps, actor, target(request), command(messages.recordDecisions, record));
         return `Decisions recorded with ${r.actionItemIds.length} action item(s); the minutes follow.`;
       }),
     );
     app.post('/mechanisms/:mechanismId/cycles/:quarter/close', { schema: { params: Params } }, (request, reply) =>
       act(request, reply, async (actor) => {
-        await cycle(request, { name: 'close', input: { closedBy: actor } });
-        await audit(actor, request, 'cycle.close');
+        await runCommand(deps, actor, target(request), command(messages.close, { closedBy: actor }));
         return 'The cycle is closing.';
       }),
     );

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { previousQuarter } from '../../domain';
 import type { OwnerLinkBinding } from '../../store';
 import { hashToken } from '../../store/secrets';
+import { requestExtension } from '../../workflows/messages';
 import { decide } from '../commands';
 import { LIVE_READ_WAIT_MS, within } from '../bounded';
 import { StaleSubmission } from '../intake';
@@ -351,12 +352,10 @@ ${
           );
         }
         try {
-          const outcome = (await decide(() =>
-            deps.cycles.projectCommand(binding.mechanismId, binding.quarter, binding.projectId, {
-              name: 'requestExtension',
-              input: { days, requestedBy: binding.contactId },
-            }),
-          )) as { outcome: 'granted' | 'pending'; dueDate: string };
+          // Not audited: the owner's own request (the workflow's history keeps it), as before.
+          const outcome = await decide(() =>
+            deps.cycles.send(binding, requestExtension, [{ days, requestedBy: binding.contactId }], { audit: null }),
+          );
           const fresh = (await context(binding))!;
           const banner =
             outcome.outcome === 'granted'

@@ -18,12 +18,13 @@ import {
   Submission,
   slug,
 } from '../../domain';
-import { decide } from '../commands';
+import { command, type UpdateCommand } from '../../temporal/cycles';
+import * as messages from '../../workflows/messages';
+import { runCommand } from '../commands';
 import type { RouteDeps } from '../context';
 import { loadCycleView, requireOpenCycle } from '../cycle-view';
 import { submitUpdate } from '../submissions';
 import { ApiError, ErrorBody, notFound } from '../errors';
-import type { SubmitUpdateInput } from '../../workflows/messages';
 import { bearer, CycleParams, CycleProjectParams, Decided, MechanismParams } from '../schemas';
 
 const CycleBody = z.object({
@@ -239,62 +240,40 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     );
 
     // ---- commands on one project's update ----
-    const projectCommand = (
+    const projectSchema = <S extends z.ZodType>(summary: string, body: S) => ({
+      tags: ['cycles'],
+      summary,
+      security: bearer,
+      params: CycleProjectParams,
+      headers: IdempotencyHeaders,
+      body,
+      response: { 200: Decided, ...errors },
+    });
+    const projectCommand = <S extends z.ZodType>(
       path: string,
       summary: string,
-      body: z.ZodType,
+      body: S,
       build: (
-        body: never,
+        body: z.infer<S>,
         actor: string,
         ids: { mechanismId: string; projectId: string },
-      ) => Promise<Parameters<RouteDeps['cycles']['projectCommand']>[3]>,
+      ) => Promise<UpdateCommand<unknown, unknown[]>>,
     ) =>
       app.post(
         `/:mechanismId/cycles/:quarter/projects/:projectId/${path}`,
-        {
-          schema: {
-            tags: ['cycles'],
-            summary,
-            security: bearer,
-            params: CycleProjectParams,
-            headers: IdempotencyHeaders,
-            body,
-            response: { 200: Decided, ...(path === 'submission' && { 202: Decided }), ...errors },
-          },
-        },
-        async (request, reply) => {
+        { schema: projectSchema(summary, body) },
+        async (request) => {
           const { mechanismId, quarter, projectId } = request.params;
           await projectOr404(mechanismId, projectId);
-          const key = idempotencyKey(request.headers);
-          if (path === 'submission') {
-            // Recorded first (the intake), whatever the state of the worker: 200 with the revision, or 202 "pending".
-            await mechanismOr404(mechanismId);
-            const { baseRevision, ...body } = request.body as z.infer<typeof SubmissionBody>;
-            const command = await build(body as never, request.caller!.actor, { mechanismId, projectId });
-            const receipt = await submitUpdate(
-              deps,
-              { mechanismId, quarter, projectId },
-              command.input as SubmitUpdateInput,
-              { key: key && `api:${key}`, basedOnRevision: baseRevision },
-            );
-            await audit(request.caller!.actor, 'update.submitUpdate', `${mechanismId}/${quarter}/${projectId}`, {
-              key: receipt.key,
-              status: receipt.status,
-            });
-            return reply
-              .code(receipt.status === 'applied' ? 200 : 202)
-              .send({ accepted: true as const, result: receipt });
-          }
           await requireOpenCycle(deps, mechanismId, quarter);
-          const command = await build(request.body as never, request.caller!.actor, { mechanismId, projectId });
-          const result = await decide(() =>
-            deps.cycles.projectCommand(mechanismId, quarter, projectId, command, commandOptions(command.name, key)),
-          );
-          await audit(
+          // Validated with `body` by Fastify; the type provider cannot name a generic schema's type, so it is said here.
+          const command = await build(request.body as z.infer<S>, request.caller!.actor, { mechanismId, projectId });
+          const result = await runCommand(
+            deps,
             request.caller!.actor,
-            `update.${command.name}`,
-            `${mechanismId}/${quarter}/${projectId}`,
-            command.input,
+            { mechanismId, quarter, projectId },
+            command,
+            commandOptions(command.update.name, idempotencyKey(request.headers)),
           );
           return { accepted: true as const, result };
         },
@@ -304,24 +283,19 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       'extension',
       'Extend the due date of one project (also answers a pending request)',
       z.object({ dueDate: isoDate }),
-      async (b: { dueDate: string }, actor) => ({
-        name: 'grantExtension',
-        input: { dueDate: b.dueDate, grantedBy: actor },
-      }),
+      async (b, actor) => command(messages.grantExtension, { dueDate: b.dueDate, grantedBy: actor }),
     );
-    projectCommand('extension-refusal', 'Refuse a pending extension request', z.object({}), async (_b, actor) => ({
-      name: 'refuseExtension',
-      input: { refusedBy: actor },
-    }));
-    projectCommand('waiver', "Waive this quarter's update of one project", z.object({}), async (_b, actor) => ({
-      name: 'waive',
-      input: { waivedBy: actor },
-    }));
+    projectCommand('extension-refusal', 'Refuse a pending extension request', z.object({}), async (_b, actor) =>
+      command(messages.refuseExtension, { refusedBy: actor }),
+    );
+    projectCommand('waiver', "Waive this quarter's update of one project", z.object({}), async (_b, actor) =>
+      command(messages.waive, { waivedBy: actor }),
+    );
     projectCommand(
       'owner',
       'Reassign the update to another contact',
       z.object({ ownerId: slug }),
-      async (b: { ownerId: string }, actor, ids) => {
+      async (b, actor, ids) => {
         const [mechanism, project] = await Promise.all([
           deps.store.mechanisms.get(ids.mechanismId),
           deps.store.projects.get(ids.mechanismId, ids.projectId),
@@ -331,25 +305,45 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           throw new ApiError(422, 'invalid-input', `ownerId: no contact ${b.ownerId} in mechanism ${ids.mechanismId}`, [
             { field: 'ownerId', message: 'must be a contact of the mechanism' },
           ]);
-        return {
-          name: 'reassignOwner',
-          input: {
-            ownerId: contact.id,
-            ownerTimeZone: contact.timeZone ?? mechanism!.timeZone,
-            ...(project!.supervisor && { supervisorId: project!.supervisor }),
-            reassignedBy: actor,
-          },
-        };
+        return command(messages.reassignOwner, {
+          ownerId: contact.id,
+          ownerTimeZone: contact.timeZone ?? mechanism!.timeZone,
+          ...(project!.supervisor && { supervisorId: project!.supervisor }),
+          reassignedBy: actor,
+        });
       },
     );
-    projectCommand(
-      'submission',
-      "Submit (or amend) the update on the owner's behalf (409 `stale-revision` when `baseRevision` is older than the stored revision)",
-      SubmissionBody,
-      async (b: Submission, actor) => ({
-        name: 'submitUpdate',
-        input: { submission: b, submittedBy: actor },
-      }),
+    // A submission is recorded first (the intake), whatever the state of the worker: 200 with the revision, or 202
+    // "pending"; the intake forwards it to the workflow, so it is audited here, as received.
+    app.post(
+      '/:mechanismId/cycles/:quarter/projects/:projectId/submission',
+      {
+        schema: {
+          ...projectSchema(
+            "Submit (or amend) the update on the owner's behalf (409 `stale-revision` when `baseRevision` is older than the stored revision)",
+            SubmissionBody,
+          ),
+          response: { 200: Decided, 202: Decided, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { mechanismId, quarter, projectId } = request.params;
+        await projectOr404(mechanismId, projectId);
+        await mechanismOr404(mechanismId);
+        const key = idempotencyKey(request.headers);
+        const { baseRevision, ...submission } = request.body;
+        const receipt = await submitUpdate(
+          deps,
+          { mechanismId, quarter, projectId },
+          { submission, submittedBy: request.caller!.actor },
+          { key: key && `api:${key}`, basedOnRevision: baseRevision },
+        );
+        await audit(request.caller!.actor, 'update.submitUpdate', `${mechanismId}/${quarter}/${projectId}`, {
+          key: receipt.key,
+          status: receipt.status,
+        });
+        return reply.code(receipt.status === 'applied' ? 200 : 202).send({ accepted: true as const, result: receipt });
+      },
     );
 
     app.get(
@@ -373,12 +367,12 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
     );
 
     // ---- commands on the cycle ----
-    const cycleCommand = (
+    const cycleCommand = <S extends z.ZodType>(
       method: 'post' | 'put' | 'delete',
       path: string,
       summary: string,
-      body: z.ZodType | undefined,
-      build: (body: never, actor: string) => Parameters<RouteDeps['cycles']['cycleCommand']>[2],
+      body: S | undefined,
+      build: (body: z.infer<S>, actor: string) => UpdateCommand<unknown, unknown[]>,
     ) =>
       app.route({
         method: method.toUpperCase() as 'POST',
@@ -393,18 +387,17 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           response: { 200: Decided, ...errors },
         },
         handler: async (request) => {
-          const { mechanismId, quarter } = request.params as z.infer<typeof CycleParams>;
+          const { mechanismId, quarter } = request.params;
           await requireOpenCycle(deps, mechanismId, quarter);
-          const command = build(request.body as never, request.caller!.actor);
-          const result = await decide(() =>
-            deps.cycles.cycleCommand(
-              mechanismId,
-              quarter,
-              command,
-              commandOptions(command.name, idempotencyKey(request.headers)),
-            ),
+          // Validated with `body` by Fastify; the type provider cannot name a generic schema's type, so it is said here.
+          const command = build(request.body as z.infer<S>, request.caller!.actor);
+          const result = await runCommand(
+            deps,
+            request.caller!.actor,
+            { mechanismId, quarter },
+            command,
+            commandOptions(command.update.name, idempotencyKey(request.headers)),
           );
-          await audit(request.caller!.actor, `cycle.${command.name}`, `${mechanismId}/${quarter}`, command.input);
           return { accepted: true as const, result };
         },
       });
@@ -414,20 +407,18 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
       'session',
       'Convene the session, or reschedule it (the invitation is updated)',
       ConveneBody,
-      (b: z.infer<typeof ConveneBody>) => ({ name: 'convene', input: b }),
+      (b) => command(messages.convene, b),
     );
-    cycleCommand('delete', 'session', 'Cancel the convened session', undefined, () => ({ name: 'cancelSession' }));
-    cycleCommand('post', 'decisions', 'Record the decisions and action items of the session', SessionRecord, (b) => ({
-      name: 'recordDecisions',
-      input: b,
-    }));
-    cycleCommand('post', 'close', 'Close the cycle now', z.object({}), (_b, actor) => ({
-      name: 'close',
-      input: { closedBy: actor },
-    }));
-    cycleCommand('post', 'report', 'Compile a new version of the report', z.object({}), () => ({
-      name: 'regenerateReport',
-    }));
+    cycleCommand('delete', 'session', 'Cancel the convened session', undefined, () => command(messages.cancelSession));
+    cycleCommand('post', 'decisions', 'Record the decisions and action items of the session', SessionRecord, (b) =>
+      command(messages.recordDecisions, b),
+    );
+    cycleCommand('post', 'close', 'Close the cycle now', z.object({}), (_b, actor) =>
+      command(messages.close, { closedBy: actor }),
+    );
+    cycleCommand('post', 'report', 'Compile a new version of the report', z.object({}), () =>
+      command(messages.regenerateReport),
+    );
 
     app.get(
       '/:mechanismId/cycles/:quarter/decisions',

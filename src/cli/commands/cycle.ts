@@ -1,4 +1,6 @@
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Command } from 'commander';
+import type { CommandTarget } from '../../temporal/cycles';
 import { action, type Runtime } from '../action';
 import type { CommandContext } from '../context';
 import { loadCycleStatus, queryIfRunning, type CycleStatus } from '../cycle-status';
@@ -126,18 +128,11 @@ export function registerCycleCommands(program: Command, runtime: Runtime): void 
             throw new UsageError(`--until must be a date YYYY-MM-DD, not "${opts.until}"`);
           const target = await openUpdate(ctx, mechanismId, quarter, projectId);
           const dueDate = opts.until ?? addDays(target.state.dueDate, opts.days!);
-          const input = { dueDate, grantedBy: ctx.actor() };
-          const result = await decide(ctx, target.workflowId, 'grantExtension', input);
-          await ctx.store().then((s) =>
-            s.audit.append({
-              actor: ctx.actor(),
-              action: 'update.grantExtension',
-              entityType: 'cycle',
-              entityId: `${mechanismId}/${quarter}/${projectId}`,
-              details: input,
-            }),
-          );
-          const newDue = (result as { dueDate?: string })?.dueDate ?? dueDate;
+          const { grantExtension } = await import('../../workflows/messages');
+          const result = await decide(ctx, { mechanismId, quarter, projectId }, grantExtension, [
+            { dueDate, grantedBy: ctx.actor() },
+          ]);
+          const newDue = result.dueDate;
           ctx.out.result(
             { mechanismId, quarter, projectId, previousDueDate: target.state.dueDate, dueDate: newDue },
             () => `${projectId}: due date moved from ${target.state.dueDate} to ${newDue}`,
@@ -183,11 +178,12 @@ export function registerCycleCommands(program: Command, runtime: Runtime): void 
           const quarter = await parseQuarterArg(quarterArg);
           const store = await ctx.store();
           const mechanism = await requireMechanism(store, mechanismId);
-          const [{ checkMechanismSessionDate, isoInstant }, { cycleWorkflowId }, { cycleState }] = await Promise.all([
-            import('../../domain'),
-            import('../../temporal/ids'),
-            import('../../workflows/messages'),
-          ]);
+          const [{ checkMechanismSessionDate, isoInstant }, { cycleWorkflowId }, { cycleState, convene }] =
+            await Promise.all([
+              import('../../domain'),
+              import('../../temporal/ids'),
+              import('../../workflows/messages'),
+            ]);
           if (opts.at !== undefined && !isoInstant.safeParse(opts.at).success)
             throw new UsageError(`--at must be an instant like 2026-12-10T10:00:00+02:00, not "${opts.at}"`);
           const workflowId = cycleWorkflowId(mechanismId, quarter);
@@ -212,14 +208,7 @@ export function registerCycleCommands(program: Command, runtime: Runtime): void 
             ...(opts.duration !== undefined && { durationMinutes: opts.duration }),
             ...(opts.confirmHoliday && { holidayConfirmed: true }),
           };
-          const result = (await decide(ctx, workflowId, 'convene', input)) as { sequence: number; startsAt: string };
-          await store.audit.append({
-            actor: ctx.actor(),
-            action: 'cycle.convene',
-            entityType: 'cycle',
-            entityId: `${mechanismId}/${quarter}`,
-            details: input,
-          });
+          const result = await decide(ctx, { mechanismId, quarter }, convene, [input]);
           ctx.out.result(
             { mechanismId, quarter, ...result, warnings: check.warnings, alternatives: check.alternatives },
             () =>
@@ -250,19 +239,11 @@ export function registerCycleCommands(program: Command, runtime: Runtime): void 
           const reason = opts.reason.trim();
           if (!reason || reason.length > 1000) throw new UsageError('--reason must have 1 to 1000 characters');
           const quarter = await parseQuarterArg(quarterArg);
-          const target = await openUpdate(ctx, mechanismId, quarter, projectId);
-          const input = { waivedBy: ctx.actor() };
-          const result = await decide(ctx, target.workflowId, 'waive', input);
-          await ctx.store().then((s) =>
-            s.audit.append({
-              actor: ctx.actor(),
-              action: 'update.waive',
-              entityType: 'cycle',
-              entityId: `${mechanismId}/${quarter}/${projectId}`,
-              details: { ...input, reason },
-            }),
-          );
-          const state = (result as { state?: string })?.state ?? 'waived';
+          await openUpdate(ctx, mechanismId, quarter, projectId);
+          const { waive } = await import('../../workflows/messages');
+          const { state } = await decide(ctx, { mechanismId, quarter, projectId }, waive, [{ waivedBy: ctx.actor() }], {
+            reason,
+          });
           ctx.out.result(
             { mechanismId, quarter, projectId, state, reason },
             () => `${projectId}: update ${state} for ${quarter}`,
@@ -295,18 +276,22 @@ async function openUpdate(ctx: CommandContext, mechanismId: string, quarter: str
   throw new NotFoundError(`no cycle ${mechanismId} ${quarter}`);
 }
 
-/** Sends an update through the shared client helper; a refusal by the workflow is exit 1 with its reason. */
-async function decide(
+/**
+ * Sends a typed command through the shared client helper, which audits it under the operator once accepted (with
+ * `note`, e.g. the reason); a refusal by the workflow is exit 1 with its reason.
+ */
+async function decide<R, A extends unknown[]>(
   ctx: CommandContext,
-  workflowId: string,
-  name: 'grantExtension' | 'waive' | 'convene',
-  input: unknown,
-): Promise<unknown> {
-  const [{ sendUpdate }, messages] = await Promise.all([
-    import('../../temporal/cycles'),
-    import('../../workflows/messages'),
-  ]);
-  const outcome = await sendUpdate(await ctx.temporal(), workflowId, messages[name] as never, input as never);
+  target: CommandTarget,
+  update: UpdateDefinition<R, A>,
+  args: A,
+  note?: Record<string, unknown>,
+): Promise<R> {
+  const { sendCommand } = await import('../../temporal/cycles');
+  const store = await ctx.store();
+  const outcome = await sendCommand(await ctx.temporal(), target, update, args, {
+    audit: { actor: ctx.actor(), log: store.audit, ...(note && { note }) },
+  });
   if (!outcome.accepted) throw new CliError(`refused: ${outcome.message}`, ExitCode.failure, outcome.code);
   return outcome.result;
 }

@@ -88,7 +88,8 @@ function cellText(v: ExcelJS.CellValue): string {
 
 async function readXlsx(data: Buffer): Promise<Row[]> {
   const wb = new ExcelJS.Workbook();
-  // exceljs's typings want its own Buffer type; a Node Buffer is what it reads.
+  // Unavoidable cast: exceljs 4.4's index.d.ts declares its own global `interface Buffer extends ArrayBuffer`, which
+  // Node's Buffer (a Uint8Array) does not satisfy by type, yet a Node Buffer is exactly what `load` reads at run time.
   await wb.xlsx.load(data as unknown as ExcelJS.Buffer);
   const sheet = wb.worksheets[0];
   if (!sheet) return [];
