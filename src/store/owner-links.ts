@@ -27,24 +27,30 @@ export interface OwnerLinkBinding {
 
 /** Personal links in request emails. Only the token's SHA-256 is stored; the raw token is returned once and never logged. */
 export function createOwnerLinkRepository(db: Kysely<Database>) {
+  /** Stores a link under its token's hash (never the token itself). */
+  const insertLink = (
+    token: string,
+    input: Omit<OwnerLinkBinding, 'expiresAt'> & { expiresAt: string | Date; at?: string | Date },
+  ) =>
+    db
+      .insertInto('owner_links')
+      .values({
+        token_hash: hashToken(token),
+        mechanism_id: input.mechanismId,
+        quarter: input.quarter,
+        project_id: input.projectId,
+        contact_id: input.contactId,
+        issued_at: toIso(input.at),
+        expires_at: toIso(input.expiresAt),
+      })
+      .execute();
   return {
     /** Issues a new link token bound to (mechanism, quarter, project, contact) until `expiresAt`; returns the raw token. */
     async issue(
       input: Omit<OwnerLinkBinding, 'expiresAt'> & { expiresAt: string | Date; at?: string | Date },
     ): Promise<string> {
       const token = newToken();
-      await db
-        .insertInto('owner_links')
-        .values({
-          token_hash: hashToken(token),
-          mechanism_id: input.mechanismId,
-          quarter: input.quarter,
-          project_id: input.projectId,
-          contact_id: input.contactId,
-          issued_at: toIso(input.at),
-          expires_at: toIso(input.expiresAt),
-        })
-        .execute();
+      await insertLink(token, input);
       return token;
     },
     /**
@@ -56,18 +62,7 @@ export function createOwnerLinkRepository(db: Kysely<Database>) {
     ): Promise<{ linkId: string; token: string }> {
       const linkId = newToken().slice(0, 22);
       const token = deriveLinkToken(input.secret, linkId);
-      await db
-        .insertInto('owner_links')
-        .values({
-          token_hash: hashToken(token),
-          mechanism_id: input.mechanismId,
-          quarter: input.quarter,
-          project_id: input.projectId,
-          contact_id: input.contactId,
-          issued_at: toIso(input.at),
-          expires_at: toIso(input.expiresAt),
-        })
-        .execute();
+      await insertLink(token, input);
       return { linkId, token };
     },
     /**
