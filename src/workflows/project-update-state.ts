@@ -52,6 +52,24 @@ export interface UpdateState {
 
 export type { Refusal } from './validation';
 
+/** What an update starts from: its owner, dates and planned chase (everything else starts empty). */
+export type UpdateStart = Pick<
+  UpdateState,
+  'ownerId' | 'supervisorId' | 'ownerTimeZone' | 'dueDate' | 'dueEndsAt' | 'cutoffAt' | 'plan' | 'book'
+>;
+
+/** An update before anything happened: requested, revision 0, nothing sent, no extension. The workflow starts here. */
+export const initialUpdate = (start: UpdateStart): UpdateState => ({
+  state: 'requested',
+  revision: 0,
+  late: false,
+  generation: 0,
+  sent: [],
+  autoExtensionDays: 0,
+  extensionCount: 0,
+  ...start,
+});
+
 /** True when the chase is over: submitted, waived or missing (amendments and late answers are still accepted). */
 export const isSettled = (u: UpdateState): boolean => settledStates.includes(u.state);
 

@@ -53,6 +53,7 @@ import {
   collectionClosed,
   details,
   dueEndsAt,
+  initialUpdate,
   isSettled,
   markMissing,
   nextSend,
@@ -125,23 +126,16 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     secretariatIds: input.secretariatIds,
   };
   const now = () => new Date(Date.now()).toISOString();
-  const initial: UpdateState = {
-    state: 'requested',
+  const initial = initialUpdate({
     ownerId: input.ownerId,
     supervisorId: input.supervisorId,
     ownerTimeZone: input.ownerTimeZone,
     dueDate: input.dueDate,
     dueEndsAt: input.dueEndsAt,
     cutoffAt: input.cutoffAt,
-    revision: 0,
-    late: false,
-    generation: 0,
     plan: input.plan,
-    sent: [],
-    autoExtensionDays: 0,
-    extensionCount: 0,
     book: input.book,
-  };
+  });
   /** The one state of this update; every handler and the chase replace it with what a transition returns. */
   let u: UpdateState = initial;
   /** Handlers that await run one at a time, in the order they were accepted. */

@@ -21,6 +21,7 @@ import {
   applyRefusal,
   applyWaiver,
   changeCalendars,
+  initialUpdate,
   isSettled,
   markMissing,
   nextSend,
@@ -57,21 +58,14 @@ function fresh(
     secretariatIds: ['sec-ls', 'sec-cn'],
   };
   const dates = collectionDates(openedAt, policy, holidays, timeZone);
-  const base: UpdateState = {
-    state: 'requested',
+  const base = initialUpdate({
     ownerId: 'owner-roads',
     ...(supervised && { supervisorId: 'ps-works' }),
     ownerTimeZone: timeZone,
     dueDate: dates.dueDate,
     cutoffAt: dates.cutoffAt,
-    revision: 0,
-    late: false,
-    generation: 0,
     plan: [],
-    sent: [],
-    autoExtensionDays: 0,
-    extensionCount: 0,
-  };
+  });
   return { u: { ...base, plan: planChase(base, rules) }, rules };
 }
 
