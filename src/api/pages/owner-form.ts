@@ -243,12 +243,29 @@ ${
       );
     }
 
-    app.get<{ Params: { token: string } }>('/u/:token', { schema: { params: TokenParams } }, async (request, reply) => {
+    /**
+     * The link's binding and its form's context, or the answer already sent: 429 when over a limit (what was typed is
+     * kept), 404 when the link is not valid, 410 when its update no longer collects.
+     */
+    async function resolveLink(
+      request: FastifyRequest<{ Params: { token: string } }>,
+      reply: FastifyReply,
+      kind: 'view' | 'update' | 'extension',
+    ): Promise<
+      { binding: OwnerLinkBinding; ctx: NonNullable<Awaited<ReturnType<typeof context>>> } | { sent: FastifyReply }
+    > {
       const { binding, limited: over } = await admit(request);
-      if (over) return limited(request, reply, over.retryAfter, 'view');
+      if (over) return { sent: limited(request, reply, over.retryAfter, kind) };
       const ctx = binding && (await context(binding));
-      if (!binding || !ctx) return gone(reply);
-      if (ctx.ended) return closed(reply, binding);
+      if (!binding || !ctx) return { sent: gone(reply) };
+      if (ctx.ended) return { sent: closed(reply, binding) };
+      return { binding, ctx };
+    }
+
+    app.get<{ Params: { token: string } }>('/u/:token', { schema: { params: TokenParams } }, async (request, reply) => {
+      const link = await resolveLink(request, reply, 'view');
+      if ('sent' in link) return link.sent;
+      const { binding, ctx } = link;
       const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
       return send(reply, 200, render(request.params.token, ctx, binding, values, {}));
     });
@@ -257,11 +274,9 @@ ${
       '/u/:token',
       { schema: { params: TokenParams } },
       async (request, reply) => {
-        const { binding, limited: over } = await admit(request);
-        if (over) return limited(request, reply, over.retryAfter, 'update');
-        const ctx = binding && (await context(binding));
-        if (!binding || !ctx) return gone(reply);
-        if (ctx.ended) return closed(reply, binding);
+        const link = await resolveLink(request, reply, 'update');
+        if ('sent' in link) return link.sent;
+        const { binding, ctx } = link;
         const parsed = parseSubmissionForm(
           typeof request.body === 'object' && request.body ? request.body : {},
           ctx.actionItems,
@@ -329,11 +344,9 @@ ${
       '/u/:token/extension',
       { schema: { params: TokenParams } },
       async (request, reply) => {
-        const { binding, limited: over } = await admit(request);
-        if (over) return limited(request, reply, over.retryAfter, 'extension');
-        const ctx = binding && (await context(binding));
-        if (!binding || !ctx) return gone(reply);
-        if (ctx.ended) return closed(reply, binding);
+        const link = await resolveLink(request, reply, 'extension');
+        if ('sent' in link) return link.sent;
+        const { binding, ctx } = link;
         const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
         const raw = typeof request.body?.days === 'string' ? request.body.days.trim() : '';
         const days = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
