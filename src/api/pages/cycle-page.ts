@@ -1,7 +1,14 @@
 /** The cycle page: phase, each project's state with last and next send, the actions, documents and Temporal UI links. */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { checkMechanismSessionDate, isoInstant, isoQuarter, slug, type SessionDateCheck } from '../../domain';
+import {
+  checkMechanismSessionDate,
+  isoInstant,
+  isoQuarter,
+  settledStates,
+  slug,
+  type SessionDateCheck,
+} from '../../domain';
 import type { RouteDeps } from '../context';
 import { loadCycleView } from '../cycle-view';
 import { html, page } from './html';
@@ -44,7 +51,7 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
         // Each form appears only in the phase where the workflow accepts it (convene while convening, decisions once the
         // session has started), so the officer is not offered buttons that can only be refused; close is always there.
         const rows = view.projects.map((p) => {
-          const settled = ['submitted', 'waived', 'missing'].includes(p.state);
+          const settled = settledStates.includes(p.state);
           return html`<tr id="project-${p.projectId}"><td>${title(p.projectId)}<br><small><a href="${deps.cycles.workflowUiUrl(p.workflowId)}">workflow in Temporal UI</a></small></td>
 <td><span class="state state-${p.state}">${p.state}</span>${p.late ? html` <span class="state state-overdue">late</span>` : ''}${p.revision ? html`<br><small>revision ${p.revision}</small>` : ''}</td>
 <td>${contactName(p.ownerId)}</td><td>${when(p.lastSendAt)}</td><td>${when(p.nextSendAt)}</td>

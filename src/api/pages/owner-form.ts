@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { previousQuarter } from '../../domain';
+import { previousQuarter, settledStates } from '../../domain';
 import type { OwnerLinkBinding } from '../../store';
 import { hashToken } from '../../store/secrets';
 import { requestExtension } from '../../workflows/messages';
@@ -234,7 +234,7 @@ ${submissionFields(values, errors, ctx.actionItems)}
 <button type="submit">${saveOver !== undefined ? `Save my text over revision ${saveOver}` : ctx.latest ? 'Save amendment' : 'Submit update'}</button>
 </form>
 ${
-  ctx.state && !['submitted', 'waived', 'missing'].includes(ctx.state)
+  ctx.state && !settledStates.includes(ctx.state)
     ? html`<form method="post" action="${action}/extension" class="card"><h2>Need more time?</h2>
 <label for="days">Extra days</label><input id="days" name="days" inputmode="numeric" value="7">
 <button type="submit" class="secondary">Request an extension</button></form>`
