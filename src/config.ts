@@ -2,6 +2,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { TASK_QUEUE } from './temporal/cycle-start';
 import { devPayloadKeys, parsePayloadKeys, PayloadKeyFormatError, type PayloadKeyRing } from './temporal/keys';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -41,7 +42,7 @@ export const ConfigSchema = z.object({
   TEMPORAL_DEV_SERVER_PORT: port.default(7233),
   /** Where operators open Temporal UI (links from the pages); defaults to the dev server's UI. */
   TEMPORAL_UI_URL: optionalString,
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('coordination'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   /**
    * Workflows the worker keeps in memory between tasks. Waiting project updates are evicted beyond this and
    * replayed (a few hundred events) when their timer fires: bounds the worker's memory with 10,000 waiting.

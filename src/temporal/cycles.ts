@@ -5,11 +5,11 @@
  */
 import {
   WorkflowExecutionAlreadyStartedError,
-  WorkflowIdReusePolicy,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
+import { settledStates } from '../domain/states';
 import type { WorkCalendar } from '../domain/work-calendar';
 import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -20,11 +20,10 @@ import {
   updateState,
   type ProjectUpdateState,
 } from '../workflows/messages';
+import { cycleStartOptions, TASK_QUEUE } from './cycle-start';
 import { cycleWorkflowId, updateWorkflowId } from './ids';
-import { CyclePhaseKey, MechanismKey, QuarterKey } from './search-attributes';
 
-/** The task queue every worker of this project serves. */
-export const TASK_QUEUE = 'coordination';
+export { TASK_QUEUE } from './cycle-start';
 
 /** Whether this call started the cycle (`created`) or found it already there. */
 export interface StartCycleResult {
@@ -42,17 +41,9 @@ export async function startCycle(
   const workflowId = cycleWorkflowId(mechanismId, quarter);
   try {
     await client.workflow.start('quarterlyCycle', {
-      workflowId,
+      ...cycleStartOptions(mechanismId, quarter),
       taskQueue: options.taskQueue ?? TASK_QUEUE,
       args: [{ mechanismId, quarter }],
-      // A closed cycle is history, not a slot to reuse: one cycle per quarter, for ever.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      staticSummary: `Quarterly cycle ${mechanismId} ${quarter}`,
-      typedSearchAttributes: [
-        { key: MechanismKey, value: mechanismId },
-        { key: QuarterKey, value: quarter },
-        { key: CyclePhaseKey, value: 'collecting' },
-      ],
     });
     return { workflowId, created: true };
   } catch (err) {
@@ -193,7 +184,7 @@ export async function sendCommand<R, A extends unknown[]>(
  */
 export async function queryCycle(client: Client, mechanismId: string, quarter: string): Promise<CycleState> {
   const state = await client.workflow.getHandle(cycleWorkflowId(mechanismId, quarter)).query(cycleState);
-  const unsettled = state.projects.filter((p) => !['submitted', 'waived', 'missing'].includes(p.state));
+  const unsettled = state.projects.filter((p) => !settledStates.includes(p.state));
   for (let i = 0; i < unsettled.length; i += 20) {
     await Promise.all(
       unsettled.slice(i, i + 20).map(async (p) => {

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/client';
 import type { CyclePolicy } from '../domain';
 import { scheduleId } from './ids';
-import { TASK_QUEUE } from './cycles';
+import { TASK_QUEUE } from './cycle-start';
 import { MechanismKey } from './search-attributes';
 
 /** The few facts of a mechanism a schedule needs. */

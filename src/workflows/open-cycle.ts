@@ -4,15 +4,15 @@
  * the scheduled start time (so a backfill opens the right quarter) and starts that cycle, which is refused by the
  * server when it already exists: whoever opens a quarter first, there is one cycle.
  */
-import { ParentClosePolicy, WorkflowIdReusePolicy, startChild, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, startChild, workflowInfo } from '@temporalio/workflow';
 import {
   defineSearchAttributeKey,
   SearchAttributeType,
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/common';
 import { quarterOf } from '../domain/quarter';
+import { cycleStartOptions } from '../temporal/cycle-start';
 import { cycleWorkflowId } from '../temporal/ids';
-import { CyclePhaseKey, MechanismKey, QuarterKey } from '../temporal/search-attributes';
 import { quarterlyCycle } from './quarterly-cycle';
 
 /** Set by the server on workflows a schedule starts. */
@@ -40,17 +40,10 @@ export async function openCycle(input: OpenCycleInput): Promise<OpenCycleResult>
   const workflowId = cycleWorkflowId(input.mechanismId, quarter);
   try {
     await startChild(quarterlyCycle, {
-      workflowId,
+      ...cycleStartOptions(input.mechanismId, quarter),
       args: [{ mechanismId: input.mechanismId, quarter, scheduled: true }],
       // The cycle lives on after this launcher ends; one cycle per quarter, for ever.
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      staticSummary: `Quarterly cycle ${input.mechanismId} ${quarter}`,
-      typedSearchAttributes: [
-        { key: MechanismKey, value: input.mechanismId },
-        { key: QuarterKey, value: quarter },
-        { key: CyclePhaseKey, value: 'collecting' },
-      ],
     });
     return { workflowId, quarter, started: true };
   } catch (err) {
