@@ -250,6 +250,19 @@ describe('roles and token scopes', () => {
   };
   const future = new Date(Date.now() + 86_400_000);
   const past = new Date(Date.now() - 1000);
+  /** A caller with a new API token of `scope`, for a user of `role` (none: a token of no user), until `expiresAt`. */
+  const token =
+    (name: string, scope: 'read' | 'write', role?: UserRole, expiresAt?: Date) =>
+    async (): Promise<{ token: string }> => ({
+      token: (
+        await stack.store.apiTokens.create({
+          name,
+          scope,
+          ...(role && { userId: (await person(role)).id }),
+          ...(expiresAt && { expiresAt }),
+        })
+      ).token,
+    });
   // What each caller gets from each class of route: 401/303 unknown, 403 not allowed, anything else allowed.
   const table: [string, () => Promise<{ cookie?: string; csrf?: string; token?: string }>, number[]][] = [
     // columns: API read, API cycle command, API schedule, API outbox, page read, page action, on-behalf form, mailbox,
@@ -270,68 +283,27 @@ describe('roles and token scopes', () => {
       async () => signIn(stack.app, await person('admin')),
       [401, 401, 401, 401, 200, 400, 404, 200, 401, 404],
     ],
-    [
-      'a read token',
-      async () => ({ token: (await stack.store.apiTokens.create({ name: 'r', scope: 'read' })).token }),
-      [200, 403, 403, 403, 303, 403, 303, 303, 403, 403],
-    ],
-    [
-      'a write token of no user',
-      async () => ({ token: (await stack.store.apiTokens.create({ name: 'w', scope: 'write' })).token }),
-      [200, 400, 403, 403, 303, 403, 303, 303, 400, 403],
-    ],
+    ['a read token', token('r', 'read'), [200, 403, 403, 403, 303, 403, 303, 303, 403, 403]],
+    ['a write token of no user', token('w', 'write'), [200, 400, 403, 403, 303, 403, 303, 303, 400, 403]],
     [
       'a write token of an observer',
-      async () => ({
-        token: (
-          await stack.store.apiTokens.create({ name: 'wo', scope: 'write', userId: (await person('observer')).id })
-        ).token,
-      }),
+      token('wo', 'write', 'observer'),
       [200, 403, 403, 403, 303, 403, 303, 303, 403, 403],
     ],
     [
       'a write token of a secretariat officer',
-      async () => ({
-        token: (
-          await stack.store.apiTokens.create({ name: 'ws', scope: 'write', userId: (await person('secretariat')).id })
-        ).token,
-      }),
+      token('ws', 'write', 'secretariat'),
       [200, 400, 403, 403, 303, 403, 303, 303, 400, 403],
     ],
-    [
-      'a read token of an admin',
-      async () => ({
-        token: (await stack.store.apiTokens.create({ name: 'ra', scope: 'read', userId: (await person('admin')).id }))
-          .token,
-      }),
-      [200, 403, 403, 403, 303, 403, 303, 303, 403, 403],
-    ],
+    ['a read token of an admin', token('ra', 'read', 'admin'), [200, 403, 403, 403, 303, 403, 303, 303, 403, 403]],
     [
       'a write token of an admin',
-      async () => ({
-        token: (
-          await stack.store.apiTokens.create({
-            name: 'wa',
-            scope: 'write',
-            userId: (await person('admin')).id,
-            expiresAt: future,
-          })
-        ).token,
-      }),
+      token('wa', 'write', 'admin', future),
       [200, 400, 400, 400, 303, 403, 303, 303, 400, 403],
     ],
     [
       'an expired write token of an admin',
-      async () => ({
-        token: (
-          await stack.store.apiTokens.create({
-            name: 'old',
-            scope: 'write',
-            userId: (await person('admin')).id,
-            expiresAt: past,
-          })
-        ).token,
-      }),
+      token('old', 'write', 'admin', past),
       [401, 401, 401, 401, 303, 403, 303, 303, 401, 403],
     ],
   ];
