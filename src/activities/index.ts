@@ -12,7 +12,6 @@ import {
 } from '../notifications';
 import { linkPlaceholder, materialiseOwnerLinks } from '../store/owner-links';
 import type { Store } from '../store';
-import { createOutboxRepository } from '../store/outbox';
 import { loadLinkSecret } from '../store/secrets';
 import { createStoreDocumentActivities } from './documents';
 import { createRecordActivities } from './records';
@@ -46,7 +45,7 @@ export function createActivities(deps: ActivityDeps): Activities {
   const { store } = deps;
   const linkSecret = deps.linkSecret ?? loadLinkSecret(deps.dataDir);
   const notifier = createNotifier({
-    outbox: createOutboxRepository(store.db),
+    outbox: store.outbox,
     transport: deps.transport ?? createTransport({ SMTP_URL: deps.smtpUrl }),
     directory: storeDirectory(store, deps.dataDir),
     publicUrl: deps.publicUrl,

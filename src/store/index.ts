@@ -17,6 +17,7 @@ import { createMechanismRepository } from './mechanisms';
 import { migrations as defaultMigrations, type Migration } from './migrations';
 import { runMigrations } from './migrations/run';
 import { createOwnerLinkRepository } from './owner-links';
+import { createOutboxRepository } from './outbox';
 import { createProjectRepository } from './projects';
 import type { Database } from './schema';
 import { createSessionRepository } from './sessions';
@@ -78,12 +79,13 @@ function repositories(db: Kysely<Database>) {
     ownerLinks: createOwnerLinkRepository(db),
     webSessions: createWebSessionRepository(db),
     audit: createAuditLog(db),
+    outbox: createOutboxRepository(db),
   };
 }
 
 /** The open records store: repositories, the Kysely instance for other modules' tables, and close(). */
 export type Store = ReturnType<typeof repositories> & {
-  /** The Kysely instance, for repositories of other modules (the outbox) and transactions across repositories. */
+  /** The Kysely instance, for transactions across repositories. */
   db: Kysely<Database>;
   dialect: DialectName;
   /** Closes the database (the pool for PostgreSQL). */

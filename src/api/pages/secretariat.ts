@@ -10,7 +10,6 @@ import { z } from 'zod';
 import { describeCycleOpening, isoQuarter, slug } from '../../domain';
 import type { User } from '../../store';
 import { materialiseOwnerLinks } from '../../store/owner-links';
-import { createOutboxRepository } from '../../store/outbox';
 import { endUserAccess } from '../../store';
 import { callerFromSession, type Scope, userActor } from '../access';
 import type { RouteDeps } from '../context';
@@ -44,7 +43,7 @@ export interface PageSession {
 /** The secretariat's routes. */
 export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions): FastifyPluginAsync {
   return async (app) => {
-    const outbox = createOutboxRepository(deps.store.db);
+    const outbox = deps.store.outbox;
     // Failed sign-ins per account (from any address), so that guessing one officer's password from many addresses is
     // limited too. Kept in this instance's memory: with several web instances each counts its own (see README).
     const failures = new Map<string, { count: number; since: number }>();

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actionItemStates, isoQuarter, slug } from '../../domain';
-import { createOutboxRepository } from '../../store/outbox';
 import type { RouteDeps } from '../context';
 import { contentTypes, documentFile, downloadName } from '../documents';
 import { ErrorBody, notFound } from '../errors';
@@ -12,7 +11,7 @@ import { bearer, CycleParams, MechanismParams } from '../schemas';
 /** Documents, action items and the outbox. */
 export function recordRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    const outbox = createOutboxRepository(deps.store.db);
+    const outbox = deps.store.outbox;
     const mechanismOr404 = async (mechanismId: string) => {
       if (!(await deps.store.mechanisms.get(mechanismId))) throw notFound(`mechanism ${mechanismId}`);
     };

@@ -24,8 +24,7 @@ export function registerOutboxCommands(program: Command, runtime: Runtime): void
           ...(opts.failed ? (['undeliverable'] as const) : []),
           ...(opts.pending ? (['pending', 'sending'] as const) : []),
         ];
-        const { createOutboxRepository } = await import('../../store/outbox');
-        const messages = await createOutboxRepository(store.db).list({
+        const messages = await store.outbox.list({
           mechanismId: opts.mechanism,
           status: status.length > 0 ? status : undefined,
           limit: opts.limit,
