@@ -5,7 +5,10 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadCommon } from '../../src/activities/documents';
+import { buildReportModel, renderDocx, renderPdf } from '../../src/documents';
 import { createOutboxRepository } from '../../src/store/outbox';
+import { docxText, expectInOrder, flat, pdfText } from '../documents/helpers';
 import {
   cookieOf,
   csrfOf,
@@ -103,6 +106,69 @@ describe("the owner's update form", () => {
     expect(body).toMatch(/<option value="at-risk" selected>/);
     expect(body).toContain('Your open action items');
     expect(body).toContain(PREVIOUS.actionItemTitle);
+  });
+
+  test("asks for each milestone's actual date and note, each indicator's value and the project's dates, and the report shows them", async () => {
+    const blank = await stateOf('mpiti-road');
+    expect(blank).toContain('Final design approved');
+    expect(blank).toContain('Kilometres surfaced (km): value now — baseline 0, target —');
+    expect(blank).toContain('name="milestone-handover-note"');
+    expect(blank).toContain('name="actualStart"');
+
+    const typed = {
+      ...VALID,
+      actualStart: '2026-04-01',
+      'milestone-design-approved-actual': '2027-02-30',
+      'milestone-handover-note': 'Expected after the <rains>',
+      'indicator-km-surfaced': '12,5',
+    };
+    const wrong = await stack.app.inject({ method: 'POST', url: link('mpiti-road'), ...form(typed) });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.body).toMatch(
+      /id="milestone-design-approved-actual-error"[^>]*>must be a date YYYY-MM-DD that exists/,
+    );
+    expect(wrong.body).toMatch(/id="indicator-km-surfaced-error"[^>]*>enter a number, with a point for decimals/);
+    expect(wrong.body).toContain('value="12,5" inputmode="decimal" aria-invalid="true"');
+    expect(wrong.body).toContain('value="Expected after the &#60;rains&#62;"');
+    expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'mpiti-road')).toBeUndefined();
+
+    const fixed = { ...typed, 'milestone-design-approved-actual': '2027-02-12', 'indicator-km-surfaced': '12.5' };
+    const saved = await stack.app.inject({ method: 'POST', url: link('mpiti-road'), ...form(fixed) });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.body).toContain('revision 1 of your update is saved');
+    expect((await stack.store.submissions.latest('cn-ls', '2027-Q1', 'mpiti-road'))?.body).toMatchObject({
+      actualStart: '2026-04-01',
+      milestoneUpdates: [
+        { milestoneId: 'design-approved', actualDate: '2027-02-12' },
+        { milestoneId: 'handover', note: 'Expected after the <rains>' },
+      ],
+      indicatorUpdates: [{ indicatorId: 'km-surfaced', current: 12.5 }],
+    });
+    const again = await stateOf('mpiti-road');
+    expect(again).toContain('name="milestone-design-approved-actual" value="2027-02-12"');
+    expect(again).toContain('name="indicator-km-surfaced" value="12.5"');
+    expect(again).toContain('name="actualStart" value="2026-04-01"');
+
+    // The report compiled from the records shows what the owner gave, in Word and in PDF.
+    const model = buildReportModel({
+      ...(await loadCommon(stack.store, 'cn-ls', '2027-Q1')),
+      version: 1,
+      generatedAt: '2027-03-20T00:00:00Z',
+    });
+    const [docx, pdf] = await Promise.all([renderDocx(model), renderPdf(model)]);
+    for (const text of [await docxText(docx), flat(pdfText(pdf))]) {
+      expectInOrder(text, [
+        'Mpiti-Sehlaba-Thebe road',
+        'Actual',
+        '1 April 2026',
+        'Final design approved',
+        '12 February 2027',
+        'Road handed over',
+        'Expected after the <rains>',
+        'Kilometres surfaced',
+        '12.5',
+      ]);
+    }
   });
 
   test('a submission with mistakes comes back with an error next to each wrong field and the typed text kept; nothing is saved', async () => {
