@@ -403,6 +403,41 @@ describe("the secretariat's pages", () => {
     await login('192.0.2.8');
   });
 
+  test('offer the portfolio and the cycle status for download as CSV and Excel, to signed-in users only', async () => {
+    const { cookie } = await login();
+    const portfolio = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/portfolio',
+      headers: { cookie },
+    });
+    expect(portfolio.body).toContain('href="/mechanisms/cn-ls/portfolio/export?format=xlsx"');
+    const cycle = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/cycles/2027-Q1',
+      headers: { cookie },
+    });
+    expect(cycle.body).toContain('href="/mechanisms/cn-ls/cycles/2027-Q1/export?format=csv"');
+    const csv = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/cycles/2027-Q1/export?format=csv',
+      headers: { cookie },
+    });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="cn-ls-2027-Q1-status.csv"');
+    expect(csv.body).toContain('Mpiti-Sehlaba-Thebe road');
+    const xlsx = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/portfolio/export?format=xlsx',
+      headers: { cookie },
+    });
+    expect(xlsx.statusCode).toBe(200);
+    // An XLSX is a ZIP archive.
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const anonymous = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/portfolio/export?format=csv' });
+    expect(anonymous.statusCode).toBe(303);
+    expect(anonymous.headers.location).toMatch(/^\/login/);
+  });
+
   test('show the dashboard and the cycle page with each project state and a link to Temporal UI', async () => {
     const { cookie } = await login();
     const dashboard = await stack.app.inject({ method: 'GET', url: '/', headers: { cookie } });

@@ -22,6 +22,7 @@ import { html, page, type Safe } from './html';
 import { cycleActions } from './cycle-actions';
 import { cyclePage } from './cycle-page';
 import { onBehalfRoutes } from './on-behalf';
+import { downloadLinks, exportPages } from './exports';
 
 /** Options of the secretariat pages. */
 export interface SecretariatOptions {
@@ -236,6 +237,7 @@ ${
     await app.register(cyclePage(deps, session));
     await app.register(cycleActions(deps, postSession));
     await app.register(onBehalfRoutes(deps, session, postSession));
+    await app.register(exportPages(deps, session));
 
     app.get(
       '/mechanisms/:mechanismId/portfolio',
@@ -254,7 +256,7 @@ ${
           200,
           page(
             `Portfolio ${m.name}`,
-            html`<h1>Portfolio: ${m.name}</h1><table><thead><tr><th>Project</th><th>Pillar</th><th>Owner</th><th>Status</th><th>Planned end</th></tr></thead><tbody>
+            html`<h1>Portfolio: ${m.name}</h1>${downloadLinks(`/mechanisms/${m.id}/portfolio/export`)}<table><thead><tr><th>Project</th><th>Pillar</th><th>Owner</th><th>Status</th><th>Planned end</th></tr></thead><tbody>
 ${projects.map((p) => html`<tr><td>${p.title}</td><td>${pillar(p.pillar)}</td><td>${name(p.owner)}</td><td>${p.status}</td><td>${p.plannedEnd ?? ''}</td></tr>`)}</tbody></table>`,
             s.nav,
           ),
