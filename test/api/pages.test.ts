@@ -6,6 +6,10 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadCommon } from '../../src/activities/documents';
+import { buildApp } from '../../src/api/app';
+import type { CycleGateway } from '../../src/api/cycle-gateway';
+import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
+import { loadConfig } from '../../src/config';
 import { buildReportModel, renderDocx, renderPdf } from '../../src/documents';
 import { createOutboxRepository } from '../../src/store/outbox';
 import { docxText, expectInOrder, flat, pdfText } from '../documents/helpers';
@@ -436,6 +440,40 @@ describe("the secretariat's pages", () => {
     const anonymous = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/portfolio/export?format=csv' });
     expect(anonymous.statusCode).toBe(303);
     expect(anonymous.headers.location).toMatch(/^\/login/);
+  });
+
+  test('the dashboard answers from the records, asking Temporal about no cycle or project', async () => {
+    const real = temporalCycleGateway({
+      client: env.client,
+      taskQueue: stack.taskQueue,
+      namespace: env.namespace ?? 'default',
+      temporalUiUrl: 'http://127.0.0.1:8233',
+    });
+    const asked: string[] = [];
+    const counting: CycleGateway = {
+      ...real,
+      cycleState: (m, q) => (asked.push(`cycle ${q}`), real.cycleState(m, q)),
+      cyclePhase: (m, q) => (asked.push(`phase ${q}`), real.cyclePhase(m, q)),
+      projectState: (m, q, p) => (asked.push(`project ${p}`), real.projectState(m, q, p)),
+    };
+    const app = await buildApp({
+      config: loadConfig({ DATA_DIR: stack.store.dataDir }),
+      readiness: {},
+      store: stack.store,
+      cycles: counting,
+    });
+    try {
+      const { cookie } = await signIn(app, OFFICER, '198.51.100.200');
+      const dashboard = await app.inject({ method: 'GET', url: '/', headers: { cookie } });
+      expect(dashboard.statusCode).toBe(200);
+      const recorded = await stack.store.cycles.listProjectStates('cn-ls', '2027-Q1');
+      const requested = recorded.filter((r) => r.state === 'requested').length;
+      expect(requested).toBeGreaterThan(0);
+      expect(dashboard.body).toContain(`<span class="state state-requested">${requested} requested</span>`);
+      expect(asked).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 
   test('show the dashboard and the cycle page with each project state and a link to Temporal UI', async () => {
