@@ -5,7 +5,7 @@
  */
 import { loadConfig, loadDotenv } from '../src/config';
 import { quarterOf } from '../src/domain';
-import { loadDemoIfEmpty, openStore } from '../src/store';
+import { DEMO_MECHANISM_FILE, loadDemoIfEmpty, openStore } from '../src/store';
 import { connectClient } from '../src/temporal/connection';
 import { startCycle } from '../src/temporal/cycles';
 
@@ -14,14 +14,18 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.DATABASE_URL });
   try {
-    if (!(await loadDemoIfEmpty(store))) {
+    // The demo shows the whole product at once: its requests go out now rather than at 09:00 of the next working
+    // morning in Maseru, so the mailbox has an owner's link to open (the reminders keep the send hour).
+    if (!(await loadDemoIfEmpty(store, DEMO_MECHANISM_FILE, { policy: { sendRequestsAtOnce: true } }))) {
       console.log(
         `database ready (${store.dialect}); mechanisms: ${(await store.mechanisms.list()).map((m) => m.id).join(', ')}`,
       );
       return;
     }
     const [demo] = await store.mechanisms.list();
-    console.log(`loaded the demo mechanism ${demo.id} into the empty database (${store.dialect})`);
+    console.log(
+      `loaded the demo mechanism ${demo.id} into the empty database (${store.dialect}); its requests go out at once`,
+    );
     const client = await connectClient(config);
     try {
       const quarter = quarterOf(new Date(), demo.timeZone);

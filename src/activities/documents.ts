@@ -7,7 +7,7 @@ import type { Store } from '../store';
 type Activities = ReturnType<typeof createDocumentActivities>;
 
 /** Loads what every document of a cycle shows: the mechanism, each project with its latest submission, and open action items. */
-async function loadCommon(store: Store, mechanismId: string, quarter: string) {
+export async function loadCommon(store: Store, mechanismId: string, quarter: string) {
   const mechanism: Mechanism | undefined = await store.mechanisms.get(mechanismId);
   if (!mechanism) throw ApplicationFailure.nonRetryable(`no mechanism ${mechanismId}`, 'UnknownMechanism');
   const [projects, states, submissions, openItems, cycleItems] = await Promise.all([

@@ -26,6 +26,7 @@ import { secretariatRoutes } from './pages/secretariat';
 import { cycleRoutes } from './routes/cycles';
 import { mechanismRoutes } from './routes/mechanisms';
 import { recordRoutes } from './routes/records';
+import { exportRoutes } from './routes/exports';
 import { scheduleRoutes } from './routes/schedule';
 import { registerWebSessions } from './web-sessions';
 
@@ -236,6 +237,7 @@ async function registerApplication(
       await api.register(mechanismRoutes(routeDeps), { prefix: '/mechanisms' });
       await api.register(cycleRoutes(routeDeps), { prefix: '/mechanisms' });
       await api.register(scheduleRoutes(routeDeps), { prefix: '/mechanisms' });
+      await api.register(exportRoutes(routeDeps), { prefix: '/mechanisms' });
       await api.register(recordRoutes(routeDeps));
     },
     { prefix: '/api/v1' },

@@ -49,8 +49,8 @@ function projectSection(r: ProjectRecord, names: Names, timeZone: string): Proje
     dates: {
       plannedStart: formatDate(p.plannedStart),
       plannedEnd: formatDate(p.plannedEnd),
-      actualStart: formatDate(p.actualStart),
-      actualEnd: formatDate(p.actualEnd),
+      actualStart: formatDate(s?.actualStart ?? p.actualStart),
+      actualEnd: formatDate(s?.actualEnd ?? p.actualEnd),
     },
     milestones: p.milestones.map((m) => {
       const u = milestoneNotes.get(m.id);

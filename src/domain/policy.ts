@@ -31,6 +31,12 @@ export const CyclePolicy = z.object({
   autoExtensionMaxDays: days.default(5),
   /** Local hour (in the recipient's time zone) at which emails go out. */
   sendHour: hour.default(9),
+  /**
+   * For demonstrations and trials only: each owner's request goes out the moment the cycle (or a new owner's chase)
+   * starts, whatever the hour or day; reminders and everything after keep the send hour. `npm start` sets it on the
+   * demo mechanism it loads into an empty database; real mechanisms leave it off.
+   */
+  sendRequestsAtOnce: z.boolean().default(false),
   /** The session is proposed this many working days after collection closes, at this local hour. */
   proposeSessionAfterWorkingDays: days.default(10),
   sessionHour: hour.default(10),

@@ -117,7 +117,10 @@ export function planReminders(input: ReminderPlanInput): PlannedSend[] {
   const start = notBefore > openedAt ? notBefore : openedAt;
   const sends: Omit<PlannedSend, 'step'>[] = [];
 
-  const requestAt = nextSendSlot(start, policy.sendHour, owner.calendar, owner.timeZone);
+  // `sendRequestsAtOnce` is undefined in the policies of cycles started before it existed: those keep the send hour.
+  const requestAt = policy.sendRequestsAtOnce
+    ? start
+    : nextSendSlot(start, policy.sendHour, owner.calendar, owner.timeZone);
   if (input.includeRequest !== false) sends.push({ kind: 'request', at: requestAt, timeZone: owner.timeZone });
 
   const reminderDates = new Set<string>();

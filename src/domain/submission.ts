@@ -25,6 +25,9 @@ export const Submission = z
       .array(z.object({ indicatorId: slug, current: z.number() }))
       .max(100)
       .default([]),
+    /** The project's actual start and end as the owner reports them; the report shows them over the portfolio's dates. */
+    actualStart: isoDate.optional(),
+    actualEnd: isoDate.optional(),
     actionItemUpdates: z
       .array(z.object({ actionItemId: slug, done: z.boolean(), note: singleLine(500).optional() }))
       .max(100)

@@ -3,6 +3,7 @@
  * this one file so they share `hitRoutes`: the last test fails when the OpenAPI document has a route no test hit.
  */
 import { cycleSuite } from './cycle-suite';
+import { exportSuite } from './export-suite';
 import { openApiSuite } from './openapi-suite';
 import { readSuite } from './read-suite';
 import { recordSuite } from './record-suite';
@@ -14,5 +15,6 @@ readSuite(ctx);
 cycleSuite(ctx);
 recordSuite(ctx);
 scheduleSuite(ctx);
+exportSuite(ctx);
 // Last: it checks what the suites above hit.
 openApiSuite(ctx);

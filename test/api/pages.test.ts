@@ -5,7 +5,14 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadCommon } from '../../src/activities/documents';
+import { buildApp } from '../../src/api/app';
+import type { CycleGateway } from '../../src/api/cycle-gateway';
+import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
+import { loadConfig } from '../../src/config';
+import { buildReportModel, renderDocx, renderPdf } from '../../src/documents';
 import { createOutboxRepository } from '../../src/store/outbox';
+import { docxText, expectInOrder, flat, pdfText } from '../documents/helpers';
 import {
   cookieOf,
   csrfOf,
@@ -103,6 +110,69 @@ describe("the owner's update form", () => {
     expect(body).toMatch(/<option value="at-risk" selected>/);
     expect(body).toContain('Your open action items');
     expect(body).toContain(PREVIOUS.actionItemTitle);
+  });
+
+  test("asks for each milestone's actual date and note, each indicator's value and the project's dates, and the report shows them", async () => {
+    const blank = await stateOf('mpiti-road');
+    expect(blank).toContain('Final design approved');
+    expect(blank).toContain('Kilometres surfaced (km): value now — baseline 0, target —');
+    expect(blank).toContain('name="milestone-handover-note"');
+    expect(blank).toContain('name="actualStart"');
+
+    const typed = {
+      ...VALID,
+      actualStart: '2026-04-01',
+      'milestone-design-approved-actual': '2027-02-30',
+      'milestone-handover-note': 'Expected after the <rains>',
+      'indicator-km-surfaced': '12,5',
+    };
+    const wrong = await stack.app.inject({ method: 'POST', url: link('mpiti-road'), ...form(typed) });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.body).toMatch(
+      /id="milestone-design-approved-actual-error"[^>]*>must be a date YYYY-MM-DD that exists/,
+    );
+    expect(wrong.body).toMatch(/id="indicator-km-surfaced-error"[^>]*>enter a number, with a point for decimals/);
+    expect(wrong.body).toContain('value="12,5" inputmode="decimal" aria-invalid="true"');
+    expect(wrong.body).toContain('value="Expected after the &#60;rains&#62;"');
+    expect(await stack.store.submissions.latest('cn-ls', '2027-Q1', 'mpiti-road')).toBeUndefined();
+
+    const fixed = { ...typed, 'milestone-design-approved-actual': '2027-02-12', 'indicator-km-surfaced': '12.5' };
+    const saved = await stack.app.inject({ method: 'POST', url: link('mpiti-road'), ...form(fixed) });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.body).toContain('revision 1 of your update is saved');
+    expect((await stack.store.submissions.latest('cn-ls', '2027-Q1', 'mpiti-road'))?.body).toMatchObject({
+      actualStart: '2026-04-01',
+      milestoneUpdates: [
+        { milestoneId: 'design-approved', actualDate: '2027-02-12' },
+        { milestoneId: 'handover', note: 'Expected after the <rains>' },
+      ],
+      indicatorUpdates: [{ indicatorId: 'km-surfaced', current: 12.5 }],
+    });
+    const again = await stateOf('mpiti-road');
+    expect(again).toContain('name="milestone-design-approved-actual" value="2027-02-12"');
+    expect(again).toContain('name="indicator-km-surfaced" value="12.5"');
+    expect(again).toContain('name="actualStart" value="2026-04-01"');
+
+    // The report compiled from the records shows what the owner gave, in Word and in PDF.
+    const model = buildReportModel({
+      ...(await loadCommon(stack.store, 'cn-ls', '2027-Q1')),
+      version: 1,
+      generatedAt: '2027-03-20T00:00:00Z',
+    });
+    const [docx, pdf] = await Promise.all([renderDocx(model), renderPdf(model)]);
+    for (const text of [await docxText(docx), flat(pdfText(pdf))]) {
+      expectInOrder(text, [
+        'Mpiti-Sehlaba-Thebe road',
+        'Actual',
+        '1 April 2026',
+        'Final design approved',
+        '12 February 2027',
+        'Road handed over',
+        'Expected after the <rains>',
+        'Kilometres surfaced',
+        '12.5',
+      ]);
+    }
   });
 
   test('a submission with mistakes comes back with an error next to each wrong field and the typed text kept; nothing is saved', async () => {
@@ -335,6 +405,75 @@ describe("the secretariat's pages", () => {
     expect(last.body).toContain('Too many attempts');
     // Another address can still sign in.
     await login('192.0.2.8');
+  });
+
+  test('offer the portfolio and the cycle status for download as CSV and Excel, to signed-in users only', async () => {
+    const { cookie } = await login();
+    const portfolio = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/portfolio',
+      headers: { cookie },
+    });
+    expect(portfolio.body).toContain('href="/mechanisms/cn-ls/portfolio/export?format=xlsx"');
+    const cycle = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/cycles/2027-Q1',
+      headers: { cookie },
+    });
+    expect(cycle.body).toContain('href="/mechanisms/cn-ls/cycles/2027-Q1/export?format=csv"');
+    const csv = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/cycles/2027-Q1/export?format=csv',
+      headers: { cookie },
+    });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="cn-ls-2027-Q1-status.csv"');
+    expect(csv.body).toContain('Mpiti-Sehlaba-Thebe road');
+    const xlsx = await stack.app.inject({
+      method: 'GET',
+      url: '/mechanisms/cn-ls/portfolio/export?format=xlsx',
+      headers: { cookie },
+    });
+    expect(xlsx.statusCode).toBe(200);
+    // An XLSX is a ZIP archive.
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const anonymous = await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/portfolio/export?format=csv' });
+    expect(anonymous.statusCode).toBe(303);
+    expect(anonymous.headers.location).toMatch(/^\/login/);
+  });
+
+  test('the dashboard answers from the records, asking Temporal about no cycle or project', async () => {
+    const real = temporalCycleGateway({
+      client: env.client,
+      taskQueue: stack.taskQueue,
+      namespace: env.namespace ?? 'default',
+      temporalUiUrl: 'http://127.0.0.1:8233',
+    });
+    const asked: string[] = [];
+    const counting: CycleGateway = {
+      ...real,
+      cycleState: (m, q) => (asked.push(`cycle ${q}`), real.cycleState(m, q)),
+      cyclePhase: (m, q) => (asked.push(`phase ${q}`), real.cyclePhase(m, q)),
+      projectState: (m, q, p) => (asked.push(`project ${p}`), real.projectState(m, q, p)),
+    };
+    const app = await buildApp({
+      config: loadConfig({ DATA_DIR: stack.store.dataDir }),
+      readiness: {},
+      store: stack.store,
+      cycles: counting,
+    });
+    try {
+      const { cookie } = await signIn(app, OFFICER, '198.51.100.200');
+      const dashboard = await app.inject({ method: 'GET', url: '/', headers: { cookie } });
+      expect(dashboard.statusCode).toBe(200);
+      const recorded = await stack.store.cycles.listProjectStates('cn-ls', '2027-Q1');
+      const requested = recorded.filter((r) => r.state === 'requested').length;
+      expect(requested).toBeGreaterThan(0);
+      expect(dashboard.body).toContain(`<span class="state state-requested">${requested} requested</span>`);
+      expect(asked).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 
   test('show the dashboard and the cycle page with each project state and a link to Temporal UI', async () => {

@@ -140,3 +140,25 @@ describe('the reminder plan', () => {
     ]);
   });
 });
+
+describe("the demo mechanism's requests", () => {
+  // Tuesday 1 December 2026, 19:30 in Maseru: a newcomer trying `npm start` after work.
+  const tuesdayEvening = '2026-12-01T17:30:00.000Z';
+
+  it('wait for 09:00 of the next working morning in a real mechanism', () => {
+    const plan = planFor(tuesdayEvening, defaultPolicy, 'Africa/Maseru');
+    expect(plan[0]).toMatchObject({ kind: 'request', at: '2026-12-02T07:00:00.000Z' });
+  });
+
+  it('go out the moment the cycle opens under the demo policy, while reminders keep the send hour', () => {
+    const demo = { ...defaultPolicy, sendRequestsAtOnce: true };
+    const plan = planFor(tuesdayEvening, demo, 'Africa/Maseru');
+    expect(plan[0]).toMatchObject({ kind: 'request', at: tuesdayEvening });
+    const later = plan.slice(1);
+    expect(later.length).toBeGreaterThan(0);
+    for (const send of later) expect(DateTime.fromISO(send.at, { zone: send.timeZone }).hour).toBe(demo.sendHour);
+    // A Saturday night too: the demo never waits for Monday.
+    const saturdayNight = '2026-12-05T21:10:00.000Z';
+    expect(planFor(saturdayNight, demo, 'Asia/Shanghai')[0]).toMatchObject({ kind: 'request', at: saturdayNight });
+  });
+});

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { toolPaths } = require('../../scripts/tools') as { toolPaths(): { temporalCli: string } };
@@ -119,6 +120,21 @@ describe('npm start', () => {
         { encoding: 'utf8' },
       );
       if (!/cycle:cn-ls:/.test(cycles)) await new Promise((r) => setTimeout(r, 500));
+    }
+
+    // The demo's requests do not wait for the send hour: an owner's email (with its link) is in the outbox whatever
+    // the hour or day the newcomer starts it.
+    expect(output).toMatch(/its requests go out at once/);
+    const db = new Database(path.join(dataDir, 'coordination.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      const requests = () =>
+        (db.prepare("select count(*) as n from outbox where kind = 'request'").get() as { n: number }).n;
+      while (requests() === 0) {
+        if (Date.now() > deadline) throw new Error(`no request email in the demo's outbox:\n${output}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } finally {
+      db.close();
     }
 
     process.kill(-child.pid!, 'SIGINT');

@@ -33,6 +33,17 @@ describe.each(storeKinds)('mechanism file on %s', (_kind, create) => {
     await store?.close();
   });
 
+  test("npm start's demo sends its requests at once, while the mechanism file keeps the send hour", async () => {
+    expect(await loadDemoIfEmpty(store, DEMO_MECHANISM_FILE, { policy: { sendRequestsAtOnce: true } })).toBe(true);
+    const demo = await store.mechanisms.get('cn-ls');
+    expect(demo!.policy).toMatchObject({ sendRequestsAtOnce: true, sendHour: 9 });
+    expect(demo!.holidays.length).toBeGreaterThan(0);
+    expect((await store.projects.list('cn-ls')).length).toBeGreaterThan(5);
+    // Applying the file itself (what a real mechanism does) brings the send hour back for its requests.
+    await importMechanismFile(store, DEMO_MECHANISM_FILE);
+    expect((await store.mechanisms.get('cn-ls'))!.policy.sendRequestsAtOnce).toBe(false);
+  });
+
   test('the demo China-Lesotho mechanism loads into an empty database, and only then', async () => {
     expect(await loadDemoIfEmpty(store)).toBe(true);
     const m = await store.mechanisms.get('cn-ls');

@@ -11,6 +11,7 @@ import {
 } from '../../domain';
 import type { RouteDeps } from '../context';
 import { loadCycleView } from '../cycle-view';
+import { downloadLinks } from './exports';
 import { html, page } from './html';
 import type { PageSession } from './secretariat';
 
@@ -79,6 +80,7 @@ ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
 <a href="${deps.cycles.workflowUiUrl(view.workflowId)}">Open the cycle workflow in Temporal UI</a>.</p>
 ${view.source === 'store' ? html`<p><small>The workflow has ended; this page shows the records.</small></p>` : ''}
 <h2>Project updates</h2>
+${downloadLinks(`${base}/export`)}
 <table><thead><tr><th>Project</th><th>State</th><th>Owner</th><th>Last send</th><th>Next send</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>
 ${
   view.pendingSubmissions.length

@@ -68,7 +68,7 @@ ${ctx.latest ? html`<p><small>Showing revision ${ctx.latest.revision}; saving ma
 <input type="hidden" name="csrf" value="${s.csrf}">
 <input type="hidden" name="intakeKey" value="${randomUUID()}">
 ${baseRevisionField(conflict?.revision ?? ctx.latest?.revision ?? 0)}
-${submissionFields(values, errors, ctx.actionItems)}
+${submissionFields(values, errors, ctx.actionItems, ctx.project)}
 <button type="submit">${conflict ? `Save my text over revision ${conflict.revision}` : 'Submit on behalf of the owner'}</button></form>`,
         s.nav,
       );
@@ -83,7 +83,11 @@ ${submissionFields(values, errors, ctx.actionItems)}
         if (!s) return reply;
         const p = request.params as P;
         const ctx = await load(p);
-        return send(reply, 200, render(s, p, ctx, valuesFromSubmission((ctx.latest ?? ctx.previous)?.body), {}));
+        return send(
+          reply,
+          200,
+          render(s, p, ctx, valuesFromSubmission((ctx.latest ?? ctx.previous)?.body, ctx.project), {}),
+        );
       },
     );
 
@@ -96,7 +100,7 @@ ${submissionFields(values, errors, ctx.actionItems)}
         const p = request.params as P;
         const ctx = await load(p);
         const body = (request.body ?? {}) as Record<string, unknown>;
-        const parsed = parseSubmissionForm(body, ctx.actionItems);
+        const parsed = parseSubmissionForm(body, ctx.actionItems, ctx.project);
         if (!parsed.ok) return send(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
         const actor = userActor(s.user);
         const key = validIntakeKey(body.intakeKey) ? body.intakeKey : undefined;

@@ -27,6 +27,7 @@ import {
   submissionFields,
   valuesFromSubmission,
   type FormErrors,
+  type FormProject,
   type FormValues,
 } from './submission-form';
 
@@ -144,7 +145,7 @@ ${submissionFields(values, {}, [])}${Object.keys(values)
       );
 
     // The store could not record the submission: say so plainly and give the owner's text back, ready to send again.
-    const notRecorded = (token: string, values: FormValues, reason: string) =>
+    const notRecorded = (token: string, values: FormValues, reason: string, project: FormProject) =>
       page(
         'Not saved yet',
         html`<h1>Your update could not be saved just now</h1>
@@ -152,7 +153,7 @@ ${submissionFields(values, {}, [])}${Object.keys(values)
 <p>Nothing you typed is lost: it is below. Send it again in a few minutes, or copy it and email it to the secretariat.</p>
 <form method="post" action="/u/${encodeURIComponent(token)}" class="card" novalidate>
 <input type="hidden" name="intakeKey" value="${values.intakeKey ?? randomUUID()}">
-${submissionFields(values, {}, [])}
+${submissionFields(values, {}, [], project)}
 ${Object.entries(values)
   .filter(([k]) => k.startsWith('done-'))
   .map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
@@ -230,7 +231,7 @@ ${banner ?? ''}${errorSummary}${source}${
 <form method="post" action="${action}" class="card" novalidate>
 <input type="hidden" name="intakeKey" value="${randomUUID()}">
 ${baseRevisionField(baseRevision)}
-${submissionFields(values, errors, ctx.actionItems)}
+${submissionFields(values, errors, ctx.actionItems, ctx.project)}
 <button type="submit">${saveOver !== undefined ? `Save my text over revision ${saveOver}` : ctx.latest ? 'Save amendment' : 'Submit update'}</button>
 </form>
 ${
@@ -266,7 +267,7 @@ ${
       const link = await resolveLink(request, reply, 'view');
       if ('sent' in link) return link.sent;
       const { binding, ctx } = link;
-      const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
+      const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body, ctx.project);
       return send(reply, 200, render(request.params.token, ctx, binding, values, {}));
     });
 
@@ -280,6 +281,7 @@ ${
         const parsed = parseSubmissionForm(
           typeof request.body === 'object' && request.body ? request.body : {},
           ctx.actionItems,
+          ctx.project,
         );
         if (!parsed.ok)
           return send(reply, 422, render(request.params.token, ctx, binding, parsed.values, parsed.errors));
@@ -303,7 +305,7 @@ ${
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
           if (err.statusCode === 503)
-            return send(reply, 503, notRecorded(request.params.token, parsed.values, err.message));
+            return send(reply, 503, notRecorded(request.params.token, parsed.values, err.message, ctx.project));
           if (err instanceof StaleSubmission) {
             // Someone saved a newer revision meanwhile: both texts, the owner's still in the form, ready to save over it.
             const fresh = (await context(binding)) ?? ctx;
@@ -347,7 +349,7 @@ ${
         const link = await resolveLink(request, reply, 'extension');
         if ('sent' in link) return link.sent;
         const { binding, ctx } = link;
-        const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body);
+        const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body, ctx.project);
         const raw = typeof request.body?.days === 'string' ? request.body.days.trim() : '';
         const days = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
         if (!(days >= 1 && days <= 90)) {

@@ -2,7 +2,7 @@
  * The quarterly update as an HTML form: fields in and out, validated by the domain's Submission schema so the
  * form, the API and the workflow apply one rule set. What the owner typed is always echoed back on errors.
  */
-import { StatusRating, Submission, type SubmissionInput } from '../../domain';
+import { StatusRating, Submission, type Project, type SubmissionInput } from '../../domain';
 import type { ActionItemRecord } from '../../store';
 import { html, type Safe } from './html';
 
@@ -26,10 +26,49 @@ const STATUS_LABELS: Record<StatusRating, string> = {
   'not-started': 'Not started',
 };
 
-/** Form values from a stored submission (to pre-fill from last quarter or the latest revision). */
-export function valuesFromSubmission(s: Partial<Submission> | undefined): FormValues {
-  if (!s) return {};
+/** What the form asks about one project besides the common fields: its dates, milestones and indicators. */
+export type FormProject = Pick<Project, 'milestones' | 'indicators'> &
+  Partial<Pick<Project, 'plannedStart' | 'plannedEnd' | 'actualStart' | 'actualEnd'>>;
+
+/** Form field names of a milestone's actual date and note, and of an indicator's current value. */
+export const milestoneField = (milestoneId: string, part: 'actual' | 'note') => `milestone-${milestoneId}-${part}`;
+export const indicatorField = (indicatorId: string) => `indicator-${indicatorId}`;
+// The project-specific fields, recognised without the project (a page that keeps what was typed but looks nothing up).
+const PROJECT_FIELD = /^(?:milestone-[a-z0-9-]{1,64}-(?:actual|note)|indicator-[a-z0-9-]{1,64}|actualStart|actualEnd)$/;
+// A plain decimal number: what the owner types into an indicator's field (a point for decimals, no thousands separator).
+const DECIMAL = /^-?\d{1,15}(?:\.\d{1,6})?$/;
+
+/** Milestone, indicator and project-date values: the submission's where it gives them, else the project's records. */
+function projectValues(s: Partial<Submission> | undefined, project: FormProject | undefined): FormValues {
+  if (!project) return {};
+  const milestoneUpdates = new Map((s?.milestoneUpdates ?? []).map((u) => [u.milestoneId, u]));
+  const indicatorUpdates = new Map((s?.indicatorUpdates ?? []).map((u) => [u.indicatorId, u.current]));
+  const values: FormValues = {};
+  const actualStart = s?.actualStart ?? project.actualStart;
+  const actualEnd = s?.actualEnd ?? project.actualEnd;
+  if (actualStart) values.actualStart = actualStart;
+  if (actualEnd) values.actualEnd = actualEnd;
+  for (const m of project.milestones) {
+    const u = milestoneUpdates.get(m.id);
+    const actual = u?.actualDate ?? m.actualDate;
+    if (actual) values[milestoneField(m.id, 'actual')] = actual;
+    if (u?.note) values[milestoneField(m.id, 'note')] = u.note;
+  }
+  for (const i of project.indicators) {
+    const current = indicatorUpdates.get(i.id) ?? i.current;
+    if (current !== undefined) values[indicatorField(i.id)] = String(current);
+  }
+  return values;
+}
+
+/**
+ * Form values from a stored submission (to pre-fill from last quarter or the latest revision); with the project, its
+ * milestones' actual dates, indicators' values and actual dates too (from the portfolio when no submission gives them).
+ */
+export function valuesFromSubmission(s: Partial<Submission> | undefined, project?: FormProject): FormValues {
+  if (!s) return projectValues(undefined, project);
   return {
+    ...projectValues(s, project),
     status: s.status ?? '',
     statusReason: s.statusReason ?? '',
     progressPercent: s.progressPercent === undefined ? '' : String(s.progressPercent),
@@ -48,12 +87,26 @@ export function valuesFromSubmission(s: Partial<Submission> | undefined): FormVa
 export function parseSubmissionForm(
   body: Record<string, unknown>,
   actionItems: ActionItemRecord[],
+  project?: FormProject,
 ):
   | { ok: true; submission: SubmissionInput; values: FormValues }
   | { ok: false; errors: FormErrors; values: FormValues } {
   const values: FormValues = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === 'string') values[k] = v;
   const progress = (values.progressPercent ?? '').trim();
+  const given = (name: string) => values[name]?.trim() || undefined;
+  // Only what the owner filled in: an empty milestone or indicator is "no news", not a change.
+  const milestoneUpdates = (project?.milestones ?? [])
+    .map((m) => ({
+      milestoneId: m.id,
+      actualDate: given(milestoneField(m.id, 'actual')),
+      note: given(milestoneField(m.id, 'note')),
+    }))
+    .filter((u) => u.actualDate !== undefined || u.note !== undefined);
+  const indicatorUpdates = (project?.indicators ?? []).flatMap((i) => {
+    const raw = given(indicatorField(i.id));
+    return raw === undefined ? [] : [{ indicatorId: i.id, current: DECIMAL.test(raw) ? Number(raw) : Number.NaN }];
+  });
   const input = {
     status: values.status || undefined,
     statusReason: values.statusReason?.trim() ? values.statusReason : undefined,
@@ -62,6 +115,10 @@ export function parseSubmissionForm(
     challenges: values.challenges ?? '',
     supportRequested: values.supportRequested ?? '',
     nextSteps: values.nextSteps ?? '',
+    milestoneUpdates,
+    indicatorUpdates,
+    ...(given('actualStart') && { actualStart: given('actualStart') }),
+    ...(given('actualEnd') && { actualEnd: given('actualEnd') }),
     actionItemUpdates: actionItems
       .filter((a) => values[`done-${a.id}`] === 'on')
       .map((a) => ({ actionItemId: a.id, done: true })),
@@ -70,14 +127,22 @@ export function parseSubmissionForm(
   if (parsed.success) return { ok: true, submission: input as SubmissionInput, values };
   const errors: FormErrors = {};
   for (const issue of parsed.error.issues) {
-    const field = String(issue.path[0] ?? 'form');
+    const [top, index, part] = issue.path;
+    const field =
+      top === 'milestoneUpdates' && typeof index === 'number'
+        ? milestoneField(milestoneUpdates[index].milestoneId, part === 'note' ? 'note' : 'actual')
+        : top === 'indicatorUpdates' && typeof index === 'number'
+          ? indicatorField(indicatorUpdates[index].indicatorId)
+          : String(top ?? 'form');
     const message =
       // One plain sentence for every progress mistake (empty, not a number, out of range) rather than zod's wording.
       field === 'progressPercent'
         ? 'enter a whole number from 0 to 100'
         : field === 'status' && !input.status
           ? 'choose a status'
-          : issue.message;
+          : top === 'indicatorUpdates'
+            ? 'enter a number, with a point for decimals (for example 12.5)'
+            : issue.message;
     errors[field] ??= message;
   }
   return { ok: false, errors, values };
@@ -90,8 +155,56 @@ const cls = (errors: FormErrors, name: string) => (errors[name] ? 'field-error' 
 const invalid = (errors: FormErrors, name: string) =>
   errors[name] && html` aria-invalid="true" aria-describedby="${name}-error"`;
 
-/** The update form's fields (status, progress, texts, action items), filled with `values`, errors next to fields. */
-export function submissionFields(values: FormValues, errors: FormErrors, actionItems: ActionItemRecord[]): Safe {
+const shown = (v: string | number | undefined) => (v === undefined || v === '' ? '—' : String(v));
+
+/** The project's actual dates, each milestone's actual date and note, each indicator's current value (with its unit, baseline and target). */
+function projectFields(values: FormValues, errors: FormErrors, project: FormProject): Safe {
+  const input = (name: string, label: string, attrs: Safe) =>
+    html`<div class="${cls(errors, name)}"><label for="${name}">${label}</label>
+  <input id="${name}" name="${name}" value="${values[name] ?? ''}"${attrs}${invalid(errors, name)}>${fieldError(errors, name)}</div>`;
+  const date = html` type="date" placeholder="YYYY-MM-DD"`;
+  return html`<h2>Project dates</h2>
+  <p><small>Planned: ${shown(project.plannedStart)} to ${shown(project.plannedEnd)}. Leave a date empty until it is known.</small></p>
+  <div class="row">${input('actualStart', 'Actual start', date)}${input('actualEnd', 'Actual end', date)}</div>
+  ${
+    project.milestones.length
+      ? html`<h2>Milestones</h2>${project.milestones.map(
+          (
+            m,
+          ) => html`<fieldset class="card"><legend>${m.title} <small>(planned ${shown(m.plannedDate)})</small></legend>
+  <div class="row">${input(milestoneField(m.id, 'actual'), 'Actual date', date)}${input(milestoneField(m.id, 'note'), 'Note', html` maxlength="500"`)}</div></fieldset>`,
+        )}`
+      : ''
+  }
+  ${
+    project.indicators.length
+      ? html`<h2>Indicators</h2>${project.indicators.map((i) =>
+          input(
+            indicatorField(i.id),
+            `${i.name}${i.unit ? ` (${i.unit})` : ''}: value now — baseline ${shown(i.baseline)}, target ${shown(i.target)}`,
+            html` inputmode="decimal"`,
+          ),
+        )}`
+      : ''
+  }`;
+}
+
+/**
+ * The update form's fields (status, progress, texts; with the project, its dates, milestones and indicators; action
+ * items), filled with `values`, errors next to fields. Without the project, what was typed into its fields is carried
+ * in hidden fields, so that sending the page again loses nothing.
+ */
+export function submissionFields(
+  values: FormValues,
+  errors: FormErrors,
+  actionItems: ActionItemRecord[],
+  project?: FormProject,
+): Safe {
+  const carried = project
+    ? ''
+    : Object.entries(values)
+        .filter(([k]) => PROJECT_FIELD.test(k))
+        .map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
   return html`
   <div class="${cls(errors, 'status')}"><label for="status">Status this quarter</label>
   <select id="status" name="status" required${invalid(errors, 'status')}><option value="">Choose...</option>${StatusRating.options.map(
@@ -105,6 +218,7 @@ export function submissionFields(values: FormValues, errors: FormErrors, actionI
     ([name, label, max]) => html`<div class="${cls(errors, name)}"><label for="${name}">${label}</label>
   <textarea id="${name}" name="${name}" maxlength="${max}"${invalid(errors, name)}>${values[name] ?? ''}</textarea>${fieldError(errors, name)}</div>`,
   )}
+  ${project ? projectFields(values, errors, project) : carried}
   ${
     actionItems.length
       ? html`<h2>Your open action items</h2>${actionItems.map(

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import YAML from 'yaml';
+import type { CyclePolicy } from '../../domain';
 import type { Store } from '../index';
 import { importMechanismFile } from './mechanism-file';
 
@@ -17,9 +19,22 @@ function findDemoFile(): string {
 /** Path of the demo mechanism file (China-Lesotho) shipped in `mechanisms/cn-ls.yaml`. */
 export const DEMO_MECHANISM_FILE = findDemoFile();
 
-/** Loads the demo mechanism when the database has no mechanism yet (what `npm start` does); returns whether it loaded. */
-export async function loadDemoIfEmpty(store: Store, file: string = DEMO_MECHANISM_FILE): Promise<boolean> {
+/**
+ * Loads the demo mechanism when the database has no mechanism yet (what `npm start` does); returns whether it loaded.
+ * `policy` overrides parts of the file's policy (`npm start` makes the demo's requests go out at once).
+ */
+export async function loadDemoIfEmpty(
+  store: Store,
+  file: string = DEMO_MECHANISM_FILE,
+  options: { policy?: Partial<CyclePolicy> } = {},
+): Promise<boolean> {
   if (!(await store.mechanisms.isEmpty())) return false;
-  await importMechanismFile(store, file, { actor: 'system' });
+  if (options.policy) {
+    const data = YAML.parse(fs.readFileSync(file, 'utf8')) as { policy?: Record<string, unknown> };
+    data.policy = { ...data.policy, ...options.policy };
+    await importMechanismFile(store, { text: YAML.stringify(data) }, { actor: 'system' });
+  } else {
+    await importMechanismFile(store, file, { actor: 'system' });
+  }
   return true;
 }
