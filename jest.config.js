@@ -1,6 +1,15 @@
 /** Jest runs every test in test/: unit tests and tests against real servers started by the tests themselves. */
 /** Packages Jest must compile to CommonJS (see `transform`). */
-const ESM_PACKAGES = ['cookie', 'content-disposition', '@fastify/cookie'].join('|');
+// string-width (coord's tables: CJK characters are two columns) and its dependencies ship ESM only too.
+const ESM_PACKAGES = [
+  'cookie',
+  'content-disposition',
+  '@fastify/cookie',
+  'string-width',
+  'strip-ansi',
+  'ansi-regex',
+  'get-east-asian-width',
+].join('|');
 
 module.exports = {
   testEnvironment: 'node',

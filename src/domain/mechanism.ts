@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Translations } from './names';
 import { CyclePolicy } from './policy';
 import { email, isoDate, Language, singleLine, slug } from './text';
 import { isValidTimeZone } from './time-zone';
@@ -20,6 +21,8 @@ export const Contact = z.object({
   timeZone: TimeZone.optional(),
   /** The id of the calendar this contact keeps, when it is not their side's (e.g. a Chinese counterpart in Beijing). */
   calendar: slug.optional(),
+  /** The title (`name`) and organisation in other languages (names.ts). */
+  translations: Translations.optional(),
 });
 export type Contact = z.infer<typeof Contact>;
 
@@ -35,10 +38,12 @@ export const Side = z.object({
   calendar: slug.optional(),
   /** Where this side's people mostly work, for the session date check. Default: the mechanism's zone. */
   timeZone: TimeZone.optional(),
+  /** The name in other languages (names.ts). */
+  translations: Translations.optional(),
 });
 export type Side = z.infer<typeof Side>;
 
-export const Pillar = z.object({ id: slug, name: singleLine(120) });
+export const Pillar = z.object({ id: slug, name: singleLine(120), translations: Translations.optional() });
 export type Pillar = z.infer<typeof Pillar>;
 
 export const Holiday = z.object({ date: isoDate, name: singleLine(120) });
@@ -60,6 +65,8 @@ export const Mechanism = z.object({
   policy: CyclePolicy.prefault({}),
   /** Default venue of sessions. */
   venue: singleLine(200).optional(),
+  /** The mechanism's name in other languages (names.ts). */
+  translations: Translations.optional(),
 });
 export type Mechanism = z.infer<typeof Mechanism>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Translations } from './names';
 import { isoDate, multiLine, singleLine, slug } from './text';
 
 export const ProjectStatus = z.enum(['active', 'completed', 'suspended']);
@@ -9,6 +10,7 @@ export const Milestone = z.object({
   title: singleLine(200),
   plannedDate: isoDate.optional(),
   actualDate: isoDate.optional(),
+  translations: Translations.optional(),
 });
 export type Milestone = z.infer<typeof Milestone>;
 
@@ -19,6 +21,7 @@ export const Indicator = z.object({
   baseline: z.number().optional(),
   target: z.number().optional(),
   current: z.number().optional(),
+  translations: Translations.optional(),
 });
 export type Indicator = z.infer<typeof Indicator>;
 
@@ -42,5 +45,7 @@ export const Project = z.object({
   milestones: z.array(Milestone).default([]),
   indicators: z.array(Indicator).default([]),
   status: ProjectStatus.default('active'),
+  /** The title in other languages (names.ts); milestones and indicators carry their own. */
+  translations: Translations.optional(),
 });
 export type Project = z.infer<typeof Project>;

@@ -1,4 +1,4 @@
-import { endOfDay, type Contact, email as emailSchema, type Mechanism, withoutLineSeparators } from '../domain';
+import { endOfDay, type Contact, email as emailSchema, type Mechanism, nameIn, withoutLineSeparators } from '../domain';
 import type { NewOutboxMessage, OutboxAttachment, OutboxRepository } from '../store/outbox';
 import type { Directory } from './directory';
 import { singleLineHeader } from './escape';
@@ -153,6 +153,12 @@ export async function composeForRecipient(
     link = `${deps.publicUrl}/u/${encodeURIComponent(token)}`;
   }
 
+  /** A contact's name (title) in the reader's language where the mechanism file gives one (domain/names.ts); else the id. */
+  const nameOf = (id: string) => {
+    const c = contacts.get(id);
+    return (c && nameIn(c, 'name', contact.language)) ?? id;
+  };
+
   const wantsActionItems = ['request', 'reminder', 'overdue', 'minutes', 'action-item-reminder'].includes(kind);
   const openActionItems =
     wantsActionItems && d.openActionItems ? await d.openActionItems(req.mechanismId, recipientId) : [];
@@ -165,7 +171,7 @@ export async function composeForRecipient(
     const owner = lateOwnerId !== undefined ? contacts.get(lateOwnerId) : undefined;
     const history = await deps.outbox.listForWorkflow(req.workflowId);
     late = {
-      ownerName: owner?.name ?? lateOwnerId ?? '?',
+      ownerName: lateOwnerId !== undefined ? nameOf(lateOwnerId) : '?',
       ownerEmail: owner?.email,
       dueAt: dueAt ?? deps.now().toISOString(),
       sent: history
@@ -203,19 +209,23 @@ export async function composeForRecipient(
 
   const context: TemplateContext = {
     language: contact.language,
-    recipientName: contact.name,
+    // Names in the reader's language where the mechanism file gives one (domain/names.ts), else in English.
+    recipientName: nameIn(contact, 'name', contact.language),
     recipientTimeZone: contact.timeZone ?? mechanism.timeZone,
-    mechanismName: mechanism.name,
+    mechanismName: nameIn(mechanism, 'name', contact.language),
     mechanismTimeZone: mechanism.timeZone,
     quarter: req.quarter,
-    projectTitle: project?.title,
+    projectTitle: project && nameIn(project, 'title', contact.language),
     link,
     dueAt,
     openActionItems,
     late,
     extension:
       req.kind === 'extension-requested'
-        ? { days: req.params.days, requestedBy: contacts.get(req.params.requestedBy)?.name ?? req.params.requestedBy }
+        ? {
+            days: req.params.days,
+            requestedBy: nameOf(req.params.requestedBy),
+          }
         : undefined,
     session,
     actionItem,

@@ -1,4 +1,4 @@
-import type { Mechanism } from '../domain';
+import type { Mechanism, Translations } from '../domain';
 
 /** A document to attach, as the archive holds it. */
 export interface AttachableDocument {
@@ -20,7 +20,7 @@ export interface Directory {
   project?(
     mechanismId: string,
     projectId: string,
-  ): Promise<{ title: string; owner: string; supervisor?: string } | undefined>;
+  ): Promise<{ title: string; owner: string; supervisor?: string; translations?: Translations } | undefined>;
   /** Open action items owned by a contact (listed in requests and reminders). */
   openActionItems?(mechanismId: string, contactId: string): Promise<{ title: string; dueDate: string }[]>;
   actionItem?(mechanismId: string, actionItemId: string): Promise<{ title: string; dueDate: string } | undefined>;

@@ -16,7 +16,7 @@ export function storeDirectory(store: Store, dataDir: string): Directory {
     mechanism: (id) => store.mechanisms.get(id),
     async project(mechanismId, projectId) {
       const p = await store.projects.get(mechanismId, projectId);
-      return p && { title: p.title, owner: p.owner, supervisor: p.supervisor };
+      return p && { title: p.title, owner: p.owner, supervisor: p.supervisor, translations: p.translations };
     },
     async openActionItems(mechanismId, contactId) {
       const items = await store.actionItems.listOpen(mechanismId, contactId);

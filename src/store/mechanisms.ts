@@ -13,6 +13,7 @@ export function contactFromRow(r: ContactsTable): Contact {
     ...(r.side !== null && { side: r.side }),
     ...(r.time_zone !== null && { timeZone: r.time_zone }),
     ...(r.calendar !== null && r.calendar !== undefined && { calendar: r.calendar }),
+    ...(r.translations !== null && r.translations !== undefined && { translations: JSON.parse(r.translations) }),
   };
 }
 

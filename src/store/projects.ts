@@ -24,6 +24,7 @@ export function projectToColumns(mechanismId: string, p: Project): ProjectColumn
     milestones: JSON.stringify(p.milestones ?? []),
     indicators: JSON.stringify(p.indicators ?? []),
     status: p.status,
+    translations: p.translations ? JSON.stringify(p.translations) : null,
   };
 }
 
@@ -48,6 +49,7 @@ export function projectFromRow(r: ProjectsTable): Project {
       ...opt('actualStart', r.actual_start),
       ...opt('actualEnd', r.actual_end),
       ...(r.budget !== null && { budget: JSON.parse(r.budget) }),
+      ...(r.translations !== null && r.translations !== undefined && { translations: JSON.parse(r.translations) }),
     }),
   );
 }

@@ -26,6 +26,8 @@ export interface ContactsTable {
   time_zone: string | null;
   /** A calendar id other than the side's (migration 0003). */
   calendar: string | null;
+  /** JSON: the title (`name`) and organisation in other languages, or null (migration 0007). */
+  translations: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -49,6 +51,8 @@ export interface ProjectsTable {
   milestones: string;
   indicators: string;
   status: string;
+  /** JSON: the title in other languages, or null (migration 0007). */
+  translations: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -64,6 +64,39 @@ describe('the sendNotification activity', () => {
     );
   });
 
+  it('writes to a Chinese-speaking owner with the mechanism’s, the project’s and the owner’s Chinese names from the mechanism file', async () => {
+    const m = testMechanism();
+    const file = {
+      ...m,
+      name: { en: m.name, zh: '中国—莱索托双边合作协调机制' },
+      contacts: m.contacts.map((c) =>
+        c.id === 'solar-owner' ? { ...c, name: { en: 'Solar engineer', zh: '王工程师' } } : c,
+      ),
+      projects: [
+        {
+          id: 'ramarothole-solar',
+          title: { en: 'Ramarothole solar power plant', zh: '马费腾光伏电站' },
+          pillar: 'econ',
+          owner: 'solar-owner',
+        },
+      ],
+    };
+    await importMechanismFile(env.store, { text: JSON.stringify(file) });
+    const a = activities();
+    const result = await a.sendNotification({
+      ...request,
+      workflowId: 'update:cn-ls:2026-Q1:ramarothole-solar',
+      projectId: 'ramarothole-solar',
+      to: ['solar-owner'],
+    });
+    a.close();
+    expect(result.outcome).toBe('sent');
+    const mail = catcher.messages[0].parsed;
+    expect(mail.subject).toBe('请提交季度进展：马费腾光伏电站（中国—莱索托双边合作协调机制 2026-Q1）');
+    expect(mail.text).toContain('尊敬的王工程师：');
+    expect(mail.text).not.toContain('Coordination Mechanism');
+  });
+
   it('attaches the PDF of the archived agenda and of the report to the invitation', async () => {
     const archive = async (kind: 'agenda' | 'report', format: 'pdf' | 'docx', text: string) => {
       const content = Buffer.from(text);

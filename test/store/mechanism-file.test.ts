@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { nameIn } from '../../src/domain';
 import { DEMO_MECHANISM_FILE, importMechanismFile, loadDemoIfEmpty, MechanismFileError } from '../../src/store';
 import { keepPostgresForThisFile, storeKinds, type TestStore } from '../helpers/store';
 
@@ -66,6 +67,67 @@ describe.each(storeKinds)('mechanism file on %s', (_kind, create) => {
     expect(await loadDemoIfEmpty(store)).toBe(false);
   });
 
+  test('the demo mechanism keeps its names in English and Chinese: mechanism, sides, pillars, contacts, projects, milestones, indicators', async () => {
+    await loadDemoIfEmpty(store);
+    const m = (await store.mechanisms.get('cn-ls'))!;
+    expect(nameIn(m, 'name', 'zh')).toBe('中国—莱索托双边合作协调机制');
+    expect(nameIn(m, 'name', 'en')).toBe('China-Lesotho Coordination Mechanism');
+    expect(m.sides.map((s) => nameIn(s, 'name', 'zh'))).toEqual([
+      '莱索托外交与国际关系部',
+      '中华人民共和国驻莱索托王国大使馆',
+    ]);
+    expect(
+      nameIn(
+        m.pillars.find((p) => p.id === 'people-to-people')!,
+        'name',
+        'zh',
+      ),
+    ).toBe('人文交流');
+    const ambassador = m.contacts.find((c) => c.id === 'chair-cn')!;
+    expect([nameIn(ambassador, 'name', 'zh'), nameIn(ambassador, 'organisation', 'zh')]).toEqual([
+      '大使',
+      '中华人民共和国驻莱索托王国大使馆',
+    ]);
+    expect([ambassador.name, ambassador.organisation]).toEqual([
+      'Ambassador',
+      "Embassy of the People's Republic of China in Maseru",
+    ]);
+    const road = (await store.projects.get('cn-ls', 'mpiti-road'))!;
+    expect([road.title, nameIn(road, 'title', 'zh')]).toEqual(['Mpiti-Sehlaba-Thebe road', '莫塞公路']);
+    expect(road.milestones.map((x) => nameIn(x, 'title', 'zh'))).toEqual(['最终设计获批', '公路移交']);
+    expect(nameIn(road.indicators[0], 'name', 'zh')).toBe('已铺设公里数');
+    // Every name of the demo has its Chinese text.
+    const projects = await store.projects.list('cn-ls');
+    const untranslated = [
+      ...[m, ...m.sides, ...m.pillars, ...m.contacts].map((x) => (x.translations?.zh?.name ? undefined : x.name)),
+      ...projects.map((p) => (p.translations?.zh?.title ? undefined : p.title)),
+    ].filter(Boolean);
+    expect(untranslated).toEqual([]);
+  });
+
+  test('a mechanism file with plain English names, as before, still imports and reads its English names in Chinese', async () => {
+    const text = fs
+      .readFileSync(DEMO_MECHANISM_FILE, 'utf8')
+      .replace(
+        'name: { en: China-Lesotho Coordination Mechanism, zh: 中国—莱索托双边合作协调机制 }',
+        'name: Plain Mechanism',
+      )
+      .replace('title: { en: Mpiti-Sehlaba-Thebe road, zh: 莫塞公路 }', 'title: Plain road');
+    await importMechanismFile(store, { text });
+    const m = (await store.mechanisms.get('cn-ls'))!;
+    expect([m.name, nameIn(m, 'name', 'zh'), m.translations]).toEqual([
+      'Plain Mechanism',
+      'Plain Mechanism',
+      undefined,
+    ]);
+    const road = (await store.projects.get('cn-ls', 'mpiti-road'))!;
+    expect([road.title, nameIn(road, 'title', 'zh'), road.translations]).toEqual([
+      'Plain road',
+      'Plain road',
+      undefined,
+    ]);
+  });
+
   test('importing the same mechanism file twice changes nothing the second time, not even the audit trail', async () => {
     const first = await importMechanismFile(store, DEMO_MECHANISM_FILE);
     expect(first.created).toBeGreaterThan(10);
@@ -79,7 +141,7 @@ describe.each(storeKinds)('mechanism file on %s', (_kind, create) => {
     await importMechanismFile(store, DEMO_MECHANISM_FILE);
     const text = fs
       .readFileSync(DEMO_MECHANISM_FILE, 'utf8')
-      .replace('title: Maseru District hospital', 'title: Maseru District Hospital (phase 1)')
+      .replace('en: Maseru District hospital,', 'en: Maseru District Hospital (phase 1),')
       .replace(/ {2}- id: multilateral-coordination[\s\S]*?focalPoints: \{ cn: political-cn \}\n/, '');
     const r = await importMechanismFile(store, { text });
     expect(r).toMatchObject({ created: 0, updated: 1 });
@@ -124,34 +186,34 @@ describe.each(storeKinds)('mechanism file on %s', (_kind, create) => {
     const demo = fs.readFileSync(DEMO_MECHANISM_FILE, 'utf8');
     // YAML's escapes \L, \P and \a are U+2028, U+2029 and BEL.
     const text = demo
-      .replace('name: Director of Roads,', 'name: "Director\\Lof Roads",')
-      .replace('title: Mpiti-Sehlaba-Thebe road', 'title: "Mpiti\\PSehlaba-Thebe road"')
-      .replace('name: Director of Energy,', 'name: "Director of \\aEnergy",');
+      .replace('en: Director of Roads,', 'en: "Director\\Lof Roads",')
+      .replace('en: Mpiti-Sehlaba-Thebe road,', 'en: "Mpiti\\PSehlaba-Thebe road",')
+      .replace('zh: 能源司司长', 'zh: "能源司\\a司长"');
     const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
     const err = await importMechanismFile(store, { text }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MechanismFileError);
     expect((err as MechanismFileError).problems).toEqual([
       {
-        path: 'contacts[6].name',
+        path: 'contacts[6].name.en',
         line: lineOf('id: roads-director'),
         message:
           'must be a single line: contains a line separator (U+2028) at character 9, which cannot go into an email header',
       },
       {
-        path: 'contacts[8].name',
+        path: 'contacts[8].name.zh',
         line: lineOf('id: energy-director'),
         message:
-          'must be a single line: contains a control character (U+0007) at character 13, which cannot go into an email header',
+          'must be a single line: contains a control character (U+0007) at character 4, which cannot go into an email header',
       },
       {
-        path: 'projects[0].title',
+        path: 'projects[0].title.en',
         line: lineOf('Mpiti\\PSehlaba'),
         message:
           'must be a single line: contains a paragraph separator (U+2029) at character 6, which cannot go into an email header',
       },
     ]);
     expect((err as Error).message).toContain(
-      `contacts[6].name (line ${lineOf('id: roads-director')}): must be a single line`,
+      `contacts[6].name.en (line ${lineOf('id: roads-director')}): must be a single line`,
     );
     expect(await store.mechanisms.isEmpty()).toBe(true);
   });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { Mechanism, Project } from '../../domain';
+import { liftNames, Mechanism, Project } from '../../domain';
 import type { Store } from '../index';
 import { bundledCalendar } from './bundled-calendars';
 import {
@@ -109,6 +109,21 @@ function lineOf(doc: Document, lines: LineCounter, path: readonly PropertyKey[])
   return isNode(node) && node.range ? lines.linePos(node.range[0]).line : undefined;
 }
 
+/**
+ * A problem's path as the file writes it: a translation the file gave as `name: { en, zh }` is reported at `name.zh`
+ * (liftNames moved it to `translations.zh.name` before the schema saw it), and the missing English of such a name
+ * at `name.en`.
+ */
+function asWritten(doc: Document, path: readonly PropertyKey[]): readonly PropertyKey[] {
+  const t = path.lastIndexOf('translations');
+  if (t >= 0 && path.length === t + 3) {
+    const written = [...path.slice(0, t), path[t + 2], path[t + 1]];
+    if (doc.hasIn(written)) return written;
+  }
+  if (isMap(doc.getIn(path as unknown[], true))) return [...path, 'en'];
+  return path;
+}
+
 /** Parses and validates a mechanism file's YAML text; throws MechanismFileError listing every problem. */
 export function parseMechanismFile(text: string): MechanismFile {
   const lines = new LineCounter();
@@ -116,12 +131,13 @@ export function parseMechanismFile(text: string): MechanismFile {
   if (doc.errors.length > 0) {
     throw new MechanismFileError(doc.errors.map((e) => ({ path: '', message: `YAML: ${e.message.split('\n')[0]}` })));
   }
-  const parsed = MechanismFile.safeParse(doc.toJS());
+  const parsed = MechanismFile.safeParse(liftNames(doc.toJS()));
   if (!parsed.success) {
     throw new MechanismFileError(
       parsed.error.issues.map((i) => {
-        const line = lineOf(doc, lines, i.path);
-        return { path: formatPath(i.path), message: i.message, ...(line && { line }) };
+        const path = asWritten(doc, i.path);
+        const line = lineOf(doc, lines, path);
+        return { path: formatPath(path), message: i.message, ...(line && { line }) };
       }),
     );
   }

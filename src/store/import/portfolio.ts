@@ -219,6 +219,8 @@ export async function importPortfolio(
       // Not spreadsheet columns: keep what is stored.
       milestones: previous?.milestones ?? [],
       indicators: previous?.indicators ?? [],
+      // Names in other languages come from the mechanism file (names.ts): keep them.
+      ...(previous?.translations && { translations: previous.translations }),
     };
     const parsed = Project.safeParse(candidate);
     if (!parsed.success) {

@@ -102,6 +102,7 @@ export async function upsertContacts(
       language: c.language,
       time_zone: c.timeZone ?? null,
       calendar: c.calendar ?? null,
+      translations: c.translations ? JSON.stringify(c.translations) : null,
     };
     const row = existing.get(c.id);
     if (!row) {
