@@ -3,12 +3,13 @@
  * state merged with the store's rows, as `coord cycle status` shows it) plus each project's workflow id.
  */
 import {
+  deliveries,
   mergeCycleStatus,
   pendingSubmissions,
   type CycleStatus,
   type CycleStatusProject,
 } from '../temporal/cycle-status';
-import { updateWorkflowId } from '../temporal/ids';
+import { cycleWorkflowId, updateWorkflowId } from '../temporal/ids';
 import { within } from './bounded';
 import type { RouteDeps } from './context';
 import { ApiError, notFound } from './errors';
@@ -20,15 +21,16 @@ const CYCLE_READ_WAIT_MS = 3000;
 export type CycleProjectView = CycleStatusProject & { workflowId: string };
 
 /** A cycle as shown: the shared status (phase, dates, session, source), with each project's workflow id. */
-export type CycleView = Omit<CycleStatus, 'projects' | 'pendingSubmissions'> & {
+export type CycleView = Omit<CycleStatus, 'projects' | 'pendingSubmissions' | 'deliveries'> & {
   projects: CycleProjectView[];
   pendingSubmissions: NonNullable<CycleStatus['pendingSubmissions']>;
+  deliveries: NonNullable<CycleStatus['deliveries']>;
 };
 
 /** The cycle, or a 404 naming the mechanism or quarter that does not exist. */
 export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarter: string): Promise<CycleView> {
   if (!(await deps.store.mechanisms.get(mechanismId))) throw notFound(`mechanism ${mechanismId}`);
-  const [live, record, rows, pending] = await Promise.all([
+  const [live, record, rows, pending, sent] = await Promise.all([
     // A stopped worker must not hold the secretariat's view up: the records answer when the workflow does not.
     within(deps.cycles.cycleState(mechanismId, quarter), CYCLE_READ_WAIT_MS).then((a) =>
       a.answered ? a.value : undefined,
@@ -36,6 +38,7 @@ export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarte
     deps.store.cycles.get(mechanismId, quarter),
     deps.store.cycles.listProjectStates(mechanismId, quarter),
     deps.store.intake.listForCycle(mechanismId, quarter),
+    deps.store.outbox.countByStep(cycleWorkflowId(mechanismId, quarter)),
   ]);
   const status = mergeCycleStatus(mechanismId, quarter, live, record, rows);
   if (!status) throw notFound(`cycle ${mechanismId} ${quarter}`);
@@ -43,6 +46,7 @@ export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarte
     ...status,
     projects: status.projects.map((p) => ({ ...p, workflowId: updateWorkflowId(mechanismId, quarter, p.projectId) })),
     pendingSubmissions: pendingSubmissions(pending),
+    deliveries: deliveries(sent),
   };
 }
 

@@ -22,7 +22,10 @@ export async function loadCycleStatus(
   const shared = await import('../temporal/cycle-status');
   // With no worker on the task queue the cycle's query never answers: the records (and the intake's pending
   // submissions) are shown after a few seconds instead of a failure.
-  return shared.loadCycleStatus(client, store.cycles, mechanismId, quarter, store.intake, { liveWaitMs: LIVE_WAIT_MS });
+  return shared.loadCycleStatus(client, store.cycles, mechanismId, quarter, store.intake, {
+    liveWaitMs: LIVE_WAIT_MS,
+    outbox: store.outbox,
+  });
 }
 
 /** The live state of a running workflow, or undefined when it is not running (or unknown to Temporal). */

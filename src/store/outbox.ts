@@ -297,6 +297,16 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
         .execute();
       return rows.map(fromRow);
     },
+    /** How many of one workflow's rows are in each status, per step (a cycle's status: "invitation-s1: 5 of 7 sent"). */
+    async countByStep(workflowId: string): Promise<{ step: string; status: OutboxStatus; n: number }[]> {
+      const rows = await db
+        .selectFrom('outbox')
+        .select((eb) => ['step', 'status', eb.fn.countAll<number>().as('n')])
+        .where('workflow_id', '=', workflowId)
+        .groupBy(['step', 'status'])
+        .execute();
+      return rows.map((r) => ({ step: r.step, status: r.status as OutboxStatus, n: Number(r.n) }));
+    },
     /** How many rows are in each status (for a dashboard and the health of the mail path). */
     async countByStatus(mechanismId?: string): Promise<Partial<Record<OutboxStatus, number>>> {
       let q = db

@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { settledStates, type CyclePhase, type SubmissionState } from '../domain';
 import type { CycleProjectRecord, CycleRecord, CycleRepository, IntakeRecord, IntakeRepository } from '../store';
+import type { OutboxRepository } from '../store/outbox';
 import type { CycleState } from '../workflows/messages';
 import { queryCycle } from './cycles';
 import { cycleWorkflowId } from './ids';
@@ -44,6 +45,29 @@ export function pendingSubmissions(rows: IntakeRecord[]): PendingSubmission[] {
   }));
 }
 
+/** The emails of one of the cycle's steps (`invitation-s1`, `minutes`...): how many went out of how many. */
+export interface Delivery {
+  step: string;
+  total: number;
+  sent: number;
+  /** Refused by the relay for good (the secretariat has been told who). */
+  undeliverable: number;
+}
+
+/** The cycle workflow's outbox counts per step, in the steps' order of names. */
+export function deliveries(counts: { step: string; status: string; n: number }[]): Delivery[] {
+  const bySteps = new Map<string, Delivery>();
+  for (const { step, status, n } of counts) {
+    const d = bySteps.get(step) ?? { step, total: 0, sent: 0, undeliverable: 0 };
+    d.total += n;
+    // `stored`: written to a file instead of a relay (development): delivered as far as the product goes.
+    if (status === 'sent' || status === 'stored') d.sent += n;
+    if (status === 'undeliverable') d.undeliverable += n;
+    bySteps.set(step, d);
+  }
+  return [...bySteps.values()].sort((a, b) => a.step.localeCompare(b.step));
+}
+
 /** The cycle: phase, dates, and each project's state; `source` says whether Temporal or the records answered. */
 export interface CycleStatus {
   mechanismId: string;
@@ -65,6 +89,10 @@ export interface CycleStatus {
   projects: CycleStatusProject[];
   /** Submissions recorded but not yet applied by their workflow, oldest first. */
   pendingSubmissions?: PendingSubmission[];
+  /** What accepted commands still do, or failed to do, after they answered (live cycles only). */
+  followUps?: NonNullable<CycleState['followUps']>;
+  /** The cycle's own emails per step (invitations, minutes, reminders): sent of total. */
+  deliveries?: Delivery[];
   /** The running workflow did not answer within `liveWaitMs` (no worker?): the records answered instead. */
   unanswered?: true;
 }
@@ -145,6 +173,7 @@ export function mergeCycleStatus(
       ...(live.opensAt && { opensAt: live.opensAt }),
       reportVersion: live.reportVersion,
       ...(live.session && { session: live.session }),
+      ...(live.followUps && { followUps: live.followUps }),
       projects: live.projects.map((p) => line(p.projectId, p.state, { revision: p.revision, late: p.late })),
     };
   }
@@ -195,11 +224,11 @@ export async function loadCycleStatus(
   mechanismId: string,
   quarter: string,
   intake?: Pick<IntakeRepository, 'listForCycle'>,
-  options: { liveWaitMs?: number } = {},
+  options: { liveWaitMs?: number; outbox?: Pick<OutboxRepository, 'countByStep'> } = {},
 ): Promise<CycleStatus | undefined> {
   // A late live read is cancelled, so that a short-lived process (the CLI) does not wait for its gRPC deadline.
   const controller = new AbortController();
-  const [answer, record, rows, pending] = await Promise.all([
+  const [answer, record, rows, pending, sent] = await Promise.all([
     unlessLate(
       client.withAbortSignal(controller.signal, () => liveCycleState(client, mechanismId, quarter)),
       options.liveWaitMs,
@@ -208,12 +237,14 @@ export async function loadCycleStatus(
     cycles.get(mechanismId, quarter),
     cycles.listProjectStates(mechanismId, quarter),
     intake?.listForCycle(mechanismId, quarter),
+    options.outbox?.countByStep(cycleWorkflowId(mechanismId, quarter)),
   ]);
   const status = mergeCycleStatus(mechanismId, quarter, answer.value, record, rows);
   return (
     status && {
       ...status,
       ...(pending && { pendingSubmissions: pendingSubmissions(pending) }),
+      ...(sent && { deliveries: deliveries(sent) }),
       ...(answer.late && { unanswered: true as const }),
     }
   );

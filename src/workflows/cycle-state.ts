@@ -8,6 +8,7 @@ import type { collectionDates } from '../domain/calendar';
 import type { SessionPlan, SessionRecord } from '../domain/session';
 import { settledStates, type CyclePhase, type SubmissionState } from '../domain/states';
 import type { SessionDateCheck } from '../domain/work-calendar';
+import type { FollowUp } from './after-answer';
 import { unconfirmedHoliday } from './cycle-plan';
 import type { ConveneInput, CycleState, ProjectStateChange } from './messages';
 import { schemas } from './schemas';
@@ -287,7 +288,11 @@ export const woken = (before: Cycle, c: Cycle): boolean =>
   c.decisions !== undefined;
 
 /** The cycle as the `state` query and the API show it. */
-export function snapshot(c: Cycle, ids: { mechanismId: string; quarter: string }): CycleState {
+export function snapshot(
+  c: Cycle,
+  ids: { mechanismId: string; quarter: string },
+  followUps: FollowUp[] = [],
+): CycleState {
   const { session } = c;
   return {
     ...ids,
@@ -303,6 +308,7 @@ export function snapshot(c: Cycle, ids: { mechanismId: string; quarter: string }
     session: session && { sequence: session.sequence, startsAt: session.plan.startsAt, status: session.status },
     projects: [...c.projects].map(([projectId, p]) => ({ projectId, ...p })),
     actionItemIds: c.actionItemIds,
+    ...(followUps.length > 0 && { followUps }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { SessionRecord } from '../domain/session';
 import type { WorkCalendar } from '../domain/work-calendar';
 import type { ActionItemState, CyclePhase, SubmissionState } from '../domain/states';
 import type { SubmissionInput } from '../domain/submission';
+import type { FollowUp } from './after-answer';
 
 // ---- projectUpdate -------------------------------------------------------------------------------------------
 
@@ -151,6 +152,11 @@ export interface CycleState {
    */
   projects: { projectId: string; state: SubmissionState; revision: number; late: boolean }[];
   actionItemIds: string[];
+  /**
+   * What accepted commands still do, or failed to do, after they answered (recording the session, the agenda, the
+   * invitations, storing the decisions); absent when nothing is pending or failed.
+   */
+  followUps?: FollowUp[];
 }
 /** The cycle's state, for the API and the cycle page. */
 export const cycleState = defineQuery<CycleState>('state');

@@ -28,6 +28,7 @@ import type { PlannedSend } from '../domain/reminder-plan';
 import { actionItemWorkflowId } from '../temporal/ids';
 import { DueTimeKey, SubmissionStateKey } from '../temporal/search-attributes';
 import { notify, store, type EmailContent } from './activities';
+import { afterAnswer } from './after-answer';
 import {
   actionItemDone,
   grantExtension,
@@ -74,7 +75,6 @@ import {
   type UpdateState,
 } from './project-update-state';
 import { schemas } from './schemas';
-import { serial } from './serial';
 import { fieldErrors, refuse, reject } from './validation';
 
 /** What a cycle gives each of its projects: ids, dates and the rules; no personal data. */
@@ -138,10 +138,17 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   });
   /** The one state of this update; every handler and the chase replace it with what a transition returns. */
   let u: UpdateState = initial;
-  /** Handlers that await run one at a time, in the order they were accepted. */
-  const handlers = serial();
+  /**
+   * What accepted commands and submissions do after they have answered, in order of acceptance: records and the news
+   * to the cycle in one queue, emails in the other, so that a relay that hangs never holds the records or the cycle.
+   */
+  const records = afterAnswer();
+  const emails = afterAnswer();
   const mail = (content: EmailContent, step: string, to: string[]) =>
     notify({ workflowId, step, mechanismId, quarter, projectId, to, ...content }, input.secretariatIds);
+  /** Sends an email after the command has answered. */
+  const mailLater = (content: EmailContent, step: string, to: string[]) =>
+    emails.add(step, () => mail(content, step, to));
 
   const showDetails = () => setCurrentDetails(details(u, now()));
   const showState = () => {
@@ -185,6 +192,11 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     await recordState();
     await tellCycle();
   };
+  /** A command's change: the search attributes at once, the store and the cycle after the command has answered. */
+  const reportLater = (step: string) => {
+    showState();
+    records.add(step, report);
+  };
   const signalDone = async (ids: string[], reportedBy: string) => {
     for (const id of ids) {
       try {
@@ -202,7 +214,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
    */
   const receiptsByKey = new Map<string, SubmissionReceipt>();
   const deliveredBefore = (key: string | undefined) => (key === undefined ? undefined : receiptsByKey.get(key));
-  /** What follows an accepted submission once its receipt has gone back to the caller. */
+  /** What follows an accepted submission once its receipt has gone back to the caller (the email: `mailLater`). */
   const followUp = async (a: Accepted) => {
     const { updateId, submission, revision, late, receivedAt, submittedBy } = a;
     await Promise.all([
@@ -218,7 +230,6 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
         late,
         revision,
       }),
-      mail({ kind: 'receipt', params: {} }, `receipt-r${revision}`, [...new Set([u.ownerId, submittedBy])]),
       recordState(),
       ...a.doneActionItemIds.map((id) => signalDone([id], submittedBy)),
     ]);
@@ -246,7 +257,8 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
         .actionItemUpdates.filter((i) => i.done)
         .map((i) => i.actionItemId);
       const a: Accepted = { updateId, submission, submittedBy, doneActionItemIds, ...accepted.receipt };
-      void handlers.run(() => CancellationScope.nonCancellable(() => followUp(a)));
+      records.add(`revision-r${a.revision}`, () => followUp(a));
+      mailLater({ kind: 'receipt', params: {} }, `receipt-r${a.revision}`, [...new Set([u.ownerId, submittedBy])]);
       if (key !== undefined) receiptsByKey.set(key, accepted.receipt);
       return accepted.receipt;
     },
@@ -272,44 +284,36 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
 
   setHandler(
     requestExtension,
-    async ({ days, requestedBy }) => {
+    ({ days, requestedBy }) => {
       const asked = applyExtensionRequest(u, rules, days, now());
       u = asked.update;
       const { dueDate, ownerId } = u;
       if (asked.outcome === 'granted') {
-        return handlers.run(async () => {
-          await mail({ kind: 'extension-granted', params: { dueDate } }, `extension-granted-${asked.number}`, [
-            ...new Set([ownerId, requestedBy]),
-          ]);
-          await report();
-          return { outcome: 'granted' as const, dueDate };
-        });
+        mailLater({ kind: 'extension-granted', params: { dueDate } }, `extension-granted-${asked.number}`, [
+          ...new Set([ownerId, requestedBy]),
+        ]);
+        reportLater(`extension-granted-${asked.number}`);
+        return { outcome: 'granted' as const, dueDate };
       }
-      return handlers.run(async () => {
-        await mail(
-          { kind: 'extension-requested', params: { days, dueDate, requestedBy } },
-          `extension-requested-${asked.number}`,
-          input.secretariatIds,
-        );
-        showDetails();
-        return { outcome: 'pending' as const, dueDate };
-      });
+      mailLater(
+        { kind: 'extension-requested', params: { days, dueDate, requestedBy } },
+        `extension-requested-${asked.number}`,
+        input.secretariatIds,
+      );
+      showDetails();
+      return { outcome: 'pending' as const, dueDate };
     },
     { validator: ({ days }) => refuse(refuseExtensionRequest(u, days)) },
   );
 
   setHandler(
     grantExtension,
-    async ({ dueDate: newDueDate }) => {
+    ({ dueDate: newDueDate }) => {
       u = applyGrant(u, rules, newDueDate, now());
       const { dueDate, ownerId, extensionCount } = u;
-      return handlers.run(async () => {
-        await mail({ kind: 'extension-granted', params: { dueDate } }, `extension-granted-${extensionCount}`, [
-          ownerId,
-        ]);
-        await report();
-        return { dueDate };
-      });
+      mailLater({ kind: 'extension-granted', params: { dueDate } }, `extension-granted-${extensionCount}`, [ownerId]);
+      reportLater(`extension-granted-${extensionCount}`);
+      return { dueDate };
     },
     {
       validator: ({ dueDate: newDueDate }) =>
@@ -319,41 +323,31 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
 
   setHandler(
     refuseExtension,
-    async (_input: { refusedBy: string }) => {
+    (_input: { refusedBy: string }) => {
       u = applyRefusal(u);
       const { dueDate, ownerId, extensionCount } = u;
-      return handlers.run(async () => {
-        await mail({ kind: 'extension-refused', params: { dueDate } }, `extension-refused-${extensionCount}`, [
-          ownerId,
-        ]);
-        showDetails();
-      });
+      mailLater({ kind: 'extension-refused', params: { dueDate } }, `extension-refused-${extensionCount}`, [ownerId]);
+      showDetails();
     },
     { validator: (_input: { refusedBy: string }) => refuse(refuseRefusal(u)) },
   );
 
   setHandler(
     waive,
-    async (_input: { waivedBy: string }) => {
+    (_input: { waivedBy: string }) => {
       u = applyWaiver(u);
-      const { state } = u;
-      return handlers.run(async () => {
-        await report();
-        return { state };
-      });
+      reportLater('waived');
+      return { state: u.state };
     },
     { validator: (_input: { waivedBy: string }) => refuse(refuseWaiver(u)) },
   );
 
   setHandler(
     reassignOwner,
-    async ({ ownerId: newOwner, ownerTimeZone, supervisorId, ownerCalendar }) => {
+    ({ ownerId: newOwner, ownerTimeZone, supervisorId, ownerCalendar }) => {
       u = reassign(u, rules, { ownerId: newOwner, ownerTimeZone, supervisorId, ownerCalendar }, now());
-      const { ownerId } = u;
-      return handlers.run(async () => {
-        await report();
-        return { ownerId };
-      });
+      reportLater(`reassigned-${u.ownerId}`);
+      return { ownerId: u.ownerId };
     },
     { validator: ({ ownerId: newOwner }) => refuse(refuseReassignment(u, newOwner)) },
   );
@@ -405,7 +399,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     if (!isCancellation(err)) throw err;
   }
   // Accepted submissions are followed up even when the cycle has closed (cancelled) this update meanwhile.
-  await CancellationScope.nonCancellable(() => condition(() => !handlers.busy()));
+  await CancellationScope.nonCancellable(() => condition(() => records.idle() && emails.idle()));
   await condition(allHandlersFinished);
   return snapshot(u, rules);
 }

@@ -37,6 +37,7 @@ import {
   SubmissionStateKey,
 } from '../temporal/search-attributes';
 import { actionItem } from './action-item';
+import { afterAnswer } from './after-answer';
 import { documents, notify, store } from './activities';
 import { planProjectChase, sessionDateCheck, sessionReminders, type ProjectChase } from './cycle-plan';
 import {
@@ -77,7 +78,6 @@ import {
   replanCalendars,
 } from './messages';
 import { projectUpdate } from './project-update';
-import { serial } from './serial';
 import { refuse } from './validation';
 
 /** How many children are started at once. */
@@ -111,8 +111,8 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   let ctx: CycleContext | undefined;
   let calendars: WorkCalendar[] = [];
   let book: CalendarBook | undefined;
-  /** Handlers that await run one at a time, in the order they were accepted. */
-  const handlers = serial();
+  /** What convening, cancelling and recording decisions do after they have answered, in order of acceptance. */
+  const followUps = afterAnswer();
   /** Re-plans the running updates after a calendar change; set once the updates are started. */
   // eslint-disable-next-line prefer-const -- assigned once the updates are started; the handler installed before reads it
   let replanRunningUpdates: (() => Promise<void>) | undefined;
@@ -204,26 +204,27 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   };
 
   // ---- messages ----
-  setHandler(cycleState, () => snapshot(c, { mechanismId, quarter }));
+  setHandler(cycleState, () => snapshot(c, { mechanismId, quarter }, followUps.list()));
   setHandler(projectStateChanged, (change) => {
     c = projectChanged(c, change);
     showDetails();
   });
   setHandler(
     convene,
-    async (request) => {
+    (request) => {
       const accepted = convened(c, request);
       c = accepted.cycle;
       const { sequence, plan } = accepted.session;
       const check = sessionDateCheck(ctx, calendars, plan.startsAt);
       const attached = c.reportVersion;
-      return handlers.run(async () => {
+      const step = `invitation-s${sequence}`;
+      followUps.add(step, async () => {
         await store.recordSession({ mechanismId, quarter, plan, sequence, status: 'scheduled' });
         const agenda = await documents.renderAgenda({ mechanismId, quarter, sessionSequence: sequence });
         await notify(
           {
             workflowId,
-            step: `invitation-s${sequence}`,
+            step,
             kind: accepted.kind,
             mechanismId,
             quarter,
@@ -240,9 +241,9 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
           },
           secretariat(),
         );
-        showDetails();
-        return { sequence, startsAt: plan.startsAt };
       });
+      showDetails();
+      return { sequence, startsAt: plan.startsAt };
     },
     {
       validator: (request) =>
@@ -251,16 +252,17 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   );
   setHandler(
     cancelSession,
-    async () => {
+    () => {
       const accepted = cancelled(c);
       c = accepted.cycle;
       const { sequence, plan } = accepted.session;
-      return handlers.run(async () => {
+      const step = `invitation-cancel-s${sequence}`;
+      followUps.add(step, async () => {
         await store.recordSession({ mechanismId, quarter, plan, sequence, status: 'cancelled' });
         await notify(
           {
             workflowId,
-            step: `invitation-cancel-s${sequence}`,
+            step,
             kind: 'invitation-cancel',
             mechanismId,
             quarter,
@@ -269,23 +271,25 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
           },
           secretariat(),
         );
-        return { sequence };
       });
+      showDetails();
+      return { sequence };
     },
     { validator: () => refuse(refuseCancel(c)) },
   );
   setHandler(
     recordDecisions,
-    async (input) => {
-      // Taken before the store write is awaited: a second record arriving meanwhile is refused by the validator.
+    (input) => {
+      // Taken at once: a second record arriving while this one is being stored is refused by the validator.
       const accepted = decisionsAccepted(c, input);
       c = accepted.cycle;
       const { record } = accepted;
-      return handlers.run(async () => {
+      followUps.add('decisions', async () => {
         await store.recordDecisions({ mechanismId, quarter, record });
+        // Stored: from here the cycle writes the minutes and starts the action items.
         c = decisionsRecorded(c, record);
-        return { actionItemIds: c.actionItemIds };
       });
+      return { actionItemIds: decisionsRecorded(c, record).actionItemIds };
     },
     { validator: (record) => refuse(refuseDecisions(c, record)) },
   );
@@ -559,6 +563,8 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
   }
 
   await enter('closed', 'nothing: the cycle is closed');
+  // Invitations and records of commands accepted before the close still go out.
+  await condition(() => followUps.idle());
   await condition(allHandlersFinished);
   return { phase: c.phase, reportVersion: c.reportVersion, actionItemIds: c.actionItemIds };
 }

@@ -107,7 +107,11 @@ describe('a whole quarter of the demo mechanism with the real records, outbox an
         attendees: ['roads-director', 'secretariat-ls', 'secretariat-cn'],
       });
       expect(convened).toMatchObject({ accepted: true, result: { sequence: 1 } });
-      const invitations = (await outbox.listForWorkflow(cycleId)).filter((m) => m.kind === 'invitation');
+      // The command answers once the session is set; the agenda and the invitations follow (issue 15).
+      const invitations = await until('the invitations', async () => {
+        const rows = (await outbox.listForWorkflow(cycleId)).filter((m) => m.kind === 'invitation');
+        return rows.length === 5 && rows;
+      });
       expect(invitations.map((m) => m.recipientId).sort()).toEqual([
         'chair-cn',
         'chair-ls',

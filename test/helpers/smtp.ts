@@ -40,6 +40,12 @@ export interface SmtpCatcher {
   rejectRecipient(address: string, code?: number): void;
   /** Record the next `count` messages, then drop the connection instead of answering 250. */
   dropAfterData(count?: number): void;
+  /** Answer nothing to MAIL FROM until `release()` (a relay that hangs): clients wait, or time out. */
+  hold(): void;
+  /** Answer every held MAIL FROM (and the ones after it) again. */
+  release(): void;
+  /** How many MAIL FROM commands wait for an answer now. */
+  readonly held: number;
   /** Stop listening (connection refused) and answer 421 on open connections. */
   down(): Promise<void>;
   /** Listen again on the same port. */
@@ -59,6 +65,7 @@ export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<Sm
   let failures: { count: number; code: number } = { count: 0, code: 451 };
   const rejected = new Map<string, number>();
   let drops = 0;
+  let holding: (() => void)[] | undefined;
   let server: SMTPServer | undefined;
   let port = 0;
 
@@ -78,6 +85,10 @@ export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<Sm
       return cb(smtpError(535, 'Authentication credentials invalid'));
     },
     onMailFrom(_address, _session, cb) {
+      if (holding) {
+        holding.push(() => cb());
+        return;
+      }
       if (failures.count > 0) {
         failures.count -= 1;
         return cb(smtpError(failures.code, 'Try again later (injected)'));
@@ -165,6 +176,17 @@ export async function startSmtpCatcher(options: CatcherOptions = {}): Promise<Sm
     },
     dropAfterData(count = 1) {
       drops = count;
+    },
+    hold() {
+      holding ??= [];
+    },
+    release() {
+      const waiting = holding ?? [];
+      holding = undefined;
+      for (const answer of waiting) answer();
+    },
+    get held() {
+      return holding?.length ?? 0;
     },
     get isUp() {
       return server !== undefined;

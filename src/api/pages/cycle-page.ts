@@ -10,7 +10,7 @@ import {
   type SessionDateCheck,
 } from '../../domain';
 import type { RouteDeps } from '../context';
-import { loadCycleView } from '../cycle-view';
+import { loadCycleView, type CycleView } from '../cycle-view';
 import { downloadLinks } from './exports';
 import { html, page } from './html';
 import type { PageSession } from './secretariat';
@@ -96,6 +96,7 @@ ${
 <h2>Session</h2>
 <p>${session_ ? html`Session ${session_.status} for ${when(session_.startsAt)} (invitation sequence ${session_.sequence}).` : 'Not convened yet.'}</p>
 ${check ? sessionCheckSection(check, base) : ''}
+${followUpsSection(view)}
 ${
   open && view.phase === 'convening'
     ? html`<form method="post" action="${base}/convene" class="card">${csrf}<div class="row">
@@ -156,4 +157,26 @@ ${
 }
 <p>Next dates both sides work: ${check.alternatives.map((a, i) => html`${i ? ', ' : ''}<a href="${base}?startsAt=${encodeURIComponent(a)}">${when(a)} UTC</a>`)}</p>
 </section>`;
+}
+
+/**
+ * What the cycle's commands still do after they answered, and how far the cycle's own emails are: "invitation-s1: 5
+ * of 7 sent". Shown while something is pending or has failed, or once the cycle has sent emails of its own.
+ */
+function followUpsSection(view: CycleView) {
+  const { followUps = [], deliveries } = view;
+  if (followUps.length === 0 && deliveries.length === 0) return '';
+  const doing = { waiting: 'waiting', running: 'under way', failed: 'failed' } as const;
+  return html`<h2 id="sending">Sending</h2>
+${
+  followUps.length
+    ? html`<ul>${followUps.map(
+        (f) => html`<li><code>${f.step}</code>: ${doing[f.state]}${f.reason ? html` — ${f.reason}` : ''}</li>`,
+      )}</ul>`
+    : ''
+}
+<table><thead><tr><th>Step</th><th>Sent</th><th>Undeliverable</th></tr></thead><tbody>${deliveries.map(
+    (d) =>
+      html`<tr><td><code>${d.step}</code></td><td>${d.sent} of ${d.total}</td><td>${d.undeliverable || ''}</td></tr>`,
+  )}</tbody></table>`;
 }

@@ -71,6 +71,23 @@ const CycleBody = z.object({
     .describe(
       'Submissions recorded but not yet applied by their workflow (the worker or Temporal was away), oldest first',
     ),
+  followUps: z
+    .array(
+      z.object({
+        step: z.string(),
+        state: z.enum(['waiting', 'running', 'failed']),
+        reason: z.string().optional(),
+      }),
+    )
+    .optional()
+    .describe(
+      'What accepted commands still do after they answered (recording the session, the agenda, the invitations, ' +
+        'storing the decisions), and the ones that failed for good with the reason; absent when nothing is pending',
+    ),
+  deliveries: z
+    .array(z.object({ step: z.string(), total: z.number(), sent: z.number(), undeliverable: z.number() }))
+    .optional()
+    .describe("The cycle's own emails per step (invitation-s1, minutes, reminders): how many went out of how many"),
 });
 
 /**

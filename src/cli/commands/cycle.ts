@@ -345,5 +345,14 @@ function formatStatus(s: CycleStatus): string {
         ),
       ]
     : [];
-  return [...head, summary, '', ...(s.projects.length > 0 ? [table] : []), ...pendingLines].join('\n').trimEnd();
+  const sending = [
+    ...(s.followUps ?? []).map((f) => `  ${f.step}: ${f.state}${f.reason ? `  ${f.reason}` : ''}`),
+    ...(s.deliveries ?? []).map(
+      (d) => `  ${d.step}: ${d.sent} of ${d.total} sent${d.undeliverable ? `, ${d.undeliverable} undeliverable` : ''}`,
+    ),
+  ];
+  const sendingLines = sending.length ? ['', 'sending:', ...sending] : [];
+  return [...head, summary, '', ...(s.projects.length > 0 ? [table] : []), ...pendingLines, ...sendingLines]
+    .join('\n')
+    .trimEnd();
 }
