@@ -38,6 +38,22 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * 503 `temporal-unavailable`: Temporal did not answer a cheap call within TEMPORAL_REACH_MS (every node down, network
+ * cut). Commands check it first so that an outage answers at once instead of hanging in the client's retries.
+ */
+export class TemporalUnavailable extends ApiError {
+  constructor(cause?: unknown) {
+    super(
+      503,
+      'temporal-unavailable',
+      'Temporal (the workflow service) cannot be reached right now: nothing was changed. Try again in a moment; meanwhile the cycle pages show the records.',
+    );
+    this.name = 'TemporalUnavailable';
+    this.cause = cause;
+  }
+}
+
 /** 404 naming what was not found. */
 export const notFound = (what: string): ApiError => new ApiError(404, 'not-found', `${what} not found`);
 
@@ -69,6 +85,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       });
     }
     if (err instanceof ApiError) {
+      if (err.statusCode === 503) void reply.header('retry-after', '10');
       return reply.code(err.statusCode).send({
         error: { code: err.code, message: err.message, ...(err.fields && { fields: err.fields }), ...err.details },
       });

@@ -9,6 +9,13 @@ import { isWorkflowGone, liveCycleState, queryIfRunning } from '../temporal/cycl
 import { cycleWorkflowId, scheduleId, updateWorkflowId } from '../temporal/ids';
 import * as messages from '../workflows/messages';
 import { WorkflowGone, WorkflowRejection, type CycleGateway } from './cycle-gateway';
+import { isUnavailable, TemporalUnavailable } from './errors';
+
+/**
+ * How long a command waits to learn whether Temporal answers at all (one cheap call). A reachable frontend answers in
+ * milliseconds; past this the command answers 503 `temporal-unavailable` instead of hanging in the client's retries.
+ */
+export const TEMPORAL_REACH_MS = 1500;
 
 /** How long a read (a query of a running workflow) may take before it fails. */
 const READ_DEADLINE_MS = 10_000;
@@ -26,8 +33,18 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
   const { client } = options;
   /** Reads end at a deadline: a query that no worker answers must not linger and retry for ever. */
   const read = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + READ_DEADLINE_MS, fn);
+  /** Throws TemporalUnavailable (503) when Temporal does not answer within TEMPORAL_REACH_MS: nothing is sent then. */
+  async function ensureReachable(): Promise<void> {
+    try {
+      await client.withDeadline(Date.now() + TEMPORAL_REACH_MS, () => client.workflowService.getSystemInfo({}));
+    } catch (err) {
+      if (isUnavailable(err)) throw new TemporalUnavailable(err);
+      throw err;
+    }
+  }
   return {
     async start(mechanismId, quarter) {
+      await ensureReachable();
       const { workflowId, created } = await startCycle(client, mechanismId, quarter, { taskQueue: options.taskQueue });
       return { workflowId, started: created };
     },
@@ -43,6 +60,7 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
         queryIfRunning(client, updateWorkflowId(mechanismId, quarter, projectId), (h) => h.query(messages.updateState)),
       ),
     async send(target, update, args, options) {
+      await ensureReachable();
       let outcome;
       try {
         const send = () => sendCommand(client, target, update, args, options);

@@ -55,13 +55,17 @@ export class CommandContext {
     return this.storePromise;
   }
 
-  /** A Temporal client for TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE; an unreachable server is an operation failure (1). */
-  temporal(): Promise<Client> {
+  /**
+   * A Temporal client for TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE; an unreachable server is an operation failure (1).
+   * `readerWithFallback` (a read that shows the records when Temporal does not answer): connected on first use, no
+   * retries, so an outage costs no connection wait.
+   */
+  temporal(options: { readerWithFallback?: boolean } = {}): Promise<Client> {
     this.clientPromise ??= (async () => {
       const c = this.config();
       const { connectClient } = await import('../temporal/connection');
       try {
-        return await connectClient(c);
+        return await connectClient(c, options);
       } catch (err) {
         throw new CliError(
           `cannot reach Temporal at ${c.temporalAddress}: ${(err as Error).message}`,

@@ -25,9 +25,15 @@ export function connectionOptions(config: Config): ConnectionOptions {
  * A Temporal client for the API, the CLI, the worker's schedules and the seed: it encrypts every payload with the
  * configured keys (a ConfigError naming COORD_PAYLOAD_KEYS when there is none, before any connection is made).
  */
-export async function connectClient(config: Config): Promise<Client> {
+export async function connectClient(config: Config, options: { readerWithFallback?: boolean } = {}): Promise<Client> {
   const dataConverter = projectDataConverter(requirePayloadKeys(config));
-  const connection = await Connection.connect(connectionOptions(config));
+  // A reader that shows the records when Temporal does not answer (`coord cycle status`): lazy, so no call is made
+  // before the first read (Connection.connect would wait up to 10 s for an unreachable server), and without the
+  // SDK's retry interceptor: the read is bounded by its caller anyway, and a retry still pending when the process
+  // closes the connection throws "Channel has been shut down" from a timer, crashing the process.
+  const connection = options.readerWithFallback
+    ? Connection.lazy({ ...connectionOptions(config), interceptors: [] })
+    : await Connection.connect(connectionOptions(config));
   return new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
 }
 

@@ -191,7 +191,16 @@ export function mergeCycleStatus(
   };
 }
 
-/** The promise's value, or `late` when it has not settled within `ms` (then `onLate` runs; the promise's error is dropped). */
+/** True for the client's error meaning Temporal cannot be reached (gRPC 14 UNAVAILABLE, or a ServiceError wrapping it). */
+function isUnreachable(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  return e?.code === 14 || e?.cause?.code === 14;
+}
+
+/**
+ * The promise's value, or `late` when it has not settled within `ms` or Temporal cannot be reached (then `onLate`
+ * runs; the promise's error is dropped).
+ */
 async function unlessLate<T>(
   promise: Promise<T>,
   ms: number | undefined,
@@ -208,7 +217,18 @@ async function unlessLate<T>(
     timer.unref();
   });
   try {
-    return await Promise.race([promise.then((value) => ({ late: false, value })), late]);
+    return await Promise.race([
+      promise.then(
+        (value) => ({ late: false, value }),
+        (err: unknown) => {
+          // Temporal cannot be reached at all: no answer is coming, the records answer now.
+          if (!isUnreachable(err)) throw err;
+          onLate();
+          return { late: true };
+        },
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -204,7 +204,9 @@ describe('submissions while no worker serves the task queue', () => {
         COORD_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
       },
     });
-    expect(cli.stdout).toContain('(from the records: the workflow did not answer; is a worker running?)');
+    expect(cli.stdout).toContain(
+      '(from the records: the workflow did not answer; is Temporal reachable and a worker running?)',
+    );
     expect(cli.stdout).toContain('2 submission(s) recorded, not yet applied');
     expect(cli.stdout).toMatch(/ {2}mpiti-road {2}received .+ {2}by /);
     expect(cli.stdout).toMatch(/ {2}ramarothole-solar {2}received .+ {2}by /);

@@ -78,7 +78,13 @@ ${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">Submit 
 ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
 <p>Phase <span class="state" id="phase">${view.phase}</span>${view.waitingFor ? html` — waiting for ${view.waitingFor}` : ''}. Due ${view.dueDate ?? '—'}, collection closes ${when(view.cutoffAt) || '—'}.
 <a href="${deps.cycles.workflowUiUrl(view.workflowId)}">Open the cycle workflow in Temporal UI</a>.</p>
-${view.source === 'store' ? html`<p><small>The workflow has ended; this page shows the records.</small></p>` : ''}
+${
+  view.unanswered
+    ? html`<div class="alert" role="alert" id="unanswered">Temporal or the worker is not answering right now: this page shows the records as last saved, which may be behind. Actions are unavailable until it is back.</div>`
+    : view.source === 'store'
+      ? html`<p><small>The workflow has ended; this page shows the records.</small></p>`
+      : ''
+}
 <h2>Project updates</h2>
 ${downloadLinks(`${base}/export`)}
 <table><thead><tr><th>Project</th><th>State</th><th>Owner</th><th>Last send</th><th>Next send</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>

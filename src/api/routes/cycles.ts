@@ -33,6 +33,12 @@ const CycleBody = z.object({
   workflowId: z.string(),
   phase: z.enum(cyclePhases),
   source: z.enum(['workflow', 'store']),
+  unanswered: z
+    .literal(true)
+    .optional()
+    .describe(
+      'The running cycle did not answer in time (Temporal unreachable, or no worker): the records answered and may be behind',
+    ),
   waitingFor: z.string().optional(),
   openedAt: z.string().optional(),
   dueDate: z.string().optional(),

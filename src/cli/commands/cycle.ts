@@ -89,7 +89,9 @@ export function registerCycleCommands(program: Command, runtime: Runtime): void 
         const quarter = await parseQuarterArg(quarterArg);
         const store = await ctx.store();
         await requireMechanism(store, mechanismId);
-        const status = await loadCycleStatus(store, await ctx.temporal(), mechanismId, quarter);
+        // With Temporal unreachable the records answer after the live wait (marked), not after the client's 10 s.
+        const client = await ctx.temporal({ readerWithFallback: true });
+        const status = await loadCycleStatus(store, client, mechanismId, quarter);
         if (!status)
           throw new NotFoundError(
             `no cycle ${mechanismId} ${quarter} (start it with: coord cycle start ${mechanismId} ${quarter})`,
@@ -307,7 +309,7 @@ const shortTime = (iso?: string) => iso?.slice(0, 16).replace('T', ' ');
 /** The human view: a few header lines, then one line per project. */
 function formatStatus(s: CycleStatus): string {
   const head = [
-    `cycle ${s.mechanismId} ${s.quarter}  phase: ${s.phase}${s.unanswered ? '  (from the records: the workflow did not answer; is a worker running?)' : s.source === 'store' ? '  (from the records: the workflow is no longer running)' : ''}`,
+    `cycle ${s.mechanismId} ${s.quarter}  phase: ${s.phase}${s.unanswered ? '  (from the records: the workflow did not answer; is Temporal reachable and a worker running?)' : s.source === 'store' ? '  (from the records: the workflow is no longer running)' : ''}`,
     ...(s.waitingFor ? [`waiting for: ${s.waitingFor}`] : []),
     [
       s.dueDate && `due: ${s.dueDate}`,
