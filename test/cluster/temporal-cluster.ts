@@ -65,6 +65,9 @@ export interface ClusterOptions {
   logDir: string;
 }
 
+/** Temporal's two databases (DBNAME, VISIBILITY_DBNAME), as docker-compose.yml names them too (compose.test.ts). */
+export const TEMPORAL_DATABASES = { main: 'temporal', visibility: 'temporal_visibility' } as const;
+
 async function sqlTool(db: TemporalDatabaseServer, database: string, args: string[]): Promise<void> {
   const { sqlTool: bin } = tools.clusterToolPaths();
   const base = [
@@ -94,7 +97,7 @@ async function sqlTool(db: TemporalDatabaseServer, database: string, args: strin
  */
 export async function setUpTemporalSchema(
   db: TemporalDatabaseServer,
-  databases = { main: 'temporal', visibility: 'temporal_visibility' },
+  databases: { main: string; visibility: string } = TEMPORAL_DATABASES,
 ): Promise<void> {
   const { schemaDir } = tools.clusterToolPaths();
   for (const [database, folder] of [
@@ -218,8 +221,8 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Tem
       DB_PORT: String(options.db.port),
       POSTGRES_USER: options.db.user,
       POSTGRES_PWD: options.db.password ?? '',
-      DBNAME: 'temporal',
-      VISIBILITY_DBNAME: 'temporal_visibility',
+      DBNAME: TEMPORAL_DATABASES.main,
+      VISIBILITY_DBNAME: TEMPORAL_DATABASES.visibility,
       NUM_HISTORY_SHARDS: '4',
       SQL_MAX_CONNS: '10',
       BIND_ON_IP: '127.0.0.1',

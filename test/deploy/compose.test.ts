@@ -5,6 +5,11 @@ import { ConfigSchema, loadConfig } from '../../src/config';
 import { searchAttributeDefinitions } from '../../src/temporal/search-attributes';
 import { workerHeapFlag } from '../../src/workers/heap';
 import { TEST_PAYLOAD_KEYS } from '../helpers/payload-keys';
+import { appEnvironment } from '../cluster/stack';
+import { TEMPORAL_DATABASES } from '../cluster/temporal-cluster';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SERVER_VERSION } = require('../../scripts/tools') as { SERVER_VERSION: string };
 
 const root = path.resolve(__dirname, '../..');
 const compose = YAML.parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -79,9 +84,11 @@ describe('the production docker-compose file', () => {
     }
   });
 
-  it('registers exactly the search attributes the workflows use, with their types', () => {
-    const command = String(services['temporal-search-attributes'].command);
-    const declared = [...command.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => `${m[1]}=${m[2]}`);
+  it('registers exactly the search attributes the workflows use, with their types (the one-shot setup job)', () => {
+    expect(services['temporal-setup'].entrypoint).toEqual(['/bin/sh', '/setup-namespace.sh']);
+    expect(services['temporal-setup'].volumes).toContain('./deploy/temporal/setup-namespace.sh:/setup-namespace.sh:ro');
+    const script = fs.readFileSync(path.join(root, 'deploy/temporal/setup-namespace.sh'), 'utf8');
+    const declared = [...script.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => `${m[1]}=${m[2]}`);
     expect(declared.sort()).toEqual(searchAttributeDefinitions.map((d) => `${d.name}=${d.cliType}`).sort());
   });
 
@@ -97,5 +104,79 @@ describe('the production docker-compose file', () => {
       const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
       expect(fs.existsSync(path.join(root, source))).toBe(true);
     }
+  });
+});
+
+describe('the compose file and the cluster tests agree', () => {
+  const template = fs.readFileSync(path.join(root, 'deploy/temporal/production.yaml'), 'utf8');
+  const templateVariables = new Set([...template.matchAll(/env "(\w+)"/g)].map((m) => m[1]));
+
+  it("runs the Temporal version the cluster tests build, on temporalio/server with admin-tools' one-shot jobs", () => {
+    for (const name of ['temporal', 'temporal-schema', 'temporal-setup']) {
+      const [image, tag] = String(services[name].image).split(':');
+      expect([name, tag]).toEqual([name, SERVER_VERSION]);
+      expect(image).toBe(name === 'temporal' ? 'temporalio/server' : 'temporalio/admin-tools');
+    }
+    expect(JSON.stringify(compose)).not.toContain('auto-setup');
+    // The server waits for the schema job, the app for the namespace job.
+    expect(services.temporal.depends_on['temporal-schema'].condition).toBe('service_completed_successfully');
+    for (const name of ['worker', 'web'])
+      expect(services[name].depends_on['temporal-setup'].condition).toBe('service_completed_successfully');
+  });
+
+  it('configures the server from the template the cluster tests start their nodes from', () => {
+    expect(services.temporal.volumes).toContain(
+      './deploy/temporal/production.yaml:/etc/temporal/config/production.yaml:ro',
+    );
+    expect(services.temporal.volumes).toContainEqual(
+      expect.stringMatching(/^\.\/deploy\/temporal\/dynamicconfig\.yaml:/),
+    );
+    expect(String(services.temporal.entrypoint)).toContain('--env production');
+    // Every variable compose gives the server is one the template reads.
+    for (const key of Object.keys(environmentOf('temporal')))
+      expect([key, templateVariables.has(key)]).toEqual([key, true]);
+  });
+
+  it("names Temporal's two databases as the cluster tests do, for the schema job and the server alike", () => {
+    for (const name of ['temporal', 'temporal-schema']) {
+      const env = environmentOf(name);
+      expect([name, env.DBNAME, env.VISIBILITY_DBNAME]).toEqual([
+        name,
+        TEMPORAL_DATABASES.main,
+        TEMPORAL_DATABASES.visibility,
+      ]);
+    }
+    const script = fs.readFileSync(path.join(root, 'deploy/temporal/setup-schema.sh'), 'utf8');
+    expect(script).toContain(`\${DBNAME:-${TEMPORAL_DATABASES.main}}`);
+    expect(script).toContain(`\${VISIBILITY_DBNAME:-${TEMPORAL_DATABASES.visibility}}`);
+    // The app's records live in a database of their own on the same server.
+    expect(new URL(environmentOf('web').DATABASE_URL).pathname).toBe('/coord');
+  });
+
+  it('gives the worker and the web instances every variable the cluster tests run them with', () => {
+    const tested = appEnvironment({
+      dataDir: '/data',
+      databaseUrl: 'postgres://u@h/db',
+      temporalAddress: 'h:7233',
+      namespace: 'default',
+      smtpUrl: 'smtp://h:25',
+      publicUrl: 'http://h',
+    });
+    // What the tests add for their own processes: the shell's PATH and HOME, quieter logs, and what the image sets.
+    const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    const testOnly = ['PATH', 'HOME', 'LOG_LEVEL'];
+    // The worker signs no session: the tests give it SESSION_SECRET only because both kinds share one environment.
+    for (const [name, unused] of [
+      ['worker', ['SESSION_SECRET']],
+      ['web', []],
+    ] as const) {
+      const env = environmentOf(name);
+      for (const key of Object.keys(tested)) {
+        if (testOnly.includes(key) || (unused as readonly string[]).includes(key)) continue;
+        const set = key in env || new RegExp(`ENV .*\\b${key}=`).test(dockerfile);
+        expect([name, key, set]).toEqual([name, key, true]);
+      }
+    }
+    expect(Object.keys(environmentOf('web'))).toContain('SESSION_SECRET');
   });
 });
