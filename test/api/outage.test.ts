@@ -175,10 +175,14 @@ describe('while Temporal cannot be reached', () => {
     const json = await coord(['cycle', 'status', 'cn-ls', quarter, '--json'], { env: cliEnv });
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ source: 'store', unanswered: true, phase: 'collecting' });
-    expect(cli.ms).toBeLessThan(ANSWERS_AT_ONCE_MS + 5000); // the process's own start (node, the store) comes on top
+    // The process's own start (Node, the CLI, the store) is measured apart: the same command for a mechanism that does
+    // not exist stops right after opening the store, before any Temporal call.
+    const start = await timed(() => coord(['cycle', 'status', 'no-such-mechanism', quarter], { env: cliEnv }));
+    expect(start.value.code).not.toBe(0);
+    expect(cli.ms - start.ms).toBeLessThan(ANSWERS_AT_ONCE_MS);
 
     process.stdout.write(
-      `[outage] answered without Temporal: GET cycle ${read.ms} ms, cycle page ${page.ms} ms, close command 503 in ${close.ms} ms, coord cycle status ${cli.ms} ms (whole process)\n`,
+      `[outage] answered without Temporal: GET cycle ${read.ms} ms, cycle page ${page.ms} ms, close command 503 in ${close.ms} ms, coord cycle status ${cli.ms} ms (whole process; ${cli.ms - start.ms} ms more than a run that stops before Temporal)\n`,
     );
   }, 180_000);
 });
