@@ -4,7 +4,7 @@
  * quarters, so the pages answer in milliseconds and never ask Temporal.
  */
 import type { Kysely } from 'kysely';
-import type { StatusRating, SubmissionState } from '../domain';
+import { statusRank, type StatusRating, type SubmissionState } from '../domain';
 import type { Database } from './schema';
 
 /** How a project stood in a quarter: the owner's rating, or `no-update` when nothing was received. */
@@ -19,18 +19,6 @@ export const trendStatuses: readonly TrendStatus[] = [
   'not-started',
   'no-update',
 ];
-
-/**
- * The order that says whether a project improved or slipped: off track < at risk < not started < on track <
- * completed. `no-update` has no rank: a quarter without an update is neither an improvement nor a slip.
- */
-export const statusRank: Readonly<Record<StatusRating, number>> = {
-  'off-track': 0,
-  'at-risk': 1,
-  'not-started': 2,
-  'on-track': 3,
-  completed: 4,
-};
 
 /** One project in one quarter. */
 export interface ProjectQuarter {
