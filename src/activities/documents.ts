@@ -10,12 +10,13 @@ type Activities = ReturnType<typeof createDocumentActivities>;
 export async function loadCommon(store: Store, mechanismId: string, quarter: string) {
   const mechanism: Mechanism | undefined = await store.mechanisms.get(mechanismId);
   if (!mechanism) throw ApplicationFailure.nonRetryable(`no mechanism ${mechanismId}`, 'UnknownMechanism');
-  const [projects, states, submissions, openItems, cycleItems] = await Promise.all([
+  const [projects, states, submissions, openItems, cycleItems, previous] = await Promise.all([
     store.projects.list(mechanismId),
     store.cycles.listProjectStates(mechanismId, quarter),
     store.submissions.latestForCycle(mechanismId, quarter),
     store.actionItems.listOpen(mechanismId),
     store.actionItems.listForCycle(mechanismId, previousQuarter(quarter)),
+    store.submissions.latestForCycle(mechanismId, previousQuarter(quarter)),
   ]);
   const stateOf = new Map(states.map((s) => [s.projectId, s.state]));
   const submissionOf = new Map(submissions.map((s) => [s.projectId, s]));
@@ -43,7 +44,13 @@ export async function loadCommon(store: Store, mechanismId: string, quarter: str
     },
     state: a.state,
   }));
-  return { mechanism, quarter, projects: records, previousActionItems };
+  const previousStatuses = previous.length
+    ? {
+        quarter: previousQuarter(quarter),
+        byProject: Object.fromEntries(previous.map((s) => [s.projectId, s.body.status])),
+      }
+    : undefined;
+  return { mechanism, quarter, projects: records, previousActionItems, ...(previousStatuses && { previousStatuses }) };
 }
 
 async function loadSession(store: Store, mechanismId: string, quarter: string) {

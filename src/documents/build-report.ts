@@ -1,5 +1,5 @@
 /** Builds the quarterly progress report's content from the records of one cycle. */
-import type { Project } from '../domain';
+import { statusRank, type Project } from '../domain';
 import { buildHeader, actionItemLines } from './build-common';
 import {
   byKey,
@@ -71,6 +71,37 @@ function projectSection(r: ProjectRecord, names: Names, timeZone: string): Proje
   };
 }
 
+/** Projects whose rating this quarter differs in rank from last quarter's (slipped first, then by title). */
+function changesSince(
+  projects: ProjectRecord[],
+  previous: NonNullable<ReportInput['previousStatuses']>,
+  names: Names,
+): NonNullable<ReportModel['changes']> {
+  const moved = projects.flatMap((r) => {
+    const before = previous.byProject[r.project.id];
+    const now = r.submission?.status;
+    if (!before || !now || statusRank[now] === statusRank[before]) return [];
+    const slipped = statusRank[now] < statusRank[before];
+    return [
+      {
+        slipped,
+        title: cleanLine(r.project.title),
+        pillar: names.pillar(r.project.pillar),
+        change: slipped ? 'Slipped' : 'Improved',
+        before: statusLabels[before],
+        now: statusLabels[now],
+      },
+    ];
+  });
+  moved.sort((a, b) => Number(b.slipped) - Number(a.slipped) || a.title.localeCompare(b.title));
+  return {
+    since: previous.quarter,
+    improved: moved.filter((m) => !m.slipped).length,
+    slipped: moved.filter((m) => m.slipped).length,
+    rows: moved.map(({ slipped: _slipped, ...row }) => row),
+  };
+}
+
 /** The report's content: the same input gives the same model, whatever order the store returned the records in. */
 export function buildReportModel(input: ReportInput): ReportModel {
   const { mechanism } = input;
@@ -138,6 +169,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       submittedAt: formatInstant(r.submittedAt, mechanism.timeZone),
     }));
 
+  const changes = input.previousStatuses && changesSince(projects, input.previousStatuses, names);
+
   const titles = new Map(projects.map((r) => [r.project.id, cleanLine(r.project.title)]));
   const header = buildHeader(input, 'Quarterly progress report', `${input.quarter} — ${mechanism.name}`);
   return {
@@ -158,6 +191,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       byPillar: [...byPillar.values()].filter((c, i, all) => c.total > 0 || i < all.length - 1),
     },
     attention,
+    ...(changes && { changes }),
     pillars,
     actionItems: actionItemLines(mechanism, input.previousActionItems, titles),
     missing,

@@ -59,6 +59,22 @@ function reportBlocks(m: ReportModel): Block[] {
     widths: [3.2, 1, 1, 1, 1.2, 1.1, 1.1, 0.9],
   });
   b.push({ type: 'chart', title: 'Project status by pillar', groups: m.summary.byPillar.filter((g) => g.total > 0) });
+  if (m.changes) {
+    b.push({ type: 'heading', level: 2, text: '1.1 Changes since last quarter' });
+    b.push(
+      p(
+        `Since ${m.changes.since}: ${m.changes.improved} project${m.changes.improved === 1 ? '' : 's'} improved, ` +
+          `${m.changes.slipped} slipped (off track < at risk < not started < on track < completed).`,
+      ),
+    );
+    if (m.changes.rows.length)
+      b.push({
+        type: 'table',
+        header: ['Project', 'Pillar', 'Change', 'Before', 'Now'],
+        rows: m.changes.rows.map((r) => [r.title, r.pillar, r.change, r.before, r.now]),
+        widths: [3, 2, 1.2, 1.4, 1.4],
+      });
+  }
 
   b.push({ type: 'heading', level: 1, text: '2. Projects needing attention and support requested' });
   if (m.attention.length === 0)

@@ -11,6 +11,7 @@ import type {
   Quarter,
   SessionPlan,
   SessionRecord,
+  StatusRating,
   Submission,
   SubmissionState,
 } from '../domain';
@@ -57,6 +58,8 @@ export interface ReportInput extends CommonInput {
   projects: ProjectRecord[];
   /** Action items of the previous session (matters arising). */
   previousActionItems: ActionItemRecord[];
+  /** Each project's rating in the previous quarter, by project id (for "Changes since last quarter"). */
+  previousStatuses?: { quarter: Quarter; byProject: Record<string, StatusRating> };
 }
 
 /** Records the session agenda is built from. */
@@ -153,6 +156,13 @@ export interface ReportModel {
     byPillar: StatusCounts[];
   };
   attention: { title: string; pillar: string; statusLabel: string; reason: string; supportRequested: string }[];
+  /** Projects whose rating moved since the previous quarter (slipped first); absent without the previous quarter's records. */
+  changes?: {
+    since: Quarter;
+    improved: number;
+    slipped: number;
+    rows: { title: string; pillar: string; change: string; before: string; now: string }[];
+  };
   pillars: { name: string; projects: ProjectSection[] }[];
   actionItems: ActionItemLine[];
   missing: { title: string; pillar: string; owner: string; state: string }[];

@@ -5,6 +5,18 @@ import { isoDate, multiLine, singleLine, slug, TEXT_NOT_BLANK } from './text';
 export const StatusRating = z.enum(['on-track', 'at-risk', 'off-track', 'completed', 'not-started']);
 export type StatusRating = z.infer<typeof StatusRating>;
 
+/**
+ * The order that says whether a project improved or slipped between quarters: off track < at risk < not started <
+ * on track < completed. A quarter without an update has no rank: neither an improvement nor a slip.
+ */
+export const statusRank: Readonly<Record<StatusRating, number>> = {
+  'off-track': 0,
+  'at-risk': 1,
+  'not-started': 2,
+  'on-track': 3,
+  completed: 4,
+};
+
 /** One project's quarterly update as an owner (or the secretariat on their behalf) submits it. */
 export const Submission = z
   .object({

@@ -22,6 +22,7 @@ import { createProjectRepository } from './projects';
 import type { Database } from './schema';
 import { createSessionRepository } from './sessions';
 import { createSubmissionRepository } from './submissions';
+import { createTrendQueries } from './trends';
 import { createUserRepository } from './users';
 import { createWebSessionRepository } from './web-sessions';
 
@@ -43,6 +44,7 @@ export type { SessionRepository, SessionStatus, StoredSession } from './sessions
 export type { StepKey } from './steps';
 export { oncePerStep } from './steps';
 export type { SubmissionRecord, SubmissionRepository } from './submissions';
+export * from './trends';
 export type { User, UserRepository, UserRole } from './users';
 export type { WebSessionRepository } from './web-sessions';
 export { importMechanismFile, type ImportCounts, MechanismFileError } from './import/mechanism-file';
@@ -80,6 +82,7 @@ function repositories(db: Kysely<Database>) {
     webSessions: createWebSessionRepository(db),
     audit: createAuditLog(db),
     outbox: createOutboxRepository(db),
+    trends: createTrendQueries(db),
   };
 }
 

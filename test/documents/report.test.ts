@@ -91,3 +91,43 @@ describe('the quarterly progress report', () => {
     expect(xml).toContain('name="Project status by pillar"');
   });
 });
+
+describe("the report's changes since last quarter", () => {
+  it('names the projects that slipped and improved since the previous quarter, in Word and in PDF', async () => {
+    const input = sampleReportInput(8);
+    const answered = input.projects.filter((r) => r.submission);
+    const atRisk = answered.find((r) => r.submission!.status === 'at-risk')!;
+    const completed = answered.find((r) => r.submission!.status === 'completed')!;
+    const steady = answered.find((r) => r.submission!.status === 'on-track')!;
+    input.previousStatuses = {
+      quarter: '2025-Q4',
+      byProject: {
+        [atRisk.project.id]: 'on-track',
+        [completed.project.id]: 'at-risk',
+        [steady.project.id]: 'on-track',
+      },
+    };
+    const model = buildReportModel(input);
+    expect(model.changes).toMatchObject({ since: '2025-Q4', improved: 1, slipped: 1 });
+    const [docx, pdf] = await Promise.all([renderDocx(model), renderPdf(model)]);
+    const word = await docxText(docx);
+    const printed = flat(pdfText(pdf));
+    for (const text of [word, printed]) {
+      expectInOrder(text, [
+        '1. Summary',
+        '1.1 Changes since last quarter',
+        'Since 2025-Q4: 1 project improved, 1 slipped',
+        atRisk.project.title.slice(0, 12),
+        'Slipped',
+        completed.project.title.slice(0, 12),
+        'Improved',
+        '2. Projects needing attention',
+      ]);
+    }
+    expect(renderHtml(model)).toContain('1.1 Changes since last quarter');
+  });
+
+  it('has no such section when the previous quarter has no records', () => {
+    expect(buildReportModel(sampleReportInput(8)).changes).toBeUndefined();
+  });
+});

@@ -21,6 +21,7 @@ import { cycleActions } from './cycle-actions';
 import { cyclePage } from './cycle-page';
 import { onBehalfRoutes } from './on-behalf';
 import { downloadLinks, exportPages } from './exports';
+import { portfolioTrends, trendPages } from './trends';
 
 /** Options of the secretariat pages. */
 export interface SecretariatOptions {
@@ -238,6 +239,7 @@ ${
     await app.register(cycleActions(deps, postSession));
     await app.register(onBehalfRoutes(deps, session, postSession));
     await app.register(exportPages(deps, session));
+    await app.register(trendPages(deps, session));
 
     app.get(
       '/mechanisms/:mechanismId/portfolio',
@@ -249,6 +251,7 @@ ${
         const m = await deps.store.mechanisms.get(mechanismId);
         if (!m) throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
         const projects = await deps.store.projects.list(mechanismId);
+        const trends = await portfolioTrends(deps.store, m);
         const name = (id?: string) => m.contacts.find((c) => c.id === id)?.name ?? id ?? '';
         const pillar = (id: string) => m.pillars.find((p) => p.id === id)?.name ?? id;
         return send(
@@ -257,7 +260,7 @@ ${
           page(
             `Portfolio ${m.name}`,
             html`<h1>Portfolio: ${m.name}</h1>${downloadLinks(`/mechanisms/${m.id}/portfolio/export`)}<table><thead><tr><th>Project</th><th>Pillar</th><th>Owner</th><th>Status</th><th>Planned end</th></tr></thead><tbody>
-${projects.map((p) => html`<tr><td>${p.title}</td><td>${pillar(p.pillar)}</td><td>${name(p.owner)}</td><td>${p.status}</td><td>${p.plannedEnd ?? ''}</td></tr>`)}</tbody></table>`,
+${projects.map((p) => html`<tr><td><a href="/mechanisms/${m.id}/projects/${p.id}">${p.title}</a></td><td>${pillar(p.pillar)}</td><td>${name(p.owner)}</td><td>${p.status}</td><td>${p.plannedEnd ?? ''}</td></tr>`)}</tbody></table>${trends}`,
             s.nav,
           ),
         );
