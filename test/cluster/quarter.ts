@@ -8,6 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { quarterOf } from '../../src/domain';
+import { projectDataConverter } from '../../src/temporal/codec';
+import { testPayloadKeys } from '../helpers/payload-keys';
 import { importSyntheticMechanism, sendingWindowAt, startedCount } from '../../bench/synthetic';
 import type { ProductionStack } from './stack';
 
@@ -318,7 +320,12 @@ export async function checkQuarter(
   const connection = await Connection.connect({ address: stack.temporal.address });
   let submittedInWorkflow = 0;
   try {
-    const client = new Client({ connection, namespace: stack.temporal.namespace });
+    // With the payload codec like every client the project creates (the histories' inputs are encrypted).
+    const client = new Client({
+      connection,
+      namespace: stack.temporal.namespace,
+      dataConverter: projectDataConverter(testPayloadKeys),
+    });
     for (let i = 0; i < projects; i += 20) {
       const counts = await Promise.all(
         Array.from({ length: Math.min(20, projects - i) }, async (_, k) => {
