@@ -21,8 +21,11 @@ export async function openCycle(stack: Stack, quarter: string): Promise<string[]
   expect(opened.statusCode).toBe(201);
   const cycle = await eventually(async () => {
     const r = await stack.call({ method: 'GET', url: cycleUrl(quarter) });
-    return r.statusCode === 200 && r.json().projects.length > 0 && r.json();
-  }, 'the cycle to list its projects');
+    // Within the owners' working hours the requests go out as the cycle opens: wait until those due now are sent, so
+    // that snapshots taken next do not race them (outside those hours nothing is due yet).
+    const dueNow = (p: { nextSendAt?: string }) => p.nextSendAt === undefined || Date.parse(p.nextSendAt) <= Date.now();
+    return r.statusCode === 200 && r.json().projects.length > 0 && !r.json().projects.some(dueNow) && r.json();
+  }, 'the cycle to list its projects, with the requests due at its opening sent');
   return cycle.projects.map((p: { projectId: string }) => p.projectId).sort();
 }
 
