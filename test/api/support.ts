@@ -19,7 +19,7 @@ import { loadDemoIfEmpty } from '../../src/store';
 import { createWorker } from '../../src/workers/worker';
 import { testPayloadKeys } from '../helpers/payload-keys';
 import { createTestStore, type TestStore } from '../helpers/store';
-import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleWorkflows, createTimeSkippingEnv, terminateWhenQuiet, uniqueTaskQueue } from '../helpers/temporal';
 import type { SuiteContext } from './context';
 
 /** Every `METHOD /route` the tests got a success answer from, to check the OpenAPI document is fully exercised (shared by the suites of api.test.ts). */
@@ -135,16 +135,7 @@ async function endWorkflows(env: TestWorkflowEnvironment, store: TestStore, open
     for (const a of await store.actionItems.listForCycle(mechanismId, quarter))
       ids.push(actionItemWorkflowId(mechanismId, a.id));
   }
-  await Promise.all(
-    ids.map(async (id) => {
-      try {
-        await env.client.workflow.getHandle(id).terminate('the test is over');
-      } catch (err) {
-        // Never started or already finished.
-        if (!isWorkflowGone(err)) throw err;
-      }
-    }),
-  );
+  await terminateWhenQuiet(env, ids, isWorkflowGone);
 }
 
 /** Waits until `check` returns a value, polling (bounded): used for workflow effects that land asynchronously. */

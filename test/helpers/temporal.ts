@@ -180,6 +180,90 @@ export async function withWorker<T>(
 }
 
 /**
+ * What of a workflow's history still holds the time-skipping test server's clock: an activity scheduled and not
+ * finished, a workflow task scheduled and not finished, a child or a signal initiated and not yet answered. Empty once
+ * the workflow is quiet (it waits on timers only) or closed.
+ */
+export function holdsTheClock(history: temporal.api.history.v1.IHistory): string[] {
+  const open = new Map<string, string>();
+  for (const e of history.events ?? []) {
+    const id = String(e.eventId);
+    if (e.activityTaskScheduledEventAttributes)
+      open.set(id, `activity ${e.activityTaskScheduledEventAttributes.activityType?.name}`);
+    if (e.workflowTaskScheduledEventAttributes) open.set(id, 'workflow task');
+    if (e.startChildWorkflowExecutionInitiatedEventAttributes)
+      open.set(id, `child ${e.startChildWorkflowExecutionInitiatedEventAttributes.workflowId}`);
+    if (e.signalExternalWorkflowExecutionInitiatedEventAttributes) open.set(id, 'signal');
+    const ended =
+      e.activityTaskCompletedEventAttributes?.scheduledEventId ??
+      e.activityTaskFailedEventAttributes?.scheduledEventId ??
+      e.activityTaskTimedOutEventAttributes?.scheduledEventId ??
+      e.activityTaskCanceledEventAttributes?.scheduledEventId ??
+      e.workflowTaskCompletedEventAttributes?.scheduledEventId ??
+      e.workflowTaskFailedEventAttributes?.scheduledEventId ??
+      e.workflowTaskTimedOutEventAttributes?.scheduledEventId ??
+      e.childWorkflowExecutionStartedEventAttributes?.initiatedEventId ??
+      e.startChildWorkflowExecutionFailedEventAttributes?.initiatedEventId ??
+      e.externalWorkflowExecutionSignaledEventAttributes?.initiatedEventId ??
+      e.signalExternalWorkflowExecutionFailedEventAttributes?.initiatedEventId;
+    if (ended !== undefined && ended !== null) open.delete(String(ended));
+    if (
+      e.workflowExecutionCompletedEventAttributes ||
+      e.workflowExecutionFailedEventAttributes ||
+      e.workflowExecutionTerminatedEventAttributes ||
+      e.workflowExecutionCanceledEventAttributes ||
+      e.workflowExecutionTimedOutEventAttributes ||
+      e.workflowExecutionContinuedAsNewEventAttributes
+    )
+      return [];
+  }
+  return [...open.values()];
+}
+
+/**
+ * Terminates workflows on the time-skipping test server once none of them holds its clock. The server (1.32.1) takes
+ * a time-skipping lock for each scheduled activity and workflow task and releases it only when that task finishes: a
+ * workflow terminated meanwhile keeps the lock for ever, the clock then moves only with the wall clock, and the next
+ * test's `env.sleep` never returns. Within the owners' working hours a cycle that has just opened is sending its
+ * requests, so a test that ends right after opening one meets exactly that. The worker must still be running. Give
+ * parents before their children.
+ */
+export async function terminateWhenQuiet(
+  env: TestWorkflowEnvironment,
+  workflowIds: string[],
+  isGone: (err: unknown) => boolean,
+): Promise<void> {
+  const handles = workflowIds.map((id) => env.client.workflow.getHandle(id));
+  const busy = async () =>
+    (
+      await Promise.all(
+        handles.map(async (h) => {
+          try {
+            return holdsTheClock(await h.fetchHistory()).map((what) => `${h.workflowId}: ${what}`);
+          } catch (err) {
+            if (isGone(err)) return []; // never started
+            throw err;
+          }
+        }),
+      )
+    ).flat();
+  let last: string[] = [];
+  const deadline = Date.now() + 60_000;
+  while ((last = await busy()).length > 0) {
+    if (Date.now() > deadline) throw new Error(`workflows still busy after 60 s: ${last.join('; ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // In the order given, parents first: a child terminated under a running parent would give the parent a task.
+  for (const h of handles) {
+    try {
+      await h.terminate('the test is over');
+    } catch (err) {
+      if (!isGone(err)) throw err; // never started or already finished
+    }
+  }
+}
+
+/**
  * Test workers keep a workflow cache as production's do, small so that evictions and replays still happen in
  * tests. (Running them without one was an attempt at the time-skipping hang that time-skipping-interceptors.ts
  * explains and works around; it was not the cause.)
