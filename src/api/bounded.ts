@@ -3,14 +3,22 @@
 /** How long a page waits for a live workflow query before showing what the records say. */
 export const LIVE_READ_WAIT_MS = 400;
 
-/** The promise's value if it settles within `ms`, else `{ answered: false }` (the promise keeps running; its error is dropped). */
+/**
+ * The read's value if it settles within `ms`, else `{ answered: false }`; a late read is then aborted through the
+ * signal it was given (so that no query lingers in the client's retries while Temporal is away), and its error dropped.
+ */
 export async function within<T>(
-  promise: Promise<T>,
+  read: (signal: AbortSignal) => Promise<T>,
   ms: number,
 ): Promise<{ answered: true; value: T } | { answered: false }> {
+  const controller = new AbortController();
+  const promise = read(controller.signal);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<{ answered: false }>((resolve) => {
-    timer = setTimeout(() => resolve({ answered: false }), ms);
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({ answered: false });
+    }, ms);
     timer.unref();
   });
   try {

@@ -49,12 +49,20 @@ export interface ScheduleView {
 export interface CycleGateway {
   /** Opens a cycle; `started: false` when it already exists (never a second one). */
   start(mechanismId: string, quarter: string): Promise<{ workflowId: string; started: boolean }>;
-  /** The live state of a running cycle, or undefined when the workflow is not running. */
-  cycleState(mechanismId: string, quarter: string): Promise<CycleState | undefined>;
+  /**
+   * The live state of a running cycle, or undefined when the workflow is not running. An aborted `signal` cancels the
+   * read (a caller that stopped waiting leaves nothing in flight).
+   */
+  cycleState(mechanismId: string, quarter: string, signal?: AbortSignal): Promise<CycleState | undefined>;
   /** The running cycle's phase (one query of the cycle, none of its projects), or undefined when it is not running. */
   cyclePhase(mechanismId: string, quarter: string): Promise<CycleState['phase'] | undefined>;
-  /** The live state of one project's update, or undefined when its workflow is not running. */
-  projectState(mechanismId: string, quarter: string, projectId: string): Promise<ProjectUpdateState | undefined>;
+  /** The live state of one project's update, or undefined when its workflow is not running; `signal` as for cycleState. */
+  projectState(
+    mechanismId: string,
+    quarter: string,
+    projectId: string,
+    signal?: AbortSignal,
+  ): Promise<ProjectUpdateState | undefined>;
   /**
    * Sends a typed update to a project's workflow (`target.projectId`) or the cycle's, writes its audit entry when
    * accepted and returns what the workflow decided; throws WorkflowRejection or WorkflowGone. The same `updateId`

@@ -36,7 +36,7 @@ export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarte
   const [answer, record, rows, pending, sent] = await Promise.all([
     // A stopped worker or an unreachable Temporal must not hold the secretariat's view up: the records answer then,
     // marked `unanswered`.
-    within(deps.cycles.cycleState(mechanismId, quarter), CYCLE_READ_WAIT_MS),
+    within((signal) => deps.cycles.cycleState(mechanismId, quarter, signal), CYCLE_READ_WAIT_MS),
     deps.store.cycles.get(mechanismId, quarter),
     deps.store.cycles.listProjectStates(mechanismId, quarter),
     deps.store.intake.listForCycle(mechanismId, quarter),

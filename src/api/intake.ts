@@ -234,7 +234,8 @@ export async function receiveSubmission(
       'this idempotency key was already used for a different submission',
     );
   }
-  const outcome = await within(deliver(deps, record), INTAKE_ANSWER_WAIT_MS);
+  // A late delivery goes on (it takes no signal): the receipt answers now, the submission is applied when it lands.
+  const outcome = await within(() => deliver(deps, record), INTAKE_ANSWER_WAIT_MS);
   return answer(deps, (outcome.answered && outcome.value) || record);
 }
 

@@ -31,8 +31,11 @@ export interface TemporalGatewayOptions {
 /** The gateway on a connected Temporal client. */
 export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGateway {
   const { client } = options;
-  /** Reads end at a deadline: a query that no worker answers must not linger and retry for ever. */
-  const read = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + READ_DEADLINE_MS, fn);
+  /** Reads end at a deadline, or sooner when their caller aborts: a query that no worker answers must not linger. */
+  const read = <T>(fn: () => Promise<T>, signal?: AbortSignal) => {
+    const bounded = () => client.withDeadline(Date.now() + READ_DEADLINE_MS, fn);
+    return signal ? client.withAbortSignal(signal, bounded) : bounded();
+  };
   /** Throws TemporalUnavailable (503) when Temporal does not answer within TEMPORAL_REACH_MS: nothing is sent then. */
   async function ensureReachable(): Promise<void> {
     try {
@@ -48,16 +51,20 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
       const { workflowId, created } = await startCycle(client, mechanismId, quarter, { taskQueue: options.taskQueue });
       return { workflowId, started: created };
     },
-    cycleState: (mechanismId, quarter) => read(() => liveCycleState(client, mechanismId, quarter)),
+    cycleState: (mechanismId, quarter, signal) => read(() => liveCycleState(client, mechanismId, quarter), signal),
     cyclePhase: async (mechanismId, quarter) =>
       (
         await read(() =>
           queryIfRunning(client, cycleWorkflowId(mechanismId, quarter), (h) => h.query(messages.cycleState)),
         )
       )?.phase,
-    projectState: (mechanismId, quarter, projectId) =>
-      read(() =>
-        queryIfRunning(client, updateWorkflowId(mechanismId, quarter, projectId), (h) => h.query(messages.updateState)),
+    projectState: (mechanismId, quarter, projectId, signal) =>
+      read(
+        () =>
+          queryIfRunning(client, updateWorkflowId(mechanismId, quarter, projectId), (h) =>
+            h.query(messages.updateState),
+          ),
+        signal,
       ),
     async send(target, update, args, options) {
       await ensureReachable();

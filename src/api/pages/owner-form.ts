@@ -170,7 +170,7 @@ ${Object.entries(values)
         deps.store.submissions.latest(mechanismId, quarter, projectId),
         deps.store.submissions.latest(mechanismId, previousQuarter(quarter), projectId),
         // The live state when the worker answers in time; the records otherwise (a paused worker never holds the form up).
-        within(deps.cycles.projectState(mechanismId, quarter, projectId), LIVE_READ_WAIT_MS),
+        within((signal) => deps.cycles.projectState(mechanismId, quarter, projectId, signal), LIVE_READ_WAIT_MS),
         deps.store.cycles.get(mechanismId, quarter),
         deps.store.intake.listForCycle(mechanismId, quarter),
       ]);
