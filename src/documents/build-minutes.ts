@@ -1,14 +1,20 @@
 /** Builds the minutes' content from the session plan, the session record and the cycle's records. */
-import { actionItemLines, agendaItems, buildHeader, sessionInfo } from './build-common';
-import { byKey, formatDate, Names, statusLabels, statusOf } from './format';
-import type { MinutesInput, MinutesModel } from './model';
+import { DateTime } from 'luxon';
+import { nameIn, type Language } from '../domain';
+import { translate } from '../i18n';
+import { actionItemLines, agendaItems, buildHeader, projectTitles, sessionInfo } from './build-common';
+import { asWritten, byKey, formatDate, Names, statusLabelIn, statusOf } from './format';
+import { documentLanguages } from './languages';
+import type { MinutesInput, MinutesModel, MinutesText, SignatureBlock } from './model';
 import { cleanLine, paragraphsOf } from './text';
 
-/** The minutes' content: attendance, agenda, matters arising, project review, decisions, actions and signature blocks for every co-chair. */
-export function buildMinutesModel(input: MinutesInput): MinutesModel {
+/** The minutes in one language: attendance, agenda, matters arising, project review, decisions, actions, closing formula. */
+function minutesText(input: MinutesInput, language: Language): MinutesText {
   const { mechanism, plan, record } = input;
-  const names = new Names(mechanism);
-  const titles = new Map(input.projects.map((p) => [p.project.id, cleanLine(p.project.title)]));
+  const t = (key: Parameters<typeof translate>[1], values?: Parameters<typeof translate>[2]) =>
+    translate(language, key, values);
+  const names = new Names(mechanism, language);
+  const titles = projectTitles(input.projects, language);
   const presentIds = new Set(record.present);
   const invited = [...new Set([...plan.chairs, ...plan.attendees])];
   const present = [...new Set([...plan.chairs.filter((c) => presentIds.has(c)), ...record.present])].map((id) =>
@@ -18,7 +24,7 @@ export function buildMinutesModel(input: MinutesInput): MinutesModel {
 
   const projectReview = mechanism.pillars
     .map((pillar) => ({
-      pillar: cleanLine(pillar.name),
+      pillar: names.pillar(pillar.id),
       projects: input.projects
         .filter((r) => r.project.pillar === pillar.id)
         .sort(
@@ -28,11 +34,12 @@ export function buildMinutesModel(input: MinutesInput): MinutesModel {
           ),
         )
         .map((r) => ({
-          title: cleanLine(r.project.title),
-          statusLabel: statusLabels[statusOf(r)],
+          title: cleanLine(nameIn(r.project, 'title', language)),
+          statusLabel: statusLabelIn(statusOf(r), language),
           summary: r.submission
-            ? cleanLine(r.submission.statusReason) || `${r.submission.progressPercent}% complete`
-            : 'No update was received this quarter.',
+            ? asWritten(cleanLine(r.submission.statusReason), language) ||
+              t('document.minutes.percentComplete', { percent: r.submission.progressPercent })
+            : t('document.minutes.noUpdate'),
         })),
     }))
     .filter((g) => g.projects.length > 0);
@@ -42,37 +49,75 @@ export function buildMinutesModel(input: MinutesInput): MinutesModel {
       mechanism,
       d.actionItems.map((item) => ({ item, state: 'open' as const })),
       titles,
+      language,
     ).map((line, ai) => ({ number: `${di + 1}.${ai + 1}`, ...line })),
   );
-
-  // Signature blocks: one per side, the side's chair if it names one, else the session chair from that side.
-  const signatures = mechanism.sides.map((side) => {
-    const chair = side.chair ?? plan.chairs.find((c) => mechanism.contacts.find((x) => x.id === c)?.side === side.id);
-    return { side: cleanLine(side.name), name: chair ? names.person(chair) : '' };
-  });
+  const sessionDate = DateTime.fromISO(plan.startsAt, { setZone: true }).setZone(mechanism.timeZone).toISODate() ?? '';
+  const prev = input.previousSession;
 
   return {
-    kind: 'minutes',
-    header: buildHeader(input, 'Minutes', `${input.quarter} session — ${mechanism.name}`),
-    session: sessionInfo(input),
+    language,
+    header: buildHeader(
+      input,
+      t('document.minutes.title'),
+      t('document.session.subtitle', { quarter: input.quarter, mechanism: names.mechanismName() }),
+      language,
+    ),
+    session: sessionInfo(input, language),
     present,
     apologies,
-    agenda: agendaItems(input),
-    previousMinutes: input.previousSession
-      ? `The minutes of the ${input.previousSession.quarter} session${input.previousSession.date ? ` held on ${formatDate(input.previousSession.date)}` : ''} were adopted without amendment.`
-      : 'This was the first session of the mechanism; there were no previous minutes to adopt.',
-    mattersArising: actionItemLines(mechanism, input.previousActionItems, titles),
+    agenda: agendaItems(input, language),
+    previousMinutes: prev
+      ? t('document.minutes.previousAdopted', {
+          quarter: prev.quarter,
+          date: prev.date ? formatDate(prev.date, language) : 'none',
+        })
+      : t('document.minutes.firstSession'),
+    mattersArising: actionItemLines(mechanism, input.previousActionItems, titles, language),
     projectReview,
     decisions: record.decisions.map((d, i) => ({
       number: i + 1,
-      text: paragraphsOf(d.text),
-      projects: d.projects.map((p) => titles.get(p) ?? p).join('; '),
+      text: paragraphsOf(d.text).map((para) => asWritten(para, language)),
+      projects: d.projects.map((p) => titles.get(p) ?? p).join(language === 'zh' ? '；' : '; '),
     })),
     actions,
     nextMeeting: record.nextMeeting
-      ? `The next session will be held on ${formatDate(record.nextMeeting)}.`
-      : 'The date of the next session will be set by the secretariat.',
-    notes: paragraphsOf(record.notes),
-    signatures,
+      ? t('document.minutes.nextMeeting', { date: formatDate(record.nextMeeting, language) })
+      : t('document.minutes.nextMeetingOpen'),
+    notes: paragraphsOf(record.notes).map((para) => asWritten(para, language)),
+    closing: t('document.minutes.closing', {
+      venue: cleanLine(plan.venue),
+      date: formatDate(sessionDate, language),
+    }),
   };
+}
+
+/** The text of `key` in every language, once each (a name without a translation is not repeated). */
+function inEvery(text: (language: Language) => string): string[] {
+  return [...new Set(documentLanguages.map(text))];
+}
+
+/**
+ * The minutes' content: every section in English and in Chinese, one after the other, the closing formula that both
+ * texts are equally authentic, and a signature block for each side's co-chair with name, title and side in both languages.
+ */
+export function buildMinutesModel(input: MinutesInput): MinutesModel {
+  const { mechanism, plan } = input;
+  const texts = documentLanguages.map((language) => minutesText(input, language));
+
+  // Signature blocks: one per side, the side's chair if it names one, else the session chair from that side.
+  const signatures: SignatureBlock[] = mechanism.sides.map((side) => {
+    const chair = side.chair ?? plan.chairs.find((c) => mechanism.contacts.find((x) => x.id === c)?.side === side.id);
+    const names = (language: Language) => new Names(mechanism, language);
+    return {
+      names: chair ? inEvery((l) => names(l).person(chair)) : [' '],
+      lines: [
+        ...(chair ? inEvery((l) => names(l).organisation(chair) ?? '').filter((o) => o !== '') : []),
+        ...documentLanguages.map((l) => translate(l, 'document.minutes.coChair', { side: names(l).side(side.id) })),
+        ...documentLanguages.map((l) => translate(l, 'document.minutes.signatureDate')),
+      ],
+    };
+  });
+
+  return { kind: 'minutes', header: texts[0].header, texts, signatures };
 }

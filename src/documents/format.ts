@@ -3,7 +3,8 @@
  * of contacts, sides and pillars. Everything here is deterministic (fixed locale, no clock).
  */
 import { DateTime } from 'luxon';
-import type { ActionItemState, Mechanism, SubmissionState } from '../domain';
+import { nameIn, type ActionItemState, type Language, type Mechanism, type SubmissionState } from '../domain';
+import { translate } from '../i18n';
 import type { ProjectRecord, StatusKey } from './model';
 import { cleanLine } from './text';
 
@@ -41,37 +42,75 @@ export function statusOf(record: ProjectRecord): StatusKey {
   return record.submission ? record.submission.status : 'no-update';
 }
 
-/** A calendar date `YYYY-MM-DD` as "5 March 2026"; empty input gives an em dash. */
-export function formatDate(date: string | undefined): string {
-  if (!date) return '—';
-  const dt = DateTime.fromISO(date, { zone: 'UTC' });
-  return dt.isValid ? dt.setLocale('en-GB').toFormat('d MMMM yyyy') : cleanLine(date);
+/** The label of a status in a language (message catalogue). */
+export function statusLabelIn(key: StatusKey, language: Language): string {
+  return translate(language, `document.status.${key}`);
 }
 
-/** An instant as "5 March 2026, 10:00" in the given zone, followed by the zone name. */
-export function formatInstant(instant: string | undefined, timeZone: string, withZone = true): string {
+/** The label of an action item state in a language (message catalogue). */
+export function actionItemStateIn(state: ActionItemState, language: Language): string {
+  return translate(language, `document.actionState.${state}`);
+}
+
+function dateIn(dt: DateTime, language: Language): string {
+  return translate(language, 'document.date', {
+    day: dt.day,
+    month: dt.month,
+    year: dt.year,
+  });
+}
+
+/** A calendar date `YYYY-MM-DD` as "5 March 2026" (Chinese: "2026年3月5日"); empty input gives an em dash. */
+export function formatDate(date: string | undefined, language: Language = 'en'): string {
+  if (!date) return '—';
+  const dt = DateTime.fromISO(date, { zone: 'UTC' });
+  return dt.isValid ? dateIn(dt, language) : cleanLine(date);
+}
+
+/** An instant as "5 March 2026, 10:00" (Chinese: "2026年3月5日 10:00") in the given zone, followed by the zone name. */
+export function formatInstant(
+  instant: string | undefined,
+  timeZone: string,
+  withZone = true,
+  language: Language = 'en',
+): string {
   if (!instant) return '—';
   const dt = DateTime.fromISO(instant, { setZone: true }).setZone(timeZone);
   if (!dt.isValid) return cleanLine(instant);
-  return dt.setLocale('en-GB').toFormat('d MMMM yyyy, HH:mm') + (withZone ? ` (${timeZone})` : '');
+  if (!withZone) return `${dateIn(dt, language)}${language === 'en' ? ',' : ''} ${dt.toFormat('HH:mm')}`;
+  return translate(language, 'document.time', {
+    date: dateIn(dt, language),
+    time: dt.toFormat('HH:mm'),
+    zone: timeZone,
+  });
 }
 
 /** Looks up names in one mechanism: unknown ids print as themselves, so a document never fails on a stale reference. */
 export class Names {
-  constructor(private readonly mechanism: Mechanism) {}
+  /** Names in `language` (a record without a translation reads its English name). */
+  constructor(
+    private readonly mechanism: Mechanism,
+    readonly language: Language = 'en',
+  ) {}
 
   /** The contact's name. */
   person(contactId: string | undefined): string {
     if (!contactId) return '—';
     const c = this.mechanism.contacts.find((x) => x.id === contactId);
-    return cleanLine(c ? c.name : contactId);
+    return cleanLine(c ? nameIn(c, 'name', this.language) : contactId);
+  }
+
+  /** The contact's organisation, when known. */
+  organisation(contactId: string): string | undefined {
+    const c = this.mechanism.contacts.find((x) => x.id === contactId);
+    return c?.organisation ? cleanLine(nameIn(c, 'organisation', this.language)) : undefined;
   }
 
   /** The contact's name followed by their organisation in parentheses, when known. */
   personWithOrganisation(contactId: string): string {
-    const c = this.mechanism.contacts.find((x) => x.id === contactId);
-    if (!c) return cleanLine(contactId);
-    return cleanLine(c.organisation ? `${c.name} (${c.organisation})` : c.name);
+    const organisation = this.organisation(contactId);
+    const name = this.person(contactId);
+    return organisation ? translate(this.language, 'document.personWithOrganisation', { name, organisation }) : name;
   }
 
   /** The contact, organisation and side name as separate columns. */
@@ -79,7 +118,7 @@ export class Names {
     const c = this.mechanism.contacts.find((x) => x.id === contactId);
     return {
       name: this.person(contactId),
-      organisation: cleanLine(c?.organisation) || '—',
+      organisation: this.organisation(contactId) || '—',
       side: c?.side ? this.side(c.side) : '—',
     };
   }
@@ -88,13 +127,18 @@ export class Names {
   side(sideId: string | undefined): string {
     if (!sideId) return '—';
     const s = this.mechanism.sides.find((x) => x.id === sideId);
-    return cleanLine(s ? s.name : sideId);
+    return cleanLine(s ? nameIn(s, 'name', this.language) : sideId);
   }
 
   /** The pillar's name; projects filed under an unknown pillar are grouped as "Other projects". */
   pillar(pillarId: string): string {
     const p = this.mechanism.pillars.find((x) => x.id === pillarId);
-    return cleanLine(p ? p.name : 'Other projects');
+    return cleanLine(p ? nameIn(p, 'name', this.language) : translate(this.language, 'document.otherProjects'));
+  }
+
+  /** The mechanism's name. */
+  mechanismName(): string {
+    return cleanLine(nameIn(this.mechanism, 'name', this.language));
   }
 }
 
@@ -114,4 +158,21 @@ export function byKey<T>(key: (t: T) => string, id: (t: T) => string): (a: T, b:
     const ib = id(b);
     return ia < ib ? -1 : ia > ib ? 1 : 0;
   };
+}
+
+/** The language a free text is written in, as far as its script tells: Chinese with any Han character, English with Latin letters. */
+export function scriptLanguage(text: string): Language | undefined {
+  if (/\p{Script=Han}/u.test(text)) return 'zh';
+  if (/[A-Za-z]/.test(text)) return 'en';
+  return undefined;
+}
+
+/**
+ * Free text as written (never translated), followed by a mark naming its language when that is not `language`, the
+ * language of the section it is printed in: "…清关。 [original in Chinese]" in the English text.
+ */
+export function asWritten(text: string, language: Language): string {
+  const written = scriptLanguage(text);
+  if (!text || !written || written === language) return text;
+  return `${text} ${translate(language, 'document.originalLanguage', { language: written })}`;
 }

@@ -3,7 +3,17 @@
  * signature blocks). The three renderers draw the same blocks, so DOCX, PDF and HTML always carry
  * the same text in the same order.
  */
-import type { DocumentModel, MinutesModel, ReportModel, AgendaModel, StatusCounts } from './model';
+import { translate, translator } from '../i18n';
+import type {
+  AgendaModel,
+  AgendaText,
+  DocumentModel,
+  MinutesModel,
+  MinutesText,
+  ReportModel,
+  SignatureBlock,
+  StatusCounts,
+} from './model';
 
 /** A run of text inside a paragraph. */
 export interface Run {
@@ -20,7 +30,7 @@ export type Block =
   | { type: 'bullets'; items: string[] }
   | { type: 'table'; header: string[]; rows: string[][]; widths: number[] }
   | { type: 'chart'; title: string; groups: StatusCounts[] }
-  | { type: 'signatures'; blocks: { side: string; name: string }[] }
+  | { type: 'signatures'; blocks: SignatureBlock[] }
   | { type: 'pageBreak' };
 
 /** A laid-out document: running header text and blocks. */
@@ -161,91 +171,153 @@ function reportBlocks(m: ReportModel): Block[] {
   return b;
 }
 
-function sessionBlocks(m: AgendaModel | MinutesModel): Block[] {
+function sessionTable(text: AgendaText | MinutesText): Block {
+  const t = translator(text.language);
+  return {
+    type: 'table',
+    header: [],
+    rows: [
+      [t('document.session.when'), text.session.when],
+      [t('document.session.venue'), text.session.venue],
+      [t('document.session.chairs'), text.session.chairs.join(text.language === 'zh' ? '；' : '; ')],
+    ],
+    widths: [1, 3],
+  };
+}
+
+/** One title block for a document in several languages: the titles side by side, each language's subtitle. */
+function titleBlock(texts: (AgendaText | MinutesText)[]): Block {
+  return {
+    type: 'title',
+    text: texts.map((x) => x.header.title).join(' · '),
+    subtitle: texts[0].header.subtitle,
+    lines: texts.slice(1).map((x) => x.header.subtitle),
+  };
+}
+
+/**
+ * Each language's sections one after the other, section by section: section 1 in English, section 1 in Chinese,
+ * section 2 in English... Every language has the same sections, since they are built from the same records.
+ */
+function interleave<T>(texts: T[], sections: (text: T) => Block[][]): Block[] {
+  const all = texts.map(sections);
+  const count = Math.max(...all.map((s) => s.length));
+  const blocks: Block[] = [];
+  for (let i = 0; i < count; i++) for (const s of all) blocks.push(...(s[i] ?? []));
+  return blocks;
+}
+
+function agendaSections(text: AgendaText): Block[][] {
   return [
-    { type: 'title', text: m.header.title, subtitle: m.header.subtitle, lines: [] },
-    {
-      type: 'table',
-      header: [],
-      rows: [
-        ['Date and time', m.session.when],
-        ['Venue', m.session.venue],
-        ['Co-chairs', m.session.chairs.join('; ')],
-      ],
-      widths: [1, 3],
-    },
+    [sessionTable(text)],
+    ...text.items.map((item): Block[] => [
+      { type: 'heading', level: 2, text: `${item.number}. ${item.title}` },
+      ...(item.details.length ? [{ type: 'bullets', items: item.details } as Block] : []),
+    ]),
   ];
 }
 
 function agendaBlocks(m: AgendaModel): Block[] {
-  const b = sessionBlocks(m);
-  for (const item of m.items) {
-    b.push({ type: 'heading', level: 2, text: `${item.number}. ${item.title}` });
-    if (item.details.length) b.push({ type: 'bullets', items: item.details });
-  }
-  return b;
+  return [titleBlock(m.texts), ...interleave(m.texts, agendaSections)];
 }
 
-function minutesBlocks(m: MinutesModel): Block[] {
-  const b = sessionBlocks(m);
-  const people = (rows: MinutesModel['present']) => rows.map((r) => [r.name, r.organisation, r.side]);
-  b.push({ type: 'heading', level: 1, text: '1. Attendance' });
-  b.push({ type: 'table', header: ['Present', 'Organisation', 'Side'], rows: people(m.present), widths: [2, 3, 1.5] });
-  if (m.apologies.length)
-    b.push({
+function minutesSections(m: MinutesText): Block[][] {
+  const t = translator(m.language);
+  const sections: Block[][] = [[sessionTable(m)]];
+  const people = (rows: MinutesText['present']) => rows.map((r) => [r.name, r.organisation, r.side]);
+  const attendance: Block[] = [
+    { type: 'heading', level: 1, text: t('document.minutes.attendance') },
+    {
       type: 'table',
-      header: ['Apologies', 'Organisation', 'Side'],
+      header: [t('document.minutes.present'), t('document.minutes.organisation'), t('document.minutes.side')],
+      rows: people(m.present),
+      widths: [2, 3, 1.5],
+    },
+  ];
+  if (m.apologies.length)
+    attendance.push({
+      type: 'table',
+      header: [t('document.minutes.apologies'), t('document.minutes.organisation'), t('document.minutes.side')],
       rows: people(m.apologies),
       widths: [2, 3, 1.5],
     });
-  b.push({ type: 'heading', level: 1, text: '2. Adoption of the agenda' });
-  b.push(p('The session adopted the following agenda:'));
-  b.push({ type: 'bullets', items: m.agenda.map((a) => `${a.number}. ${a.title}`) });
-  b.push({ type: 'heading', level: 1, text: '3. Minutes of the previous session' });
-  b.push(p(m.previousMinutes));
-  b.push({ type: 'heading', level: 1, text: '4. Matters arising' });
-  if (m.mattersArising.length === 0)
-    b.push(p('There were no action items from the previous session.', { italic: true }));
-  else
-    b.push({
-      type: 'table',
-      header: ['Action item', 'Owner', 'Side', 'Due', 'Status', 'Note'],
-      rows: m.mattersArising.map((a) => [a.title, a.owner, a.side, a.due, a.state, a.note]),
-      widths: [3, 1.5, 1.2, 1.3, 1, 2],
-    });
-  b.push({ type: 'heading', level: 1, text: '5. Project review' });
+  sections.push(attendance);
+  sections.push([
+    { type: 'heading', level: 1, text: t('document.minutes.adoptionOfAgenda') },
+    p(t('document.minutes.agendaAdopted')),
+    { type: 'bullets', items: m.agenda.map((a) => `${a.number}. ${a.title}`) },
+  ]);
+  sections.push([
+    { type: 'heading', level: 1, text: t('document.minutes.previousMinutesHeading') },
+    p(m.previousMinutes),
+  ]);
+  sections.push([
+    { type: 'heading', level: 1, text: t('document.minutes.mattersArising') },
+    m.mattersArising.length === 0
+      ? p(t('document.minutes.noPreviousItems'), { italic: true })
+      : {
+          type: 'table',
+          header: [
+            t('document.minutes.actionItem'),
+            t('document.minutes.owner'),
+            t('document.minutes.side'),
+            t('document.minutes.due'),
+            t('document.minutes.status'),
+            t('document.minutes.note'),
+          ],
+          rows: m.mattersArising.map((a) => [a.title, a.owner, a.side, a.due, a.state, a.note]),
+          widths: [3, 1.5, 1.2, 1.3, 1, 2],
+        },
+  ]);
+  const review: Block[] = [{ type: 'heading', level: 1, text: t('document.minutes.projectReview') }];
   for (const g of m.projectReview) {
-    b.push({ type: 'heading', level: 2, text: g.pillar });
-    b.push({
+    review.push({ type: 'heading', level: 2, text: g.pillar });
+    review.push({
       type: 'table',
-      header: ['Project', 'Status', 'Summary'],
+      header: [t('document.minutes.project'), t('document.minutes.status'), t('document.minutes.summary')],
       rows: g.projects.map((x) => [x.title, x.statusLabel, x.summary]),
       widths: [2.5, 1.2, 4],
     });
   }
-  b.push({ type: 'heading', level: 1, text: '6. Decisions' });
+  sections.push(review);
+  const decisions: Block[] = [{ type: 'heading', level: 1, text: t('document.minutes.decisions') }];
   for (const d of m.decisions) {
-    b.push({ type: 'paragraph', runs: [{ text: `Decision ${d.number}. `, bold: true }, { text: d.text[0] ?? '' }] });
-    for (const more of d.text.slice(1)) b.push(p(more));
-    if (d.projects) b.push(p(`Projects concerned: ${d.projects}`, { italic: true }));
-  }
-  b.push({ type: 'heading', level: 1, text: '7. Action items' });
-  if (m.actions.length === 0) b.push(p('No action items were agreed.', { italic: true }));
-  else
-    b.push({
-      type: 'table',
-      header: ['No.', 'Action item', 'Owner', 'Side', 'Due date', 'Projects'],
-      rows: m.actions.map((a) => [a.number, a.title, a.owner, a.side, a.due, a.projects || '—']),
-      widths: [0.6, 3, 1.6, 1.3, 1.4, 1.8],
+    decisions.push({
+      type: 'paragraph',
+      runs: [{ text: t('document.minutes.decision', { number: d.number }), bold: true }, { text: d.text[0] ?? '' }],
     });
-  b.push({ type: 'heading', level: 1, text: '8. Next meeting' });
-  b.push(p(m.nextMeeting));
-  if (m.notes.length) {
-    b.push({ type: 'heading', level: 1, text: '9. Other notes' });
-    for (const n of m.notes) b.push(p(n));
+    for (const more of d.text.slice(1)) decisions.push(p(more));
+    if (d.projects)
+      decisions.push(p(t('document.minutes.projectsConcerned', { projects: d.projects }), { italic: true }));
   }
-  b.push({ type: 'signatures', blocks: m.signatures });
-  return b;
+  sections.push(decisions);
+  sections.push([
+    { type: 'heading', level: 1, text: t('document.minutes.actions') },
+    m.actions.length === 0
+      ? p(t('document.minutes.noActions'), { italic: true })
+      : {
+          type: 'table',
+          header: [
+            t('document.minutes.number'),
+            t('document.minutes.actionItem'),
+            t('document.minutes.owner'),
+            t('document.minutes.side'),
+            t('document.minutes.dueDate'),
+            t('document.minutes.projects'),
+          ],
+          rows: m.actions.map((a) => [a.number, a.title, a.owner, a.side, a.due, a.projects || '—']),
+          widths: [0.6, 3, 1.6, 1.3, 1.4, 1.8],
+        },
+  ]);
+  sections.push([{ type: 'heading', level: 1, text: t('document.minutes.nextMeetingHeading') }, p(m.nextMeeting)]);
+  if (m.notes.length)
+    sections.push([{ type: 'heading', level: 1, text: t('document.minutes.otherNotes') }, ...m.notes.map((n) => p(n))]);
+  sections.push([{ type: 'heading', level: 1, text: t('document.minutes.closingHeading') }, p(m.closing)]);
+  return sections;
+}
+
+function minutesBlocks(m: MinutesModel): Block[] {
+  return [titleBlock(m.texts), ...interleave(m.texts, minutesSections), { type: 'signatures', blocks: m.signatures }];
 }
 
 /** The blocks of any document, in reading order. */
@@ -258,7 +330,15 @@ export function layout(model: DocumentModel): Layout {
         : minutesBlocks(model);
   return {
     runningTitle: `${model.header.mechanismName} — ${model.header.title}, ${model.header.quarter}`,
-    footer: `Version ${model.header.version} · generated ${model.header.generatedAt}`,
+    // The report is English only; the agenda and minutes print the footer in each of their languages.
+    footer: (model.kind === 'report' ? [model.header] : model.texts.map((x) => x.header))
+      .map((h, i) =>
+        translate(model.kind === 'report' ? 'en' : model.texts[i].language, 'document.footer', {
+          version: h.version,
+          generatedAt: h.generatedAt,
+        }),
+      )
+      .join(' / '),
     blocks,
   };
 }

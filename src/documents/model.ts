@@ -4,6 +4,7 @@
  * DOCX, PDF and HTML renderers only lay them out and the same records always give the same text.
  */
 import type {
+  Language,
   ActionItem,
   ActionItemState,
   Mechanism,
@@ -183,17 +184,31 @@ export interface SessionInfo {
   chairs: string[];
 }
 
-/** The session agenda. */
-export interface AgendaModel {
-  kind: 'agenda';
+/** The agenda in one language. */
+export interface AgendaText {
+  language: Language;
   header: DocumentHeader;
   session: SessionInfo;
   items: AgendaItem[];
 }
 
-/** The minutes of the session. */
-export interface MinutesModel {
-  kind: 'minutes';
+/** The session agenda: one file, every item in each of the mechanism's languages (English first). */
+export interface AgendaModel {
+  kind: 'agenda';
+  /** The English header (file metadata, running title). */
+  header: DocumentHeader;
+  texts: AgendaText[];
+}
+
+/** A co-chair's signature block: name lines (bold) then title, side and date lines, in every language. */
+export interface SignatureBlock {
+  names: string[];
+  lines: string[];
+}
+
+/** The minutes in one language. Free text (decisions, notes, reasons) is as written, marked when in another language. */
+export interface MinutesText {
+  language: Language;
   header: DocumentHeader;
   session: SessionInfo;
   present: { name: string; organisation: string; side: string }[];
@@ -206,7 +221,17 @@ export interface MinutesModel {
   actions: (ActionItemLine & { number: string })[];
   nextMeeting: string;
   notes: string[];
-  signatures: { side: string; name: string }[];
+  /** "Done at …, in two originals, … both texts being equally authentic." */
+  closing: string;
+}
+
+/** The minutes of the session: one bilingual document, each section in every language one after the other, then the signature blocks. */
+export interface MinutesModel {
+  kind: 'minutes';
+  /** The English header (file metadata, running title). */
+  header: DocumentHeader;
+  texts: MinutesText[];
+  signatures: SignatureBlock[];
 }
 
 /** Any document model; renderers take this. */

@@ -27,7 +27,7 @@ import {
 import { chartSize, rasteriseSvg, statusChartSvg } from './chart';
 import { docxFonts, documentFonts } from './fonts';
 import { layout, type Block, type Run } from './layout';
-import type { DocumentModel } from './model';
+import type { DocumentModel, SignatureBlock } from './model';
 
 const FONT = { ascii: docxFonts.latin, hAnsi: docxFonts.latin, cs: docxFonts.latin, eastAsia: docxFonts.eastAsia };
 const LANG = { value: 'en-GB', eastAsia: 'zh-CN' };
@@ -106,21 +106,25 @@ function chart(b: Extract<Block, { type: 'chart' }>): Paragraph {
   });
 }
 
-function signatures(blocks: { side: string; name: string }[]): Table {
+function signatures(blocks: SignatureBlock[]): Table {
   const w = Math.round(CONTENT_TWIPS / Math.max(1, blocks.length));
-  const cell = (s: { side: string; name: string }) =>
+  const cell = (s: SignatureBlock) =>
     new TableCell({
       width: { size: w, type: WidthType.DXA },
       margins: { right: 400 },
       borders: { top: none, left: none, right: none, bottom: none },
       children: [
-        new Paragraph({
-          spacing: { before: 900 },
-          border: { top: { style: BorderStyle.SINGLE, size: 6, color: '1A1A1A', space: 4 } },
-          children: [run(s.name || ' ', { bold: true })],
-        }),
-        new Paragraph({ children: [run(`Co-chair, ${s.side}`)] }),
-        new Paragraph({ children: [run('Date: ____________________')] }),
+        ...s.names.map(
+          (name, i) =>
+            new Paragraph({
+              ...(i === 0 && {
+                spacing: { before: 900 },
+                border: { top: { style: BorderStyle.SINGLE, size: 6, color: '1A1A1A', space: 4 } },
+              }),
+              children: [run(name || ' ', { bold: true })],
+            }),
+        ),
+        ...s.lines.map((line) => new Paragraph({ children: [run(line)] })),
       ],
     });
   return new Table({

@@ -39,7 +39,7 @@ function block(b: Block): string {
     case 'chart':
       return `<figure class="chart" aria-label="${e(b.title)}">${statusChartSvg(b.title, b.groups, 'Noto Sans CJK SC, Arial, sans-serif')}</figure>`;
     case 'signatures':
-      return `<section class="signatures">${b.blocks.map((s) => `<div><strong>${e(s.name || ' ')}</strong><br>Co-chair, ${e(s.side)}<br>Date:</div>`).join('')}</section>`;
+      return `<section class="signatures">${b.blocks.map((s) => `<div>${s.names.map((n) => `<strong>${e(n || ' ')}</strong>`).join('<br>')}<br>${s.lines.map(e).join('<br>')}</div>`).join('')}</section>`;
     case 'pageBreak':
       return '';
   }

@@ -7,7 +7,7 @@ import PDFDocument from 'pdfkit';
 import { chartSize, rasteriseSvg, statusChartSvg } from './chart';
 import { coverageOf, documentFonts, type DocumentFonts } from './fonts';
 import { layout, type Block, type Run } from './layout';
-import type { DocumentModel } from './model';
+import type { DocumentModel, SignatureBlock } from './model';
 
 type Doc = PDFKit.PDFDocument;
 
@@ -161,9 +161,10 @@ function chart(ctx: Ctx, block: Extract<Block, { type: 'chart' }>): void {
   doc.y += h + 8;
 }
 
-function signatures(ctx: Ctx, blocks: { side: string; name: string }[]): void {
+function signatures(ctx: Ctx, blocks: SignatureBlock[]): void {
   const { doc } = ctx;
-  ensureSpace(ctx, 130);
+  const lines = Math.max(...blocks.map((b) => b.names.length + b.lines.length));
+  ensureSpace(ctx, 70 + lines * SIZE.body * 2);
   doc.moveDown(2);
   const colW = ctx.width / Math.max(1, blocks.length);
   const top = doc.y + 40;
@@ -176,9 +177,8 @@ function signatures(ctx: Ctx, blocks: { side: string; name: string }[]): void {
       .strokeColor(INK)
       .stroke();
     doc.y = top + 4;
-    writeRuns(ctx, [{ text: b.name || ' ', bold: true }], SIZE.body, { x, width: colW - 30 });
-    writeRuns(ctx, [{ text: `Co-chair, ${b.side}` }], SIZE.body, { x, width: colW - 30 });
-    writeRuns(ctx, [{ text: 'Date: ____________________' }], SIZE.body, { x, width: colW - 30 });
+    for (const name of b.names) writeRuns(ctx, [{ text: name || ' ', bold: true }], SIZE.body, { x, width: colW - 30 });
+    for (const line of b.lines) writeRuns(ctx, [{ text: line }], SIZE.body, { x, width: colW - 30 });
   });
   doc.x = MARGIN;
 }
