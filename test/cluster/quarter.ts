@@ -314,9 +314,10 @@ export async function checkQuarter(
   for (const r of rows) perProject.set(r.project_id, [...(perProject.get(r.project_id) ?? []), Number(r.revision)]);
   const projectsWithOneRevision = [...perProject.values()].filter((revs) => revs.length === 1 && revs[0] === 1).length;
 
-  // The workflow's side: the closed cycle's result is gone from queries, so each update workflow is asked how many
-  // revisions it accepted (they stay open, silent, until the cycle closes them: read their histories instead).
-  const { Connection, Client } = await import('@temporalio/client');
+  // The workflow's side: the closed cycle's result is gone from queries, so each update workflow's history says how
+  // many revisions it accepted.
+  const { Connection, Client, WorkflowFailedError } = await import('@temporalio/client');
+  const { CancelledFailure } = await import('@temporalio/common');
   const connection = await Connection.connect({ address: stack.temporal.address });
   let submittedInWorkflow = 0;
   try {
@@ -326,6 +327,26 @@ export async function checkQuarter(
       namespace: stack.temporal.namespace,
       dataConverter: projectDataConverter(testPayloadKeys),
     });
+    // Closing the cycle cancels each update, which then finishes what its accepted submission still had to do (the
+    // receipt email, whose activity may be waiting out a retry after a transient failure) before it completes:
+    // count once every update has completed, within a bound that tells a late email from a lost one.
+    const closedBy = Date.now() + 5 * 60_000;
+    for (let i = 0; i < projects; i += 20) {
+      await client.withDeadline(closedBy, () =>
+        Promise.all(
+          Array.from({ length: Math.min(20, projects - i) }, (_, k) =>
+            client.workflow
+              .getHandle(`update:${mechanismId}:${quarter}:project-${i + k}`)
+              .result()
+              .catch((err: unknown) => {
+                // Ended by the cycle's close: Temporal records it as cancelled once its queues are done.
+                if (err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure) return;
+                throw err;
+              }),
+          ),
+        ),
+      );
+    }
     for (let i = 0; i < projects; i += 20) {
       const counts = await Promise.all(
         Array.from({ length: Math.min(20, projects - i) }, async (_, k) => {
