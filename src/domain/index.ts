@@ -14,3 +14,4 @@ export * from './reminder-plan';
 export * from './work-calendar';
 export * from './recipients';
 export * from './mechanism-calendars';
+export * from './timeline';

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { EmailCount } from '../domain';
 
 /** Where one outbox row stands. `stored` is the embedded mode's final state (no SMTP configured: kept for the mailbox page). */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'undeliverable' | 'stored';
@@ -306,6 +307,33 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
         .groupBy(['step', 'status'])
         .execute();
       return rows.map((r) => ({ step: r.step, status: r.status as OutboxStatus, n: Number(r.n) }));
+    },
+    /**
+     * A cycle's emails per kind (requests, reminders, invitations...): how many were written and sent, and when the
+     * first and the last went out (a row not yet sent counts from when it was written). The cycle page's timeline.
+     */
+    async countByKind(mechanismId: string, quarter: string): Promise<EmailCount[]> {
+      const rows = await db
+        .selectFrom('outbox')
+        .select((eb) => [
+          'kind',
+          eb.fn.countAll<number>().as('total'),
+          // `stored` (no relay configured, development) counts as sent, as in the cycle's deliveries.
+          eb.fn.sum<number>(eb.case().when('status', 'in', ['sent', 'stored']).then(1).else(0).end()).as('sent'),
+          eb.fn.min<string>(eb.fn.coalesce('sent_at', 'created_at')).as('first_at'),
+          eb.fn.max<string>(eb.fn.coalesce('sent_at', 'created_at')).as('last_at'),
+        ])
+        .where('mechanism_id', '=', mechanismId)
+        .where('quarter', '=', quarter)
+        .groupBy('kind')
+        .execute();
+      return rows.map((r) => ({
+        kind: r.kind,
+        total: Number(r.total),
+        sent: Number(r.sent),
+        firstAt: r.first_at,
+        lastAt: r.last_at,
+      }));
     },
     /** How many rows are in each status (for a dashboard and the health of the mail path). */
     async countByStatus(mechanismId?: string): Promise<Partial<Record<OutboxStatus, number>>> {

@@ -11,6 +11,7 @@ import type { CycleGateway } from '../../src/api/cycle-gateway';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../../src/config';
 import { buildReportModel, renderDocx, renderPdf } from '../../src/documents';
+import { formatInstant } from '../../src/documents/format';
 import { createOutboxRepository } from '../../src/store/outbox';
 import { docxText, expectInOrder, flat, pdfText } from '../documents/helpers';
 import {
@@ -498,6 +499,44 @@ describe("the secretariat's pages", () => {
     });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).toContain('cycle cn-ls 2031-Q2 not found');
+  });
+
+  test("show the quarter on one line: what was done and what is planned, in the mechanism's zone or a side's", async () => {
+    const { cookie } = await login();
+    const get = async (query = '') =>
+      (await stack.app.inject({ method: 'GET', url: `/mechanisms/cn-ls/cycles/2027-Q1${query}`, headers: { cookie } }))
+        .body;
+    const steps = (body: string) =>
+      [...body.matchAll(/<li class="(done|planned)" data-step="([a-z-]+)"><time datetime="([^"]+)">([^<]+)</g)].map(
+        (m) => ({ state: m[1], kind: m[2], at: m[3], shown: m[4] }),
+      );
+    const body = await get();
+    const shown = steps(body);
+    const record = (await stack.store.cycles.get('cn-ls', '2027-Q1'))!;
+    const requests = (await stack.store.outbox.list({ mechanismId: 'cn-ls', limit: 1000 })).filter(
+      (m) => m.kind === 'request' && m.quarter === '2027-Q1',
+    );
+    expect(requests.length).toBeGreaterThan(0);
+    // Opened and requested (done), then the next email, the due date and the cut-off (planned), in that order.
+    expect(shown.map((s) => `${s.kind} ${s.state}`)).toEqual(
+      expect.arrayContaining(['opened done', 'requests done', 'next-email planned', 'due planned', 'cutoff planned']),
+    );
+    expect(shown.map((s) => s.at)).toEqual([...shown.map((s) => s.at)].sort((a, b) => Date.parse(a) - Date.parse(b)));
+    expect(shown.find((s) => s.kind === 'opened')?.at).toBe(record.openedAt);
+    expect(body).toContain(`Requests: ${requests.length} of ${requests.length} sent`);
+    const firstRequest = requests.map((r) => r.sentAt!).sort()[0];
+    expect(shown.find((s) => s.kind === 'requests')?.at).toBe(firstRequest);
+    // The times in the mechanism's zone by default, in the Chinese side's on request, the zone named either way.
+    expect(body).toContain('Times in Africa/Maseru.');
+    expect(shown.find((s) => s.kind === 'opened')?.shown).toBe(formatInstant(record.openedAt, 'Africa/Maseru', false));
+    const beijing = await get('?zone=Asia%2FShanghai');
+    expect(beijing).toContain('Times in Asia/Shanghai.');
+    expect(steps(beijing).find((s) => s.kind === 'opened')?.shown).toBe(
+      formatInstant(record.openedAt, 'Asia/Shanghai', false),
+    );
+    expect(beijing).toContain('<th>Next send (Asia/Shanghai)</th>');
+    // A zone that is not one of the mechanism's falls back to its own.
+    expect(await get('?zone=Europe%2FLondon')).toContain('Times in Africa/Maseru.');
   });
 
   test('refuse an action posted without the form token (CSRF) and change nothing', async () => {

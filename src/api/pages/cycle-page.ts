@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   checkMechanismSessionDate,
+  endOfDay,
   isoInstant,
   isoQuarter,
   settledStates,
@@ -14,6 +15,7 @@ import { loadCycleView, type CycleView } from '../cycle-view';
 import { downloadLinks } from './exports';
 import { html, page } from './html';
 import type { PageSession } from './secretariat';
+import { inZone, timelineSection, viewerZone, viewerZones } from './timeline';
 
 type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
 const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
@@ -26,22 +28,38 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
       {
         schema: {
           params: z.object({ mechanismId: slug, quarter: isoQuarter }),
-          querystring: z.object({ done: z.string().max(200).optional(), startsAt: z.string().max(40).optional() }),
+          querystring: z.object({
+            done: z.string().max(200).optional(),
+            startsAt: z.string().max(40).optional(),
+            zone: z.string().max(64).optional(),
+          }),
         },
       },
       async (request, reply) => {
         const s = await session(request, reply);
         if (!s) return reply;
         const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };
-        const { done, startsAt: checkAt } = request.query as { done?: string; startsAt?: string };
+        const {
+          done,
+          startsAt: checkAt,
+          zone: askedZone,
+        } = request.query as {
+          done?: string;
+          startsAt?: string;
+          zone?: string;
+        };
         const view = await loadCycleView(deps, mechanismId, quarter);
-        const [mechanism, projects, documents, decisions, stored] = await Promise.all([
+        const [mechanism, projects, documents, decisions, stored, record, emails] = await Promise.all([
           deps.store.mechanisms.get(mechanismId),
           deps.store.projects.list(mechanismId),
           deps.store.documents.list(mechanismId, quarter),
           deps.store.decisions.listForCycle(mechanismId, quarter),
           deps.store.sessions.get(mechanismId, quarter),
+          deps.store.cycles.get(mechanismId, quarter),
+          deps.store.outbox.countByKind(mechanismId, quarter),
         ]);
+        const zone = viewerZone(mechanism!, askedZone);
+        const local = inZone(zone);
         const title = (id: string) => projects.find((p) => p.id === id)?.title ?? id;
         const contactName = (id?: string) => mechanism!.contacts.find((c) => c.id === id)?.name ?? id ?? '';
         const base = `/mechanisms/${mechanismId}/cycles/${quarter}`;
@@ -55,7 +73,7 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
           const settled = settledStates.includes(p.state);
           return html`<tr id="project-${p.projectId}"><td>${title(p.projectId)}<br><small><a href="${deps.cycles.workflowUiUrl(p.workflowId)}">workflow in Temporal UI</a></small></td>
 <td><span class="state state-${p.state}">${p.state}</span>${p.late ? html` <span class="state state-overdue">late</span>` : ''}${p.revision ? html`<br><small>revision ${p.revision}</small>` : ''}</td>
-<td>${contactName(p.ownerId)}</td><td>${when(p.lastSendAt)}</td><td>${when(p.nextSendAt)}</td>
+<td>${contactName(p.ownerId)}</td><td>${local(p.lastSendAt)}</td><td>${local(p.nextSendAt)}</td>
 <td>${
             open && !settled
               ? html`<form method="post" action="${base}/projects/${p.projectId}/extend" class="inline">${csrf}<input name="dueDate" aria-label="New due date for ${title(p.projectId)}" placeholder="YYYY-MM-DD" style="width:8.5rem"><button>Extend</button></form>
@@ -85,9 +103,32 @@ ${
       ? html`<p><small>The workflow has ended; this page shows the records.</small></p>`
       : ''
 }
+${timelineSection(
+  {
+    now: deps.now().toISOString(),
+    openedAt: view.openedAt ?? record?.openedAt,
+    closedAt: record?.closedAt,
+    dueAt: view.dueDate ? endOfDay(view.dueDate, mechanism!.timeZone) : undefined,
+    cutoffAt: view.cutoffAt,
+    emails,
+    reports: [
+      ...new Map(
+        documents
+          .filter((d) => d.kind === 'report')
+          .map((d) => [d.version, { version: d.version, createdAt: d.createdAt }]),
+      ).values(),
+    ],
+    session: session_ && { startsAt: session_.startsAt, status: session_.status },
+    minutesAt: documents.find((d) => d.kind === 'minutes')?.createdAt,
+    nextSends: view.projects.flatMap((p) =>
+      p.nextSendAt && !settledStates.includes(p.state) ? [{ projectId: p.projectId, at: p.nextSendAt }] : [],
+    ),
+  },
+  { zone, zones: viewerZones(mechanism!), base, title },
+)}
 <h2>Project updates</h2>
 ${downloadLinks(`${base}/export`)}
-<table><thead><tr><th>Project</th><th>State</th><th>Owner</th><th>Last send</th><th>Next send</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th>Project</th><th>State</th><th>Owner</th><th>Last send (${zone})</th><th>Next send (${zone})</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>
 ${
   view.pendingSubmissions.length
     ? html`<h2 id="pending">Recorded, not yet applied</h2>

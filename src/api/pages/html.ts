@@ -42,6 +42,9 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;
 .state{display:inline-block;padding:.1rem .5rem;border-radius:1rem;font-size:.85rem;background:#e3e7ec}.state-submitted{background:#d7f0dc}.state-overdue,.state-escalated,.state-missing{background:#fbd9d3}.state-waived{background:#eee}
 .card{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:1rem;margin:1rem 0}form.inline{display:inline}form.inline button{margin:0 .25rem 0 0;padding:.3rem .6rem;font-size:.9rem}
 .row{display:flex;gap:1rem;flex-wrap:wrap}.row>*{flex:1 1 14rem}small{color:#59636e}
+.timeline{list-style:none;margin:.5rem 0 0 .5rem;padding:0;border-left:3px solid #0b63a8}.timeline li{position:relative;padding:.15rem 0 .15rem 1rem}
+.timeline li::before{content:"";position:absolute;left:-.6rem;top:.5rem;width:.85rem;height:.85rem;border-radius:50%;background:#0b63a8}
+.timeline li.planned{color:#59636e}.timeline li.planned::before{background:#fff;border:2px solid #0b63a8}.timeline li.now::before{background:#b00020;border-radius:0;height:3px;top:.8rem;width:1.2rem;left:-.75rem}
 @media (max-width:40rem){main{padding:.5rem}th,td{display:block;border:0}tr{display:block;border-bottom:1px solid #dde1e6;padding:.4rem 0}}
 `;
 

@@ -1,0 +1,82 @@
+/**
+ * The cycle page's timeline: the quarter on one line (src/domain/timeline.ts), done and planned, with the times in
+ * the zone the viewer picks among the mechanism's (its own and each side's; `?zone=`), the zone named.
+ */
+import { quarterTimeline, type Mechanism, type TimelineInput, type TimelineStep } from '../../domain';
+import { formatInstant } from '../../documents/format';
+import { html, type Safe } from './html';
+
+/** The zones a viewer can pick on a mechanism's pages: the mechanism's first, then each side's. */
+export function viewerZones(mechanism: Mechanism): string[] {
+  return [...new Set([mechanism.timeZone, ...mechanism.sides.map((s) => s.timeZone ?? mechanism.timeZone)])];
+}
+
+/** The zone asked for when it is one of the mechanism's, else the mechanism's own. */
+export function viewerZone(mechanism: Mechanism, asked: string | undefined): string {
+  const zones = viewerZones(mechanism);
+  return asked && zones.includes(asked) ? asked : zones[0];
+}
+
+/** An instant in the viewer's zone, "5 March 2026, 10:00" (the zone is named once, above the times). */
+export const inZone = (zone: string) => (iso: string | undefined) => (iso ? formatInstant(iso, zone, false) : '');
+
+/** What each step says; `title` names a project. */
+function label(step: TimelineStep, title: (projectId: string) => string): string {
+  const emails = (what: string) => (step.count ? `${what}: ${step.count.sent} of ${step.count.total} sent` : what);
+  switch (step.kind) {
+    case 'opened':
+      return 'Cycle opened';
+    case 'requests':
+      return emails('Requests');
+    case 'reminders':
+      return emails('Reminders');
+    case 'escalations':
+      return emails('Escalations');
+    case 'due':
+      return 'Updates due';
+    case 'cutoff':
+      return 'Collection closes';
+    case 'report':
+      return `Report version ${step.version}`;
+    case 'invitations':
+      return emails('Invitations');
+    case 'session':
+      return step.status === 'cancelled' ? 'Session (cancelled)' : 'Session';
+    case 'minutes':
+      return 'Minutes';
+    case 'closed':
+      return 'Cycle closed';
+    case 'next-email':
+      return `Next email: ${title(step.projectId ?? '')}${step.more ? ` and ${step.more} more` : ''}`;
+  }
+}
+
+/**
+ * The timeline section: each step with its time (and until when, for emails sent over several days), marked done or
+ * planned, with a "now" line between the two; links switch the zone. `base` is the cycle page's path.
+ */
+export function timelineSection(
+  input: TimelineInput,
+  options: { zone: string; zones: string[]; base: string; title: (projectId: string) => string },
+): Safe {
+  const steps = quarterTimeline(input);
+  const at = inZone(options.zone);
+  const others = options.zones.filter((z) => z !== options.zone);
+  const now = Date.parse(input.now);
+  const items: Safe[] = [];
+  let nowShown = false;
+  for (const step of steps) {
+    if (!nowShown && Date.parse(step.at) > now) {
+      items.push(html`<li class="now" aria-label="now"><strong>Now</strong> <small>${at(input.now)}</small></li>`);
+      nowShown = true;
+    }
+    items.push(
+      html`<li class="${step.done ? 'done' : 'planned'}" data-step="${step.kind}"><time datetime="${step.at}">${at(step.at)}</time>${step.until ? html` – <time datetime="${step.until}">${at(step.until)}</time>` : ''} ${label(step, options.title)} <small>${step.done ? 'done' : 'planned'}</small></li>`,
+    );
+  }
+  if (!nowShown && !input.closedAt)
+    items.push(html`<li class="now" aria-label="now"><strong>Now</strong> <small>${at(input.now)}</small></li>`);
+  return html`<h2 id="timeline">The quarter</h2>
+<p><small>Times in ${options.zone}.${others.length ? html` Show them in ${others.map((z, i) => html`${i ? ', ' : ''}<a href="${options.base}?zone=${encodeURIComponent(z)}">${z}</a>`)}.` : ''}</small></p>
+<ol class="timeline">${items}</ol>`;
+}
