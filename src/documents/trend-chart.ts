@@ -14,11 +14,13 @@ const LEFT = 48;
 const TOP = 36;
 const BOTTOM = 64;
 
-function open(title: string, desc: string, fontFamily: string, height = HEIGHT): string[] {
+/** `id` prefixes the title's and description's ids, so that several charts can share a page. */
+function open(title: string, desc: string, fontFamily: string, height = HEIGHT, id?: string): string[] {
+  const [t, d] = id ? [`${id}-t`, `${id}-d`] : ['t', 'd'];
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${escapeXml(fontFamily)}" role="img" aria-labelledby="t d">`,
-    `<title id="t">${escapeXml(title)}</title>`,
-    `<desc id="d">${escapeXml(desc)}</desc>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${escapeXml(fontFamily)}" role="img" aria-labelledby="${t} ${d}">`,
+    `<title id="${t}">${escapeXml(title)}</title>`,
+    `<desc id="${d}">${escapeXml(desc)}</desc>`,
     `<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
     `<text x="10" y="22" font-size="15" font-weight="bold" fill="#1a1a1a">${escapeXml(title)}</text>`,
   ];
@@ -41,9 +43,12 @@ export function describeQuarterCounts(quarters: StatusCounts[]): string {
     .join('; ');
 }
 
-/** A vertical stacked bar of status counts per quarter (`label` is the quarter), oldest left, with a legend. */
-export function quarterStatusBarsSvg(title: string, quarters: StatusCounts[], fontFamily: string): string {
-  const out = open(title, describeQuarterCounts(quarters), fontFamily);
+/**
+ * A vertical stacked bar of status counts per quarter (`label` is the quarter), oldest left, with a legend; `id` as
+ * for open(), for a page with more than one such chart.
+ */
+export function quarterStatusBarsSvg(title: string, quarters: StatusCounts[], fontFamily: string, id?: string): string {
+  const out = open(title, describeQuarterCounts(quarters), fontFamily, HEIGHT, id);
   const plotH = HEIGHT - TOP - BOTTOM;
   const max = Math.max(1, ...quarters.map((q) => q.total));
   const slot = (WIDTH - LEFT - 20) / Math.max(1, quarters.length);

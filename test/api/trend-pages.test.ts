@@ -75,6 +75,37 @@ describe('trends on the secretariat pages', () => {
     );
   });
 
+  test("the portfolio page charts each pillar's status counts per quarter, each chart with its own numbers", async () => {
+    const { cookie } = await signIn(stack.app);
+    const body = (await stack.app.inject({ method: 'GET', url: '/mechanisms/cn-ls/portfolio', headers: { cookie } }))
+      .body;
+    const mechanism = (await stack.store.mechanisms.get('cn-ls'))!;
+    const projects = await stack.store.projects.list('cn-ls', { status: 'active' });
+    const pillars = [...new Set(projects.map((p) => p.pillar))];
+    expect(pillars.length).toBeGreaterThan(1);
+    for (const pillarId of pillars) {
+      const name = mechanism.pillars.find((p) => p.id === pillarId)!.name;
+      const figure = body.match(new RegExp(`<figure class="chart" id="pillar-${pillarId}">([\\s\\S]*?)</figure>`))?.[1];
+      expect(figure).toContain(`<title id="pillar-${pillarId}-t">${name}: project status per quarter</title>`);
+      // The pillar's row for 2026-Q4 holds what the records hold: the road at risk (its pillar only), the rest silent.
+      const inPillar = projects.filter((p) => p.pillar === pillarId);
+      const atRisk = inPillar.some((p) => p.id === 'mpiti-road') ? 1 : 0;
+      const row = figure?.match(/<tr><th scope="row">2026-Q4<\/th>(.*?)<\/tr>/)?.[1];
+      expect(row?.match(/<td>(\d+)<\/td>/g)).toEqual([
+        '<td>0</td>',
+        `<td>${atRisk}</td>`,
+        '<td>0</td>',
+        '<td>0</td>',
+        '<td>0</td>',
+        `<td>${inPillar.length - atRisk}</td>`,
+        `<td>${inPillar.length}</td>`,
+      ]);
+    }
+    // Every chart's title and description ids are unique on the page.
+    const ids = [...body.matchAll(/<(?:title|desc) id="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   test("a project's history page shows its status and progress per quarter, its milestones and its indicators", async () => {
     const { cookie } = await signIn(stack.app);
     const res = await stack.app.inject({

@@ -12,6 +12,7 @@ import { progressStepSvg, quarterStatusBarsSvg } from '../../documents/trend-cha
 import {
   changesSince,
   responseTimes,
+  statusCountsByPillar,
   statusCountsByQuarter,
   supportByPillar,
   type QuarterCounts,
@@ -49,6 +50,7 @@ export async function portfolioTrends(store: Store, m: Mechanism): Promise<Safe>
   const title = 'Project status per quarter';
   return html`<section aria-labelledby="trends"><h2 id="trends">Trends across quarters</h2>
 <figure class="chart">${new Safe(quarterStatusBarsSvg(title, quarters, PAGE_FONT))}<figcaption>${countsTable(title, quarters)}</figcaption></figure>
+${pillarCharts(statusCountsByPillar(trends), pillar)}
 <h3>Changes since last quarter (${latest})</h3>
 ${
   changes.length
@@ -70,6 +72,17 @@ ${
 ${late.map((t) => html`<tr><td>${t.quarter}</td><td>${owner(t.ownerId)}</td><td>${t.projects}</td><td>${t.late}</td><td>${t.worstDaysAfterDue ?? ''}</td></tr>`)}</tbody></table>`
     : html`<p>Every owner answered by the due date.</p>`
 }</section>`;
+}
+
+/** Status counts per quarter for each pillar, one small chart each with its numbers as a table. */
+function pillarCharts(byPillar: Map<string, QuarterCounts[]>, pillar: (id: string) => string): Safe {
+  if (byPillar.size < 2) return html``; // one pillar: the portfolio chart above is already that pillar's
+  return html`<h3>Project status per quarter, by pillar</h3>
+${[...byPillar].map(([id, counts]) => {
+  const title = `${pillar(id)}: project status per quarter`;
+  const quarters = counts.map(asStatusCounts);
+  return html`<figure class="chart" id="pillar-${id}">${new Safe(quarterStatusBarsSvg(title, quarters, PAGE_FONT, `pillar-${id}`))}<figcaption>${countsTable(title, quarters)}</figcaption></figure>`;
+})}`;
 }
 
 /** GET /mechanisms/{m}/projects/{p}: a project's status and progress per quarter, milestones planned vs actual, indicators over time. */
