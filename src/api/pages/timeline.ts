@@ -70,8 +70,10 @@ export function timelineSection(
       items.push(html`<li class="now" aria-label="now"><strong>Now</strong> <small>${at(input.now)}</small></li>`);
       nowShown = true;
     }
+    // The due instant is the midnight after the due date: shown as the due date's last minute, as the emails do.
+    const shown = step.kind === 'due' ? new Date(Date.parse(step.at) - 60_000).toISOString() : step.at;
     items.push(
-      html`<li class="${step.done ? 'done' : 'planned'}" data-step="${step.kind}"><time datetime="${step.at}">${at(step.at)}</time>${step.until ? html` – <time datetime="${step.until}">${at(step.until)}</time>` : ''} ${label(step, options.title)} <small>${step.done ? 'done' : 'planned'}</small></li>`,
+      html`<li class="${step.done ? 'done' : 'planned'}" data-step="${step.kind}"><time datetime="${step.at}">${at(shown)}</time>${step.until ? html` – <time datetime="${step.until}">${at(step.until)}</time>` : ''} ${label(step, options.title)} <small>${step.done ? 'done' : 'planned'}</small></li>`,
     );
   }
   if (!nowShown && !input.closedAt)
