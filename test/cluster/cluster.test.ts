@@ -5,6 +5,8 @@
  * the counts printed. Run with `npm run test:cluster` (jest.cluster.config.js), which first runs
  * `node scripts/tools.js ensure cluster`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { startProductionStack, type ProductionStack } from './stack';
 import {
   checkQuarter,
@@ -17,6 +19,21 @@ import {
 } from './quarter';
 
 let stack: ProductionStack | undefined;
+
+/** The lines of the app processes' logs that warn or report an error (at most 40, each cut to 300 characters). */
+function warningsIn(logDir: string): string[] {
+  return fs
+    .readdirSync(logDir)
+    .filter((f) => /^(worker|web)/.test(f))
+    .flatMap((f) =>
+      fs
+        .readFileSync(path.join(logDir, f), 'utf8')
+        .split('\n')
+        .filter((l) => /\b(WARN|ERROR|warn|error)\b|"level":(40|50)/.test(l))
+        .map((l) => `${f}: ${l.slice(0, 300)}`),
+    )
+    .slice(0, 40);
+}
 const log = (line: string) => process.stdout.write(`[cluster] ${line}\n`);
 
 beforeAll(async () => {
@@ -44,6 +61,9 @@ async function quarterWith(
   await waitForEmails(s, mechanismId, quarter);
   const counts = await checkQuarter(s, run, mechanismId, quarter, projects, startedAt);
   log(`${mechanismId} checked: ${JSON.stringify(counts)}`);
+  // What the workers and web instances warned about, so that a failed count can be explained from CI's output
+  // (the logs themselves are removed with the stack unless COORD_CLUSTER_KEEP_LOGS=1).
+  for (const line of warningsIn(s.logDir)) log(`warning: ${line}`);
   expect(counts.phase).toBe('closed');
   expect(counts.submissionsInRecords).toBe(projects);
   expect(counts.projectsWithOneRevision).toBe(projects);
