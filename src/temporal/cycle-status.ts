@@ -8,8 +8,7 @@ import type { Client } from '@temporalio/client';
 import { settledStates, type CyclePhase, type SubmissionState } from '../domain';
 import type { CycleProjectRecord, CycleRecord, CycleRepository, IntakeRecord, IntakeRepository } from '../store';
 import type { OutboxRepository } from '../store/outbox';
-import type { CycleState } from '../workflows/messages';
-import { queryCycle } from './cycles';
+import { cycleState, type CycleState } from '../workflows/messages';
 import { cycleWorkflowId } from './ids';
 
 /** One project's line. */
@@ -121,10 +120,14 @@ export async function queryIfRunning<T>(
   }
 }
 
-/** The running cycle's state with each unsettled project's chase state, or undefined when it is not running. */
+/**
+ * The running cycle's own state (phase, session, report version, what its commands still do), or undefined when it
+ * is not running: one query of the cycle, none of its projects. Each project's chase state comes from the records
+ * (mergeCycleStatus), which its update workflow writes at every step: a 1,000-project cycle is read with one query,
+ * not a thousand.
+ */
 export function liveCycleState(client: Client, mechanismId: string, quarter: string): Promise<CycleState | undefined> {
-  // queryCycle, not the raw query: children tell the cycle only when they settle, the helper asks them for the rest.
-  return queryIfRunning(client, cycleWorkflowId(mechanismId, quarter), () => queryCycle(client, mechanismId, quarter));
+  return queryIfRunning(client, cycleWorkflowId(mechanismId, quarter), (h) => h.query(cycleState));
 }
 
 /** Merges the live state (when running) with the stored cycle and rows; undefined when neither knows the cycle. */
@@ -174,7 +177,11 @@ export function mergeCycleStatus(
       reportVersion: live.reportVersion,
       ...(live.session && { session: live.session }),
       ...(live.followUps && { followUps: live.followUps }),
-      projects: live.projects.map((p) => line(p.projectId, p.state, { revision: p.revision, late: p.late })),
+      // The cycle hears of a project only when it settles; the records hold every step of its chase (reminded,
+      // overdue, escalated), written by the update before it tells the cycle: the recorded state, when there is one.
+      projects: live.projects.map((p) =>
+        line(p.projectId, byProject.get(p.projectId)?.state ?? p.state, { revision: p.revision, late: p.late }),
+      ),
     };
   }
   const r = record!;

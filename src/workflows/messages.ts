@@ -148,7 +148,8 @@ export interface CycleState {
   session?: { sequence: number; startsAt: string; status: 'scheduled' | 'cancelled' | 'held' };
   /**
    * Every project of the cycle. The cycle hears from a project only when it settles, so an unsettled project
-   * shows `requested` here; {@link queryCycle} (src/temporal/cycles.ts) fills in its exact chase state.
+   * shows `requested` here; the API, the pages and `coord cycle status` show the chase state the update recorded
+   * (mergeCycleStatus in src/temporal/cycle-status.ts), {@link queryCycle} asks each update instead.
    */
   projects: { projectId: string; state: SubmissionState; revision: number; late: boolean }[];
   actionItemIds: string[];
