@@ -492,6 +492,15 @@ describe("the secretariat's pages", () => {
     expect(cycle.body).toContain('id="phase">collecting<');
     expect(cycle.body).toContain('http://127.0.0.1:8233/namespaces/default/workflows/cycle%3Acn-ls%3A2027-Q1');
     expect(cycle.body).toMatch(/id="project-mpiti-road"/);
+    // Reassigning offers the mechanism's contacts once for the whole page, not once per project row.
+    const contacts = (await stack.store.mechanisms.get('cn-ls'))!.contacts;
+    expect(cycle.body.match(/<datalist id="contacts">/g)).toHaveLength(1);
+    expect(cycle.body.match(/<option /g)).toHaveLength(contacts.length);
+    const rows = [...cycle.body.matchAll(/<tr id="project-([a-z0-9-]+)">([\s\S]*?)<\/tr>/g)];
+    const reassignable = rows.filter((r) => r[2].includes('name="ownerId"'));
+    expect(reassignable.length).toBeGreaterThan(0);
+    for (const [, , row] of reassignable)
+      expect(row).toMatch(/<input name="ownerId" list="contacts" value="[a-z0-9-]+"/);
     const unknown = await stack.app.inject({
       method: 'GET',
       url: '/mechanisms/cn-ls/cycles/2031-Q2',

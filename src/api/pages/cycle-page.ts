@@ -60,8 +60,11 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
         ]);
         const zone = viewerZone(mechanism!, askedZone);
         const local = inZone(zone);
-        const title = (id: string) => projects.find((p) => p.id === id)?.title ?? id;
-        const contactName = (id?: string) => mechanism!.contacts.find((c) => c.id === id)?.name ?? id ?? '';
+        // Looked up once per row: maps, so that a 1,000-project cycle's page is not a million comparisons.
+        const titles = new Map(projects.map((p) => [p.id, p.title]));
+        const names = new Map(mechanism!.contacts.map((c) => [c.id, c.name]));
+        const title = (id: string) => titles.get(id) ?? id;
+        const contactName = (id?: string) => (id && names.get(id)) ?? id ?? '';
         const base = `/mechanisms/${mechanismId}/cycles/${quarter}`;
         const csrf = html`<input type="hidden" name="csrf" value="${s.csrf}">`;
         // Forms only for those who may act: an observer sees the same page without them.
@@ -78,7 +81,7 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
             open && !settled
               ? html`<form method="post" action="${base}/projects/${p.projectId}/extend" class="inline">${csrf}<input name="dueDate" aria-label="New due date for ${title(p.projectId)}" placeholder="YYYY-MM-DD" style="width:8.5rem"><button>Extend</button></form>
 ${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">Submit on behalf</a><br>` : ''}<form method="post" action="${base}/projects/${p.projectId}/waive" class="inline">${csrf}<button class="secondary">Waive</button></form>
-<form method="post" action="${base}/projects/${p.projectId}/reassign" class="inline">${csrf}<select name="ownerId" aria-label="New owner for ${title(p.projectId)}" style="width:10rem">${mechanism!.contacts.map((c) => html`<option value="${c.id}"${c.id === p.ownerId ? html` selected` : ''}>${c.name}</option>`)}</select><button class="secondary">Reassign</button></form>`
+<form method="post" action="${base}/projects/${p.projectId}/reassign" class="inline">${csrf}<input name="ownerId" list="contacts" value="${p.ownerId ?? ''}" aria-label="New owner for ${title(p.projectId)} (contact id)" style="width:10rem"><button class="secondary">Reassign</button></form>`
               : ''
           }</td></tr>`;
         });
@@ -128,6 +131,13 @@ ${timelineSection(
 )}
 <h2>Project updates</h2>
 ${downloadLinks(`${base}/export`)}
+${
+  // The contacts a project can be reassigned to, once for every row's field (a list per row would make a 1,000-project
+  // page a million options).
+  open
+    ? html`<datalist id="contacts">${mechanism!.contacts.map((c) => html`<option value="${c.id}">${c.name}</option>`)}</datalist>`
+    : ''
+}
 <table><thead><tr><th>Project</th><th>State</th><th>Owner</th><th>Last send (${zone})</th><th>Next send (${zone})</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>
 ${
   view.pendingSubmissions.length
