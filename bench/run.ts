@@ -19,6 +19,7 @@ import { benchDocuments } from './documents';
 import { runEmailBench } from './email';
 import { benchFanOut, type FanOutResult } from './fan-out';
 import { benchHistory, HISTORY_WARNING_EVENTS } from './history';
+import { benchPages } from './pages';
 import { benchRoundTrip } from './round-trip';
 import { benchScale } from './scale';
 import { sendingWindowAt } from './synthetic';
@@ -33,6 +34,7 @@ const plans = {
     history: [10, 100] as [number, number],
     emails: 2000,
     documents: [10, 100, 1000],
+    pages: { projects: 1000, rounds: 50 },
   },
   quick: {
     fanOut: [100, 1000],
@@ -41,13 +43,14 @@ const plans = {
     history: [5, 25] as [number, number],
     emails: 500,
     documents: [10, 100],
+    pages: { projects: 1000, rounds: 20 },
   },
 };
 
 type Row = [string, string, string, string, string];
 
 /** The sections `--only a,b` may name, in the order a run goes through them. */
-const SECTIONS = ['history', 'fan-out', 'round-trip', 'scale', 'email', 'documents'] as const;
+const SECTIONS = ['history', 'fan-out', 'round-trip', 'pages', 'scale', 'email', 'documents'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** `--only fan-out,scale` runs those sections only (default: all); `--fan-out 100` overrides the fan-out sizes. */
@@ -316,6 +319,26 @@ async function main(): Promise<void> {
     }
 
     const [m, p] = plan.rest;
+    if (only.has('pages')) {
+      const { projects, rounds } = plan.pages;
+      log(
+        `pages: dashboard and cycle page, ${projects} projects with 8 past quarters, during a ${projects}-project fan-out`,
+      );
+      const p = await benchPages(c, projects, rounds);
+      results.pages = p;
+      log(`  ${JSON.stringify(p)}`);
+      const during = `${projects} projects + 8 past quarters, during its fan-out`;
+      rows.push([`dashboard p99, ${during}`, ms(p.dashboard.p99), '', '', '< 300 ms']);
+      rows.push([`cycle page p99, ${during}`, ms(p.cyclePage.p99), '', '', '< 300 ms']);
+      rows.push([
+        'live cycle read p99: one query vs one per unsettled project (before)',
+        ms(p.cycleRead.p99),
+        ms(p.perProjectRead.p99),
+        x(p.cycleRead.p99 / p.perProjectRead.p99),
+        '',
+      ]);
+    }
+
     if (only.has('scale')) {
       log(
         `scale at rest: ${m} mechanisms x ${p} projects${quick ? ' (scaled down by --quick; full run: 10 x 1,000)' : ''}`,

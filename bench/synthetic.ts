@@ -91,12 +91,16 @@ export async function receiptCount(store: Store, mechanismId: string): Promise<n
   return Number(row.n);
 }
 
-/** Projects of a mechanism whose update workflow has recorded its state (it has started and planned its chase). */
-export async function startedCount(store: Store, mechanismId: string): Promise<number> {
+/**
+ * Projects of a mechanism whose update workflow has recorded its state (it has started and planned its chase), in
+ * `quarter` only when given (a mechanism with past quarters in the records).
+ */
+export async function startedCount(store: Store, mechanismId: string, quarter?: string): Promise<number> {
   const row = await store.db
     .selectFrom('cycle_projects')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('mechanism_id', '=', mechanismId)
+    .$if(quarter !== undefined, (q) => q.where('quarter', '=', quarter!))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -1,0 +1,122 @@
+/**
+ * Page latency (issue 20, point 1): the dashboard and the cycle page of an N-project mechanism with 8 past quarters
+ * in the records, read again and again while that mechanism's current N-project cycle fans out. Side by side in the
+ * same run, the reading of the live cycle the pages do now (one query of the cycle, project states from the
+ * records: `liveCycleState`) against the one they did before (`queryCycle`: the cycle and each unsettled project,
+ * one query each).
+ */
+import { buildApp } from '../src/api/app';
+import { temporalCycleGateway } from '../src/api/temporal-cycle-gateway';
+import { loadConfig } from '../src/config';
+import { previousQuarter } from '../src/domain';
+import { liveCycleState } from '../src/temporal/cycle-status';
+import { queryCycle, startCycle } from '../src/temporal/cycles';
+import { signIn } from '../test/e2e/stack';
+import { seedQuarters } from '../test/helpers/seed-quarters';
+import type { BenchContext } from './context';
+import { percentile } from './stats';
+import { importSyntheticMechanism, startedCount, until } from './synthetic';
+
+/** The latencies of each read (ms) and what was going on meanwhile. */
+export interface PagesResult {
+  projects: number;
+  pastQuarters: number;
+  /** When it was measured (UTC, with the weekday: request emails go out on working days only). */
+  measuredAt: string;
+  /** Updates of the cycle started when the first and the last sample were taken: the fan-out was running between. */
+  startedAtFirstSample: number;
+  startedAtLastSample: number;
+  dashboard: Latency;
+  cyclePage: Latency;
+  /** The live part of a cycle read, now: one query. */
+  cycleRead: Latency;
+  /** The live part of a cycle read, before: the cycle and every unsettled project. */
+  perProjectRead: Latency;
+}
+
+/** Percentiles of one kind of read. */
+export interface Latency {
+  samples: number;
+  p50: number;
+  p99: number;
+}
+
+const latency = (samples: number[]): Latency => ({
+  samples: samples.length,
+  p50: percentile(samples, 50),
+  p99: percentile(samples, 99),
+});
+
+/** Times `fn` into `samples`. */
+async function timed(samples: number[], fn: () => Promise<unknown>): Promise<void> {
+  const t0 = performance.now();
+  await fn();
+  samples.push(performance.now() - t0);
+}
+
+/** Seeds the past quarters, opens the current cycle and reads the pages `rounds` times while it fans out. */
+export async function benchPages(ctx: BenchContext, projects: number, rounds: number): Promise<PagesResult> {
+  const mechanismId = `pages-${projects}${ctx.variant}`;
+  await importSyntheticMechanism(ctx.store, mechanismId, projects, ctx.window);
+  const past: string[] = [];
+  for (let q = previousQuarter(ctx.quarter); past.length < 8; q = previousQuarter(q)) past.unshift(q);
+  const ids = Array.from({ length: projects }, (_, i) => `project-${i}`);
+  await seedQuarters(ctx.store, mechanismId, past, ids);
+
+  const config = loadConfig({ DATA_DIR: ctx.dataDir });
+  const app = await buildApp({
+    config,
+    readiness: {},
+    store: ctx.store,
+    cycles: temporalCycleGateway({
+      client: ctx.client,
+      taskQueue: ctx.taskQueue,
+      namespace: 'default',
+      temporalUiUrl: 'http://127.0.0.1:8233',
+    }),
+    now: () => new Date(),
+  });
+  const officer = { email: `pages-${projects}@example.org`, password: 'a long bench password' };
+  await ctx.store.users.create({ ...officer, name: 'Bench Officer', role: 'secretariat' });
+  try {
+    const { cookie } = await signIn(app, officer);
+    const get = async (url: string) => {
+      const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+      if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
+    };
+    await startCycle(ctx.client, mechanismId, ctx.quarter, { taskQueue: ctx.taskQueue });
+    // The cycle lists its projects before it starts them: from then on both reads have the whole cycle to read.
+    await until(
+      async () => ((await liveCycleState(ctx.client, mechanismId, ctx.quarter))?.projects.length ?? 0) >= projects,
+      'the cycle to list its projects',
+      10 * 60_000,
+    );
+    const samples = { dashboard: [], cyclePage: [], cycleRead: [], perProjectRead: [] } as Record<
+      'dashboard' | 'cyclePage' | 'cycleRead' | 'perProjectRead',
+      number[]
+    >;
+    const startedAtFirstSample = await startedCount(ctx.store, mechanismId, ctx.quarter);
+    for (let i = 0; i < rounds; i++) {
+      await timed(samples.dashboard, () => get('/'));
+      await timed(samples.cyclePage, () => get(`/mechanisms/${mechanismId}/cycles/${ctx.quarter}`));
+      await timed(samples.cycleRead, () => liveCycleState(ctx.client, mechanismId, ctx.quarter));
+      // The old path costs seconds per read at this size: every fifth round, so the run stays inside the fan-out.
+      if (i % 5 === 0) await timed(samples.perProjectRead, () => queryCycle(ctx.client, mechanismId, ctx.quarter));
+    }
+    const startedAtLastSample = await startedCount(ctx.store, mechanismId, ctx.quarter);
+    const at = new Date();
+    return {
+      projects,
+      pastQuarters: past.length,
+      measuredAt: `${at.toISOString()} (${at.toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' })})`,
+      startedAtFirstSample,
+      startedAtLastSample,
+      dashboard: latency(samples.dashboard),
+      cyclePage: latency(samples.cyclePage),
+      cycleRead: latency(samples.cycleRead),
+      perProjectRead: latency(samples.perProjectRead),
+    };
+  } finally {
+    await app.close();
+  }
+}
