@@ -177,10 +177,14 @@ export function mergeCycleStatus(
       reportVersion: live.reportVersion,
       ...(live.session && { session: live.session }),
       ...(live.followUps && { followUps: live.followUps }),
-      // The cycle hears of a project only when it settles; the records hold every step of its chase (reminded,
-      // overdue, escalated), written by the update before it tells the cycle: the recorded state, when there is one.
+      // The cycle hears of a project only when it settles: a settled state it has is the answer. Before that, the
+      // records hold every step of the chase (reminded, overdue, escalated), written by the update at each step, and a
+      // settlement written just before the update tells the cycle: the recorded state, when there is one.
       projects: live.projects.map((p) =>
-        line(p.projectId, byProject.get(p.projectId)?.state ?? p.state, { revision: p.revision, late: p.late }),
+        line(p.projectId, settledStates.includes(p.state) ? p.state : (byProject.get(p.projectId)?.state ?? p.state), {
+          revision: p.revision,
+          late: p.late,
+        }),
       ),
     };
   }

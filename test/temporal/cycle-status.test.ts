@@ -20,6 +20,7 @@ const live: CycleState = {
     { projectId: 'solar', state: 'requested', revision: 0, late: false },
     { projectId: 'hospital', state: 'submitted', revision: 1, late: false },
     { projectId: 'tariffs', state: 'requested', revision: 0, late: false },
+    { projectId: 'school', state: 'submitted', revision: 1, late: false },
   ],
 };
 
@@ -40,6 +41,8 @@ describe('reading a running cycle', () => {
       row('solar', 'escalated', '2027-03-20T07:00:00Z'),
       // Recorded before the update told the cycle: the records are ahead.
       row('hospital', 'submitted'),
+      // A chase step's write that landed after the submission's: the cycle has heard it settle, and that stands.
+      row('school', 'reminded', '2027-03-15T07:00:00Z'),
     ]);
     expect(status).toMatchObject({ phase: 'collecting', source: 'workflow' });
     expect(status!.projects.map((p) => [p.projectId, p.state, p.nextSendAt])).toEqual([
@@ -48,6 +51,7 @@ describe('reading a running cycle', () => {
       ['hospital', 'submitted', undefined],
       // Not recorded yet (its update has just started): what the cycle knows.
       ['tariffs', 'requested', undefined],
+      ['school', 'submitted', undefined],
     ]);
     expect(status!.projects.find((p) => p.projectId === 'hospital')).toMatchObject({ revision: 1 });
   });
