@@ -213,7 +213,7 @@ describe('a quarter in the browser', () => {
     await open('/mechanisms/cn-ls/cycles/2027-Q1');
     await page.waitForSelector('#phase:has-text("closed")');
     expect(await page.locator('button:has-text("Close the cycle")').count()).toBe(0);
-    await page.waitForSelector('text=/Session held for 2027-04-12/');
+    await page.waitForSelector('text=/Session held for 12 April 2027, [0-9]{2}:[0-9]{2} Africa.Maseru/');
     await screenshot(page, '08-cycle-closed');
 
     const minutesPdf = page.locator('tr', { hasText: 'minutes' }).locator('a:has-text("PDF")');

@@ -119,7 +119,8 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
             deps.store.mechanisms.get(mechanismId),
             deps.store.projects.get(mechanismId, projectId),
           ]);
-          const contact = m?.contacts.find((c) => c.id === form.ownerId);
+          const ownerId = form.ownerId?.trim();
+          const contact = m?.contacts.find((c) => c.id === ownerId);
           if (!m || !p || !contact)
             throw new ApiError(422, 'invalid-input', 'ownerId: choose a contact of the mechanism');
           await runCommand(

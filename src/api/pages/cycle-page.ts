@@ -15,7 +15,7 @@ import { loadCycleView, type CycleView } from '../cycle-view';
 import { downloadLinks } from './exports';
 import { html, page } from './html';
 import type { PageSession } from './secretariat';
-import { inZone, timelineSection, viewerZone, viewerZones } from './timeline';
+import { inZone, lastMinuteBefore, timelineSection, viewerZone, viewerZones } from './timeline';
 
 type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
 const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
@@ -81,7 +81,7 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
             open && !settled
               ? html`<form method="post" action="${base}/projects/${p.projectId}/extend" class="inline">${csrf}<input name="dueDate" aria-label="New due date for ${title(p.projectId)}" placeholder="YYYY-MM-DD" style="width:8.5rem"><button>Extend</button></form>
 ${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">Submit on behalf</a><br>` : ''}<form method="post" action="${base}/projects/${p.projectId}/waive" class="inline">${csrf}<button class="secondary">Waive</button></form>
-<form method="post" action="${base}/projects/${p.projectId}/reassign" class="inline">${csrf}<input name="ownerId" list="contacts" value="${p.ownerId ?? ''}" aria-label="New owner for ${title(p.projectId)} (contact id)" style="width:10rem"><button class="secondary">Reassign</button></form>`
+<form method="post" action="${base}/projects/${p.projectId}/reassign" class="inline">${csrf}<input name="ownerId" list="contacts" placeholder="${p.ownerId ?? 'contact id'}" aria-label="New owner for ${title(p.projectId)} (contact id)" style="width:10rem"><button class="secondary">Reassign</button></form>`
               : ''
           }</td></tr>`;
         });
@@ -97,7 +97,7 @@ ${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">Submit 
           open && view.phase === 'convening' && proposed ? checkMechanismSessionDate(mechanism!, proposed) : undefined;
         const body = html`<h1>${mechanism!.name}: cycle ${quarter}</h1>
 ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
-<p>Phase <span class="state" id="phase">${view.phase}</span>${view.waitingFor ? html` — waiting for ${view.waitingFor}` : ''}. Due ${view.dueDate ?? '—'}, collection closes ${when(view.cutoffAt) || '—'}.
+<p>Phase <span class="state" id="phase">${view.phase}</span>${view.waitingFor ? html` — waiting for ${view.waitingFor}` : ''}. Due ${view.dueDate ?? '—'}, collection closes ${view.cutoffAt ? html`${local(lastMinuteBefore(view.cutoffAt))} (${zone})` : '—'}.
 <a href="${deps.cycles.workflowUiUrl(view.workflowId)}">Open the cycle workflow in Temporal UI</a>.</p>
 ${
   view.unanswered
@@ -143,15 +143,15 @@ ${
   view.pendingSubmissions.length
     ? html`<h2 id="pending">Recorded, not yet applied</h2>
 <p><small>These submissions are safely recorded; they reach their workflow as soon as the worker and Temporal answer.</small></p>
-<table><thead><tr><th>Project</th><th>Received</th><th>By</th><th>Attempts</th><th>Last error</th></tr></thead><tbody>${view.pendingSubmissions.map(
+<table><thead><tr><th>Project</th><th>Received (${zone})</th><th>By</th><th>Attempts</th><th>Last error</th></tr></thead><tbody>${view.pendingSubmissions.map(
         (p) =>
-          html`<tr><td>${title(p.projectId)}</td><td>${when(p.receivedAt)}</td><td>${contactName(p.submittedBy)}</td><td>${p.attempts}</td><td>${p.lastError ?? ''}</td></tr>`,
+          html`<tr><td>${title(p.projectId)}</td><td>${local(p.receivedAt)}</td><td>${contactName(p.submittedBy)}</td><td>${p.attempts}</td><td>${p.lastError ?? ''}</td></tr>`,
       )}</tbody></table>`
     : ''
 }
 
 <h2>Session</h2>
-<p>${session_ ? html`Session ${session_.status} for ${when(session_.startsAt)} (invitation sequence ${session_.sequence}).` : 'Not convened yet.'}</p>
+<p>${session_ ? html`Session ${session_.status} for ${local(session_.startsAt)} ${zone} (invitation sequence ${session_.sequence}).` : 'Not convened yet.'}</p>
 ${check ? sessionCheckSection(check, base) : ''}
 ${followUpsSection(view)}
 ${
@@ -183,9 +183,9 @@ ${
 <h2>Documents</h2>
 ${
   documents.length
-    ? html`<table><thead><tr><th>Document</th><th>Version</th><th>Format</th><th>Created</th></tr></thead><tbody>${documents.map(
+    ? html`<table><thead><tr><th>Document</th><th>Version</th><th>Format</th><th>Created (${zone})</th></tr></thead><tbody>${documents.map(
         (d) =>
-          html`<tr><td>${d.kind}</td><td>${d.version}</td><td><a href="/documents/${encodeURIComponent(d.id)}">${d.format.toUpperCase()}</a></td><td>${when(d.createdAt)}</td></tr>`,
+          html`<tr><td>${d.kind}</td><td>${d.version}</td><td><a href="/documents/${encodeURIComponent(d.id)}">${d.format.toUpperCase()}</a></td><td>${local(d.createdAt)}</td></tr>`,
       )}</tbody></table>`
     : html`<p>No documents yet.</p>`
 }`;

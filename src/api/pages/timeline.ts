@@ -17,6 +17,9 @@ export function viewerZone(mechanism: Mechanism, asked: string | undefined): str
   return asked && zones.includes(asked) ? asked : zones[0];
 }
 
+/** The minute before an end-of-day instant (midnight after a date): that date's 23:59, as people read a deadline. */
+export const lastMinuteBefore = (iso: string) => new Date(Date.parse(iso) - 60_000).toISOString();
+
 /** An instant in the viewer's zone, "5 March 2026, 10:00" (the zone is named once, above the times). */
 export const inZone = (zone: string) => (iso: string | undefined) => (iso ? formatInstant(iso, zone, false) : '');
 
@@ -70,8 +73,9 @@ export function timelineSection(
       items.push(html`<li class="now" aria-label="now"><strong>Now</strong> <small>${at(input.now)}</small></li>`);
       nowShown = true;
     }
-    // The due instant is the midnight after the due date: shown as the due date's last minute, as the emails do.
-    const shown = step.kind === 'due' ? new Date(Date.parse(step.at) - 60_000).toISOString() : step.at;
+    // The due instant and the cut-off are the midnight after their date: shown as that date's last minute, as the
+    // emails do.
+    const shown = step.kind === 'due' || step.kind === 'cutoff' ? lastMinuteBefore(step.at) : step.at;
     items.push(
       html`<li class="${step.done ? 'done' : 'planned'}" data-step="${step.kind}"><time datetime="${step.at}">${at(shown)}</time>${step.until ? html` – <time datetime="${step.until}">${at(step.until)}</time>` : ''} ${label(step, options.title)} <small>${step.done ? 'done' : 'planned'}</small></li>`,
     );
