@@ -118,10 +118,13 @@ export async function startStack(env: TestWorkflowEnvironment, bundle: WorkflowB
       await app.close();
       // The Temporal test server outlives the test and this worker: a workflow left running would keep timers and
       // tasks nobody serves, and the server stops skipping time for the next test (its env.sleep never returns).
-      await endWorkflows(env, store, opened);
-      worker.shutdown();
-      await running;
-      await store.close();
+      try {
+        await endWorkflows(env, store, opened);
+      } finally {
+        worker.shutdown();
+        await running;
+        await store.close();
+      }
     },
   };
 }

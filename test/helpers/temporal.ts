@@ -225,8 +225,7 @@ export function holdsTheClock(history: temporal.api.history.v1.IHistory): string
  * a time-skipping lock for each scheduled activity and workflow task and releases it only when that task finishes: a
  * workflow terminated meanwhile keeps the lock for ever, the clock then moves only with the wall clock, and the next
  * test's `env.sleep` never returns. Within the owners' working hours a cycle that has just opened is sending its
- * requests, so a test that ends right after opening one meets exactly that. The worker must still be running. Give
- * parents before their children.
+ * requests, so a test that ends right after opening one meets exactly that. The worker must still be running.
  */
 export async function terminateWhenQuiet(
   env: TestWorkflowEnvironment,
@@ -253,7 +252,8 @@ export async function terminateWhenQuiet(
     if (Date.now() > deadline) throw new Error(`workflows still busy after 60 s: ${last.join('; ')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  // In the order given, parents first: a child terminated under a running parent would give the parent a task.
+  // The order adds no task: this server neither tells a parent that its child was terminated nor applies parent close
+  // policies (its source: TestWorkflowMutableStateImpl.terminateWorkflowExecution), so nothing wakes up in between.
   for (const h of handles) {
     try {
       await h.terminate('the test is over');

@@ -75,6 +75,33 @@ describe.each(storeKinds)('the outbox on %s', (_name, createStore) => {
     expect((await outbox.list({ status: 'undeliverable' }))[0].lastError).toBe('550 no such user');
   });
 
+  it("counts a cycle's emails per kind: written, sent (stored counts as sent), first and last time", async () => {
+    const outbox = createOutboxRepository(store.db);
+    const write = (recipientId: string, over: Partial<NewOutboxMessage>, at: string) =>
+      outbox.enqueue(
+        message({
+          id: outboxId('update:cn-ls:2026-Q1:mpiti-road', over.step ?? 'request', recipientId),
+          recipientId,
+          messageId: `<${recipientId}-${over.step ?? 'request'}@example.org>`,
+          ...over,
+        }),
+        at,
+      );
+    const a = await write('owner-a', {}, '2026-03-02T07:00:00.000Z');
+    const b = await write('owner-b', {}, '2026-03-02T07:00:01.000Z');
+    await write('owner-c', {}, '2026-03-02T07:00:02.000Z'); // written, not sent yet
+    await outbox.markSent(a.id, '250 OK', '2026-03-02T07:00:05.000Z');
+    await outbox.markStored(b.id, '2026-03-02T07:00:09.000Z');
+    await write('owner-a', { step: 'reminder-1', kind: 'reminder' }, '2026-03-09T07:00:00.000Z');
+    await write('owner-a', { quarter: '2026-Q2', step: 'request-q2' }, '2026-06-01T07:00:00.000Z'); // another quarter
+    const counts = await outbox.countByKind('cn-ls', '2026-Q1');
+    expect([...counts].sort((x, y) => x.kind.localeCompare(y.kind))).toEqual([
+      { kind: 'reminder', total: 1, sent: 0, firstAt: '2026-03-09T07:00:00.000Z', lastAt: '2026-03-09T07:00:00.000Z' },
+      // The row not sent yet counts from when it was written (07:00:02, the earliest); the last went out at 07:00:09.
+      { kind: 'request', total: 3, sent: 2, firstAt: '2026-03-02T07:00:02.000Z', lastAt: '2026-03-02T07:00:09.000Z' },
+    ]);
+  });
+
   it('sends a request over SMTP with the outbox in this database', async () => {
     const catcher = await startSmtpCatcher();
     try {
