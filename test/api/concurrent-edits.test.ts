@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { createActivities } from '../../src/activities';
 import { buildApp } from '../../src/api/app';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../../src/config';
@@ -17,10 +16,8 @@ import { loadDemoIfEmpty } from '../../src/store';
 import { startCycle } from '../../src/temporal/cycles';
 import { cycleWorkflowId, updateWorkflowId } from '../../src/temporal/ids';
 import { updateState } from '../../src/workflows/messages';
-import { createWorker } from '../../src/workers/worker';
-import { testPayloadKeys } from '../helpers/payload-keys';
 import { createTestStore, type TestStore } from '../helpers/store';
-import { bundleWorkflows, createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleWorkflows, createLocalEnv, startRealWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { until } from '../helpers/until';
 import { signIn } from '../e2e/stack';
 
@@ -46,24 +43,8 @@ beforeAll(async () => {
   quarter = quarterOf(new Date(), 'Africa/Maseru');
   const config = loadConfig({ DATA_DIR: store.dataDir, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('edits') });
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
-  const worker = await createWorker({
-    payloadKeys: testPayloadKeys,
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    activities: createActivities({
-      store,
-      dataDir: store.dataDir,
-      publicUrl: 'http://127.0.0.1:3000',
-      mailFrom: 'secretariat@example.org',
-    }),
-    workflowBundle: bundle,
-  });
-  const running = worker.run();
-  stopWorker = async () => {
-    worker.shutdown();
-    await running;
-  };
+  const worker = await startRealWorker(env, bundle, store, taskQueue);
+  stopWorker = () => worker.stop();
   await startCycle(env.client, 'cn-ls', quarter, { taskQueue });
   const projects = await store.projects.list('cn-ls', { status: 'active' });
   await until(

@@ -8,7 +8,6 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { createActivities } from '../../src/activities';
 import { buildApp } from '../../src/api/app';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../../src/config';
@@ -19,12 +18,11 @@ import { startCycle } from '../../src/temporal/cycles';
 import { cycleWorkflowId, updateWorkflowId } from '../../src/temporal/ids';
 import { updateState } from '../../src/workflows/messages';
 import { projectDataConverter } from '../../src/temporal/codec';
-import { createWorker } from '../../src/workers/worker';
 import { coord } from '../cli/run-coord';
 import { TEST_PAYLOAD_KEYS, testPayloadKeys } from '../helpers/payload-keys';
 import { type SmtpCatcher, startSmtpCatcher } from '../helpers/smtp';
 import { createTestStore, type TestStore } from '../helpers/store';
-import { bundleWorkflows, createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleWorkflows, createLocalEnv, startRealWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { until } from '../helpers/until';
 
 let env: TestWorkflowEnvironment;
@@ -48,29 +46,8 @@ const SUBMISSION = {
 };
 
 /** A worker on the queue, stoppable: `stop()` waits until it no longer polls. */
-async function startWorker(store: TestStore, taskQueue: string, smtp: SmtpCatcher) {
-  const worker = await createWorker({
-    payloadKeys: testPayloadKeys,
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    taskQueue,
-    activities: createActivities({
-      store,
-      dataDir: store.dataDir,
-      publicUrl: 'http://127.0.0.1:3000',
-      mailFrom: 'secretariat@example.org',
-      smtpUrl: smtp.url,
-    }),
-    workflowBundle: bundle,
-  });
-  const running = worker.run();
-  return {
-    async stop() {
-      worker.shutdown();
-      await running;
-    },
-  };
-}
+const startWorker = (store: TestStore, taskQueue: string, smtp: SmtpCatcher) =>
+  startRealWorker(env, bundle, store, taskQueue, smtp.url);
 
 describe('submissions while no worker serves the task queue', () => {
   let store: TestStore;

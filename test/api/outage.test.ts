@@ -9,7 +9,6 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
-import { createActivities } from '../../src/activities';
 import { buildApp } from '../../src/api/app';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../../src/config';
@@ -17,12 +16,11 @@ import { quarterOf } from '../../src/domain';
 import { loadDemoIfEmpty } from '../../src/store';
 import { projectDataConverter } from '../../src/temporal/codec';
 import { startCycle } from '../../src/temporal/cycles';
-import { createWorker } from '../../src/workers/worker';
 import { coord } from '../cli/run-coord';
 import { signIn } from '../e2e/stack';
 import { TEST_PAYLOAD_KEYS, testPayloadKeys } from '../helpers/payload-keys';
 import { createTestStore, type TestStore } from '../helpers/store';
-import { bundleWorkflows, createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleWorkflows, createLocalEnv, startRealWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { until } from '../helpers/until';
 
 /** Far above the 2 s the reads are designed for, far below the SDK's 10 s waits: an answer, not a hang. */
@@ -57,20 +55,7 @@ describe('while Temporal cannot be reached', () => {
     const taskQueue = config.TEMPORAL_TASK_QUEUE;
 
     // A collecting cycle, every update workflow running and recorded.
-    const worker = await createWorker({
-      payloadKeys: testPayloadKeys,
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      activities: createActivities({
-        store,
-        dataDir: store.dataDir,
-        publicUrl: 'http://127.0.0.1:3000',
-        mailFrom: 'secretariat@example.org',
-      }),
-      workflowBundle: await bundlePromise,
-    });
-    const running = worker.run();
+    const worker = await startRealWorker(env, await bundlePromise, store, taskQueue);
     await startCycle(env.client, 'cn-ls', quarter, { taskQueue });
     const projectIds = (await store.projects.list('cn-ls', { status: 'active' })).map((p) => p.id);
     await until(
@@ -115,8 +100,7 @@ describe('while Temporal cannot be reached', () => {
     expect(live.body.unanswered).toBeUndefined();
 
     // Temporal goes away (every node down, network cut): the worker first, then the server.
-    worker.shutdown();
-    await running;
+    await worker.stop();
     const server = env;
     env = undefined;
     await server.teardown();

@@ -9,7 +9,6 @@ import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import { createActivities } from '../../src/activities';
 import { buildApp } from '../../src/api/app';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../../src/config';
@@ -19,11 +18,10 @@ import { createOutboxRepository } from '../../src/store/outbox';
 import { projectDataConverter } from '../../src/temporal/codec';
 import { startCycle } from '../../src/temporal/cycles';
 import { cycleWorkflowId, updateWorkflowId } from '../../src/temporal/ids';
-import { createWorker } from '../../src/workers/worker';
 import { testPayloadKeys } from '../helpers/payload-keys';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { createTestStore, type TestStore } from '../helpers/store';
-import { bundleWorkflows, createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleWorkflows, createLocalEnv, startRealWorker, uniqueTaskQueue } from '../helpers/temporal';
 import { until } from '../helpers/until';
 
 let env: TestWorkflowEnvironment;
@@ -57,25 +55,8 @@ describe('commands while the SMTP relay answers nothing', () => {
     const config = loadConfig({ DATA_DIR: store.dataDir, TEMPORAL_TASK_QUEUE: uniqueTaskQueue('prompt') });
     const taskQueue = config.TEMPORAL_TASK_QUEUE;
     const outbox = createOutboxRepository(store.db);
-    const worker = await createWorker({
-      payloadKeys: testPayloadKeys,
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      activities: createActivities({
-        store,
-        dataDir: store.dataDir,
-        publicUrl: 'http://127.0.0.1:3000',
-        mailFrom: 'secretariat@example.org',
-        smtpUrl: catcher.url,
-      }),
-      workflowBundle: bundle,
-    });
-    const running = worker.run();
-    cleanup.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    const worker = await startRealWorker(env, bundle, store, taskQueue, catcher.url);
+    cleanup.push(() => worker.stop());
     cleanup.push(async () => {
       await env.client.workflow
         .getHandle(cycleWorkflowId('cn-ls', quarter))

@@ -18,7 +18,9 @@ import {
   NativeConnection,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
 import type { Activities } from '../../src/activities/types';
+import type { Store } from '../../src/store';
 import { projectDataConverter } from '../../src/temporal/codec';
 import type { PayloadKeyRing } from '../../src/temporal/keys';
 import * as keys from '../../src/temporal/search-attributes';
@@ -261,6 +263,40 @@ export async function terminateWhenQuiet(
       if (!isGone(err)) throw err; // never started or already finished
     }
   }
+}
+
+/**
+ * A worker serving `taskQueue` with the real activities (records in `store`, documents in its folder, mail to
+ * `smtpUrl` or, without one, the local outbox), encrypting with the test keys; `stop()` waits until it no longer polls.
+ */
+export async function startRealWorker(
+  env: TestWorkflowEnvironment,
+  bundle: WorkflowBundleWithSourceMap,
+  store: Store & { dataDir: string },
+  taskQueue: string,
+  smtpUrl?: string,
+): Promise<{ stop(): Promise<void> }> {
+  const worker = await createWorker({
+    payloadKeys: testPayloadKeys,
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    activities: createActivities({
+      store,
+      dataDir: store.dataDir,
+      publicUrl: 'http://127.0.0.1:3000',
+      mailFrom: 'secretariat@example.org',
+      ...(smtpUrl && { smtpUrl }),
+    }),
+    workflowBundle: bundle,
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
 }
 
 /**
