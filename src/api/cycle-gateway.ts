@@ -78,6 +78,12 @@ export interface CycleGateway {
   schedule(mechanismId: string): Promise<ScheduleView | undefined>;
   /** Pauses, resumes or triggers the schedule now; false when it does not exist. */
   scheduleAction(mechanismId: string, action: 'pause' | 'resume' | 'trigger', note?: string): Promise<boolean>;
+  /**
+   * Whether a worker has polled the cycles' task queue lately: a cycle that does not answer a query at once is then
+   * busy (its fan-out), not stranded. Undefined when the server does not keep track of pollers; fails when Temporal
+   * cannot be reached. `signal` as for cycleState.
+   */
+  workersPolling(signal?: AbortSignal): Promise<boolean | undefined>;
   /** Temporal UI address of a workflow, for links from the pages. */
   workflowUiUrl(workflowId: string): string;
 }

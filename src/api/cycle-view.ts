@@ -2,23 +2,16 @@
  * One cycle as the API and the pages show it: the shared status of src/temporal/cycle-status.ts (live workflow
  * state merged with the store's rows, as `coord cycle status` shows it) plus each project's workflow id.
  */
-import {
-  deliveries,
-  mergeCycleStatus,
-  pendingSubmissions,
-  type CycleStatus,
-  type CycleStatusProject,
-} from '../temporal/cycle-status';
-import { cycleWorkflowId, updateWorkflowId } from '../temporal/ids';
-import { within } from './bounded';
+import { loadCycleStatus, type CycleStatus, type CycleStatusProject } from '../temporal/cycle-status';
+import { updateWorkflowId } from '../temporal/ids';
 import type { RouteDeps } from './context';
 import { ApiError, notFound } from './errors';
 
 /**
- * How long the view waits for the running cycle's state (one query per unsettled project) before using the records:
- * with Temporal or the workers down the page and `GET .../cycles/{quarter}` answer within 2 s, from the records.
+ * How long the API waits for the running cycle's own answer before using the records: with Temporal or the workers
+ * down, `GET .../cycles/{quarter}` answers within 2 s, from the records.
  */
-const CYCLE_READ_WAIT_MS = 1500;
+export const CYCLE_READ_WAIT_MS = 1500;
 
 /** One project's line on the cycle page and in `GET .../cycles/{quarter}`: the shared status plus its workflow id. */
 export type CycleProjectView = CycleStatusProject & { workflowId: string };
@@ -30,28 +23,37 @@ export type CycleView = Omit<CycleStatus, 'projects' | 'pendingSubmissions' | 'd
   deliveries: NonNullable<CycleStatus['deliveries']>;
 };
 
-/** The cycle, or a 404 naming the mechanism or quarter that does not exist. */
-export async function loadCycleView(deps: RouteDeps, mechanismId: string, quarter: string): Promise<CycleView> {
+/**
+ * The cycle, or a 404 naming the mechanism or quarter that does not exist. The running cycle is asked for at most
+ * `liveWaitMs`; past that the records answer, marked `unanswered`.
+ */
+export async function loadCycleView(
+  deps: RouteDeps,
+  mechanismId: string,
+  quarter: string,
+  liveWaitMs = CYCLE_READ_WAIT_MS,
+): Promise<CycleView> {
   if (!(await deps.store.mechanisms.get(mechanismId))) throw notFound(`mechanism ${mechanismId}`);
-  const [answer, record, rows, pending, sent] = await Promise.all([
-    // A stopped worker or an unreachable Temporal must not hold the secretariat's view up: the records answer then,
-    // marked `unanswered`.
-    within((signal) => deps.cycles.cycleState(mechanismId, quarter, signal), CYCLE_READ_WAIT_MS),
-    deps.store.cycles.get(mechanismId, quarter),
-    deps.store.cycles.listProjectStates(mechanismId, quarter),
-    deps.store.intake.listForCycle(mechanismId, quarter),
-    deps.store.outbox.countByStep(cycleWorkflowId(mechanismId, quarter)),
-  ]);
-  const status = mergeCycleStatus(mechanismId, quarter, answer.answered ? answer.value : undefined, record, rows);
+  const status = await loadCycleStatus(
+    { live: (signal) => deps.cycles.cycleState(mechanismId, quarter, signal), ...recordsOf(deps) },
+    mechanismId,
+    quarter,
+    liveWaitMs,
+  );
   if (!status) throw notFound(`cycle ${mechanismId} ${quarter}`);
   return {
     ...status,
-    ...(!answer.answered && { unanswered: true as const }),
     projects: status.projects.map((p) => ({ ...p, workflowId: updateWorkflowId(mechanismId, quarter, p.projectId) })),
-    pendingSubmissions: pendingSubmissions(pending),
-    deliveries: deliveries(sent),
   };
 }
+
+/** The repositories a cycle's status is read from. */
+const recordsOf = ({ store }: RouteDeps) => ({
+  cycles: store.cycles,
+  submissions: store.submissions,
+  intake: store.intake,
+  outbox: store.outbox,
+});
 
 /**
  * Refuses commands on a cycle that is closed (409) or unknown (404). Cheap on purpose, it runs before every

@@ -10,7 +10,7 @@ import { Submission, type SubmissionInput } from '../domain';
 import type { IntakeId, IntakeRecord, Store, SubmissionRecord } from '../store';
 import { updateWorkflowId } from '../temporal/ids';
 import { submitUpdate } from '../workflows/messages';
-import { within } from './bounded';
+import { within } from '../temporal/bounded';
 import { decide } from './commands';
 import { WorkflowGone, WorkflowRejection, type CycleGateway } from './cycle-gateway';
 import { ApiError } from './errors';

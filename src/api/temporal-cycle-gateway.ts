@@ -4,6 +4,8 @@
  * WorkflowRejection with the workflow's rule name, message and fields, unchanged.
  */
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { commandWorkflowId, sendCommand, startCycle } from '../temporal/cycles';
 import { isWorkflowGone, liveCycleState, queryIfRunning } from '../temporal/cycle-status';
 import { cycleWorkflowId, scheduleId, updateWorkflowId } from '../temporal/ids';
@@ -19,6 +21,16 @@ export const TEMPORAL_REACH_MS = 1500;
 
 /** How long a read (a query of a running workflow) may take before it fails. */
 const READ_DEADLINE_MS = 10_000;
+
+/**
+ * How recently a worker must have polled the task queue to count as running. A worker always has a long poll open
+ * (Temporal holds each for up to about a minute when there is no work), so a live worker is seen within this window;
+ * a worker that stopped a moment ago is too, until the window passes.
+ */
+const POLLED_WITHIN_MS = 75_000;
+
+/** gRPC's status for a method the server does not have. */
+const GRPC_UNIMPLEMENTED = 12;
 
 /** Where the gateway finds Temporal and its UI; `taskQueue` is `config.TEMPORAL_TASK_QUEUE`. */
 export interface TemporalGatewayOptions {
@@ -102,6 +114,26 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
         return true;
       } catch (err) {
         if (err instanceof ScheduleNotFoundError) return false;
+        throw err;
+      }
+    },
+    async workersPolling(signal) {
+      try {
+        const { pollers } = await read(
+          () =>
+            client.workflowService.describeTaskQueue({
+              namespace: options.namespace,
+              taskQueue: { name: options.taskQueue },
+              taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+            }),
+          signal,
+        );
+        const since = Date.now() - POLLED_WITHIN_MS;
+        return pollers.some((p) => p.lastAccessTime && tsToMs(p.lastAccessTime) >= since);
+      } catch (err) {
+        // A server that does not keep track of pollers (the time-skipping test server) cannot tell.
+        const e = err as { code?: unknown; cause?: { code?: unknown } };
+        if (e.code === GRPC_UNIMPLEMENTED || e.cause?.code === GRPC_UNIMPLEMENTED) return undefined;
         throw err;
       }
     },

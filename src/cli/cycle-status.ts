@@ -25,10 +25,18 @@ export async function loadCycleStatus(
   const shared = await import('../temporal/cycle-status');
   // With no worker on the task queue, or Temporal unreachable, the cycle's query never answers: the records (and the
   // intake's pending submissions) are shown instead of a failure.
-  return shared.loadCycleStatus(client, store.cycles, mechanismId, quarter, store.intake, {
-    liveWaitMs: LIVE_WAIT_MS,
-    outbox: store.outbox,
-  });
+  return shared.loadCycleStatus(
+    {
+      live: (signal) => client.withAbortSignal(signal, () => shared.liveCycleState(client, mechanismId, quarter)),
+      cycles: store.cycles,
+      submissions: store.submissions,
+      intake: store.intake,
+      outbox: store.outbox,
+    },
+    mechanismId,
+    quarter,
+    LIVE_WAIT_MS,
+  );
 }
 
 /** The live state of a running workflow, or undefined when it is not running (or unknown to Temporal). */

@@ -30,6 +30,24 @@ function fromRow(r: SubmissionsTable): SubmissionRecord {
 
 /** Submissions with revisions; a retried write with the same (workflowId, step) never adds a revision. */
 export function createSubmissionRepository(db: Kysely<Database>) {
+  /** A quarter's submissions, the latest revision of each project only, by project id. */
+  const latestOf = (mechanismId: string, quarter: string) =>
+    db
+      .selectFrom('submissions as s')
+      .where('s.mechanism_id', '=', mechanismId)
+      .where('s.quarter', '=', quarter)
+      .where(({ eb, selectFrom }) =>
+        eb(
+          's.revision',
+          '=',
+          selectFrom('submissions as t')
+            .select((e) => e.fn.max('t.revision').as('m'))
+            .whereRef('t.mechanism_id', '=', 's.mechanism_id')
+            .whereRef('t.quarter', '=', 's.quarter')
+            .whereRef('t.project_id', '=', 's.project_id'),
+        ),
+      )
+      .orderBy('s.project_id');
   return {
     /**
      * Stores a new revision of a project's update: `revision` when given (the workflow numbers what it
@@ -111,26 +129,20 @@ export function createSubmissionRepository(db: Kysely<Database>) {
         .execute();
       return rows.map(fromRow);
     },
+    /**
+     * The latest revision number of every project that answered in a quarter, and whether it was late: what the cycle
+     * page shows per project, without the updates' text.
+     */
+    async latestRevisions(
+      mechanismId: string,
+      quarter: string,
+    ): Promise<{ projectId: string; revision: number; late: boolean }[]> {
+      const rows = await latestOf(mechanismId, quarter).select(['s.project_id', 's.revision', 's.late']).execute();
+      return rows.map((r) => ({ projectId: r.project_id, revision: r.revision, late: r.late === 1 }));
+    },
     /** The latest revision of every project that answered in a quarter, by project id (what the report uses). */
     async latestForCycle(mechanismId: string, quarter: string): Promise<SubmissionRecord[]> {
-      const rows = await db
-        .selectFrom('submissions as s')
-        .selectAll('s')
-        .where('s.mechanism_id', '=', mechanismId)
-        .where('s.quarter', '=', quarter)
-        .where(({ eb, selectFrom }) =>
-          eb(
-            's.revision',
-            '=',
-            selectFrom('submissions as t')
-              .select((e) => e.fn.max('t.revision').as('m'))
-              .whereRef('t.mechanism_id', '=', 's.mechanism_id')
-              .whereRef('t.quarter', '=', 's.quarter')
-              .whereRef('t.project_id', '=', 's.project_id'),
-          ),
-        )
-        .orderBy('s.project_id')
-        .execute();
+      const rows = await latestOf(mechanismId, quarter).selectAll('s').execute();
       return rows.map(fromRow);
     },
   };

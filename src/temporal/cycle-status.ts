@@ -6,8 +6,16 @@
  */
 import type { Client } from '@temporalio/client';
 import { settledStates, type CyclePhase, type SubmissionState } from '../domain';
-import type { CycleProjectRecord, CycleRecord, CycleRepository, IntakeRecord, IntakeRepository } from '../store';
+import type {
+  CycleProjectRecord,
+  CycleRecord,
+  CycleRepository,
+  IntakeRecord,
+  IntakeRepository,
+  SubmissionRepository,
+} from '../store';
 import type { OutboxRepository } from '../store/outbox';
+import { within } from './bounded';
 import { cycleState, type CycleState } from '../workflows/messages';
 import { cycleWorkflowId } from './ids';
 
@@ -130,13 +138,20 @@ export function liveCycleState(client: Client, mechanismId: string, quarter: str
   return queryIfRunning(client, cycleWorkflowId(mechanismId, quarter), (h) => h.query(cycleState));
 }
 
-/** Merges the live state (when running) with the stored cycle and rows; undefined when neither knows the cycle. */
+/** Each project's latest revision in the records, and whether it came after the due date. */
+export type RecordedRevision = { projectId: string; revision: number; late: boolean };
+
+/**
+ * Merges the live state (when running) with the stored cycle, rows and revisions; undefined when neither knows the
+ * cycle.
+ */
 export function mergeCycleStatus(
   mechanismId: string,
   quarter: string,
   live: CycleState | undefined,
   record: CycleRecord | undefined,
   rows: CycleProjectRecord[],
+  revisions: RecordedRevision[] = [],
 ): CycleStatus | undefined {
   if (!live && !record) return undefined;
   const workflowId = cycleWorkflowId(mechanismId, quarter);
@@ -189,6 +204,7 @@ export function mergeCycleStatus(
     };
   }
   const r = record!;
+  const revisionOf = new Map(revisions.map((v) => [v.projectId, v]));
   return {
     mechanismId,
     quarter,
@@ -198,85 +214,57 @@ export function mergeCycleStatus(
     openedAt: r.openedAt,
     ...(r.dueDate && { dueDate: r.dueDate }),
     ...(r.cutoffAt && { cutoffAt: r.cutoffAt }),
-    projects: rows.map((p) => line(p.projectId, p.state)),
+    projects: rows.map((p) => {
+      const submitted = revisionOf.get(p.projectId);
+      return line(p.projectId, p.state, submitted && { revision: submitted.revision, late: submitted.late });
+    }),
   };
 }
 
-/** True for the client's error meaning Temporal cannot be reached (gRPC 14 UNAVAILABLE, or a ServiceError wrapping it). */
-function isUnreachable(err: unknown): boolean {
-  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
-  return e?.code === 14 || e?.cause?.code === 14;
+/** Where a cycle's status is read from: the running cycle's own answer and the records. */
+export interface CycleStatusSources {
+  /** The running cycle's state, undefined when it is not running; aborted through `signal` once it is late. */
+  live: (signal: AbortSignal) => Promise<CycleState | undefined>;
+  cycles: Pick<CycleRepository, 'get' | 'listProjectStates'>;
+  submissions: Pick<SubmissionRepository, 'latestRevisions'>;
+  intake: Pick<IntakeRepository, 'listForCycle'>;
+  outbox: Pick<OutboxRepository, 'countByStep'>;
 }
 
 /**
- * The promise's value, or `late` when it has not settled within `ms` or Temporal cannot be reached (then `onLate`
- * runs; the promise's error is dropped).
- */
-async function unlessLate<T>(
-  promise: Promise<T>,
-  ms: number | undefined,
-  onLate: () => void,
-): Promise<{ late: boolean; value?: T }> {
-  if (ms === undefined) return { late: false, value: await promise };
-  promise.catch(() => undefined);
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<{ late: boolean; value?: T }>((resolve) => {
-    timer = setTimeout(() => {
-      onLate();
-      resolve({ late: true });
-    }, ms);
-    timer.unref();
-  });
-  try {
-    return await Promise.race([
-      promise.then(
-        (value) => ({ late: false, value }),
-        (err: unknown) => {
-          // Temporal cannot be reached at all: no answer is coming, the records answer now.
-          if (!isUnreachable(err)) throw err;
-          onLate();
-          return { late: true };
-        },
-      ),
-      late,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * The cycle's status from Temporal and the records, or undefined when neither knows it. With `liveWaitMs`, a cycle
- * whose workflow does not answer in time (no worker on the task queue) is shown from the records (`source: 'store'`).
+ * The cycle's status from Temporal and the records, or undefined when neither knows it: the one loader of the API,
+ * the pages and `coord cycle status`. A running cycle that does not answer within `liveWaitMs` (no worker on the task
+ * queue, Temporal unreachable, or a workflow busy with its fan-out) is shown from the records (`source: 'store'`,
+ * `unanswered`), and its late query is aborted so that nothing lingers in the client's retries.
  */
 export async function loadCycleStatus(
-  client: Client,
-  cycles: Pick<CycleRepository, 'get' | 'listProjectStates'>,
+  sources: CycleStatusSources,
   mechanismId: string,
   quarter: string,
-  intake?: Pick<IntakeRepository, 'listForCycle'>,
-  options: { liveWaitMs?: number; outbox?: Pick<OutboxRepository, 'countByStep'> } = {},
-): Promise<CycleStatus | undefined> {
-  // A late live read is cancelled, so that a short-lived process (the CLI) does not wait for its gRPC deadline.
-  const controller = new AbortController();
-  const [answer, record, rows, pending, sent] = await Promise.all([
-    unlessLate(
-      client.withAbortSignal(controller.signal, () => liveCycleState(client, mechanismId, quarter)),
-      options.liveWaitMs,
-      () => controller.abort(),
-    ),
-    cycles.get(mechanismId, quarter),
-    cycles.listProjectStates(mechanismId, quarter),
-    intake?.listForCycle(mechanismId, quarter),
-    options.outbox?.countByStep(cycleWorkflowId(mechanismId, quarter)),
+  liveWaitMs: number,
+): Promise<(CycleStatus & Required<Pick<CycleStatus, 'pendingSubmissions' | 'deliveries'>>) | undefined> {
+  const [answer, record, rows, revisions, pending, sent] = await Promise.all([
+    within(sources.live, liveWaitMs),
+    sources.cycles.get(mechanismId, quarter),
+    sources.cycles.listProjectStates(mechanismId, quarter),
+    sources.submissions.latestRevisions(mechanismId, quarter),
+    sources.intake.listForCycle(mechanismId, quarter),
+    sources.outbox.countByStep(cycleWorkflowId(mechanismId, quarter)),
   ]);
-  const status = mergeCycleStatus(mechanismId, quarter, answer.value, record, rows);
+  const status = mergeCycleStatus(
+    mechanismId,
+    quarter,
+    answer.answered ? answer.value : undefined,
+    record,
+    rows,
+    revisions,
+  );
   return (
     status && {
       ...status,
-      ...(pending && { pendingSubmissions: pendingSubmissions(pending) }),
-      ...(sent && { deliveries: deliveries(sent) }),
-      ...(answer.late && { unanswered: true as const }),
+      pendingSubmissions: pendingSubmissions(pending),
+      deliveries: deliveries(sent),
+      ...(!answer.answered && { unanswered: true as const }),
     }
   );
 }

@@ -81,6 +81,11 @@ describe.each(storeKinds)('records store on %s', (_kind, create) => {
     const latest = await store.submissions.latestForCycle('cn-ls', '2026-Q1');
     expect(latest).toHaveLength(1);
     expect(latest[0]).toMatchObject({ revision: 2, late: true, body: { progressPercent: 55 } });
+    // The same latest revision without the text, as the cycle page lists it.
+    expect(await store.submissions.latestRevisions('cn-ls', '2026-Q1')).toEqual([
+      { projectId: 'mpiti-road', revision: 2, late: true },
+    ]);
+    expect(await store.submissions.latestRevisions('cn-ls', '2026-Q2')).toEqual([]);
   });
 
   test('an acknowledged revision is written once, whether the API or the workflow stores it first', async () => {

@@ -11,11 +11,21 @@ import {
   type SessionDateCheck,
 } from '../../domain';
 import type { RouteDeps } from '../context';
+import { within } from '../../temporal/bounded';
 import { loadCycleView, type CycleView } from '../cycle-view';
 import { downloadLinks } from './exports';
 import { html, page } from './html';
 import type { PageSession } from './secretariat';
 import { inZone, lastMinuteBefore, timelineSection, viewerZone, viewerZones } from './timeline';
+
+/**
+ * How long the page waits for the running cycle's own answer (waiting for, follow-ups, the proposed session date)
+ * before drawing itself from the records: a cycle busy with a 1,000-project fan-out answers its query late, and the
+ * page must not wait for it.
+ */
+const PAGE_LIVE_WAIT_MS = 150;
+/** How long the page waits to learn whether a worker polls the task queue (busy, or not answering at all). */
+const WORKERS_CHECK_WAIT_MS = 1000;
 
 type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
 const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
@@ -48,16 +58,26 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
           startsAt?: string;
           zone?: string;
         };
-        const view = await loadCycleView(deps, mechanismId, quarter);
-        const [mechanism, projects, documents, decisions, stored, record, emails] = await Promise.all([
-          deps.store.mechanisms.get(mechanismId),
-          deps.store.projects.list(mechanismId),
-          deps.store.documents.list(mechanismId, quarter),
-          deps.store.decisions.listForCycle(mechanismId, quarter),
-          deps.store.sessions.get(mechanismId, quarter),
-          deps.store.cycles.get(mechanismId, quarter),
-          deps.store.outbox.countByKind(mechanismId, quarter),
+        // The records and the cycle's own answer at once; the page does not wait for a cycle that is busy with its
+        // fan-out (its query queues behind the workflow tasks): past PAGE_LIVE_WAIT_MS the records answer.
+        const polling = within((signal) => deps.cycles.workersPolling(signal), WORKERS_CHECK_WAIT_MS);
+        const [view, [mechanism, projects, documents, decisions, stored, record, emails]] = await Promise.all([
+          loadCycleView(deps, mechanismId, quarter, PAGE_LIVE_WAIT_MS),
+          Promise.all([
+            deps.store.mechanisms.get(mechanismId),
+            deps.store.projects.list(mechanismId),
+            deps.store.documents.list(mechanismId, quarter),
+            deps.store.decisions.listForCycle(mechanismId, quarter),
+            deps.store.sessions.get(mechanismId, quarter),
+            deps.store.cycles.get(mechanismId, quarter),
+            deps.store.outbox.countByKind(mechanismId, quarter),
+          ]),
         ]);
+        // A cycle that did not answer in time while a worker polls its queue is busy: its records are current to
+        // the last step, and its commands still go to the workflow, which checks them. Without a worker, or without
+        // Temporal, nothing would act on a command: the page says so and offers none.
+        const reached = view.unanswered ? await polling : undefined;
+        const busy = reached?.answered === true && reached.value !== false;
         const zone = viewerZone(mechanism!, askedZone);
         const local = inZone(zone);
         // Looked up once per row: maps, so that a 1,000-project cycle's page is not a million comparisons.
@@ -68,7 +88,7 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
         const base = `/mechanisms/${mechanismId}/cycles/${quarter}`;
         const csrf = html`<input type="hidden" name="csrf" value="${s.csrf}">`;
         // Forms only for those who may act: an observer sees the same page without them.
-        const open = s.canAct && view.source === 'workflow' && view.phase !== 'closed';
+        const open = s.canAct && (view.source === 'workflow' || busy) && view.phase !== 'closed';
         const collecting = open && view.phase === 'collecting';
         // Each form appears only in the phase where the workflow accepts it (convene while convening, decisions once the
         // session has started), so the officer is not offered buttons that can only be refused; close is always there.
@@ -100,11 +120,13 @@ ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
 <p>Phase <span class="state" id="phase">${view.phase}</span>${view.waitingFor ? html` — waiting for ${view.waitingFor}` : ''}. Due ${view.dueDate ?? '—'}, collection closes ${view.cutoffAt ? html`${local(lastMinuteBefore(view.cutoffAt))} (${zone})` : '—'}.
 <a href="${deps.cycles.workflowUiUrl(view.workflowId)}">Open the cycle workflow in Temporal UI</a>.</p>
 ${
-  view.unanswered
-    ? html`<div class="alert" role="alert" id="unanswered">Temporal or the worker is not answering right now: this page shows the records as last saved, which may be behind. Actions are unavailable until it is back.</div>`
-    : view.source === 'store'
-      ? html`<p><small>The workflow has ended; this page shows the records.</small></p>`
-      : ''
+  busy
+    ? html`<p class="notice" role="status" id="busy">The cycle's workflow is busy and did not answer at once: each project's state is as its update last recorded it, and what the cycle's commands still do shows once it answers. Reload for the live view.</p>`
+    : view.unanswered
+      ? html`<div class="alert" role="alert" id="unanswered">Temporal or the worker is not answering right now: this page shows the records as last saved, which may be behind. Actions are unavailable until it is back.</div>`
+      : view.source === 'store'
+        ? html`<p><small>The workflow has ended; this page shows the records.</small></p>`
+        : ''
 }
 ${timelineSection(
   {

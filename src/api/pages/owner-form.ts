@@ -12,7 +12,7 @@ import type { OwnerLinkBinding } from '../../store';
 import { hashToken } from '../../store/secrets';
 import { requestExtension } from '../../workflows/messages';
 import { decide } from '../commands';
-import { LIVE_READ_WAIT_MS, within } from '../bounded';
+import { LIVE_READ_WAIT_MS, within } from '../../temporal/bounded';
 import { StaleSubmission } from '../intake';
 import { submitUpdate, validIntakeKey } from '../submissions';
 import type { RouteDeps } from '../context';

@@ -2,7 +2,7 @@
  * `within`: a read that answers in time gives its value; a late one gives `{ answered: false }` and is aborted through
  * its signal, so that nothing it started (a Temporal query) lingers once the page has answered from the records.
  */
-import { within } from '../../src/api/bounded';
+import { within } from '../../src/temporal/bounded';
 
 /** A read that settles after `ms` and records whether it saw its signal abort. */
 function read(ms: number, outcome: 'value' | 'error' = 'value') {

@@ -1,4 +1,4 @@
-/** Reads that must not hold a page up while the worker or Temporal does not answer. */
+/** Reads that must not hold a page, the API or the CLI up while the worker or Temporal does not answer. */
 
 /** How long a page waits for a live workflow query before showing what the records say. */
 export const LIVE_READ_WAIT_MS = 400;
