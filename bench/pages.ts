@@ -1,9 +1,9 @@
 /**
- * Page latency (issue 20, point 1): the dashboard and the cycle page of an N-project mechanism with 8 past quarters
- * in the records, read again and again while that mechanism's current N-project cycle fans out. Side by side in the
- * same run, the reading of the live cycle the pages do now (one query of the cycle, project states from the
- * records: `liveCycleState`) against the one they did before (`queryCycle`: the cycle and each unsettled project,
- * one query each).
+ * Page latency (issue 20, point 1): the dashboard, the cycle page, the portfolio and the cycle list of an N-project
+ * mechanism with 8 past quarters in the records, read again and again while that mechanism's current N-project cycle
+ * fans out. Side by side in the same run: the API's read of the same cycle, which waits for the cycle's own answer
+ * (up to 1.5 s) where the page waits 150 ms and then draws itself from the records; and the live read itself, one
+ * query of the cycle (`liveCycleState`) against the one per unsettled project the pages made before (`queryCycle`).
  */
 import { buildApp } from '../src/api/app';
 import { temporalCycleGateway } from '../src/api/temporal-cycle-gateway';
@@ -26,15 +26,25 @@ export interface PagesResult {
   /** Updates of the cycle started when the first and the last sample were taken: the fan-out was running between. */
   startedAtFirstSample: number;
   startedAtLastSample: number;
-  /** Cycle pages drawn from the records alone because the cycle's query was late (shown with a notice, no forms). */
-  cyclePagesFromRecordsOnly: number;
+  /** Cycle pages drawn from the records because the cycle's query was late, a worker polling (forms kept). */
+  cyclePagesBusy: number;
+  /** Cycle pages drawn from the records with the "not answering" alarm (no worker seen, or no Temporal). */
+  cyclePagesUnanswered: number;
   dashboard: Latency;
   cyclePage: Latency;
+  portfolio: Latency;
+  /** `GET /api/v1/mechanisms/{id}/cycles`. */
+  cycleList: Latency;
+  /** `GET /api/v1/mechanisms/{id}/cycles/{quarter}`: waits up to 1.5 s for the cycle's own answer. */
+  cycleApi: Latency;
   /** The live part of a cycle read, now: one query. */
   cycleRead: Latency;
   /** The live part of a cycle read, before: the cycle and every unsettled project. */
   perProjectRead: Latency;
 }
+
+/** The reads measured. */
+type Read = 'dashboard' | 'cyclePage' | 'portfolio' | 'cycleList' | 'cycleApi' | 'cycleRead' | 'perProjectRead';
 
 /** Percentiles of one kind of read. */
 export interface Latency {
@@ -79,16 +89,20 @@ export async function benchPages(ctx: BenchContext, projects: number, rounds: nu
     now: () => new Date(),
   });
   const officer = { email: `pages-${projects}@example.org`, password: 'a long bench password' };
-  await ctx.store.users.create({ ...officer, name: 'Bench Officer', role: 'secretariat' });
+  const user = await ctx.store.users.create({ ...officer, name: 'Bench Officer', role: 'secretariat' });
+  const { token } = await ctx.store.apiTokens.create({ name: 'bench', scope: 'read', userId: user.id });
   try {
     const { cookie } = await signIn(app, officer);
+    let busy = 0;
     let unanswered = 0;
-    const get = async (url: string) => {
-      const res = await app.inject({ method: 'GET', url, headers: { cookie } });
+    const get = async (url: string, headers: Record<string, string> = { cookie }) => {
+      const res = await app.inject({ method: 'GET', url, headers });
       if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}`);
-      // Drawn from the records because the cycle's query was late: a cheaper page (no forms), counted apart.
+      // Cycle pages drawn from the records because the cycle's query was late, counted apart.
+      if (res.body.includes('id="busy"')) busy++;
       if (res.body.includes('id="unanswered"')) unanswered++;
     };
+    const api = (url: string) => get(url, { authorization: `Bearer ${token}` });
     await startCycle(ctx.client, mechanismId, ctx.quarter, { taskQueue: ctx.taskQueue });
     // The cycle lists its projects before it starts them: from then on both reads have the whole cycle to read.
     await until(
@@ -96,14 +110,22 @@ export async function benchPages(ctx: BenchContext, projects: number, rounds: nu
       'the cycle to list its projects',
       10 * 60_000,
     );
-    const samples = { dashboard: [], cyclePage: [], cycleRead: [], perProjectRead: [] } as Record<
-      'dashboard' | 'cyclePage' | 'cycleRead' | 'perProjectRead',
-      number[]
-    >;
+    const samples: Record<Read, number[]> = {
+      dashboard: [],
+      cyclePage: [],
+      portfolio: [],
+      cycleList: [],
+      cycleApi: [],
+      cycleRead: [],
+      perProjectRead: [],
+    };
     const startedAtFirstSample = await startedCount(ctx.store, mechanismId, ctx.quarter);
     for (let i = 0; i < rounds; i++) {
       await timed(samples.dashboard, () => get('/'));
       await timed(samples.cyclePage, () => get(`/mechanisms/${mechanismId}/cycles/${ctx.quarter}`));
+      await timed(samples.portfolio, () => get(`/mechanisms/${mechanismId}/portfolio`));
+      await timed(samples.cycleList, () => api(`/api/v1/mechanisms/${mechanismId}/cycles`));
+      await timed(samples.cycleApi, () => api(`/api/v1/mechanisms/${mechanismId}/cycles/${ctx.quarter}`));
       await timed(samples.cycleRead, () => liveCycleState(ctx.client, mechanismId, ctx.quarter));
       // The old path costs seconds per read at this size: every fifth round, so the run stays inside the fan-out.
       if (i % 5 === 0) await timed(samples.perProjectRead, () => queryCycle(ctx.client, mechanismId, ctx.quarter));
@@ -116,9 +138,13 @@ export async function benchPages(ctx: BenchContext, projects: number, rounds: nu
       measuredAt: `${at.toISOString()} (${at.toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' })})`,
       startedAtFirstSample,
       startedAtLastSample,
-      cyclePagesFromRecordsOnly: unanswered,
+      cyclePagesBusy: busy,
+      cyclePagesUnanswered: unanswered,
       dashboard: latency(samples.dashboard),
       cyclePage: latency(samples.cyclePage),
+      portfolio: latency(samples.portfolio),
+      cycleList: latency(samples.cycleList),
+      cycleApi: latency(samples.cycleApi),
       cycleRead: latency(samples.cycleRead),
       perProjectRead: latency(samples.perProjectRead),
     };
