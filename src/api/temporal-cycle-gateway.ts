@@ -29,6 +29,9 @@ const READ_DEADLINE_MS = 10_000;
  */
 const POLLED_WITHIN_MS = 75_000;
 
+/** How long an answer about the pollers is kept: a worker that stopped is seen at most this much later. */
+const POLLERS_KEPT_MS = 5_000;
+
 /** gRPC's status for a method the server does not have. */
 const GRPC_UNIMPLEMENTED = 12;
 
@@ -48,6 +51,8 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
     const bounded = () => client.withDeadline(Date.now() + READ_DEADLINE_MS, fn);
     return signal ? client.withAbortSignal(signal, bounded) : bounded();
   };
+  /** The last answer about the task queue's pollers, kept for POLLERS_KEPT_MS (a busy cycle's page asks often). */
+  let polled: { at: number; value: boolean | undefined } | undefined;
   /** Throws TemporalUnavailable (503) when Temporal does not answer within TEMPORAL_REACH_MS: nothing is sent then. */
   async function ensureReachable(): Promise<void> {
     try {
@@ -118,6 +123,7 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
       }
     },
     async workersPolling(signal) {
+      if (polled && Date.now() - polled.at < POLLERS_KEPT_MS) return polled.value;
       try {
         const { pollers } = await read(
           () =>
@@ -129,13 +135,14 @@ export function temporalCycleGateway(options: TemporalGatewayOptions): CycleGate
           signal,
         );
         const since = Date.now() - POLLED_WITHIN_MS;
-        return pollers.some((p) => p.lastAccessTime && tsToMs(p.lastAccessTime) >= since);
+        polled = { at: Date.now(), value: pollers.some((p) => p.lastAccessTime && tsToMs(p.lastAccessTime) >= since) };
       } catch (err) {
         // A server that does not keep track of pollers (the time-skipping test server) cannot tell.
         const e = err as { code?: unknown; cause?: { code?: unknown } };
-        if (e.code === GRPC_UNIMPLEMENTED || e.cause?.code === GRPC_UNIMPLEMENTED) return undefined;
-        throw err;
+        if (e.code !== GRPC_UNIMPLEMENTED && e.cause?.code !== GRPC_UNIMPLEMENTED) throw err;
+        polled = { at: Date.now(), value: undefined };
       }
+      return polled.value;
     },
     workflowUiUrl: (workflowId) =>
       `${options.temporalUiUrl}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(workflowId)}`,

@@ -235,7 +235,8 @@ export interface CycleStatusSources {
  * The cycle's status from Temporal and the records, or undefined when neither knows it: the one loader of the API,
  * the pages and `coord cycle status`. A running cycle that does not answer within `liveWaitMs` (no worker on the task
  * queue, Temporal unreachable, or a workflow busy with its fan-out) is shown from the records (`source: 'store'`,
- * `unanswered`), and its late query is aborted so that nothing lingers in the client's retries.
+ * `unanswered`), and its late query is aborted so that nothing lingers in the client's retries; with `liveWaitMs` 0 it
+ * is not asked at all.
  */
 export async function loadCycleStatus(
   sources: CycleStatusSources,
@@ -244,7 +245,8 @@ export async function loadCycleStatus(
   liveWaitMs: number,
 ): Promise<(CycleStatus & Required<Pick<CycleStatus, 'pendingSubmissions' | 'deliveries'>>) | undefined> {
   const [answer, record, rows, revisions, pending, sent] = await Promise.all([
-    within(sources.live, liveWaitMs),
+    // No wait at all: the caller knows the cycle is busy, and the records answer without asking it.
+    liveWaitMs > 0 ? within(sources.live, liveWaitMs) : { answered: false as const },
     sources.cycles.get(mechanismId, quarter),
     sources.cycles.listProjectStates(mechanismId, quarter),
     sources.submissions.latestRevisions(mechanismId, quarter),

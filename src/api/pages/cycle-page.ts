@@ -23,9 +23,14 @@ import { inZone, lastMinuteBefore, timelineSection, viewerZone, viewerZones } fr
  * before drawing itself from the records: a cycle busy with a 1,000-project fan-out answers its query late, and the
  * page must not wait for it.
  */
-const PAGE_LIVE_WAIT_MS = 150;
+const PAGE_LIVE_WAIT_MS = 100;
 /** How long the page waits to learn whether a worker polls the task queue (busy, or not answering at all). */
 const WORKERS_CHECK_WAIT_MS = 1000;
+/**
+ * How long a cycle found busy is drawn from the records without asking it again: during a fan-out, pages read one
+ * after the other do not each wait PAGE_LIVE_WAIT_MS for an answer that comes late.
+ */
+const BUSY_KEPT_MS = 5000;
 
 type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
 const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
@@ -33,6 +38,8 @@ const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 /** GET /mechanisms/{m}/cycles/{q}. */
 export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsync {
   return async (app) => {
+    /** Cycles found busy, by workflow id, until when they are drawn from the records without asking. */
+    const busyUntil = new Map<string, number>();
     app.get(
       '/mechanisms/:mechanismId/cycles/:quarter',
       {
@@ -60,9 +67,10 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
         };
         // The records and the cycle's own answer at once; the page does not wait for a cycle that is busy with its
         // fan-out (its query queues behind the workflow tasks): past PAGE_LIVE_WAIT_MS the records answer.
+        const key = `${mechanismId}/${quarter}`;
         const polling = within((signal) => deps.cycles.workersPolling(signal), WORKERS_CHECK_WAIT_MS);
         const [view, [mechanism, projects, documents, decisions, stored, record, emails]] = await Promise.all([
-          loadCycleView(deps, mechanismId, quarter, PAGE_LIVE_WAIT_MS),
+          loadCycleView(deps, mechanismId, quarter, (busyUntil.get(key) ?? 0) > Date.now() ? 0 : PAGE_LIVE_WAIT_MS),
           Promise.all([
             deps.store.mechanisms.get(mechanismId),
             deps.store.projects.list(mechanismId),
@@ -78,6 +86,8 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
         // Temporal, nothing would act on a command: the page says so and offers none.
         const reached = view.unanswered ? await polling : undefined;
         const busy = reached?.answered === true && reached.value !== false;
+        if (busy) busyUntil.set(key, Date.now() + BUSY_KEPT_MS);
+        else busyUntil.delete(key);
         const zone = viewerZone(mechanism!, askedZone);
         const local = inZone(zone);
         // Looked up once per row: maps, so that a 1,000-project cycle's page is not a million comparisons.

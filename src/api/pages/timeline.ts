@@ -3,6 +3,7 @@
  * the zone the viewer picks among the mechanism's (its own and each side's; `?zone=`), the zone named.
  */
 import { quarterTimeline, type Mechanism, type TimelineInput, type TimelineStep } from '../../domain';
+import { DateTime } from 'luxon';
 import { formatInstant } from '../../documents/format';
 import { html, type Safe } from './html';
 
@@ -20,8 +21,34 @@ export function viewerZone(mechanism: Mechanism, asked: string | undefined): str
 /** The minute before an end-of-day instant (midnight after a date): that date's 23:59, as people read a deadline. */
 export const lastMinuteBefore = (iso: string) => new Date(Date.parse(iso) - 60_000).toISOString();
 
-/** An instant in the viewer's zone, "5 March 2026, 10:00" (the zone is named once, above the times). */
-export const inZone = (zone: string) => (iso: string | undefined) => (iso ? formatInstant(iso, zone, false) : '');
+/**
+ * An instant in the viewer's zone, "5 March 2026, 10:00" (the zone is named once, above the times). A cycle page shows
+ * two thousand of them, many in the same minute (the sends a plan puts at the same hour): each minute is formatted
+ * once per page, and the zone's offset is looked up once per quarter hour of time (zones change their offsets on a
+ * quarter hour), the minute then formatted at that fixed offset without asking Intl for the zone again.
+ */
+export const inZone = (zone: string) => {
+  const offsets = new Map<number, number>();
+  const minutes = new Map<number, string>();
+  return (iso: string | undefined): string => {
+    if (!iso) return '';
+    const ms = Date.parse(iso);
+    if (Number.isNaN(ms)) return formatInstant(iso, zone, false);
+    const minute = Math.floor(ms / 60_000);
+    let shown = minutes.get(minute);
+    if (shown === undefined) {
+      const quarterHour = Math.floor(minute / 15);
+      let offset = offsets.get(quarterHour);
+      if (offset === undefined) {
+        offset = DateTime.fromMillis(ms, { zone }).offset;
+        offsets.set(quarterHour, offset);
+      }
+      shown = formatInstant(new Date((minute + offset) * 60_000).toISOString(), 'UTC', false);
+      minutes.set(minute, shown);
+    }
+    return shown;
+  };
+};
 
 /** What each step says; `title` names a project. */
 function label(step: TimelineStep, title: (projectId: string) => string): string {
