@@ -1,6 +1,10 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import type { Language } from '../domain';
 import en from './messages/en.json';
+import ownerEn from './messages/owner.en.json';
+import ownerZh from './messages/owner.zh.json';
+import pagesEn from './messages/pages.en.json';
+import pagesZh from './messages/pages.zh.json';
 import zh from './messages/zh.json';
 
 /**
@@ -9,10 +13,17 @@ import zh from './messages/zh.json';
  * intl-messageformat. English is the reference; test/i18n/catalogue.test.ts fails when a language lacks a key or a
  * message's placeholders differ from the English one. A third language: README, "Languages".
  */
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof typeof en | keyof typeof pagesEn | keyof typeof ownerEn;
 
-/** The messages of each language, as written in src/i18n/messages/<language>.json. */
-export const catalogues: Record<Language, Record<string, string>> = { en, zh };
+/**
+ * The messages of each language, one catalogue in three files: emails and documents in
+ * src/i18n/messages/<language>.json, the secretariat's pages in pages.<language>.json (keys `page.*`), the owner's
+ * form in owner.<language>.json (keys `owner.*`).
+ */
+export const catalogues: Record<Language, Record<string, string>> = {
+  en: { ...en, ...pagesEn, ...ownerEn },
+  zh: { ...zh, ...pagesZh, ...ownerZh },
+};
 
 /** A placeholder's value: text the reader typed or the product formatted, or a number for plurals. */
 export type MessageValues = Record<string, string | number>;

@@ -163,6 +163,8 @@ export interface UsersTable {
   role: string;
   created_at: string;
   disabled_at: string | null;
+  /** The pages' language the user chose (migration 0008), or null. */
+  language: string | null;
 }
 
 export interface ApiTokensTable {

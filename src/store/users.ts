@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { Language } from '../domain';
 import type { Database, UsersTable } from './schema';
 import { hashPassword, verifyPassword } from './secrets';
 import { toIso } from './steps';
@@ -15,6 +16,8 @@ export interface User {
   role: UserRole;
   createdAt: string;
   disabledAt?: string;
+  /** The language of the pages the user chose (the switch on every page); none: the browser's. */
+  language?: Language;
 }
 
 function fromRow(r: UsersTable): User {
@@ -25,6 +28,7 @@ function fromRow(r: UsersTable): User {
     role: r.role as UserRole,
     createdAt: r.created_at,
     ...(r.disabled_at !== null && { disabledAt: r.disabled_at }),
+    ...(Language.safeParse(r.language).success && { language: r.language as Language }),
   };
 }
 
@@ -42,6 +46,7 @@ export function createUserRepository(db: Kysely<Database>) {
       name: string;
       password: string;
       role?: UserRole;
+      language?: Language;
       at?: string | Date;
     }): Promise<User> {
       const row: UsersTable = {
@@ -52,6 +57,7 @@ export function createUserRepository(db: Kysely<Database>) {
         role: input.role ?? 'secretariat',
         created_at: toIso(input.at),
         disabled_at: null,
+        language: input.language ?? null,
       };
       await db.insertInto('users').values(row).execute();
       return fromRow(row);
@@ -66,6 +72,10 @@ export function createUserRepository(db: Kysely<Database>) {
     /** Enables a disabled user again (a new password is not needed; sessions ended when it was disabled stay ended). */
     async enable(id: string): Promise<void> {
       await db.updateTable('users').set({ disabled_at: null }).where('id', '=', id).execute();
+    },
+    /** Sets the language of the user's pages. */
+    async setLanguage(id: string, language: Language): Promise<void> {
+      await db.updateTable('users').set({ language }).where('id', '=', id).execute();
     },
     /** Replaces a user's password. */
     async setPassword(id: string, password: string): Promise<void> {

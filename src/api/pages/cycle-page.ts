@@ -162,7 +162,7 @@ ${timelineSection(
   { zone, zones: viewerZones(mechanism!), base, title },
 )}
 <h2>Project updates</h2>
-${downloadLinks(`${base}/export`)}
+${downloadLinks(`${base}/export`, s.t)}
 ${
   // The contacts a project can be reassigned to, once for every row's field (a list per row would make a 1,000-project
   // page a million options).

@@ -10,8 +10,8 @@ import type { PageSession } from './secretariat';
 type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
 
 /** "Download: CSV · Excel" for an export at `path`. */
-export const downloadLinks = (path: string): Safe =>
-  html`<p>Download: <a href="${path}?format=csv" download>CSV</a> · <a href="${path}?format=xlsx" download>Excel (XLSX)</a></p>`;
+export const downloadLinks = (path: string, t: PageSession['t']): Safe =>
+  html`<p>${t('page.download')} <a href="${path}?format=csv" download>CSV</a> · <a href="${path}?format=xlsx" download>Excel (XLSX)</a></p>`;
 
 /** GET /mechanisms/{m}/portfolio/export and /mechanisms/{m}/cycles/{q}/export. */
 export function exportPages(deps: RouteDeps, session: SessionOf): FastifyPluginAsync {

@@ -1,4 +1,5 @@
 /** Server-rendered HTML: every interpolated value goes through `esc` (tagged template `html`), no scripts. */
+import { Language } from '../../domain';
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(value: unknown): string {
@@ -45,13 +46,40 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;
 .timeline{list-style:none;margin:.5rem 0 0 .5rem;padding:0;border-left:3px solid #0b63a8}.timeline li{position:relative;padding:.15rem 0 .15rem 1rem}
 .timeline li::before{content:"";position:absolute;left:-.6rem;top:.5rem;width:.85rem;height:.85rem;border-radius:50%;background:#0b63a8}
 .timeline li.planned{color:#59636e}.timeline li.planned::before{background:#fff;border:2px solid #0b63a8}.timeline li.now::before{background:#b00020;border-radius:0;height:3px;top:.8rem;width:1.2rem;left:-.75rem}
+header nav.languages{margin-left:auto}
 @media (max-width:40rem){main{padding:.5rem}th,td{display:block;border:0}tr{display:block;border-bottom:1px solid #dde1e6;padding:.4rem 0}}
 `;
 
-/** A whole page: title, optional header links, body. */
-export function page(title: string, body: Safe, nav?: Safe): string {
+/** The names of the languages in themselves, as the switch shows them. */
+const NATIVE_NAMES: Record<Language, string> = { en: 'English', zh: '中文' };
+
+/** The switch on every page: each language in itself, a link to the same page (`url`) in it. */
+export function languageSwitch(url: string, current: Language): Safe {
+  const [path, query = ''] = url.split('?');
+  const params = new URLSearchParams(query);
+  const links = Language.options.map((language) => {
+    params.set('lang', language);
+    const name = NATIVE_NAMES[language];
+    return language === current
+      ? html`<strong lang="${language}" aria-current="true">${name}</strong>`
+      : html`<a href="${path}?${params.toString()}" lang="${language}" hreflang="${language}">${name}</a>`;
+  });
+  return html`<nav class="languages" aria-label="Language / 语言">${links.map((l, i) => (i ? html` · ${l}` : l))}</nav>`;
+}
+
+/**
+ * A whole page: title, optional header links, body. With `chrome` (the page's language and translator and the
+ * request's URL) it is marked in its language and carries the language switch.
+ */
+export function page(
+  title: string,
+  body: Safe,
+  nav?: Safe,
+  chrome?: { language: Language; t: (key: 'page.product') => string; url: string },
+): string {
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${chrome?.language ?? 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${title}</title><style>${new Safe(CSS)}</style></head>
-<body><header><strong>Coordination mechanism</strong>${nav ?? ''}</header><main>${body}</main></body></html>`.value;
+<body><header><strong>${chrome ? chrome.t('page.product') : 'Coordination mechanism'}</strong>${nav ?? ''}${chrome ? languageSwitch(chrome.url, chrome.language) : ''}</header><main>${body}</main></body></html>`
+    .value;
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { describeCycleOpening, isoQuarter, slug } from '../../domain';
+import { describeCycleOpening, isoQuarter, nameIn, slug, type Language, type SubmissionState } from '../../domain';
 import type { User } from '../../store';
 import { materialiseOwnerLinks } from '../../store/owner-links';
 import { endUserAccess } from '../../store';
@@ -16,6 +16,15 @@ import type { RouteDeps } from '../context';
 import { contentTypes, documentFile, downloadName } from '../documents';
 import { ApiError } from '../errors';
 import { installPageErrorHandler } from './page-errors';
+import {
+  chosenLanguage,
+  keepChosenLanguage,
+  pageLanguage,
+  phaseKey,
+  projectStatusKey,
+  stateKey,
+  type PageLanguage,
+} from './language';
 import { html, page, type Safe } from './html';
 import { cycleActions } from './cycle-actions';
 import { cyclePage } from './cycle-page';
@@ -39,6 +48,11 @@ export interface PageSession {
   nav: Safe;
   /** False for observers: pages leave out the forms they could only be refused. */
   canAct: boolean;
+  /** The page's language (the switch, the user's setting, the browser's) and its translator. */
+  language: Language;
+  t: PageLanguage['t'];
+  /** What `page()` needs to mark the page's language and draw the switch. */
+  chrome: { language: Language; t: PageLanguage['t']; url: string };
 }
 
 /** The secretariat's routes. */
@@ -59,6 +73,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
       failures.set(email, f);
     };
     installPageErrorHandler(app);
+    app.addHook('onRequest', async (request, reply) => keepChosenLanguage(request, reply));
     const send = (reply: FastifyReply, status: number, body: string) =>
       reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
@@ -84,6 +99,10 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
       }
       const { user, caller } = signedIn;
       request.caller = caller;
+      // The switch's choice becomes the user's setting, so that it follows them to another browser.
+      const chosen = chosenLanguage(request);
+      if (chosen && chosen !== user.language) await deps.store.users.setLanguage(user.id, chosen);
+      const { language, t } = pageLanguage(request, chosen ?? user.language);
       if (!caller.scopes.includes(scope)) {
         throw new ApiError(
           403,
@@ -94,30 +113,50 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
         );
       }
       const csrf = await reply.generateCsrf();
-      const nav = html`<nav><a href="/">Dashboard</a>${caller.scopes.includes('admin') ? html` · <a href="/mailbox">Mailbox</a>` : ''} · <a href="/docs">API</a></nav>
-<form method="post" action="/logout" class="inline" style="margin-left:auto"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary">Log out ${user.name}</button></form>`;
-      return { user, csrf, nav, canAct: caller.scopes.includes('write') };
+      const nav = html`<nav><a href="/">${t('page.nav.dashboard')}</a>${caller.scopes.includes('admin') ? html` · <a href="/mailbox">${t('page.nav.mailbox')}</a>` : ''} · <a href="/docs">API</a></nav>
+<form method="post" action="/logout" class="inline" style="margin-left:auto"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary">${t('page.nav.logOut', { name: user.name })}</button></form>`;
+      return {
+        user,
+        csrf,
+        nav,
+        canAct: caller.scopes.includes('write'),
+        language,
+        t,
+        chrome: { language, t, url: request.url },
+      };
     }
     /** A POST's session: the user must be allowed to act (the CSRF token was checked by the hook above). */
     const postSession = (request: FastifyRequest, reply: FastifyReply) => session(request, reply, 'write');
 
-    const loginPage = (csrf: string, next: string, error?: string) =>
-      page(
-        'Sign in',
-        html`<h1>Secretariat sign-in</h1>${error ? html`<div class="alert" role="alert">${error}</div>` : ''}
+    /** The sign-in page in the reader's language (the switch, then the browser's). */
+    const loginPage = (request: FastifyRequest, csrf: string, next: string, error?: 'tooMany' | 'wrong') => {
+      const { language, t } = pageLanguage(request);
+      const alert = error && (error === 'tooMany' ? t('page.login.tooMany') : t('page.login.wrong'));
+      return page(
+        t('page.login.title'),
+        html`<h1>${t('page.login.heading')}</h1>${alert ? html`<div class="alert" role="alert">${alert}</div>` : ''}
 <form method="post" action="/login" class="card" style="max-width:24rem"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="next" value="${next}">
-<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" maxlength="254" required>
-<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="200" required>
-<button type="submit">Sign in</button></form>`,
+<label for="email">${t('page.login.email')}</label><input id="email" name="email" type="email" autocomplete="username" maxlength="254" required>
+<label for="password">${t('page.login.password')}</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="200" required>
+<button type="submit">${t('page.login.submit')}</button></form>`,
+        undefined,
+        { language, t, url: request.url },
       );
+    };
     const safeNext = (n: unknown) =>
       typeof n === 'string' && /^\/(?!\/)[\w\-/.%:?=&+]*$/.test(n) && n.length < 300 ? n : '/';
 
     app.get(
       '/login',
-      { schema: { querystring: z.object({ next: z.string().max(300).optional() }) } },
+      {
+        schema: { querystring: z.object({ next: z.string().max(300).optional(), lang: z.string().max(8).optional() }) },
+      },
       async (request, reply) =>
-        send(reply, 200, loginPage(await reply.generateCsrf(), safeNext((request.query as { next?: string }).next))),
+        send(
+          reply,
+          200,
+          loginPage(request, await reply.generateCsrf(), safeNext((request.query as { next?: string }).next)),
+        ),
     );
     app.post(
       '/login',
@@ -128,25 +167,13 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
         const password = typeof body.password === 'string' ? body.password.slice(0, 200) : '';
         const account = email.trim().toLowerCase();
         if (account && accountBlocked(account)) {
-          return send(
-            reply,
-            429,
-            loginPage(
-              await reply.generateCsrf(),
-              safeNext(body.next),
-              'Too many failed sign-ins for this account: wait a few minutes and try again.',
-            ),
-          );
+          return send(reply, 429, loginPage(request, await reply.generateCsrf(), safeNext(body.next), 'tooMany'));
         }
         const user = email && password ? await deps.store.users.authenticate(email, password) : undefined;
         if (!user && account) accountFailed(account);
         if (user) failures.delete(account);
         if (!user)
-          return send(
-            reply,
-            401,
-            loginPage(await reply.generateCsrf(), safeNext(body.next), 'Wrong email or password.'),
-          );
+          return send(reply, 401, loginPage(request, await reply.generateCsrf(), safeNext(body.next), 'wrong'));
         // A new session id at sign-in: an id planted before (session fixation) is worth nothing afterwards.
         await request.session.regenerate();
         request.session.userId = user.id;
@@ -180,6 +207,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
     app.get('/', async (request, reply) => {
       const s = await session(request, reply);
       if (!s) return reply;
+      const { t, language } = s;
       const mechanisms = await deps.store.mechanisms.list();
       const blocks = await Promise.all(
         mechanisms.map(async (m) => {
@@ -191,22 +219,26 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
               const states = await deps.store.cycles.listProjectStates(m.id, c.quarter);
               const counts: Record<string, number> = {};
               for (const p of states) counts[p.state] = (counts[p.state] ?? 0) + 1;
-              return html`<tr><td><a href="/mechanisms/${m.id}/cycles/${c.quarter}">${c.quarter}</a></td><td><span class="state">${c.phase}</span></td>
-<td>${Object.entries(counts).map(([st, n]) => html`<span class="state state-${st}">${n} ${st}</span> `)}</td><td>${c.dueDate ?? ''}</td></tr>`;
+              return html`<tr><td><a href="/mechanisms/${m.id}/cycles/${c.quarter}">${c.quarter}</a></td><td><span class="state">${t(phaseKey(c.phase))}</span></td>
+<td>${Object.entries(counts).map(([st, n]) => html`<span class="state state-${st}">${t('page.stateCount', { n, state: t(stateKey(st as SubmissionState)) })}</span> `)}</td><td>${c.dueDate ?? ''}</td></tr>`;
             }),
           );
-          return html`<section class="card"><h2>${m.name} <small>(${m.id})</small></h2>
-<p><a href="/mechanisms/${m.id}/portfolio">Portfolio</a></p>
-<table><thead><tr><th>Quarter</th><th>Phase</th><th>Updates</th><th>Due</th></tr></thead><tbody>${rows.length ? rows : html`<tr><td colspan="4">No cycle yet.</td></tr>`}</tbody></table>
+          return html`<section class="card"><h2>${nameIn(m, 'name', language)} <small>(${m.id})</small></h2>
+<p><a href="/mechanisms/${m.id}/portfolio">${t('page.dashboard.portfolio')}</a></p>
+<table><thead><tr><th>${t('page.dashboard.quarter')}</th><th>${t('page.dashboard.phase')}</th><th>${t('page.dashboard.updates')}</th><th>${t('page.dashboard.due')}</th></tr></thead><tbody>${rows.length ? rows : html`<tr><td colspan="4">${t('page.dashboard.noCycle')}</td></tr>`}</tbody></table>
 ${
   s.canAct
     ? html`<form method="post" action="/mechanisms/${m.id}/cycles" class="row" style="align-items:end"><input type="hidden" name="csrf" value="${s.csrf}">
-<div><label for="quarter-${m.id}">Open the cycle of quarter</label><input id="quarter-${m.id}" name="quarter" placeholder="2026-Q1" maxlength="7"></div><div><button type="submit">Open cycle</button></div></form>`
+<div><label for="quarter-${m.id}">${t('page.dashboard.openLabel')}</label><input id="quarter-${m.id}" name="quarter" placeholder="2026-Q1" maxlength="7"></div><div><button type="submit">${t('page.dashboard.open')}</button></div></form>`
     : ''
 }</section>`;
         }),
       );
-      return send(reply, 200, page('Dashboard', html`<h1>Dashboard</h1>${blocks}`, s.nav));
+      return send(
+        reply,
+        200,
+        page(t('page.dashboard.title'), html`<h1>${t('page.dashboard.title')}</h1>${blocks}`, s.nav, s.chrome),
+      );
     });
 
     app.post(
@@ -252,16 +284,26 @@ ${
         if (!m) throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
         const projects = await deps.store.projects.list(mechanismId);
         const trends = await portfolioTrends(deps.store, m);
-        const name = (id?: string) => m.contacts.find((c) => c.id === id)?.name ?? id ?? '';
-        const pillar = (id: string) => m.pillars.find((p) => p.id === id)?.name ?? id;
+        const { t, language } = s;
+        const contact = (id?: string) => m.contacts.find((c) => c.id === id);
+        const name = (id?: string) => {
+          const c = contact(id);
+          return c ? nameIn(c, 'name', language) : (id ?? '');
+        };
+        const pillar = (id: string) => {
+          const p = m.pillars.find((x) => x.id === id);
+          return p ? nameIn(p, 'name', language) : id;
+        };
+        const title = t('page.portfolio.title', { mechanism: nameIn(m, 'name', language) });
         return send(
           reply,
           200,
           page(
-            `Portfolio ${m.name}`,
-            html`<h1>Portfolio: ${m.name}</h1>${downloadLinks(`/mechanisms/${m.id}/portfolio/export`)}<table><thead><tr><th>Project</th><th>Pillar</th><th>Owner</th><th>Status</th><th>Planned end</th></tr></thead><tbody>
-${projects.map((p) => html`<tr><td><a href="/mechanisms/${m.id}/projects/${p.id}">${p.title}</a></td><td>${pillar(p.pillar)}</td><td>${name(p.owner)}</td><td>${p.status}</td><td>${p.plannedEnd ?? ''}</td></tr>`)}</tbody></table>${trends}`,
+            title,
+            html`<h1>${title}</h1>${downloadLinks(`/mechanisms/${m.id}/portfolio/export`, t)}<table><thead><tr><th>${t('page.portfolio.project')}</th><th>${t('page.portfolio.pillar')}</th><th>${t('page.portfolio.owner')}</th><th>${t('page.portfolio.status')}</th><th>${t('page.portfolio.plannedEnd')}</th></tr></thead><tbody>
+${projects.map((p) => html`<tr><td><a href="/mechanisms/${m.id}/projects/${p.id}">${nameIn(p, 'title', language)}</a></td><td>${pillar(p.pillar)}</td><td>${name(p.owner)}</td><td>${t(projectStatusKey(p.status))}</td><td>${p.plannedEnd ?? ''}</td></tr>`)}</tbody></table>${trends}`,
             s.nav,
+            s.chrome,
           ),
         );
       },
@@ -294,11 +336,12 @@ ${projects.map((p) => html`<tr><td><a href="/mechanisms/${m.id}/projects/${p.id}
         reply,
         200,
         page(
-          'Mailbox',
-          html`<h1>Mailbox</h1><p>${deps.config.SMTP_URL ? 'Emails go out over SMTP; this is the outbox record.' : 'No SMTP server is configured: emails stay here, in the local outbox.'}</p>
-<table><thead><tr><th>When</th><th>To</th><th>Subject</th><th>Kind</th><th>Status</th></tr></thead><tbody>
-${messages.map((m) => html`<tr><td>${m.createdAt.slice(0, 16).replace('T', ' ')}</td><td>${m.toName} &lt;${m.toAddress}&gt;</td><td><details><summary>${m.subject}</summary><pre style="white-space:pre-wrap">${shown(m.text)}</pre></details></td><td>${m.kind}</td><td>${m.status}</td></tr>`)}</tbody></table>`,
+          s.t('page.mailbox.title'),
+          html`<h1>${s.t('page.mailbox.title')}</h1><p>${deps.config.SMTP_URL ? s.t('page.mailbox.smtp') : s.t('page.mailbox.local')}</p>
+<table><thead><tr><th>${s.t('page.mailbox.when')}</th><th>${s.t('page.mailbox.to')}</th><th>${s.t('page.mailbox.subject')}</th><th>${s.t('page.mailbox.kind')}</th><th>${s.t('page.mailbox.status')}</th></tr></thead><tbody>
+${messages.map((m) => html`<tr><td>${m.createdAt.slice(0, 16).replace('T', ' ')} UTC</td><td>${m.toName} &lt;${m.toAddress}&gt;</td><td><details><summary>${m.subject}</summary><pre style="white-space:pre-wrap">${shown(m.text)}</pre></details></td><td><code>${m.kind}</code></td><td><code>${m.status}</code></td></tr>`)}</tbody></table>`,
           s.nav,
+          s.chrome,
         ),
       );
     });

@@ -1,0 +1,75 @@
+/**
+ * The language of a page (issue 18): the reader's choice from the switch on every page (`?lang=`, kept in a cookie),
+ * else their own setting (a signed-in user's, or the contact's language for an owner), else the browser's
+ * `Accept-Language`, else English. Text comes from the one message catalogue (src/i18n), as for emails and documents.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Language, type CyclePhase, type ProjectStatus, type SubmissionState } from '../../domain';
+import { translator, type MessageKey, type MessageValues } from '../../i18n';
+
+/** The cookie that keeps the switch's choice (a preference, not a secret: readable, not signed). */
+export const LANGUAGE_COOKIE = 'lang';
+
+/** A page's language and its translator. */
+export interface PageLanguage {
+  language: Language;
+  t: (key: MessageKey, values?: MessageValues) => string;
+}
+
+/** The language the reader chose with the switch: this request's `?lang=`, else the cookie an earlier one set. */
+export function chosenLanguage(request: FastifyRequest): Language | undefined {
+  const asked = Language.safeParse((request.query as Record<string, unknown> | undefined)?.lang);
+  if (asked.success) return asked.data;
+  const kept = Language.safeParse(request.cookies?.[LANGUAGE_COOKIE]);
+  return kept.success ? kept.data : undefined;
+}
+
+/** The first language of `Accept-Language` (by quality, then order) that the product speaks. */
+export function acceptedLanguage(header: string | undefined): Language | undefined {
+  const ranked = (header ?? '')
+    .split(',')
+    .map((part, order) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+      return { primary: tag.trim().toLowerCase().split('-')[0], q: q === undefined ? 1 : Number(q), order };
+    })
+    .filter((r) => r.q > 0)
+    .sort((a, b) => b.q - a.q || a.order - b.order);
+  for (const r of ranked) {
+    const known = Language.safeParse(r.primary);
+    if (known.success) return known.data;
+  }
+  return undefined;
+}
+
+/** The page's language: the switch's choice, the reader's own setting, the browser's, English. */
+export function pageLanguage(request: FastifyRequest, setting?: Language): PageLanguage {
+  const language = chosenLanguage(request) ?? setting ?? acceptedLanguage(request.headers['accept-language']) ?? 'en';
+  return { language, t: translator(language) };
+}
+
+/**
+ * Keeps a `?lang=` choice in a cookie, so that the next pages (and the pages a form posts to) stay in it. Pages that
+ * depend on the language say so to caches.
+ */
+export function keepChosenLanguage(request: FastifyRequest, reply: FastifyReply): void {
+  const asked = Language.safeParse((request.query as Record<string, unknown> | undefined)?.lang);
+  if (asked.success)
+    void reply.setCookie(LANGUAGE_COOKIE, asked.data, {
+      path: '/',
+      sameSite: 'lax',
+      httpOnly: true,
+      secure: request.protocol === 'https',
+      maxAge: 365 * 24 * 3600,
+    });
+  void reply.header('vary', 'Accept-Language, Cookie');
+}
+
+/** The catalogue key of a cycle phase's name (the phase's word stays the API's and the CSS class's). */
+export const phaseKey = (phase: CyclePhase) => `page.phase.${phase}` as const;
+
+/** The catalogue key of an update state's name. */
+export const stateKey = (state: SubmissionState) => `page.state.${state}` as const;
+
+/** The catalogue key of a project status's name. */
+export const projectStatusKey = (status: ProjectStatus) => `page.projectStatus.${status}` as const;
