@@ -59,7 +59,7 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
     const act = async (
       request: FastifyRequest,
       reply: FastifyReply,
-      run: (actor: string, form: Form) => Promise<string>,
+      run: (actor: string, form: Form, t: PageSession['t']) => Promise<string>,
     ) => {
       const s = await postSession(request, reply);
       if (!s) return reply;
@@ -70,10 +70,11 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
       let message: string;
       try {
         await requireOpenCycle(deps, mechanismId, quarter);
-        message = await run(userActor(s.user), form);
+        message = await run(userActor(s.user), form, s.t);
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
-        message = `Refused: ${err.message}`;
+        // The workflow's or the API's reason, as it gave it (English).
+        message = s.t('page.notice.refused', { reason: err.message });
       }
       return reply.redirect(
         `/mechanisms/${mechanismId}/cycles/${quarter}?done=${encodeURIComponent(message.slice(0, 190))}`,
@@ -90,30 +91,30 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
       '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/extend',
       { schema: { params: ProjectParams } },
       (request, reply) =>
-        act(request, reply, async (actor, form) => {
+        act(request, reply, async (actor, form, t) => {
           const r = await runCommand(
             deps,
             actor,
             target(request),
             command(messages.grantExtension, { dueDate: (form.dueDate ?? '').trim(), grantedBy: actor }),
           );
-          return `Extension granted: now due ${r.dueDate}.`;
+          return t('page.notice.extended', { dueDate: r.dueDate });
         }),
     );
     app.post(
       '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/waive',
       { schema: { params: ProjectParams } },
       (request, reply) =>
-        act(request, reply, async (actor) => {
+        act(request, reply, async (actor, _form, t) => {
           await runCommand(deps, actor, target(request), command(messages.waive, { waivedBy: actor }));
-          return 'Update waived for this quarter.';
+          return t('page.notice.waived');
         }),
     );
     app.post(
       '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/reassign',
       { schema: { params: ProjectParams } },
       (request, reply) =>
-        act(request, reply, async (actor, form) => {
+        act(request, reply, async (actor, form, t) => {
           const { mechanismId, projectId } = request.params as { mechanismId: string; projectId: string };
           const [m, p] = await Promise.all([
             deps.store.mechanisms.get(mechanismId),
@@ -134,11 +135,11 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
               reassignedBy: actor,
             }),
           );
-          return `Update reassigned to ${contact.name}.`;
+          return t('page.notice.reassigned', { name: contact.name });
         }),
     );
     app.post('/mechanisms/:mechanismId/cycles/:quarter/convene', { schema: { params: Params } }, (request, reply) =>
-      act(request, reply, async (actor, form) => {
+      act(request, reply, async (actor, form, t) => {
         const input = {
           ...(form.startsAt?.trim() && { startsAt: form.startsAt.trim() }),
           venue: (form.venue ?? '').trim(),
@@ -147,29 +148,33 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
           ...(form.holidayConfirmed === 'yes' && { holidayConfirmed: true }),
         };
         const r = await runCommand(deps, actor, target(request), command(messages.convene, input));
-        return `Session ${r.sequence > 0 ? 'convened' : 'set'} for ${r.startsAt} (invitation sequence ${r.sequence}).`;
+        return t('page.notice.convened', {
+          convened: r.sequence > 0 ? 'yes' : 'no',
+          at: r.startsAt,
+          sequence: r.sequence,
+        });
       }),
     );
     app.post(
       '/mechanisms/:mechanismId/cycles/:quarter/cancel-session',
       { schema: { params: Params } },
       (request, reply) =>
-        act(request, reply, async (actor) => {
+        act(request, reply, async (actor, _form, t) => {
           await runCommand(deps, actor, target(request), command(messages.cancelSession));
-          return 'Session cancelled; the cancellation was sent.';
+          return t('page.notice.sessionCancelled');
         }),
     );
     app.post('/mechanisms/:mechanismId/cycles/:quarter/decisions', { schema: { params: Params } }, (request, reply) =>
-      act(request, reply, async (actor, form) => {
+      act(request, reply, async (actor, form, t) => {
         const record = decisionsFromForm(form, (request.params as { quarter: string }).quarter);
         const r = await runCommand(deps, actor, target(request), command(messages.recordDecisions, record));
-        return `Decisions recorded with ${r.actionItemIds.length} action item(s); the minutes follow.`;
+        return t('page.notice.decisions', { items: r.actionItemIds.length });
       }),
     );
     app.post('/mechanisms/:mechanismId/cycles/:quarter/close', { schema: { params: Params } }, (request, reply) =>
-      act(request, reply, async (actor) => {
+      act(request, reply, async (actor, _form, t) => {
         await runCommand(deps, actor, target(request), command(messages.close, { closedBy: actor }));
-        return 'The cycle is closing.';
+        return t('page.notice.closing');
       }),
     );
   };

@@ -6,15 +6,18 @@ import {
   endOfDay,
   isoInstant,
   isoQuarter,
+  nameIn,
   settledStates,
   slug,
   type SessionDateCheck,
 } from '../../domain';
 import type { RouteDeps } from '../context';
 import { within } from '../../temporal/bounded';
+import { formatDate } from '../../documents/format';
 import { loadCycleView, type CycleView } from '../cycle-view';
 import { downloadLinks } from './exports';
-import { html, page } from './html';
+import { html, page, written } from './html';
+import { documentKindKey, phaseKey, stateKey } from './language';
 import type { PageSession } from './secretariat';
 import { inZone, lastMinuteBefore, timelineSection, viewerZone, viewerZones } from './timeline';
 
@@ -88,11 +91,12 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
         const busy = reached?.answered === true && reached.value !== false;
         if (busy) busyUntil.set(key, Date.now() + BUSY_KEPT_MS);
         else busyUntil.delete(key);
+        const { t, language } = s;
         const zone = viewerZone(mechanism!, askedZone);
-        const local = inZone(zone);
+        const local = inZone(zone, language);
         // Looked up once per row: maps, so that a 1,000-project cycle's page is not a million comparisons.
-        const titles = new Map(projects.map((p) => [p.id, p.title]));
-        const names = new Map(mechanism!.contacts.map((c) => [c.id, c.name]));
+        const titles = new Map(projects.map((p) => [p.id, nameIn(p, 'title', language)]));
+        const names = new Map(mechanism!.contacts.map((c) => [c.id, nameIn(c, 'name', language)]));
         const title = (id: string) => titles.get(id) ?? id;
         const contactName = (id?: string) => (id && names.get(id)) ?? id ?? '';
         const base = `/mechanisms/${mechanismId}/cycles/${quarter}`;
@@ -104,14 +108,14 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
         // session has started), so the officer is not offered buttons that can only be refused; close is always there.
         const rows = view.projects.map((p) => {
           const settled = settledStates.includes(p.state);
-          return html`<tr id="project-${p.projectId}"><td>${title(p.projectId)}<br><small><a href="${deps.cycles.workflowUiUrl(p.workflowId)}">workflow in Temporal UI</a></small></td>
-<td><span class="state state-${p.state}">${p.state}</span>${p.late ? html` <span class="state state-overdue">late</span>` : ''}${p.revision ? html`<br><small>revision ${p.revision}</small>` : ''}</td>
+          return html`<tr id="project-${p.projectId}"><td>${title(p.projectId)}<br><small><a href="${deps.cycles.workflowUiUrl(p.workflowId)}">${t('page.cycle.workflowLink')}</a></small></td>
+<td><span class="state state-${p.state}">${t(stateKey(p.state))}</span>${p.late ? html` <span class="state state-overdue">${t('page.cycle.late')}</span>` : ''}${p.revision ? html`<br><small>${t('page.cycle.revision', { revision: p.revision })}</small>` : ''}</td>
 <td>${contactName(p.ownerId)}</td><td>${local(p.lastSendAt)}</td><td>${local(p.nextSendAt)}</td>
 <td>${
             open && !settled
-              ? html`<form method="post" action="${base}/projects/${p.projectId}/extend" class="inline">${csrf}<input name="dueDate" aria-label="New due date for ${title(p.projectId)}" placeholder="YYYY-MM-DD" style="width:8.5rem"><button>Extend</button></form>
-${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">Submit on behalf</a><br>` : ''}<form method="post" action="${base}/projects/${p.projectId}/waive" class="inline">${csrf}<button class="secondary">Waive</button></form>
-<form method="post" action="${base}/projects/${p.projectId}/reassign" class="inline">${csrf}<input name="ownerId" list="contacts" placeholder="${p.ownerId ?? 'contact id'}" aria-label="New owner for ${title(p.projectId)} (contact id)" style="width:10rem"><button class="secondary">Reassign</button></form>`
+              ? html`<form method="post" action="${base}/projects/${p.projectId}/extend" class="inline">${csrf}<input name="dueDate" aria-label="${t('page.cycle.newDueDateFor', { project: title(p.projectId) })}" placeholder="YYYY-MM-DD" style="width:8.5rem"><button>${t('page.cycle.extend')}</button></form>
+${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">${t('page.cycle.submitOnBehalf')}</a><br>` : ''}<form method="post" action="${base}/projects/${p.projectId}/waive" class="inline">${csrf}<button class="secondary">${t('page.cycle.waive')}</button></form>
+<form method="post" action="${base}/projects/${p.projectId}/reassign" class="inline">${csrf}<input name="ownerId" list="contacts" placeholder="${p.ownerId ?? t('page.cycle.contactId')}" aria-label="${t('page.cycle.newOwnerFor', { project: title(p.projectId) })}" style="width:10rem"><button class="secondary">${t('page.cycle.reassign')}</button></form>`
               : ''
           }</td></tr>`;
         });
@@ -125,17 +129,18 @@ ${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">Submit 
           checkAt && isoInstant.safeParse(checkAt).success ? checkAt : (session_?.startsAt ?? view.proposedSessionAt);
         const check =
           open && view.phase === 'convening' && proposed ? checkMechanismSessionDate(mechanism!, proposed) : undefined;
-        const body = html`<h1>${mechanism!.name}: cycle ${quarter}</h1>
+        const heading = t('page.cycle.title', { mechanism: nameIn(mechanism!, 'name', language), quarter });
+        const body = html`<h1>${heading}</h1>
 ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
-<p>Phase <span class="state" id="phase">${view.phase}</span>${view.waitingFor ? html` — waiting for ${view.waitingFor}` : ''}. Due ${view.dueDate ?? '—'}, collection closes ${view.cutoffAt ? html`${local(lastMinuteBefore(view.cutoffAt))} (${zone})` : '—'}.
-<a href="${deps.cycles.workflowUiUrl(view.workflowId)}">Open the cycle workflow in Temporal UI</a>.</p>
+<p>${t('page.cycle.phase')} <span class="state" id="phase">${t(phaseKey(view.phase))}</span>${view.waitingFor ? html`${t('page.cycle.waitingFor')}${written(view.waitingFor, language)}` : ''}${t('page.sentenceEnd')} ${t('page.cycle.due', { date: view.dueDate ? formatDate(view.dueDate, language) : '—' })}${t('page.listSeparator')}${t('page.cycle.cutoff', { at: view.cutoffAt ? `${local(lastMinuteBefore(view.cutoffAt))} (${zone})` : '—' })}
+<a href="${deps.cycles.workflowUiUrl(view.workflowId)}">${t('page.cycle.cycleWorkflowLink')}</a>${t('page.sentenceEnd')}</p>
 ${
   busy
-    ? html`<p class="notice" role="status" id="busy">The cycle's workflow is busy and did not answer at once: each project's state is as its update last recorded it, and what the cycle's commands still do shows once it answers. Reload for the live view.</p>`
+    ? html`<p class="notice" role="status" id="busy">${t('page.cycle.busy')}</p>`
     : view.unanswered
-      ? html`<div class="alert" role="alert" id="unanswered">Temporal or the worker is not answering right now: this page shows the records as last saved, which may be behind. Actions are unavailable until it is back.</div>`
+      ? html`<div class="alert" role="alert" id="unanswered">${t('page.cycle.unanswered')}</div>`
       : view.source === 'store'
-        ? html`<p><small>The workflow has ended; this page shows the records.</small></p>`
+        ? html`<p><small>${t('page.cycle.ended')}</small></p>`
         : ''
 }
 ${timelineSection(
@@ -159,92 +164,92 @@ ${timelineSection(
       p.nextSendAt && !settledStates.includes(p.state) ? [{ projectId: p.projectId, at: p.nextSendAt }] : [],
     ),
   },
-  { zone, zones: viewerZones(mechanism!), base, title },
+  { zone, zones: viewerZones(mechanism!), base, title, language, t },
 )}
-<h2>Project updates</h2>
-${downloadLinks(`${base}/export`, s.t)}
+<h2>${t('page.cycle.updates')}</h2>
+${downloadLinks(`${base}/export`, t)}
 ${
   // The contacts a project can be reassigned to, once for every row's field (a list per row would make a 1,000-project
   // page a million options).
   open
-    ? html`<datalist id="contacts">${mechanism!.contacts.map((c) => html`<option value="${c.id}">${c.name}</option>`)}</datalist>`
+    ? html`<datalist id="contacts">${mechanism!.contacts.map((c) => html`<option value="${c.id}">${contactName(c.id)}</option>`)}</datalist>`
     : ''
 }
-<table><thead><tr><th>Project</th><th>State</th><th>Owner</th><th>Last send (${zone})</th><th>Next send (${zone})</th><th>Actions</th></tr></thead><tbody>${rows}</tbody></table>
+<table><thead><tr><th>${t('page.cycle.project')}</th><th>${t('page.cycle.state')}</th><th>${t('page.cycle.owner')}</th><th>${t('page.cycle.lastSend', { zone })}</th><th>${t('page.cycle.nextSend', { zone })}</th><th>${t('page.cycle.actions')}</th></tr></thead><tbody>${rows}</tbody></table>
 ${
   view.pendingSubmissions.length
-    ? html`<h2 id="pending">Recorded, not yet applied</h2>
-<p><small>These submissions are safely recorded; they reach their workflow as soon as the worker and Temporal answer.</small></p>
-<table><thead><tr><th>Project</th><th>Received (${zone})</th><th>By</th><th>Attempts</th><th>Last error</th></tr></thead><tbody>${view.pendingSubmissions.map(
+    ? html`<h2 id="pending">${t('page.cycle.pending')}</h2>
+<p><small>${t('page.cycle.pendingNote')}</small></p>
+<table><thead><tr><th>${t('page.cycle.project')}</th><th>${t('page.cycle.received', { zone })}</th><th>${t('page.cycle.by')}</th><th>${t('page.cycle.attempts')}</th><th>${t('page.cycle.lastError')}</th></tr></thead><tbody>${view.pendingSubmissions.map(
         (p) =>
-          html`<tr><td>${title(p.projectId)}</td><td>${local(p.receivedAt)}</td><td>${contactName(p.submittedBy)}</td><td>${p.attempts}</td><td>${p.lastError ?? ''}</td></tr>`,
+          html`<tr><td>${title(p.projectId)}</td><td>${local(p.receivedAt)}</td><td>${contactName(p.submittedBy)}</td><td>${p.attempts}</td><td>${p.lastError ? written(p.lastError, language) : ''}</td></tr>`,
       )}</tbody></table>`
     : ''
 }
 
-<h2>Session</h2>
-<p>${session_ ? html`Session ${session_.status} for ${local(session_.startsAt)} ${zone} (invitation sequence ${session_.sequence}).` : 'Not convened yet.'}</p>
-${check ? sessionCheckSection(check, base) : ''}
-${followUpsSection(view)}
+<h2>${t('page.cycle.session')}</h2>
+<p>${session_ ? t('page.cycle.sessionAt', { status: session_.status, at: `${local(session_.startsAt)} ${zone}`, sequence: session_.sequence }) : t('page.cycle.notConvened')}</p>
+${check ? sessionCheckSection(check, base, s) : ''}
+${followUpsSection(view, s)}
 ${
   open && view.phase === 'convening'
     ? html`<form method="post" action="${base}/convene" class="card">${csrf}<div class="row">
-<div><label for="startsAt">Starts at (ISO, with offset; empty = proposed date)</label><input id="startsAt" name="startsAt" placeholder="2026-03-20T09:00:00+02:00" value="${checkAt ?? session_?.startsAt ?? ''}"></div>
-<div><label for="venue">Venue</label><input id="venue" name="venue" maxlength="200" value="${current?.venue ?? mechanism!.venue ?? ''}"></div></div>
-<div class="row"><div><label for="chairs">Chairs (contact ids, comma-separated)</label><input id="chairs" name="chairs" value="${(current?.chairs ?? mechanism!.sides.map((sd) => sd.chair).filter(Boolean)).join(', ')}"></div>
-<div><label for="attendees">Attendees (contact ids, comma-separated)</label><input id="attendees" name="attendees" value="${(current?.attendees ?? mechanism!.contacts.map((c) => c.id)).join(', ')}"></div></div>
-${check?.needsConfirmation ? html`<label><input type="checkbox" name="holidayConfirmed" value="yes" id="holidayConfirmed"> Convene on this date although it is a holiday on a side (the invitation will say so)</label>` : ''}
-<button type="submit">${session_?.status === 'scheduled' ? 'Reschedule session' : 'Convene session'}</button></form>
-${session_?.status === 'scheduled' ? html`<form method="post" action="${base}/cancel-session">${csrf}<button class="secondary">Cancel the session</button></form>` : ''}`
+<div><label for="startsAt">${t('page.cycle.startsAt')}</label><input id="startsAt" name="startsAt" placeholder="2026-03-20T09:00:00+02:00" value="${checkAt ?? session_?.startsAt ?? ''}"></div>
+<div><label for="venue">${t('page.cycle.venue')}</label><input id="venue" name="venue" maxlength="200" value="${current?.venue ?? mechanism!.venue ?? ''}"></div></div>
+<div class="row"><div><label for="chairs">${t('page.cycle.chairs')}</label><input id="chairs" name="chairs" value="${(current?.chairs ?? mechanism!.sides.map((sd) => sd.chair).filter(Boolean)).join(', ')}"></div>
+<div><label for="attendees">${t('page.cycle.attendees')}</label><input id="attendees" name="attendees" value="${(current?.attendees ?? mechanism!.contacts.map((c) => c.id)).join(', ')}"></div></div>
+${check?.needsConfirmation ? html`<label><input type="checkbox" name="holidayConfirmed" value="yes" id="holidayConfirmed"> ${t('page.cycle.holidayConfirm')}</label>` : ''}
+<button type="submit">${session_?.status === 'scheduled' ? t('page.cycle.reschedule') : t('page.cycle.convene')}</button></form>
+${session_?.status === 'scheduled' ? html`<form method="post" action="${base}/cancel-session">${csrf}<button class="secondary">${t('page.cycle.cancelSession')}</button></form>` : ''}`
     : ''
 }
 ${
   open && (view.phase === 'in-session' || view.phase === 'recording')
-    ? html`<form method="post" action="${base}/decisions" class="card">${csrf}<h2>Record decisions</h2>
-<label for="decisions">Decisions, one per line</label><textarea id="decisions" name="decisions" maxlength="20000"></textarea>
-<label for="actions">Action items, one per line: title | owner contact id | due date YYYY-MM-DD</label><textarea id="actions" name="actions" maxlength="20000"></textarea>
-<button type="submit">Record decisions</button></form>`
+    ? html`<form method="post" action="${base}/decisions" class="card">${csrf}<h2>${t('page.cycle.recordDecisions')}</h2>
+<label for="decisions">${t('page.cycle.decisionsLabel')}</label><textarea id="decisions" name="decisions" maxlength="20000"></textarea>
+<label for="actions">${t('page.cycle.actionsLabel')}</label><textarea id="actions" name="actions" maxlength="20000"></textarea>
+<button type="submit">${t('page.cycle.recordDecisions')}</button></form>`
     : ''
 }
 ${
   open
-    ? html`<form method="post" action="${base}/close">${csrf}<button class="secondary">Close the cycle</button></form>`
+    ? html`<form method="post" action="${base}/close">${csrf}<button class="secondary">${t('page.cycle.close')}</button></form>`
     : ''
 }
-<h2>Decisions</h2>${decisions.length ? html`<ol>${decisions.map((d) => html`<li>${d.text}</li>`)}</ol>` : html`<p>None recorded.</p>`}
-<h2>Documents</h2>
+<h2>${t('page.cycle.decisions')}</h2>${decisions.length ? html`<ol>${decisions.map((d) => html`<li>${written(d.text, language)}</li>`)}</ol>` : html`<p>${t('page.cycle.noDecisions')}</p>`}
+<h2>${t('page.cycle.documents')}</h2>
 ${
   documents.length
-    ? html`<table><thead><tr><th>Document</th><th>Version</th><th>Format</th><th>Created (${zone})</th></tr></thead><tbody>${documents.map(
+    ? html`<table><thead><tr><th>${t('page.cycle.document')}</th><th>${t('page.cycle.version')}</th><th>${t('page.cycle.format')}</th><th>${t('page.cycle.created', { zone })}</th></tr></thead><tbody>${documents.map(
         (d) =>
-          html`<tr><td>${d.kind}</td><td>${d.version}</td><td><a href="/documents/${encodeURIComponent(d.id)}">${d.format.toUpperCase()}</a></td><td>${local(d.createdAt)}</td></tr>`,
+          html`<tr><td>${t(documentKindKey(d.kind))}</td><td>${d.version}</td><td><a href="/documents/${encodeURIComponent(d.id)}">${d.format.toUpperCase()}</a></td><td>${local(d.createdAt)}</td></tr>`,
       )}</tbody></table>`
-    : html`<p>No documents yet.</p>`
+    : html`<p>${t('page.cycle.noDocuments')}</p>`
 }`;
         return reply
           .type('text/html; charset=utf-8')
           .header('cache-control', 'no-store')
-          .send(page(`Cycle ${mechanismId} ${quarter}`, body, s.nav));
+          .send(page(heading, body, s.nav, s.chrome));
       },
     );
   };
 }
 
 /** The session date check: warnings for holidays on either side, and dates both sides work (links re-check them). */
-function sessionCheckSection(check: SessionDateCheck, base: string) {
+function sessionCheckSection(check: SessionDateCheck, base: string, { t, language }: PageSession) {
   const sides = check.sides
     .map((c) => html`${c.sideId}: ${c.localDate} ${String(c.localHour).padStart(2, '0')}:00 ${c.timeZone}`)
     .map(String)
     .join('; ');
   return html`<section class="card" id="session-check"${check.needsConfirmation ? html` role="alert"` : ''}>
-<h3>Session date check: ${when(check.startsAt)} UTC</h3>
+<h3>${t('page.check.title', { at: `${when(check.startsAt)} UTC` })}</h3>
 <p>${sides}</p>
 ${
   check.needsConfirmation
-    ? html`<ul class="warnings">${check.warnings.map((w) => html`<li class="state state-overdue">${w}</li>`)}</ul><p>Convening on this date needs your confirmation below.</p>`
-    : html`<p>A working day on every side.</p>`
+    ? html`<ul class="warnings">${check.warnings.map((w) => html`<li class="state state-overdue">${written(w, language)}</li>`)}</ul><p>${t('page.check.confirm')}</p>`
+    : html`<p>${t('page.check.workingDay')}</p>`
 }
-<p>Next dates both sides work: ${check.alternatives.map((a, i) => html`${i ? ', ' : ''}<a href="${base}?startsAt=${encodeURIComponent(a)}">${when(a)} UTC</a>`)}</p>
+<p>${t('page.check.alternatives')} ${check.alternatives.map((a, i) => html`${i ? t('page.listSeparator') : ''}<a href="${base}?startsAt=${encodeURIComponent(a)}">${when(a)} UTC</a>`)}</p>
 </section>`;
 }
 
@@ -252,20 +257,20 @@ ${
  * What the cycle's commands still do after they answered, and how far the cycle's own emails are: "invitation-s1: 5
  * of 7 sent". Shown while something is pending or has failed, or once the cycle has sent emails of its own.
  */
-function followUpsSection(view: CycleView) {
+function followUpsSection(view: CycleView, { t, language }: PageSession) {
   const { followUps = [], deliveries } = view;
   if (followUps.length === 0 && deliveries.length === 0) return '';
-  const doing = { waiting: 'waiting', running: 'under way', failed: 'failed' } as const;
-  return html`<h2 id="sending">Sending</h2>
+  return html`<h2 id="sending">${t('page.sending.title')}</h2>
 ${
   followUps.length
     ? html`<ul>${followUps.map(
-        (f) => html`<li><code>${f.step}</code>: ${doing[f.state]}${f.reason ? html` — ${f.reason}` : ''}</li>`,
+        (f) =>
+          html`<li><code>${f.step}</code>: ${t(`page.sending.${f.state}`)}${f.reason ? html` — ${written(f.reason, language)}` : ''}</li>`,
       )}</ul>`
     : ''
 }
-<table><thead><tr><th>Step</th><th>Sent</th><th>Undeliverable</th></tr></thead><tbody>${deliveries.map(
+<table><thead><tr><th>${t('page.sending.step')}</th><th>${t('page.sending.sent')}</th><th>${t('page.sending.undeliverable')}</th></tr></thead><tbody>${deliveries.map(
     (d) =>
-      html`<tr><td><code>${d.step}</code></td><td>${d.sent} of ${d.total}</td><td>${d.undeliverable || ''}</td></tr>`,
+      html`<tr><td><code>${d.step}</code></td><td>${t('page.sending.sentOf', { sent: d.sent, total: d.total })}</td><td>${d.undeliverable || ''}</td></tr>`,
   )}</tbody></table>`;
 }

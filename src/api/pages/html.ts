@@ -1,5 +1,6 @@
 /** Server-rendered HTML: every interpolated value goes through `esc` (tagged template `html`), no scripts. */
 import { Language } from '../../domain';
+import { scriptLanguage } from '../../documents/format';
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(value: unknown): string {
@@ -49,6 +50,15 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;
 header nav.languages{margin-left:auto}
 @media (max-width:40rem){main{padding:.5rem}th,td{display:block;border:0}tr{display:block;border-bottom:1px solid #dde1e6;padding:.4rem 0}}
 `;
+
+/**
+ * Text as someone wrote it (an owner, an officer, a workflow's reason), never translated: marked with its language
+ * (`<span lang>`) when its script says it is not the page's, so that readers and screen readers know.
+ */
+export function written(text: string, pageLanguage: Language): Safe | string {
+  const language = scriptLanguage(text);
+  return language && language !== pageLanguage ? html`<span lang="${language}">${text}</span>` : text;
+}
 
 /** The names of the languages in themselves, as the switch shows them. */
 const NATIVE_NAMES: Record<Language, string> = { en: 'English', zh: '中文' };

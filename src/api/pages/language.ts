@@ -5,6 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Language, type CyclePhase, type ProjectStatus, type SubmissionState } from '../../domain';
+import type { DocumentKind } from '../../store';
 import { translator, type MessageKey, type MessageValues } from '../../i18n';
 
 /** The cookie that keeps the switch's choice (a preference, not a secret: readable, not signed). */
@@ -73,3 +74,6 @@ export const stateKey = (state: SubmissionState) => `page.state.${state}` as con
 
 /** The catalogue key of a project status's name. */
 export const projectStatusKey = (status: ProjectStatus) => `page.projectStatus.${status}` as const;
+
+/** The catalogue key of a document kind's name (report, agenda, minutes). */
+export const documentKindKey = (kind: DocumentKind) => `page.documentKind.${kind}` as const;

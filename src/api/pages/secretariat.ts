@@ -339,7 +339,7 @@ ${projects.map((p) => html`<tr><td><a href="/mechanisms/${m.id}/projects/${p.id}
           s.t('page.mailbox.title'),
           html`<h1>${s.t('page.mailbox.title')}</h1><p>${deps.config.SMTP_URL ? s.t('page.mailbox.smtp') : s.t('page.mailbox.local')}</p>
 <table><thead><tr><th>${s.t('page.mailbox.when')}</th><th>${s.t('page.mailbox.to')}</th><th>${s.t('page.mailbox.subject')}</th><th>${s.t('page.mailbox.kind')}</th><th>${s.t('page.mailbox.status')}</th></tr></thead><tbody>
-${messages.map((m) => html`<tr><td>${m.createdAt.slice(0, 16).replace('T', ' ')} UTC</td><td>${m.toName} &lt;${m.toAddress}&gt;</td><td><details><summary>${m.subject}</summary><pre style="white-space:pre-wrap">${shown(m.text)}</pre></details></td><td><code>${m.kind}</code></td><td><code>${m.status}</code></td></tr>`)}</tbody></table>`,
+${messages.map((m) => html`<tr><td>${m.createdAt.slice(0, 16).replace('T', ' ')}</td><td>${m.toName} &lt;${m.toAddress}&gt;</td><td><details><summary>${m.subject}</summary><pre style="white-space:pre-wrap">${shown(m.text)}</pre></details></td><td>${m.kind}</td><td>${m.status}</td></tr>`)}</tbody></table>`,
           s.nav,
           s.chrome,
         ),

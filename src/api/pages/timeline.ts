@@ -2,10 +2,11 @@
  * The cycle page's timeline: the quarter on one line (src/domain/timeline.ts), done and planned, with the times in
  * the zone the viewer picks among the mechanism's (its own and each side's; `?zone=`), the zone named.
  */
-import { quarterTimeline, type Mechanism, type TimelineInput, type TimelineStep } from '../../domain';
 import { DateTime } from 'luxon';
+import { quarterTimeline, type Language, type Mechanism, type TimelineInput, type TimelineStep } from '../../domain';
 import { formatInstant } from '../../documents/format';
 import { html, type Safe } from './html';
+import type { PageLanguage } from './language';
 
 /** The zones a viewer can pick on a mechanism's pages: the mechanism's first, then each side's. */
 export function viewerZones(mechanism: Mechanism): string[] {
@@ -22,18 +23,19 @@ export function viewerZone(mechanism: Mechanism, asked: string | undefined): str
 export const lastMinuteBefore = (iso: string) => new Date(Date.parse(iso) - 60_000).toISOString();
 
 /**
- * An instant in the viewer's zone, "5 March 2026, 10:00" (the zone is named once, above the times). A cycle page shows
+ * An instant in the viewer's zone and language, "5 March 2026, 10:00" / "2026年3月5日 10:00" (the zone is named once,
+ * above the times). A cycle page shows
  * two thousand of them, many in the same minute (the sends a plan puts at the same hour): each minute is formatted
  * once per page, and the zone's offset is looked up once per quarter hour of time (zones change their offsets on a
  * quarter hour), the minute then formatted at that fixed offset without asking Intl for the zone again.
  */
-export const inZone = (zone: string) => {
+export const inZone = (zone: string, language: Language = 'en') => {
   const offsets = new Map<number, number>();
   const minutes = new Map<number, string>();
   return (iso: string | undefined): string => {
     if (!iso) return '';
     const ms = Date.parse(iso);
-    if (Number.isNaN(ms)) return formatInstant(iso, zone, false);
+    if (Number.isNaN(ms)) return formatInstant(iso, zone, false, language);
     const minute = Math.floor(ms / 60_000);
     let shown = minutes.get(minute);
     if (shown === undefined) {
@@ -43,7 +45,7 @@ export const inZone = (zone: string) => {
         offset = DateTime.fromMillis(ms, { zone }).offset;
         offsets.set(quarterHour, offset);
       }
-      shown = formatInstant(new Date((minute + offset) * 60_000).toISOString(), 'UTC', false);
+      shown = formatInstant(new Date((minute + offset) * 60_000).toISOString(), 'UTC', false, language);
       minutes.set(minute, shown);
     }
     return shown;
@@ -51,33 +53,34 @@ export const inZone = (zone: string) => {
 };
 
 /** What each step says; `title` names a project. */
-function label(step: TimelineStep, title: (projectId: string) => string): string {
-  const emails = (what: string) => (step.count ? `${what}: ${step.count.sent} of ${step.count.total} sent` : what);
+function label(step: TimelineStep, title: (projectId: string) => string, t: PageLanguage['t']): string {
+  const emails = (what: string) =>
+    step.count ? t('page.timeline.emails', { what, sent: step.count.sent, total: step.count.total }) : what;
   switch (step.kind) {
     case 'opened':
-      return 'Cycle opened';
+      return t('page.timeline.opened');
     case 'requests':
-      return emails('Requests');
+      return emails(t('page.timeline.requests'));
     case 'reminders':
-      return emails('Reminders');
+      return emails(t('page.timeline.reminders'));
     case 'escalations':
-      return emails('Escalations');
+      return emails(t('page.timeline.escalations'));
     case 'due':
-      return 'Updates due';
+      return t('page.timeline.due');
     case 'cutoff':
-      return 'Collection closes';
+      return t('page.timeline.cutoff');
     case 'report':
-      return `Report version ${step.version}`;
+      return t('page.timeline.report', { version: step.version ?? 0 });
     case 'invitations':
-      return emails('Invitations');
+      return emails(t('page.timeline.invitations'));
     case 'session':
-      return step.status === 'cancelled' ? 'Session (cancelled)' : 'Session';
+      return step.status === 'cancelled' ? t('page.timeline.sessionCancelled') : t('page.timeline.session');
     case 'minutes':
-      return 'Minutes';
+      return t('page.timeline.minutes');
     case 'closed':
-      return 'Cycle closed';
+      return t('page.timeline.closed');
     case 'next-email':
-      return `Next email: ${title(step.projectId ?? '')}${step.more ? ` and ${step.more} more` : ''}`;
+      return t('page.timeline.nextEmail', { project: title(step.projectId ?? ''), more: step.more ?? 0 });
   }
 }
 
@@ -87,29 +90,30 @@ function label(step: TimelineStep, title: (projectId: string) => string): string
  */
 export function timelineSection(
   input: TimelineInput,
-  options: { zone: string; zones: string[]; base: string; title: (projectId: string) => string },
+  options: { zone: string; zones: string[]; base: string; title: (projectId: string) => string } & PageLanguage,
 ): Safe {
+  const { t } = options;
   const steps = quarterTimeline(input);
-  const at = inZone(options.zone);
+  const at = inZone(options.zone, options.language);
   const others = options.zones.filter((z) => z !== options.zone);
   const now = Date.parse(input.now);
   const items: Safe[] = [];
   let nowShown = false;
+  const nowLine = html`<li class="now" aria-label="${t('page.timeline.now')}"><strong>${t('page.timeline.now')}</strong> <small>${at(input.now)}</small></li>`;
   for (const step of steps) {
     if (!nowShown && Date.parse(step.at) > now) {
-      items.push(html`<li class="now" aria-label="now"><strong>Now</strong> <small>${at(input.now)}</small></li>`);
+      items.push(nowLine);
       nowShown = true;
     }
     // The due instant and the cut-off are the midnight after their date: shown as that date's last minute, as the
     // emails do.
     const shown = step.kind === 'due' || step.kind === 'cutoff' ? lastMinuteBefore(step.at) : step.at;
     items.push(
-      html`<li class="${step.done ? 'done' : 'planned'}" data-step="${step.kind}"><time datetime="${step.at}">${at(shown)}</time>${step.until ? html` – <time datetime="${step.until}">${at(step.until)}</time>` : ''} ${label(step, options.title)} <small>${step.done ? 'done' : 'planned'}</small></li>`,
+      html`<li class="${step.done ? 'done' : 'planned'}" data-step="${step.kind}"><time datetime="${step.at}">${at(shown)}</time>${step.until ? html` – <time datetime="${step.until}">${at(step.until)}</time>` : ''} ${label(step, options.title, t)} <small>${step.done ? t('page.timeline.done') : t('page.timeline.planned')}</small></li>`,
     );
   }
-  if (!nowShown && !input.closedAt)
-    items.push(html`<li class="now" aria-label="now"><strong>Now</strong> <small>${at(input.now)}</small></li>`);
-  return html`<h2 id="timeline">The quarter</h2>
-<p><small>Times in ${options.zone}.${others.length ? html` Show them in ${others.map((z, i) => html`${i ? ', ' : ''}<a href="${options.base}?zone=${encodeURIComponent(z)}">${z}</a>`)}.` : ''}</small></p>
+  if (!nowShown && !input.closedAt) items.push(nowLine);
+  return html`<h2 id="timeline">${t('page.timeline.title')}</h2>
+<p><small>${t('page.timeline.zone', { zone: options.zone })}${others.length ? html` ${t('page.timeline.otherZones')} ${others.map((z, i) => html`${i ? t('page.listSeparator') : ''}<a href="${options.base}?zone=${encodeURIComponent(z)}">${z}</a>`)}${t('page.sentenceEnd')}` : ''}</small></p>
 <ol class="timeline">${items}</ol>`;
 }
