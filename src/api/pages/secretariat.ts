@@ -283,7 +283,7 @@ ${
         const m = await deps.store.mechanisms.get(mechanismId);
         if (!m) throw new ApiError(404, 'not-found', `mechanism ${mechanismId} not found`);
         const projects = await deps.store.projects.list(mechanismId);
-        const trends = await portfolioTrends(deps.store, m);
+        const trends = await portfolioTrends(deps.store, m, projects, s);
         const { t, language } = s;
         const contact = (id?: string) => m.contacts.find((c) => c.id === id);
         const name = (id?: string) => {
