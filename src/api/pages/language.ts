@@ -17,12 +17,16 @@ export interface PageLanguage {
   t: (key: MessageKey, values?: MessageValues) => string;
 }
 
+/** The language this request asks for with the switch (`?lang=`). */
+export function askedLanguage(request: FastifyRequest): Language | undefined {
+  const asked = Language.safeParse((request.query as Record<string, unknown> | undefined)?.lang);
+  return asked.success ? asked.data : undefined;
+}
+
 /** The language the reader chose with the switch: this request's `?lang=`, else the cookie an earlier one set. */
 export function chosenLanguage(request: FastifyRequest): Language | undefined {
-  const asked = Language.safeParse((request.query as Record<string, unknown> | undefined)?.lang);
-  if (asked.success) return asked.data;
   const kept = Language.safeParse(request.cookies?.[LANGUAGE_COOKIE]);
-  return kept.success ? kept.data : undefined;
+  return askedLanguage(request) ?? (kept.success ? kept.data : undefined);
 }
 
 /** The first language of `Accept-Language` (by quality, then order) that the product speaks. */
@@ -43,20 +47,33 @@ export function acceptedLanguage(header: string | undefined): Language | undefin
   return undefined;
 }
 
-/** The page's language: the switch's choice, the reader's own setting, the browser's, English. */
+/**
+ * The page's language for a reader without an account (the sign-in page, an owner's form): the switch's choice (this
+ * request's or the cookie's), the reader's own setting (an owner's: their contact's language), the browser's, English.
+ */
 export function pageLanguage(request: FastifyRequest, setting?: Language): PageLanguage {
-  const language = chosenLanguage(request) ?? setting ?? acceptedLanguage(request.headers['accept-language']) ?? 'en';
-  return { language, t: translator(language) };
+  return inLanguage(chosenLanguage(request) ?? setting ?? acceptedLanguage(request.headers['accept-language']) ?? 'en');
 }
+
+/**
+ * A signed-in user's page language: the switch on this request, else their setting (which the switch saves; a
+ * browser's cookie does not count, so that two officers sharing a browser each keep theirs), else the browser's.
+ */
+export function userLanguage(request: FastifyRequest, setting: Language | undefined): PageLanguage {
+  return inLanguage(askedLanguage(request) ?? setting ?? acceptedLanguage(request.headers['accept-language']) ?? 'en');
+}
+
+/** A language with its translator. */
+const inLanguage = (language: Language): PageLanguage => ({ language, t: translator(language) });
 
 /**
  * Keeps a `?lang=` choice in a cookie, so that the next pages (and the pages a form posts to) stay in it. Pages that
  * depend on the language say so to caches.
  */
 export function keepChosenLanguage(request: FastifyRequest, reply: FastifyReply): void {
-  const asked = Language.safeParse((request.query as Record<string, unknown> | undefined)?.lang);
-  if (asked.success)
-    void reply.setCookie(LANGUAGE_COOKIE, asked.data, {
+  const asked = askedLanguage(request);
+  if (asked)
+    void reply.setCookie(LANGUAGE_COOKIE, asked, {
       path: '/',
       sameSite: 'lax',
       httpOnly: true,

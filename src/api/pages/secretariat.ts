@@ -17,9 +17,10 @@ import { contentTypes, documentFile, downloadName } from '../documents';
 import { ApiError } from '../errors';
 import { installPageErrorHandler } from './page-errors';
 import {
-  chosenLanguage,
+  askedLanguage,
   keepChosenLanguage,
   pageLanguage,
+  userLanguage,
   phaseKey,
   projectStatusKey,
   stateKey,
@@ -100,9 +101,9 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
       const { user, caller } = signedIn;
       request.caller = caller;
       // The switch's choice becomes the user's setting, so that it follows them to another browser.
-      const chosen = chosenLanguage(request);
-      if (chosen && chosen !== user.language) await deps.store.users.setLanguage(user.id, chosen);
-      const { language, t } = pageLanguage(request, chosen ?? user.language);
+      const asked = askedLanguage(request);
+      if (asked && asked !== user.language) await deps.store.users.setLanguage(user.id, asked);
+      const { language, t } = userLanguage(request, asked ?? user.language);
       if (!caller.scopes.includes(scope)) {
         throw new ApiError(
           403,
