@@ -64,7 +64,7 @@ export function written(text: string, pageLanguage: Language): Safe | string {
 const NATIVE_NAMES: Record<Language, string> = { en: 'English', zh: '中文' };
 
 /** The switch on every page: each language in itself, a link to the same page (`url`) in it. */
-export function languageSwitch(url: string, current: Language): Safe {
+export function languageSwitch(url: string, current: Language, label: string): Safe {
   const [path, query = ''] = url.split('?');
   const params = new URLSearchParams(query);
   const links = Language.options.map((language) => {
@@ -74,7 +74,7 @@ export function languageSwitch(url: string, current: Language): Safe {
       ? html`<strong lang="${language}" aria-current="true">${name}</strong>`
       : html`<a href="${path}?${params.toString()}" lang="${language}" hreflang="${language}">${name}</a>`;
   });
-  return html`<nav class="languages" aria-label="Language / 语言">${links.map((l, i) => (i ? html` · ${l}` : l))}</nav>`;
+  return html`<nav class="languages" aria-label="${label}">${links.map((l, i) => (i ? html` · ${l}` : l))}</nav>`;
 }
 
 /**
@@ -85,11 +85,11 @@ export function page(
   title: string,
   body: Safe,
   nav?: Safe,
-  chrome?: { language: Language; t: (key: 'page.product') => string; url: string },
+  chrome?: { language: Language; t: (key: 'page.product' | 'page.languages') => string; url: string },
 ): string {
   return html`<!doctype html>
 <html lang="${chrome?.language ?? 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${title}</title><style>${new Safe(CSS)}</style></head>
-<body><header><strong>${chrome ? chrome.t('page.product') : 'Coordination mechanism'}</strong>${nav ?? ''}${chrome ? languageSwitch(chrome.url, chrome.language) : ''}</header><main>${body}</main></body></html>`
+<body><header><strong>${chrome ? chrome.t('page.product') : 'Coordination mechanism'}</strong>${nav ?? ''}${chrome ? languageSwitch(chrome.url, chrome.language, chrome.t('page.languages')) : ''}</header><main>${body}</main></body></html>`
     .value;
 }

@@ -17,9 +17,13 @@ export interface PageLanguage {
   t: (key: MessageKey, values?: MessageValues) => string;
 }
 
-/** The language this request asks for with the switch (`?lang=`). */
+/**
+ * The language this request asks for with the switch (`?lang=`). Read from the URL itself: a route's query schema
+ * leaves out the parameters it does not name.
+ */
 export function askedLanguage(request: FastifyRequest): Language | undefined {
-  const asked = Language.safeParse((request.query as Record<string, unknown> | undefined)?.lang);
+  const query = request.url.split('?')[1];
+  const asked = Language.safeParse(query === undefined ? undefined : new URLSearchParams(query).get('lang'));
   return asked.success ? asked.data : undefined;
 }
 

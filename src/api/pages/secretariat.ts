@@ -26,7 +26,7 @@ import {
   stateKey,
   type PageLanguage,
 } from './language';
-import { html, page, type Safe } from './html';
+import { html, page, written, type Safe } from './html';
 import { cycleActions } from './cycle-actions';
 import { cyclePage } from './cycle-page';
 import { onBehalfRoutes } from './on-behalf';
@@ -115,7 +115,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
       }
       const csrf = await reply.generateCsrf();
       const nav = html`<nav><a href="/">${t('page.nav.dashboard')}</a>${caller.scopes.includes('admin') ? html` · <a href="/mailbox">${t('page.nav.mailbox')}</a>` : ''} · <a href="/docs">API</a></nav>
-<form method="post" action="/logout" class="inline" style="margin-left:auto"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary">${t('page.nav.logOut', { name: user.name })}</button></form>`;
+<form method="post" action="/logout" class="inline" style="margin-left:auto"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary">${t('page.nav.logOut')} ${written(user.name, language)}</button></form>`;
       return {
         user,
         csrf,
