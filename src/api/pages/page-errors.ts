@@ -6,44 +6,60 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiError } from '../errors';
 import { isCsrfError } from '../web-sessions';
+import type { MessageKey } from '../../i18n';
 import { html, page } from './html';
+import { pageLanguage } from './language';
 
-const TITLES: Record<number, string> = {
-  400: 'Something in the request is not valid',
-  403: 'This form has expired',
-  404: 'Not found',
-  409: 'Not possible now',
-  413: 'Too much text',
-  429: 'Too many attempts',
+/** The title of an error page by status (others read "Error"). */
+const TITLES: Record<number, MessageKey> = {
+  400: 'owner.errorPage.title.400',
+  403: 'owner.errorPage.title.403',
+  404: 'owner.errorPage.title.404',
+  409: 'owner.errorPage.title.409',
+  413: 'owner.errorPage.title.413',
+  429: 'owner.errorPage.title.429',
 };
 
-/** Installs an HTML error handler on a page plugin (encapsulated: the API keeps its JSON errors). */
+/**
+ * Installs an HTML error handler on a page plugin (encapsulated: the API keeps its JSON errors). The page is in the
+ * reader's language as far as the request tells (the switch, else the browser's: no user or contact is looked up
+ * for an error); the API's own explanations (ApiError messages) stay as the API words them.
+ */
 export function installPageErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    const lang = pageLanguage(request);
+    const { t } = lang;
     let status = err.statusCode ?? 500;
     let message: string;
     if (hasZodFastifySchemaValidationErrors(err)) {
       status = 400;
-      message = `Check the address: ${err.validation.map((v) => v.instancePath.split('/').filter(Boolean).join('.') || 'the request').join(', ')} is not valid.`;
+      const fields = err.validation.map(
+        (v) => v.instancePath.split('/').filter(Boolean).join('.') || t('owner.errorPage.theRequest'),
+      );
+      message = t('owner.errorPage.address', { fields: fields.join(', ') });
     } else if (isCsrfError(err)) {
       status = 403;
-      message = 'the form is stale or forged: reload the page and try again';
+      message = t('owner.errorPage.stale');
     } else if (err instanceof ApiError) {
       status = err.statusCode;
       message = err.message;
     } else if (status === 413) {
-      message = 'The text sent is larger than this page accepts. Shorten it and send it again.';
+      message = t('owner.errorPage.tooLarge');
     } else if (status === 429) {
-      message = 'Too many attempts from your address: wait a minute and try again.';
+      message = t('owner.errorPage.tooMany');
     } else if (status >= 400 && status < 500) {
       message = err.message;
     } else {
       // Never the URL: owner links carry their secret in the path.
       request.log.error({ err, route: request.routeOptions.url }, 'page failed');
       status = 500;
-      message = 'Something went wrong on our side; nothing you typed is lost if you go back. Please try again later.';
+      message = t('owner.errorPage.failed');
     }
-    const title = err instanceof ApiError && err.code === 'forbidden' ? 'Not allowed' : (TITLES[status] ?? 'Error');
+    const title = t(
+      err instanceof ApiError && err.code === 'forbidden'
+        ? 'owner.errorPage.title.forbidden'
+        : (TITLES[status] ?? 'owner.errorPage.title.other'),
+    );
     return reply
       .code(status)
       .type('text/html; charset=utf-8')
@@ -51,7 +67,9 @@ export function installPageErrorHandler(app: FastifyInstance): void {
       .send(
         page(
           title,
-          html`<h1>${title}</h1><div class="alert" role="alert">${message}</div><p><a href="/">Back to the start page</a></p>`,
+          html`<h1>${title}</h1><div class="alert" role="alert">${message}</div><p><a href="/">${t('owner.errorPage.back')}</a></p>`,
+          undefined,
+          { ...lang, url: request.url },
         ),
       );
   });
