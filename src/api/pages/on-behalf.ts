@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { previousQuarter, isoQuarter, slug } from '../../domain';
+import { isoQuarter, nameIn, previousQuarter, slug } from '../../domain';
 import { StaleSubmission } from '../intake';
 import { submitUpdate, validIntakeKey } from '../submissions';
 import type { Scope } from '../access';
@@ -14,6 +14,7 @@ import { userActor } from '../access';
 import type { RouteDeps } from '../context';
 import { requireOpenCycle } from '../cycle-view';
 import { notFound } from '../errors';
+import { htmlMessage, type FormLocale } from './form-locale';
 import { html, page, type Safe } from './html';
 import type { PageSession } from './secretariat';
 import {
@@ -46,9 +47,18 @@ export function onBehalfRoutes(deps: RouteDeps, session: SessionOf, postSession:
         deps.store.submissions.latest(mechanismId, quarter, projectId),
         deps.store.submissions.latest(mechanismId, previousQuarter(quarter), projectId),
       ]);
-      const owner = mechanism.contacts.find((c) => c.id === project.owner)?.name ?? project.owner;
-      return { project, owner, actionItems, latest, previous };
+      const owner = mechanism.contacts.find((c) => c.id === project.owner);
+      return { mechanism, project, owner, actionItems, latest, previous };
     }
+    /**
+     * The officer's locale: their page language (the switch, their setting, the browser's); times in the mechanism's
+     * zone, the one the secretariat's pages show first.
+     */
+    const localeOf = (s: PageSession, ctx: Awaited<ReturnType<typeof load>>): FormLocale => ({
+      language: s.language,
+      t: s.t,
+      timeZone: ctx.mechanism.timeZone,
+    });
     const render = (
       s: PageSession,
       p: P,
@@ -57,21 +67,27 @@ export function onBehalfRoutes(deps: RouteDeps, session: SessionOf, postSession:
       errors: FormErrors,
       // Another officer (or the owner) saved a newer revision meanwhile; the form is then based on it.
       conflict?: { notice: Safe; revision: number },
-    ) =>
-      page(
-        `${ctx.project.title}: update on behalf`,
-        html`<h1>${ctx.project.title}</h1>
-<p>Update for <strong>${p.quarter}</strong> on behalf of ${ctx.owner}. You will be recorded as the submitter. <a href="/mechanisms/${p.mechanismId}/cycles/${p.quarter}">Back to the cycle</a></p>
-${conflict?.notice ?? ''}${Object.keys(errors).length ? html`<div class="alert" role="alert">Please correct the fields marked below; nothing was saved yet.</div>` : ''}
-${ctx.latest ? html`<p><small>Showing revision ${ctx.latest.revision}; saving makes a new revision.</small></p>` : ctx.previous ? html`<p><small>Pre-filled from ${ctx.previous.quarter}.</small></p>` : ''}
-<form method="post" action="/mechanisms/${p.mechanismId}/cycles/${p.quarter}/projects/${p.projectId}/submission" class="card" novalidate>
+    ) => {
+      const { t, language } = s;
+      const project = nameIn(ctx.project, 'title', language);
+      const owner = ctx.owner ? nameIn(ctx.owner, 'name', language) : ctx.project.owner;
+      const cycle = `/mechanisms/${p.mechanismId}/cycles/${p.quarter}`;
+      return page(
+        t('owner.onBehalf.title', { project }),
+        html`<h1>${project}</h1>
+<p>${htmlMessage(t, 'owner.onBehalf.intro', { quarter: html`<strong>${p.quarter}</strong>`, owner })} <a href="${cycle}">${t('owner.onBehalf.back')}</a></p>
+${conflict?.notice ?? ''}${Object.keys(errors).length ? html`<div class="alert" role="alert">${t('owner.form.errorSummary', { count: Object.keys(errors).length })}</div>` : ''}
+${ctx.latest ? html`<p><small>${t('owner.onBehalf.showingRevision', { revision: ctx.latest.revision })}</small></p>` : ctx.previous ? html`<p><small>${t('owner.onBehalf.prefilled', { quarter: ctx.previous.quarter })}</small></p>` : ''}
+<form method="post" action="${cycle}/projects/${p.projectId}/submission" class="card" novalidate>
 <input type="hidden" name="csrf" value="${s.csrf}">
 <input type="hidden" name="intakeKey" value="${randomUUID()}">
 ${baseRevisionField(conflict?.revision ?? ctx.latest?.revision ?? 0)}
-${submissionFields(values, errors, ctx.actionItems, ctx.project)}
-<button type="submit">${conflict ? `Save my text over revision ${conflict.revision}` : 'Submit on behalf of the owner'}</button></form>`,
+${submissionFields(localeOf(s, ctx), values, errors, ctx.actionItems, ctx.project)}
+<button type="submit">${conflict ? t('owner.form.saveOver', { revision: conflict.revision }) : t('owner.onBehalf.submit')}</button></form>`,
         s.nav,
+        s.chrome,
       );
+    };
     const send = (reply: FastifyReply, status: number, body: string) =>
       reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
@@ -100,7 +116,7 @@ ${submissionFields(values, errors, ctx.actionItems, ctx.project)}
         const p = request.params as P;
         const ctx = await load(p);
         const body = (request.body ?? {}) as Record<string, unknown>;
-        const parsed = parseSubmissionForm(body, ctx.actionItems, ctx.project);
+        const parsed = parseSubmissionForm(body, ctx.actionItems, ctx.project, s.t);
         if (!parsed.ok) return send(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
         const actor = userActor(s.user);
         const key = validIntakeKey(body.intakeKey) ? body.intakeKey : undefined;
@@ -116,6 +132,7 @@ ${submissionFields(values, errors, ctx.actionItems, ctx.project)}
           if (!(err instanceof StaleSubmission)) throw err;
           const fresh = await load(p);
           const notice = conflictNotice(
+            localeOf(s, fresh),
             err.current,
             parsed.values,
             err.currentRevision,
@@ -131,10 +148,15 @@ ${submissionFields(values, errors, ctx.actionItems, ctx.project)}
           details: receipt,
           at: deps.now(),
         });
+        // Said on the cycle page the officer is sent back to, in their language.
+        const project = nameIn(ctx.project, 'title', s.language);
         const done =
           receipt.status === 'applied'
-            ? `Update of ${ctx.project.title} saved on the owner's behalf (revision ${receipt.revision}${receipt.late ? ', late' : ''}).`
-            : `Update of ${ctx.project.title} recorded on the owner's behalf; it will be processed shortly (listed under "recorded, not yet applied").`;
+            ? s.t(receipt.late ? 'owner.onBehalf.savedLate' : 'owner.onBehalf.saved', {
+                project,
+                revision: receipt.revision,
+              })
+            : s.t('owner.onBehalf.recorded', { project });
         return reply.redirect(
           `/mechanisms/${p.mechanismId}/cycles/${p.quarter}?done=${encodeURIComponent(done.slice(0, 190))}`,
           303,

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { previousQuarter, settledStates } from '../../domain';
+import { nameIn, previousQuarter, settledStates } from '../../domain';
 import type { OwnerLinkBinding } from '../../store';
 import { hashToken } from '../../store/secrets';
 import { requestExtension } from '../../workflows/messages';
@@ -18,7 +18,9 @@ import { submitUpdate, validIntakeKey } from '../submissions';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { installPageErrorHandler } from './page-errors';
+import { dateShown, htmlMessage, ownerTimeZone, timeShown, type FormLocale } from './form-locale';
 import { html, page, type Safe } from './html';
+import { keepChosenLanguage, pageLanguage, type PageLanguage } from './language';
 import {
   baseRevisionField,
   conflictNotice,
@@ -49,6 +51,13 @@ export interface OwnerLinkLimits {
 
 export const DEFAULT_OWNER_LINK_LIMITS: OwnerLinkLimits = { probesPerAddress: 30, perLink: 20 };
 
+/** What `page()` needs to mark the page's language and draw the switch (links to this same URL in each language). */
+const chrome = (request: FastifyRequest, lang: PageLanguage) => ({
+  language: lang.language,
+  t: lang.t,
+  url: request.url,
+});
+
 /** The owner's form routes. */
 export function ownerFormRoutes(
   deps: RouteDeps,
@@ -56,6 +65,8 @@ export function ownerFormRoutes(
 ): FastifyPluginAsync {
   return async (app) => {
     installPageErrorHandler(app);
+    // A `?lang=` choice from the switch is kept in a cookie, so the form's POST answers in the same language.
+    app.addHook('onRequest', async (request, reply) => keepChosenLanguage(request, reply));
     const probes = app.createRateLimit({ max: limits.probesPerAddress, timeWindow: '15 minutes' });
     // Keyed by the token's hash: the limiter's memory holds no working link.
     const perLink = app.createRateLimit({
@@ -95,71 +106,99 @@ export function ownerFormRoutes(
     ) {
       const action = `/u/${encodeURIComponent(request.params.token)}${kind === 'extension' ? '/extension' : ''}`;
       const body = typeof request.body === 'object' && request.body ? (request.body as Record<string, unknown>) : {};
-      const values = parseSubmissionForm(body, []).values;
+      // Nothing is looked up, so not the contact's language either: the switch's, else the browser's. No time is shown.
+      const locale: FormLocale = { ...pageLanguage(request), timeZone: 'UTC' };
+      const { t } = locale;
+      const values = parseSubmissionForm(body, [], undefined, t).values;
       const minutes = Math.max(1, Math.ceil(retryAfter / 60));
-      const wait = html`<div class="alert" role="alert">Too many attempts on this link or from your network: nothing was saved. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and send again${kind === 'view' ? '' : html`; what you typed is kept below`}.</div>`;
+      const wait = html`<div class="alert" role="alert">${t(kind === 'view' ? 'owner.tooMany.wait' : 'owner.tooMany.waitKept', { minutes })}</div>`;
       const form =
         kind === 'update'
           ? html`<form method="post" action="${action}" class="card" novalidate>
 <input type="hidden" name="intakeKey" value="${validIntakeKey(values.intakeKey) ? values.intakeKey : randomUUID()}">
-${submissionFields(values, {}, [])}${Object.keys(values)
+${submissionFields(locale, values, {}, [])}${Object.keys(values)
               .filter((k) => /^done-[\w-]{1,64}$/.test(k) && values[k] === 'on')
               .map((k) => html`<input type="hidden" name="${k}" value="on">`)}
-<button type="submit">Send again</button></form>`
+<button type="submit">${t('owner.sendAgain')}</button></form>`
           : kind === 'extension'
-            ? html`<form method="post" action="${action}" class="card"><label for="days">Extra days</label><input id="days" name="days" inputmode="numeric" value="${values.days ?? ''}">
-<button type="submit" class="secondary">Request an extension</button></form>`
+            ? html`<form method="post" action="${action}" class="card"><label for="days">${t('owner.extension.days')}</label><input id="days" name="days" inputmode="numeric" value="${values.days ?? ''}">
+<button type="submit" class="secondary">${t('owner.extension.request')}</button></form>`
             : '';
       return reply
         .header('retry-after', String(retryAfter))
         .code(429)
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
-        .send(page('Too many attempts', html`<h1>Too many attempts</h1>${wait}${form}`));
+        .send(
+          page(
+            t('owner.tooMany.title'),
+            html`<h1>${t('owner.tooMany.title')}</h1>${wait}${form}`,
+            undefined,
+            chrome(request, locale),
+          ),
+        );
     }
-    const gone = (reply: FastifyReply) =>
-      reply
+    // Not a link (or no longer one): no contact to follow, so the switch's language, else the browser's.
+    const gone = (request: FastifyRequest, reply: FastifyReply) => {
+      const lang = pageLanguage(request);
+      const { t } = lang;
+      return reply
         .code(404)
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')
         .send(
           page(
-            'Link not valid',
-            html`<h1>This link is not valid</h1><p>It may have expired because collection for the quarter has closed, or it was mistyped. Please contact the secretariat.</p>`,
+            t('owner.gone.title'),
+            html`<h1>${t('owner.gone.heading')}</h1><p>${t('owner.gone.text')}</p>`,
+            undefined,
+            chrome(request, lang),
           ),
         );
+    };
 
     const send = (reply: FastifyReply, status: number, body: string) =>
       reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
     // The link is still valid but its update workflow has ended: collection for that quarter is over (410, not 404,
     // so the owner learns the link was right and the secretariat is the one to ask).
-    const closed = (reply: FastifyReply, binding: OwnerLinkBinding) =>
+    const closed = (request: FastifyRequest, reply: FastifyReply, binding: OwnerLinkBinding, locale: FormLocale) =>
       send(
         reply,
         410,
         page(
-          'Collection closed',
-          html`<h1>Collection for ${binding.quarter} has closed</h1><p>Updates for this quarter are no longer collected here, so nothing was saved. If you still have news for the secretariat, reply to their email.</p>`,
+          locale.t('owner.closed.title'),
+          html`<h1>${locale.t('owner.closed.heading', { quarter: binding.quarter })}</h1><p>${locale.t('owner.closed.text')}</p>`,
+          undefined,
+          chrome(request, locale),
         ),
       );
 
     // The store could not record the submission: say so plainly and give the owner's text back, ready to send again.
-    const notRecorded = (token: string, values: FormValues, reason: string, project: FormProject) =>
-      page(
-        'Not saved yet',
-        html`<h1>Your update could not be saved just now</h1>
-<div class="alert" role="alert">${reason}</div>
-<p>Nothing you typed is lost: it is below. Send it again in a few minutes, or copy it and email it to the secretariat.</p>
-<form method="post" action="/u/${encodeURIComponent(token)}" class="card" novalidate>
+    const notRecorded = (
+      request: FastifyRequest<{ Params: { token: string } }>,
+      locale: FormLocale,
+      values: FormValues,
+      err: ApiError,
+      project: FormProject,
+    ) => {
+      const { t } = locale;
+      return page(
+        t('owner.notRecorded.title'),
+        html`<h1>${t('owner.notRecorded.heading')}</h1>
+<div class="alert" role="alert">${err.code === 'not-recorded' ? t('owner.notRecorded.reason') : err.message}</div>
+<p>${t('owner.notRecorded.text')}</p>
+<form method="post" action="/u/${encodeURIComponent(request.params.token)}" class="card" novalidate>
 <input type="hidden" name="intakeKey" value="${values.intakeKey ?? randomUUID()}">
-${submissionFields(values, {}, [], project)}
+${submissionFields(locale, values, {}, [], project)}
 ${Object.entries(values)
   .filter(([k]) => k.startsWith('done-'))
   .map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
-<button type="submit">Send again</button>
+<button type="submit">${t('owner.sendAgain')}</button>
 </form>`,
+        undefined,
+        chrome(request, locale),
       );
+    };
 
     async function context(binding: OwnerLinkBinding) {
       const { mechanismId, quarter, projectId, contactId } = binding;
@@ -198,9 +237,12 @@ ${Object.entries(values)
       };
     }
 
+    type Context = NonNullable<Awaited<ReturnType<typeof context>>>;
+
     function render(
-      token: string,
-      ctx: NonNullable<Awaited<ReturnType<typeof context>>>,
+      request: FastifyRequest<{ Params: { token: string } }>,
+      locale: FormLocale,
+      ctx: Context,
       binding: OwnerLinkBinding,
       values: FormValues,
       errors: FormErrors,
@@ -208,39 +250,52 @@ ${Object.entries(values)
       // After a conflict: the newer revision the owner's text would replace (the form is then based on it).
       saveOver?: number,
     ): string {
+      const { t, language } = locale;
       const baseRevision = saveOver ?? ctx.latest?.revision ?? 0;
-      const action = `/u/${encodeURIComponent(token)}`;
+      const action = `/u/${encodeURIComponent(request.params.token)}`;
       const source = ctx.latest
-        ? html`<p><small>Showing your revision ${ctx.latest.revision} received ${ctx.latest.receivedAt.slice(0, 10)}. You can amend it until collection closes.</small></p>`
+        ? html`<p><small>${t('owner.form.showingRevision', { revision: ctx.latest.revision, received: timeShown(ctx.latest.receivedAt, locale) })}</small></p>`
         : ctx.previous
-          ? html`<p><small>Pre-filled from your update for ${ctx.previous.quarter}: change what is different this quarter.</small></p>`
+          ? html`<p><small>${t('owner.form.prefilled', { quarter: ctx.previous.quarter })}</small></p>`
           : '';
-      const due = ctx.dueDate;
       const errorSummary = Object.keys(errors).length
-        ? html`<div class="alert" role="alert">Please correct the ${Object.keys(errors).length === 1 ? 'field' : 'fields'} marked below; nothing was saved yet.</div>`
+        ? html`<div class="alert" role="alert">${t('owner.form.errorSummary', { count: Object.keys(errors).length })}</div>`
         : '';
+      const project = nameIn(ctx.project, 'title', language);
+      const quarter = html`<strong>${binding.quarter}</strong>`;
+      const mechanism = nameIn(ctx.mechanism, 'name', language);
+      const intro = ctx.dueDate
+        ? htmlMessage(t, 'owner.form.introDue', {
+            mechanism,
+            quarter,
+            due: html`<strong>${dateShown(ctx.dueDate, language)}</strong>`,
+          })
+        : htmlMessage(t, 'owner.form.intro', { mechanism, quarter });
+      const waiting = ctx.waiting.length && !banner ? ctx.waiting[ctx.waiting.length - 1] : undefined;
       return page(
-        `${ctx.project.title}: update for ${binding.quarter}`,
-        html`<h1>${ctx.project.title}</h1>
-<p>${ctx.mechanism.name} — quarterly update for <strong>${binding.quarter}</strong>${due ? html`, due <strong>${due}</strong>` : ''}.${ctx.contact ? html` Requested from ${ctx.contact.name}.` : ''}</p>
+        t('owner.form.title', { project, quarter: binding.quarter }),
+        html`<h1>${project}</h1>
+<p>${intro}${ctx.contact ? html` ${t('owner.form.requestedFrom', { contact: nameIn(ctx.contact, 'name', language) })}` : ''}</p>
 ${banner ?? ''}${errorSummary}${source}${
-          ctx.waiting.length && !banner
-            ? html`<p><small>Your update sent ${ctx.waiting[ctx.waiting.length - 1].receivedAt.slice(0, 16).replace('T', ' ')} UTC is recorded and will be processed shortly.</small></p>`
+          waiting
+            ? html`<p><small>${t('owner.form.waiting', { time: timeShown(waiting.receivedAt, locale) })}</small></p>`
             : ''
         }
 <form method="post" action="${action}" class="card" novalidate>
 <input type="hidden" name="intakeKey" value="${randomUUID()}">
 ${baseRevisionField(baseRevision)}
-${submissionFields(values, errors, ctx.actionItems, ctx.project)}
-<button type="submit">${saveOver !== undefined ? `Save my text over revision ${saveOver}` : ctx.latest ? 'Save amendment' : 'Submit update'}</button>
+${submissionFields(locale, values, errors, ctx.actionItems, ctx.project)}
+<button type="submit">${saveOver !== undefined ? t('owner.form.saveOver', { revision: saveOver }) : ctx.latest ? t('owner.form.saveAmendment') : t('owner.form.submit')}</button>
 </form>
 ${
   ctx.state && !settledStates.includes(ctx.state)
-    ? html`<form method="post" action="${action}/extension" class="card"><h2>Need more time?</h2>
-<label for="days">Extra days</label><input id="days" name="days" inputmode="numeric" value="7">
-<button type="submit" class="secondary">Request an extension</button></form>`
+    ? html`<form method="post" action="${action}/extension" class="card"><h2>${t('owner.extension.heading')}</h2>
+<label for="days">${t('owner.extension.days')}</label><input id="days" name="days" inputmode="numeric" value="7">
+<button type="submit" class="secondary">${t('owner.extension.request')}</button></form>`
     : ''
 }`,
+        undefined,
+        chrome(request, locale),
       );
     }
 
@@ -252,23 +307,27 @@ ${
       request: FastifyRequest<{ Params: { token: string } }>,
       reply: FastifyReply,
       kind: 'view' | 'update' | 'extension',
-    ): Promise<
-      { binding: OwnerLinkBinding; ctx: NonNullable<Awaited<ReturnType<typeof context>>> } | { sent: FastifyReply }
-    > {
+    ): Promise<{ binding: OwnerLinkBinding; ctx: Context; locale: FormLocale } | { sent: FastifyReply }> {
       const { binding, limited: over } = await admit(request);
       if (over) return { sent: limited(request, reply, over.retryAfter, kind) };
       const ctx = binding && (await context(binding));
-      if (!binding || !ctx) return { sent: gone(reply) };
-      if (ctx.ended) return { sent: closed(reply, binding) };
-      return { binding, ctx };
+      if (!binding || !ctx) return { sent: gone(request, reply) };
+      // The switch's language, else the language of the owner the link was issued to, else the browser's; times in
+      // the owner's zone.
+      const locale: FormLocale = {
+        ...pageLanguage(request, ctx.contact?.language),
+        timeZone: ownerTimeZone(ctx.mechanism, ctx.contact),
+      };
+      if (ctx.ended) return { sent: closed(request, reply, binding, locale) };
+      return { binding, ctx, locale };
     }
 
     app.get<{ Params: { token: string } }>('/u/:token', { schema: { params: TokenParams } }, async (request, reply) => {
       const link = await resolveLink(request, reply, 'view');
       if ('sent' in link) return link.sent;
-      const { binding, ctx } = link;
+      const { binding, ctx, locale } = link;
       const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body, ctx.project);
-      return send(reply, 200, render(request.params.token, ctx, binding, values, {}));
+      return send(reply, 200, render(request, locale, ctx, binding, values, {}));
     });
 
     app.post<{ Params: { token: string }; Body: Record<string, unknown> }>(
@@ -277,14 +336,15 @@ ${
       async (request, reply) => {
         const link = await resolveLink(request, reply, 'update');
         if ('sent' in link) return link.sent;
-        const { binding, ctx } = link;
+        const { binding, ctx, locale } = link;
+        const { t } = locale;
         const parsed = parseSubmissionForm(
           typeof request.body === 'object' && request.body ? request.body : {},
           ctx.actionItems,
           ctx.project,
+          t,
         );
-        if (!parsed.ok)
-          return send(reply, 422, render(request.params.token, ctx, binding, parsed.values, parsed.errors));
+        if (!parsed.ok) return send(reply, 422, render(request, locale, ctx, binding, parsed.values, parsed.errors));
         try {
           const key = validIntakeKey(request.body?.intakeKey) ? request.body.intakeKey : undefined;
           const live = ctx.live && { state: ctx.live.state, cutoffAt: ctx.live.cutoffAt, revision: ctx.live.revision };
@@ -299,17 +359,18 @@ ${
           const fresh = receipt.status === 'applied' ? (await context(binding))! : ctx;
           const banner =
             receipt.status === 'applied'
-              ? html`<div class="notice" role="status">Thank you: revision ${receipt.revision} of your update is saved${receipt.late ? ' (received after the due date, marked late)' : ''}. A receipt is on its way by email.</div>`
-              : html`<div class="notice" role="status">Thank you: your update is received and recorded (reference ${receipt.key.slice(0, 8)}, ${receipt.receivedAt.slice(0, 16).replace('T', ' ')} UTC). It will be processed shortly; a receipt with its revision number follows by email.</div>`;
-          return send(reply, 200, render(request.params.token, fresh, binding, parsed.values, {}, banner));
+              ? html`<div class="notice" role="status">${t(receipt.late ? 'owner.receipt.appliedLate' : 'owner.receipt.applied', { revision: receipt.revision })}</div>`
+              : html`<div class="notice" role="status">${t('owner.receipt.pending', { reference: receipt.key.slice(0, 8), time: timeShown(receipt.receivedAt, locale) })}</div>`;
+          return send(reply, 200, render(request, locale, fresh, binding, parsed.values, {}, banner));
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
           if (err.statusCode === 503)
-            return send(reply, 503, notRecorded(request.params.token, parsed.values, err.message, ctx.project));
+            return send(reply, 503, notRecorded(request, locale, parsed.values, err, ctx.project));
           if (err instanceof StaleSubmission) {
             // Someone saved a newer revision meanwhile: both texts, the owner's still in the form, ready to save over it.
             const fresh = (await context(binding)) ?? ctx;
             const notice = conflictNotice(
+              locale,
               err.current,
               parsed.values,
               err.currentRevision,
@@ -318,7 +379,7 @@ ${
             return send(
               reply,
               409,
-              render(request.params.token, fresh, binding, parsed.values, {}, notice, err.currentRevision),
+              render(request, locale, fresh, binding, parsed.values, {}, notice, err.currentRevision),
             );
           }
           const errors: FormErrors = {};
@@ -330,12 +391,13 @@ ${
             reply,
             err.statusCode,
             render(
-              request.params.token,
+              request,
+              locale,
               ctx,
               binding,
               parsed.values,
               errors,
-              html`<div class="alert" role="alert">Not saved: ${err.message}</div>`,
+              html`<div class="alert" role="alert">${t('owner.form.notSaved', { reason: err.message })}</div>`,
             ),
           );
         }
@@ -348,7 +410,8 @@ ${
       async (request, reply) => {
         const link = await resolveLink(request, reply, 'extension');
         if ('sent' in link) return link.sent;
-        const { binding, ctx } = link;
+        const { binding, ctx, locale } = link;
+        const { t, language } = locale;
         const values = valuesFromSubmission((ctx.latest ?? ctx.previous)?.body, ctx.project);
         const raw = typeof request.body?.days === 'string' ? request.body.days.trim() : '';
         const days = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
@@ -357,12 +420,13 @@ ${
             reply,
             422,
             render(
-              request.params.token,
+              request,
+              locale,
               ctx,
               binding,
               values,
               {},
-              html`<div class="alert" role="alert">Extra days: enter a whole number from 1 to 90.</div>`,
+              html`<div class="alert" role="alert">${t('owner.extension.invalid')}</div>`,
             ),
           );
         }
@@ -374,21 +438,22 @@ ${
           const fresh = (await context(binding))!;
           const banner =
             outcome.outcome === 'granted'
-              ? html`<div class="notice" role="status">Extension granted: the update is now due ${outcome.dueDate}.</div>`
-              : html`<div class="notice" role="status">Your request for ${days} more days was sent to the secretariat, who will decide.</div>`;
-          return send(reply, 200, render(request.params.token, fresh, binding, values, {}, banner));
+              ? html`<div class="notice" role="status">${t('owner.extension.granted', { due: dateShown(outcome.dueDate, language) })}</div>`
+              : html`<div class="notice" role="status">${t('owner.extension.sent', { days })}</div>`;
+          return send(reply, 200, render(request, locale, fresh, binding, values, {}, banner));
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
           return send(
             reply,
             err.statusCode,
             render(
-              request.params.token,
+              request,
+              locale,
               ctx,
               binding,
               values,
               {},
-              html`<div class="alert" role="alert">Not sent: ${err.message}</div>`,
+              html`<div class="alert" role="alert">${t('owner.extension.notSent', { reason: err.message })}</div>`,
             ),
           );
         }

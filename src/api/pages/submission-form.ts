@@ -2,9 +2,13 @@
  * The quarterly update as an HTML form: fields in and out, validated by the domain's Submission schema so the
  * form, the API and the workflow apply one rule set. What the owner typed is always echoed back on errors.
  */
-import { StatusRating, Submission, type Project, type SubmissionInput } from '../../domain';
+import type { z } from 'zod';
+import { nameIn, StatusRating, Submission, type Project, type SubmissionInput } from '../../domain';
+import type { MessageKey } from '../../i18n';
 import type { ActionItemRecord } from '../../store';
+import { dateShown, timeShown, type FormLocale } from './form-locale';
 import { html, type Safe } from './html';
+import type { PageLanguage } from './language';
 
 /** Raw form values by field name (strings as typed). */
 export type FormValues = Record<string, string>;
@@ -12,19 +16,14 @@ export type FormValues = Record<string, string>;
 export type FormErrors = Record<string, string>;
 
 const TEXT_FIELDS = [
-  ['achievements', 'Achievements this quarter', 5000],
-  ['challenges', 'Challenges', 5000],
-  ['supportRequested', 'Support requested from the mechanism (leave empty if none)', 3000],
-  ['nextSteps', 'Next steps', 3000],
+  ['achievements', 'owner.field.achievements', 5000],
+  ['challenges', 'owner.field.challenges', 5000],
+  ['supportRequested', 'owner.field.supportRequested', 3000],
+  ['nextSteps', 'owner.field.nextSteps', 3000],
 ] as const;
 
-const STATUS_LABELS: Record<StatusRating, string> = {
-  'on-track': 'On track',
-  'at-risk': 'At risk',
-  'off-track': 'Off track',
-  completed: 'Completed',
-  'not-started': 'Not started',
-};
+/** A status rating's name in the page's language (the same words as the report's). */
+const statusLabel = (t: PageLanguage['t'], status: StatusRating) => t(`document.status.${status}`);
 
 /** What the form asks about one project besides the common fields: its dates, milestones and indicators. */
 export type FormProject = Pick<Project, 'milestones' | 'indicators'> &
@@ -83,11 +82,40 @@ export function valuesFromSubmission(s: Partial<Submission> | undefined, project
   };
 }
 
+// Form fields that take a calendar date: their format mistakes read as one sentence about dates.
+const DATE_FIELD = /^(?:actualStart|actualEnd|milestone-[a-z0-9-]{1,64}-actual)$/;
+
+/**
+ * What the form says about one of the schema's issues, in the page's language: one plain sentence per kind of
+ * mistake (the schema stays the API's and the workflow's; only its wording is the form's).
+ */
+function issueMessage(issue: z.core.$ZodIssue, field: string, t: PageLanguage['t']): string {
+  // One plain sentence for every progress mistake (empty, not a number, out of range) rather than zod's wording.
+  if (field === 'progressPercent') return t('owner.error.progress');
+  if (field === 'status') return t('owner.error.chooseStatus');
+  if (field.startsWith('indicator-')) return t('owner.error.decimal');
+  if (field === 'statusReason' && issue.code === 'custom') return t('owner.error.reason');
+  if (DATE_FIELD.test(field)) return t('owner.error.date');
+  switch (issue.code) {
+    case 'too_big':
+      return t('owner.error.tooLong', { max: Number(issue.maximum) });
+    case 'too_small':
+      return t('owner.error.empty');
+    case 'invalid_format':
+      return t('owner.error.controlCharacters');
+    case 'custom':
+      return t('owner.error.singleLine');
+    default:
+      return t('owner.error.invalid');
+  }
+}
+
 /** Parses posted form fields into a submission, or the per-field errors (keyed by form field name). */
 export function parseSubmissionForm(
   body: Record<string, unknown>,
   actionItems: ActionItemRecord[],
-  project?: FormProject,
+  project: FormProject | undefined,
+  t: PageLanguage['t'],
 ):
   | { ok: true; submission: SubmissionInput; values: FormValues }
   | { ok: false; errors: FormErrors; values: FormValues } {
@@ -134,16 +162,7 @@ export function parseSubmissionForm(
         : top === 'indicatorUpdates' && typeof index === 'number'
           ? indicatorField(indicatorUpdates[index].indicatorId)
           : String(top ?? 'form');
-    const message =
-      // One plain sentence for every progress mistake (empty, not a number, out of range) rather than zod's wording.
-      field === 'progressPercent'
-        ? 'enter a whole number from 0 to 100'
-        : field === 'status' && !input.status
-          ? 'choose a status'
-          : top === 'indicatorUpdates'
-            ? 'enter a number, with a point for decimals (for example 12.5)'
-            : issue.message;
-    errors[field] ??= message;
+    errors[field] ??= issueMessage(issue, field, t);
   }
   return { ok: false, errors, values };
 }
@@ -158,32 +177,37 @@ const invalid = (errors: FormErrors, name: string) =>
 const shown = (v: string | number | undefined) => (v === undefined || v === '' ? '—' : String(v));
 
 /** The project's actual dates, each milestone's actual date and note, each indicator's current value (with its unit, baseline and target). */
-function projectFields(values: FormValues, errors: FormErrors, project: FormProject): Safe {
+function projectFields(locale: FormLocale, values: FormValues, errors: FormErrors, project: FormProject): Safe {
+  const { t, language } = locale;
   const input = (name: string, label: string, attrs: Safe) =>
     html`<div class="${cls(errors, name)}"><label for="${name}">${label}</label>
   <input id="${name}" name="${name}" value="${values[name] ?? ''}"${attrs}${invalid(errors, name)}>${fieldError(errors, name)}</div>`;
   const date = html` type="date" placeholder="YYYY-MM-DD"`;
-  return html`<h2>Project dates</h2>
-  <p><small>Planned: ${shown(project.plannedStart)} to ${shown(project.plannedEnd)}. Leave a date empty until it is known.</small></p>
-  <div class="row">${input('actualStart', 'Actual start', date)}${input('actualEnd', 'Actual end', date)}</div>
+  const indicatorLabel = (i: FormProject['indicators'][number]) => {
+    const name = nameIn(i, 'name', language);
+    return t('owner.indicators.valueNow', {
+      indicator: i.unit ? t('owner.indicators.withUnit', { name, unit: i.unit }) : name,
+      baseline: shown(i.baseline),
+      target: shown(i.target),
+    });
+  };
+  return html`<h2>${t('owner.dates.heading')}</h2>
+  <p><small>${t('owner.dates.planned', { start: dateShown(project.plannedStart, language), end: dateShown(project.plannedEnd, language) })}</small></p>
+  <div class="row">${input('actualStart', t('owner.dates.actualStart'), date)}${input('actualEnd', t('owner.dates.actualEnd'), date)}</div>
   ${
     project.milestones.length
-      ? html`<h2>Milestones</h2>${project.milestones.map(
+      ? html`<h2>${t('owner.milestones.heading')}</h2>${project.milestones.map(
           (
             m,
-          ) => html`<fieldset class="card"><legend>${m.title} <small>(planned ${shown(m.plannedDate)})</small></legend>
-  <div class="row">${input(milestoneField(m.id, 'actual'), 'Actual date', date)}${input(milestoneField(m.id, 'note'), 'Note', html` maxlength="500"`)}</div></fieldset>`,
+          ) => html`<fieldset class="card"><legend>${nameIn(m, 'title', language)} <small>${t('owner.milestones.planned', { date: dateShown(m.plannedDate, language) })}</small></legend>
+  <div class="row">${input(milestoneField(m.id, 'actual'), t('owner.milestones.actualDate'), date)}${input(milestoneField(m.id, 'note'), t('owner.milestones.note'), html` maxlength="500"`)}</div></fieldset>`,
         )}`
       : ''
   }
   ${
     project.indicators.length
-      ? html`<h2>Indicators</h2>${project.indicators.map((i) =>
-          input(
-            indicatorField(i.id),
-            `${i.name}${i.unit ? ` (${i.unit})` : ''}: value now — baseline ${shown(i.baseline)}, target ${shown(i.target)}`,
-            html` inputmode="decimal"`,
-          ),
+      ? html`<h2>${t('owner.indicators.heading')}</h2>${project.indicators.map((i) =>
+          input(indicatorField(i.id), indicatorLabel(i), html` inputmode="decimal"`),
         )}`
       : ''
   }`;
@@ -191,39 +215,41 @@ function projectFields(values: FormValues, errors: FormErrors, project: FormProj
 
 /**
  * The update form's fields (status, progress, texts; with the project, its dates, milestones and indicators; action
- * items), filled with `values`, errors next to fields. Without the project, what was typed into its fields is carried
- * in hidden fields, so that sending the page again loses nothing.
+ * items) in the locale's language, filled with `values`, errors next to fields. Without the project, what was typed
+ * into its fields is carried in hidden fields, so that sending the page again loses nothing.
  */
 export function submissionFields(
+  locale: FormLocale,
   values: FormValues,
   errors: FormErrors,
   actionItems: ActionItemRecord[],
   project?: FormProject,
 ): Safe {
+  const { t, language } = locale;
   const carried = project
     ? ''
     : Object.entries(values)
         .filter(([k]) => PROJECT_FIELD.test(k))
         .map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
   return html`
-  <div class="${cls(errors, 'status')}"><label for="status">Status this quarter</label>
-  <select id="status" name="status" required${invalid(errors, 'status')}><option value="">Choose...</option>${StatusRating.options.map(
-    (s) => html`<option value="${s}"${values.status === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`,
+  <div class="${cls(errors, 'status')}"><label for="status">${t('owner.field.status')}</label>
+  <select id="status" name="status" required${invalid(errors, 'status')}><option value="">${t('owner.field.chooseStatus')}</option>${StatusRating.options.map(
+    (s) => html`<option value="${s}"${values.status === s ? html` selected` : ''}>${statusLabel(t, s)}</option>`,
   )}</select>${fieldError(errors, 'status')}</div>
-  <div class="${cls(errors, 'statusReason')}"><label for="statusReason">Reason for this status <small>(required unless on track or completed)</small></label>
+  <div class="${cls(errors, 'statusReason')}"><label for="statusReason">${t('owner.field.statusReason')} <small>${t('owner.field.statusReasonHint')}</small></label>
   <textarea id="statusReason" name="statusReason" maxlength="1000"${invalid(errors, 'statusReason')}>${values.statusReason ?? ''}</textarea>${fieldError(errors, 'statusReason')}</div>
-  <div class="${cls(errors, 'progressPercent')}"><label for="progressPercent">Progress (%)</label>
+  <div class="${cls(errors, 'progressPercent')}"><label for="progressPercent">${t('owner.field.progress')}</label>
   <input id="progressPercent" name="progressPercent" inputmode="numeric" value="${values.progressPercent ?? ''}"${invalid(errors, 'progressPercent')}>${fieldError(errors, 'progressPercent')}</div>
   ${TEXT_FIELDS.map(
-    ([name, label, max]) => html`<div class="${cls(errors, name)}"><label for="${name}">${label}</label>
+    ([name, label, max]) => html`<div class="${cls(errors, name)}"><label for="${name}">${t(label)}</label>
   <textarea id="${name}" name="${name}" maxlength="${max}"${invalid(errors, name)}>${values[name] ?? ''}</textarea>${fieldError(errors, name)}</div>`,
   )}
-  ${project ? projectFields(values, errors, project) : carried}
+  ${project ? projectFields(locale, values, errors, project) : carried}
   ${
     actionItems.length
-      ? html`<h2>Your open action items</h2>${actionItems.map(
+      ? html`<h2>${t('owner.actionItems.heading')}</h2>${actionItems.map(
           (a) =>
-            html`<label><input type="checkbox" style="width:auto" name="done-${a.id}"${values[`done-${a.id}`] === 'on' ? html` checked` : ''}> ${a.title} <small>(due ${a.dueDate}) — tick when done</small></label>`,
+            html`<label><input type="checkbox" style="width:auto" name="done-${a.id}"${values[`done-${a.id}`] === 'on' ? html` checked` : ''}> ${a.title} <small>${t('owner.actionItems.due', { due: dateShown(a.dueDate, language) })}</small></label>`,
         )}`
       : ''
   }`;
@@ -239,52 +265,52 @@ export function postedBaseRevision(body: Record<string, unknown>): number | unde
 export const baseRevisionField = (revision: number): Safe =>
   html`<input type="hidden" name="baseRevision" value="${revision}" />`;
 
-const READ_FIELDS = [
-  ['status', 'Status'],
-  ['statusReason', 'Reason for this status'],
-  ['progressPercent', 'Progress (%)'],
-  ['achievements', 'Achievements'],
-  ['challenges', 'Challenges'],
-  ['supportRequested', 'Support requested'],
-  ['nextSteps', 'Next steps'],
-] as const;
+const READ_FIELDS: [keyof FormValues, MessageKey][] = [
+  ['status', 'owner.field.statusShort'],
+  ['statusReason', 'owner.field.statusReason'],
+  ['progressPercent', 'owner.field.progress'],
+  ['achievements', 'owner.field.achievementsShort'],
+  ['challenges', 'owner.field.challenges'],
+  ['supportRequested', 'owner.field.supportRequestedShort'],
+  ['nextSteps', 'owner.field.nextSteps'],
+];
 
-const readOnly = (values: FormValues): Safe =>
+// The texts as written; the status, a word of the form's, in the page's language.
+const readOnly = (t: PageLanguage['t'], values: FormValues): Safe =>
   html`<dl>
     ${READ_FIELDS.map(
       ([name, label]) =>
-        html`<dt>${label}</dt>
-          <dd style="white-space:pre-wrap">${(name === 'status' ? STATUS_LABELS[values.status as StatusRating] : values[name]) || '—'}</dd>`,
+        html`<dt>${t(label)}</dt>
+          <dd style="white-space:pre-wrap">${(name === 'status' ? StatusRating.safeParse(values.status).success && statusLabel(t, values.status as StatusRating) : values[name]) || '—'}</dd>`,
     )}
   </dl>`;
 
 /**
  * Two people edited at once: the text saved meanwhile (`stored`, newer than the one the sender's form showed) next
  * to the sender's own, which is nothing lost: it stays in the form below, ready to save over the newer revision.
- * `keepStoredHref` reloads the form with the stored text.
+ * `keepStoredHref` reloads the form with the stored text. Words in the locale's language, the time in its zone.
  */
 export function conflictNotice(
+  locale: FormLocale,
   stored: { revision: number; submittedBy: string; receivedAt: string; body: Partial<Submission> } | undefined,
   mine: FormValues,
   currentRevision: number,
   keepStoredHref: string,
 ): Safe {
+  const { t } = locale;
   const storedValues = valuesFromSubmission(stored?.body);
+  const revision = currentRevision;
   return html`<div class="alert" role="alert">
-      <strong>Not saved yet: someone saved revision ${currentRevision} of this update while you were editing.</strong>
-      Your text is not lost: compare both below, then either save yours over revision ${currentRevision}, or keep the
-      saved one.
+      <strong>${t('owner.conflict.heading', { revision })}</strong>
+      ${t('owner.conflict.text', { revision })}
     </div>
     <div class="card conflict">
-      <h2>
-        Saved meanwhile: revision
-        ${currentRevision}${stored ? html` (${stored.receivedAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}
-      </h2>
-      ${stored ? readOnly(storedValues) : html`<p>The saved text is being processed; reload in a moment to read it.</p>`}
-      <p><a href="${keepStoredHref}">Keep revision ${currentRevision} and discard my text</a></p>
+      <h2>${stored ? t('owner.conflict.savedMeanwhileAt', { revision, time: timeShown(stored.receivedAt, locale) }) : t('owner.conflict.savedMeanwhile', { revision })}</h2>
+      ${stored ? readOnly(t, storedValues) : html`<p>${t('owner.conflict.processing')}</p>`}
+      <p><a href="${keepStoredHref}">${t('owner.conflict.keepStored', { revision })}</a></p>
     </div>
     <div class="card conflict">
-      <h2>Your text (not saved)</h2>
-      ${readOnly(mine)}
+      <h2>${t('owner.conflict.yours')}</h2>
+      ${readOnly(t, mine)}
     </div>`;
 }
