@@ -50,7 +50,7 @@ const shownTexts = (page: Page): Promise<Shown[]> => page.evaluate<Shown[]>(COLL
 
 /**
  * What is the same in both languages and may stay in Latin letters on a Chinese page: addresses, links, zone names,
- * quarters, ids (`mpiti-road`), ISO dates and times, the date pattern, and product and format names.
+ * quarters, ids (`mpiti-road`), ISO dates and times, the date pattern, product and format names, and units.
  */
 const SAME_IN_BOTH = [
   /\S+@\S+\.\w+/g,
@@ -61,6 +61,8 @@ const SAME_IN_BOTH = [
   /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?/g,
   /\bYYYY-MM-DD\b/g,
   /\b(?:Temporal|UI|API|CSV|Excel|XLSX|PDF|DOCX|ISO|UTC|SMTP)\b/g,
+  // Units as the mechanism file gives them (SI symbols read the same in Chinese technical text).
+  /\b(?:km|m|MW|kW|kWh|GWh|kg|ha)\b/g,
 ];
 
 /** The texts of a page that are not in `language` (and not marked as another language). */
