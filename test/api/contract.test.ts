@@ -2,12 +2,15 @@
  * The API contract under generated requests (issue 16, point 6): every operation of `/openapi.json` is driven with
  * requests generated from its own schema (fast-check), on the real server (Fastify listening on a socket of
  * 127.0.0.1, the real store, the real workflows on a Temporal dev server). For every answer: no
- * 5xx, the status is one the operation documents, and an error has the project's error JSON. A request valid by the
+ * 5xx, the status is one the operation documents, a JSON success matches the schema documented for it, and an
+ * error has the project's error JSON. A request valid by the
  * document is never refused for its shape (400); a request without a token gets 401 whatever else is wrong with it;
  * a request broken in one place (a path parameter, a field, the JSON itself, the media type) is refused with the error
  * JSON.
  */
 import { connect, type AddressInfo } from 'node:net';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -44,6 +47,7 @@ afterAll(async () => {
 interface Answer {
   status: number;
   body: string;
+  contentType?: string;
 }
 async function send(
   method: string,
@@ -60,7 +64,7 @@ async function send(
     },
     ...(options.body !== undefined && { body: options.body }),
   });
-  return { status: res.status, body: await res.text() };
+  return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? undefined };
 }
 
 /** The ids that exist, so that generated paths often name real records (and not only 404s). */
@@ -191,11 +195,24 @@ function build(o: Operation, parts: Record<string, unknown>) {
 
 const documented = (o: Operation) => Object.keys(o.op.responses ?? {}).map(Number);
 
+// The document is OpenAPI 3.0: its schemas carry keywords JSON Schema does not know (nullable, example).
+const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+/** Where a JSON answer differs from the schema its operation documents for that status ([] when it matches). */
+function schemaErrors(o: Operation, answer: Answer): string[] {
+  const schema = o.op.responses?.[answer.status]?.content?.['application/json']?.schema;
+  // A download (a document, a CSV or XLSX export) answers with its own media type: it has no JSON to check.
+  if (!schema || !answer.contentType?.startsWith('application/json')) return [];
+  const validate = ajv.compile(schema);
+  return validate(JSON.parse(answer.body)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
 /** The checks every answer must pass. */
 function expectContract(o: Operation, answer: Answer, what: string) {
   const where = `${o.method} ${o.path} (${what}) answered ${answer.status}: ${answer.body.slice(0, 300)}`;
   expect({ where, serverError: answer.status >= 500 }).toEqual({ where, serverError: false });
   expect({ where, documented: documented(o).includes(answer.status) }).toEqual({ where, documented: true });
+  if (answer.status < 300)
+    expect({ where, schemaErrors: schemaErrors(o, answer) }).toEqual({ where, schemaErrors: [] });
   if (answer.status >= 400) {
     let body: Json;
     try {
