@@ -8,7 +8,10 @@
  * a request broken in one place (a path parameter, a field, the JSON itself, the media type) is refused with the error
  * JSON.
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
+import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import fc from 'fast-check';
@@ -288,6 +291,124 @@ async function rawRequest(bytes: string): Promise<Answer> {
   const [head, ...rest] = text.split('\r\n\r\n');
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), body: rest.join('\r\n\r\n') };
 }
+
+/** A record of every kind the read routes answer, written as the activities would write them. */
+async function recordOneOfEach(): Promise<{ actionItemId: string; documentId: string }> {
+  const { store } = stack;
+  const mechanism = (await store.mechanisms.get('cn-ls'))!;
+  const key = (step: string) => ({ workflowId: 'contract-test', step });
+  await store.submissions.recordSubmission({
+    mechanismId: 'cn-ls',
+    quarter,
+    projectId: 'mpiti-road',
+    body: {
+      status: 'at-risk',
+      statusReason: 'Rains delayed the earthworks',
+      progressPercent: 40,
+      achievements: 'Bridge piers cast',
+      milestoneUpdates: [{ milestoneId: 'earthworks', actualDate: '2026-03-02', note: 'late' }],
+      indicatorUpdates: [{ indicatorId: 'km-paved', current: 12.5 }],
+    },
+    submittedBy: 'owner:mpiti-road',
+    ...key('submission'),
+    late: true,
+  });
+  const actionItemId = 'contract-follow-up';
+  await store.decisions.record(
+    'cn-ls',
+    quarter,
+    [
+      {
+        id: 'contract-decision',
+        text: 'Speed up the works',
+        projects: ['mpiti-road'],
+        actionItems: [
+          {
+            id: actionItemId,
+            title: 'Report on the earthworks',
+            owner: mechanism.contacts[0].id,
+            side: mechanism.sides[0].id,
+            dueDate: '2027-01-15',
+            projects: ['mpiti-road'],
+          },
+        ],
+      },
+    ],
+    key('decisions'),
+  );
+  const bytes = Buffer.from('<p>report</p>');
+  const file = path.join('archive', 'contract-report-v1.html');
+  fs.mkdirSync(path.join(stack.store.dataDir, 'archive'), { recursive: true });
+  fs.writeFileSync(path.join(stack.store.dataDir, file), bytes);
+  const document = await store.documents.record({
+    mechanismId: 'cn-ls',
+    quarter,
+    kind: 'report',
+    version: 1,
+    format: 'html',
+    path: file,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.length,
+  });
+  await store.outbox.enqueue({
+    id: 'contract-message',
+    ...key('request'),
+    recipientId: mechanism.contacts[0].id,
+    mechanismId: 'cn-ls',
+    quarter,
+    projectId: 'mpiti-road',
+    kind: 'request',
+    toName: 'Owner',
+    toAddress: 'owner@example.org',
+    language: 'en',
+    subject: 'Your quarterly update',
+    text: 'Please answer',
+    html: '<p>Please answer</p>',
+    attachments: [],
+    messageId: '<contract-message@example.org>',
+  });
+  return { actionItemId, documentId: document.id };
+}
+
+describe('the read routes', () => {
+  test('answer records of every kind exactly as the document describes them', async () => {
+    const { actionItemId, documentId } = await recordOneOfEach();
+    const cycle = `/api/v1/mechanisms/cn-ls/cycles/${quarter}`;
+    const reads: [string, string][] = [
+      ['/api/v1/mechanisms', '/api/v1/mechanisms'],
+      ['/api/v1/mechanisms/{mechanismId}', '/api/v1/mechanisms/cn-ls'],
+      ['/api/v1/mechanisms/{mechanismId}/projects', '/api/v1/mechanisms/cn-ls/projects'],
+      ['/api/v1/mechanisms/{mechanismId}/projects/{projectId}', '/api/v1/mechanisms/cn-ls/projects/mpiti-road'],
+      ['/api/v1/mechanisms/{mechanismId}/cycles', '/api/v1/mechanisms/cn-ls/cycles'],
+      ['/api/v1/mechanisms/{mechanismId}/cycles/{quarter}', cycle],
+      [
+        '/api/v1/mechanisms/{mechanismId}/cycles/{quarter}/projects/{projectId}/submission',
+        `${cycle}/projects/mpiti-road/submission`,
+      ],
+      ['/api/v1/mechanisms/{mechanismId}/cycles/{quarter}/decisions', `${cycle}/decisions`],
+      ['/api/v1/mechanisms/{mechanismId}/cycles/{quarter}/documents', `${cycle}/documents`],
+      ['/api/v1/mechanisms/{mechanismId}/action-items', `/api/v1/mechanisms/cn-ls/action-items?quarter=${quarter}`],
+      [
+        '/api/v1/mechanisms/{mechanismId}/action-items/{actionItemId}',
+        `/api/v1/mechanisms/cn-ls/action-items/${actionItemId}`,
+      ],
+      ['/api/v1/outbox', '/api/v1/outbox'],
+      ['/api/v1/documents/{documentId}/content', `/api/v1/documents/${documentId}/content`],
+    ];
+    for (const [documentedPath, url] of reads) {
+      const o = operations().find((x) => x.method === 'GET' && x.path === documentedPath)!;
+      const answer = await send('GET', url);
+      expect({ url, status: answer.status }).toEqual({ url, status: 200 });
+      expectContract(o, answer, 'a record of every kind');
+    }
+    // The seeded records are in the answers (an empty list would match any schema of items).
+    const read = async (url: string) => JSON.parse((await send('GET', url)).body);
+    expect((await read(`${cycle}/decisions`)).decisions).toHaveLength(1);
+    expect((await read(`${cycle}/documents`)).documents).toHaveLength(1);
+    expect((await read(`/api/v1/mechanisms/cn-ls/action-items?quarter=${quarter}`)).actionItems).toHaveLength(1);
+    expect((await read('/api/v1/outbox')).messages).toContainEqual(expect.objectContaining({ id: 'contract-message' }));
+  });
+});
 
 describe('every operation of the OpenAPI document, driven by generated requests', () => {
   test('the document has the operations this test drives', () => {
