@@ -80,7 +80,9 @@ export const multiLine = (max = 5000) =>
     .max(max, `must be at most ${max} characters`)
     // eslint-disable-next-line no-control-regex -- the control characters are what it refuses
     .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$/, 'must not contain control characters')
-    .transform((s) => s.replace(/\r\n?/g, '\n').trim());
+    // overwrite, not transform: the API sends answers through z.safeEncode and documents them as output JSON Schema,
+    // and zod can do neither with a one-way transform (it throws); overwrite keeps a string and encodes as is.
+    .overwrite((s) => s.replace(/\r\n?/g, '\n').trim());
 
 /** A business id used in workflow ids and URLs: lower-case letters, digits and dashes; never personal data. */
 export const slug = z

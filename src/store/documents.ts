@@ -4,9 +4,11 @@ import type { Database, DocumentsTable } from './schema';
 import { toIso } from './steps';
 
 /** Kinds of generated documents. */
-export type DocumentKind = 'report' | 'agenda' | 'minutes';
+export const documentKinds = ['report', 'agenda', 'minutes'] as const;
+export type DocumentKind = (typeof documentKinds)[number];
 /** Formats a document is rendered in. */
-export type DocumentFormat = 'docx' | 'pdf' | 'html';
+export const documentFormats = ['docx', 'pdf', 'html'] as const;
+export type DocumentFormat = (typeof documentFormats)[number];
 
 /** One archived document version; never updated or deleted. */
 export interface DocumentRecord {

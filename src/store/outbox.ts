@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { EmailCount } from '../domain';
 
 /** Where one outbox row stands. `stored` is the embedded mode's final state (no SMTP configured: kept for the mailbox page). */
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'undeliverable' | 'stored';
+export const outboxStatuses = ['pending', 'sending', 'sent', 'undeliverable', 'stored'] as const;
+export type OutboxStatus = (typeof outboxStatuses)[number];
 
 /** An attachment kept by reference: the document archive never overwrites a version, so a resend attaches the same bytes. */
 export interface OutboxAttachment {

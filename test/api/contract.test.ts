@@ -2,12 +2,18 @@
  * The API contract under generated requests (issue 16, point 6): every operation of `/openapi.json` is driven with
  * requests generated from its own schema (fast-check), on the real server (Fastify listening on a socket of
  * 127.0.0.1, the real store, the real workflows on a Temporal dev server). For every answer: no
- * 5xx, the status is one the operation documents, and an error has the project's error JSON. A request valid by the
+ * 5xx, the status is one the operation documents, a JSON success matches the schema documented for it, and an
+ * error has the project's error JSON. A request valid by the
  * document is never refused for its shape (400); a request without a token gets 401 whatever else is wrong with it;
  * a request broken in one place (a path parameter, a field, the JSON itself, the media type) is refused with the error
  * JSON.
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { connect, type AddressInfo } from 'node:net';
+import path from 'node:path';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -44,6 +50,7 @@ afterAll(async () => {
 interface Answer {
   status: number;
   body: string;
+  contentType?: string;
 }
 async function send(
   method: string,
@@ -60,7 +67,7 @@ async function send(
     },
     ...(options.body !== undefined && { body: options.body }),
   });
-  return { status: res.status, body: await res.text() };
+  return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') ?? undefined };
 }
 
 /** The ids that exist, so that generated paths often name real records (and not only 404s). */
@@ -191,11 +198,24 @@ function build(o: Operation, parts: Record<string, unknown>) {
 
 const documented = (o: Operation) => Object.keys(o.op.responses ?? {}).map(Number);
 
+// The document is OpenAPI 3.0: its schemas carry keywords JSON Schema does not know (nullable, example).
+const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+/** Where a JSON answer differs from the schema its operation documents for that status ([] when it matches). */
+function schemaErrors(o: Operation, answer: Answer): string[] {
+  const schema = o.op.responses?.[answer.status]?.content?.['application/json']?.schema;
+  // A download (a document, a CSV or XLSX export) answers with its own media type: it has no JSON to check.
+  if (!schema || !answer.contentType?.startsWith('application/json')) return [];
+  const validate = ajv.compile(schema);
+  return validate(JSON.parse(answer.body)) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
 /** The checks every answer must pass. */
 function expectContract(o: Operation, answer: Answer, what: string) {
   const where = `${o.method} ${o.path} (${what}) answered ${answer.status}: ${answer.body.slice(0, 300)}`;
   expect({ where, serverError: answer.status >= 500 }).toEqual({ where, serverError: false });
   expect({ where, documented: documented(o).includes(answer.status) }).toEqual({ where, documented: true });
+  if (answer.status < 300)
+    expect({ where, schemaErrors: schemaErrors(o, answer) }).toEqual({ where, schemaErrors: [] });
   if (answer.status >= 400) {
     let body: Json;
     try {
@@ -271,6 +291,124 @@ async function rawRequest(bytes: string): Promise<Answer> {
   const [head, ...rest] = text.split('\r\n\r\n');
   return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), body: rest.join('\r\n\r\n') };
 }
+
+/** A record of every kind the read routes answer, written as the activities would write them. */
+async function recordOneOfEach(): Promise<{ actionItemId: string; documentId: string }> {
+  const { store } = stack;
+  const mechanism = (await store.mechanisms.get('cn-ls'))!;
+  const key = (step: string) => ({ workflowId: 'contract-test', step });
+  await store.submissions.recordSubmission({
+    mechanismId: 'cn-ls',
+    quarter,
+    projectId: 'mpiti-road',
+    body: {
+      status: 'at-risk',
+      statusReason: 'Rains delayed the earthworks',
+      progressPercent: 40,
+      achievements: 'Bridge piers cast',
+      milestoneUpdates: [{ milestoneId: 'earthworks', actualDate: '2026-03-02', note: 'late' }],
+      indicatorUpdates: [{ indicatorId: 'km-paved', current: 12.5 }],
+    },
+    submittedBy: 'owner:mpiti-road',
+    ...key('submission'),
+    late: true,
+  });
+  const actionItemId = 'contract-follow-up';
+  await store.decisions.record(
+    'cn-ls',
+    quarter,
+    [
+      {
+        id: 'contract-decision',
+        text: 'Speed up the works',
+        projects: ['mpiti-road'],
+        actionItems: [
+          {
+            id: actionItemId,
+            title: 'Report on the earthworks',
+            owner: mechanism.contacts[0].id,
+            side: mechanism.sides[0].id,
+            dueDate: '2027-01-15',
+            projects: ['mpiti-road'],
+          },
+        ],
+      },
+    ],
+    key('decisions'),
+  );
+  const bytes = Buffer.from('<p>report</p>');
+  const file = path.join('archive', 'contract-report-v1.html');
+  fs.mkdirSync(path.join(stack.store.dataDir, 'archive'), { recursive: true });
+  fs.writeFileSync(path.join(stack.store.dataDir, file), bytes);
+  const document = await store.documents.record({
+    mechanismId: 'cn-ls',
+    quarter,
+    kind: 'report',
+    version: 1,
+    format: 'html',
+    path: file,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.length,
+  });
+  await store.outbox.enqueue({
+    id: 'contract-message',
+    ...key('request'),
+    recipientId: mechanism.contacts[0].id,
+    mechanismId: 'cn-ls',
+    quarter,
+    projectId: 'mpiti-road',
+    kind: 'request',
+    toName: 'Owner',
+    toAddress: 'owner@example.org',
+    language: 'en',
+    subject: 'Your quarterly update',
+    text: 'Please answer',
+    html: '<p>Please answer</p>',
+    attachments: [],
+    messageId: '<contract-message@example.org>',
+  });
+  return { actionItemId, documentId: document.id };
+}
+
+describe('the read routes', () => {
+  test('answer records of every kind exactly as the document describes them', async () => {
+    const { actionItemId, documentId } = await recordOneOfEach();
+    const cycle = `/api/v1/mechanisms/cn-ls/cycles/${quarter}`;
+    const reads: [string, string][] = [
+      ['/api/v1/mechanisms', '/api/v1/mechanisms'],
+      ['/api/v1/mechanisms/{mechanismId}', '/api/v1/mechanisms/cn-ls'],
+      ['/api/v1/mechanisms/{mechanismId}/projects', '/api/v1/mechanisms/cn-ls/projects'],
+      ['/api/v1/mechanisms/{mechanismId}/projects/{projectId}', '/api/v1/mechanisms/cn-ls/projects/mpiti-road'],
+      ['/api/v1/mechanisms/{mechanismId}/cycles', '/api/v1/mechanisms/cn-ls/cycles'],
+      ['/api/v1/mechanisms/{mechanismId}/cycles/{quarter}', cycle],
+      [
+        '/api/v1/mechanisms/{mechanismId}/cycles/{quarter}/projects/{projectId}/submission',
+        `${cycle}/projects/mpiti-road/submission`,
+      ],
+      ['/api/v1/mechanisms/{mechanismId}/cycles/{quarter}/decisions', `${cycle}/decisions`],
+      ['/api/v1/mechanisms/{mechanismId}/cycles/{quarter}/documents', `${cycle}/documents`],
+      ['/api/v1/mechanisms/{mechanismId}/action-items', `/api/v1/mechanisms/cn-ls/action-items?quarter=${quarter}`],
+      [
+        '/api/v1/mechanisms/{mechanismId}/action-items/{actionItemId}',
+        `/api/v1/mechanisms/cn-ls/action-items/${actionItemId}`,
+      ],
+      ['/api/v1/outbox', '/api/v1/outbox'],
+      ['/api/v1/documents/{documentId}/content', `/api/v1/documents/${documentId}/content`],
+    ];
+    for (const [documentedPath, url] of reads) {
+      const o = operations().find((x) => x.method === 'GET' && x.path === documentedPath)!;
+      const answer = await send('GET', url);
+      expect({ url, status: answer.status }).toEqual({ url, status: 200 });
+      expectContract(o, answer, 'a record of every kind');
+    }
+    // The seeded records are in the answers (an empty list would match any schema of items).
+    const read = async (url: string) => JSON.parse((await send('GET', url)).body);
+    expect((await read(`${cycle}/decisions`)).decisions).toHaveLength(1);
+    expect((await read(`${cycle}/documents`)).documents).toHaveLength(1);
+    expect((await read(`/api/v1/mechanisms/cn-ls/action-items?quarter=${quarter}`)).actionItems).toHaveLength(1);
+    expect((await read('/api/v1/outbox')).messages).toContainEqual(expect.objectContaining({ id: 'contract-message' }));
+  });
+});
 
 describe('every operation of the OpenAPI document, driven by generated requests', () => {
   test('the document has the operations this test drives', () => {

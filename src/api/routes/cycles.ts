@@ -25,7 +25,16 @@ import type { RouteDeps } from '../context';
 import { loadCycleView, requireOpenCycle } from '../cycle-view';
 import { submitUpdate } from '../submissions';
 import { ApiError, ErrorBody, notFound } from '../errors';
-import { bearer, CycleParams, CycleProjectParams, Decided, MechanismParams } from '../schemas';
+import {
+  bearer,
+  CycleParams,
+  CycleProjectParams,
+  CyclesBody,
+  Decided,
+  DecisionsBody,
+  MechanismParams,
+  SubmissionRecordBody,
+} from '../schemas';
 
 const CycleBody = z.object({
   mechanismId: z.string(),
@@ -190,7 +199,7 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: "The mechanism's cycles, newest first",
           security: bearer,
           params: MechanismParams,
-          response: { 200: z.any(), 404: ErrorBody },
+          response: { 200: CyclesBody, 404: ErrorBody },
         },
       },
       async (request) => {
@@ -377,7 +386,7 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: "The latest revision of a project's update",
           security: bearer,
           params: CycleProjectParams,
-          response: { 200: z.any(), 404: ErrorBody },
+          response: { 200: SubmissionRecordBody, 404: ErrorBody },
         },
       },
       async (request) => {
@@ -451,7 +460,7 @@ export function cycleRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'The decisions recorded for the cycle',
           security: bearer,
           params: CycleParams,
-          response: { 200: z.any(), 404: ErrorBody },
+          response: { 200: DecisionsBody, 404: ErrorBody },
         },
       },
       async (request) => {

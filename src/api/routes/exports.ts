@@ -1,10 +1,9 @@
 /** `/api/v1/mechanisms/{m}/portfolio/export` and `.../cycles/{q}/export`: the records as CSV or XLSX (read scope). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { RouteDeps } from '../context';
 import { ErrorBody } from '../errors';
 import { cycleTable, ExportQuery, portfolioTable, sendExport } from '../exports';
-import { bearer, CycleParams, MechanismParams } from '../schemas';
+import { bearer, CycleParams, FileDownload, MechanismParams } from '../schemas';
 
 const described = (what: string) =>
   `${what}, as \`text/csv\` (UTF-8 with a byte-order mark) or an XLSX workbook (\`?format=xlsx\`). Text cells that ` +
@@ -23,7 +22,7 @@ export function exportRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           security: bearer,
           params: MechanismParams,
           querystring: ExportQuery,
-          response: { 200: z.any(), 400: ErrorBody, 404: ErrorBody },
+          response: { 200: FileDownload, 400: ErrorBody, 404: ErrorBody },
         },
       },
       async (request, reply) =>
@@ -40,7 +39,7 @@ export function exportRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           security: bearer,
           params: CycleParams,
           querystring: ExportQuery,
-          response: { 200: z.any(), 400: ErrorBody, 404: ErrorBody },
+          response: { 200: FileDownload, 400: ErrorBody, 404: ErrorBody },
         },
       },
       async (request, reply) =>

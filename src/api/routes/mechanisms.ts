@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteDeps } from '../context';
 import { ErrorBody, notFound } from '../errors';
-import { bearer, MechanismParams, ProjectParams } from '../schemas';
+import { bearer, MechanismBody, MechanismParams, ProjectBody, ProjectParams, ProjectsBody } from '../schemas';
 
 /** Mechanisms and their portfolios. */
 export function mechanismRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -34,7 +34,7 @@ export function mechanismRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'One mechanism with its sides, pillars, contacts and policy',
           security: bearer,
           params: MechanismParams,
-          response: { 200: z.any(), 404: ErrorBody },
+          response: { 200: MechanismBody, 404: ErrorBody },
         },
       },
       async (request) => {
@@ -52,7 +52,7 @@ export function mechanismRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: "The mechanism's portfolio",
           security: bearer,
           params: MechanismParams,
-          response: { 200: z.any(), 404: ErrorBody },
+          response: { 200: ProjectsBody, 404: ErrorBody },
         },
       },
       async (request) => {
@@ -70,7 +70,7 @@ export function mechanismRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'One project',
           security: bearer,
           params: ProjectParams,
-          response: { 200: z.any(), 404: ErrorBody },
+          response: { 200: ProjectBody, 404: ErrorBody },
         },
       },
       async (request) => {

@@ -6,7 +6,16 @@ import { actionItemStates, isoQuarter, slug } from '../../domain';
 import type { RouteDeps } from '../context';
 import { contentTypes, documentFile, downloadName } from '../documents';
 import { ErrorBody, notFound } from '../errors';
-import { bearer, CycleParams, MechanismParams } from '../schemas';
+import {
+  ActionItemBody,
+  ActionItemsBody,
+  bearer,
+  FileDownload,
+  CycleParams,
+  DocumentsBody,
+  MechanismParams,
+  OutboxBody,
+} from '../schemas';
 
 /** Documents, action items and the outbox. */
 export function recordRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
@@ -24,7 +33,7 @@ export function recordRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'Every archived document version of a cycle',
           security: bearer,
           params: CycleParams,
-          response: { 200: z.any(), 404: ErrorBody },
+          response: { 200: DocumentsBody, 404: ErrorBody },
         },
       },
       async (request) => {
@@ -45,7 +54,7 @@ export function recordRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'Download one archived document version',
           security: bearer,
           params: z.object({ documentId: z.string().min(1).max(200) }),
-          response: { 200: z.any(), 404: ErrorBody },
+          response: { 200: FileDownload, 404: ErrorBody },
         },
       },
       async (request, reply) => {
@@ -73,7 +82,7 @@ export function recordRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
             owner: slug.optional(),
             state: z.enum(actionItemStates).optional(),
           }),
-          response: { 200: z.any(), 400: ErrorBody, 404: ErrorBody },
+          response: { 200: ActionItemsBody, 400: ErrorBody, 404: ErrorBody },
         },
       },
       async (request) => {
@@ -97,7 +106,7 @@ export function recordRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
           summary: 'One action item',
           security: bearer,
           params: MechanismParams.extend({ actionItemId: slug }),
-          response: { 200: z.any(), 404: ErrorBody },
+          response: { 200: ActionItemBody, 404: ErrorBody },
         },
       },
       async (request) => {
@@ -120,7 +129,7 @@ export function recordRoutes(deps: RouteDeps): FastifyPluginAsyncZod {
             mechanismId: slug.optional(),
             limit: z.coerce.number().int().min(1).max(500).default(100),
           }),
-          response: { 200: z.any(), 400: ErrorBody },
+          response: { 200: OutboxBody, 400: ErrorBody },
         },
       },
       async (request) => {

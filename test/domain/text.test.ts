@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { multiLine } from '../../src/domain';
+
+describe('a free text that may span lines (multiLine)', () => {
+  test('keeps what the person typed with Windows or old Mac line breaks as plain lines, without surrounding spaces', () => {
+    expect(multiLine().parse('  Bridge piers cast\r\nEarthworks late\rRains \n')).toBe(
+      'Bridge piers cast\nEarthworks late\nRains',
+    );
+  });
+
+  test('refuses control characters and text over its limit', () => {
+    expect(multiLine().safeParse('bell\u0007').success).toBe(false);
+    expect(multiLine(5).safeParse('123456').success).toBe(false);
+  });
+
+  test('can describe an answer of the API: the stored text is sent as it is and documented as a string', () => {
+    // The API sends answers with z.safeEncode and documents them as output JSON Schema (fastify-type-provider-zod).
+    const answer = z.object({ achievements: multiLine(100) });
+    expect(z.safeEncode(answer, { achievements: 'Bridge piers cast\nEarthworks late' })).toEqual({
+      success: true,
+      data: { achievements: 'Bridge piers cast\nEarthworks late' },
+    });
+    expect(z.toJSONSchema(answer, { io: 'output', target: 'openapi-3.0' }).properties).toEqual({
+      achievements: expect.objectContaining({ type: 'string', maxLength: 100 }),
+    });
+  });
+});
