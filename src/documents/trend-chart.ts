@@ -3,8 +3,10 @@
  * (`chart.ts`): the same code serves the pages (inline SVG), the PDF and the DOCX (rasterised with resvg). Each
  * chart carries a <title> and <desc> for screen readers; the pages put the numbers next to it as a table.
  */
+import type { Language } from '../domain';
+import { translate } from '../i18n';
 import { statusColours } from './chart';
-import { statusLabels } from './format';
+import { statusLabelIn } from './format';
 import { statusKeys, type StatusCounts } from './model';
 import { escapeXml } from './text';
 
@@ -26,29 +28,41 @@ function open(title: string, desc: string, fontFamily: string, height = HEIGHT, 
   ];
 }
 
-/** A plain-language description of status counts per quarter (the chart's <desc>). */
-export function describeQuarterCounts(quarters: StatusCounts[]): string {
+/** A status's name in running text: lower case in English ("3 on track"), as it is in Chinese. */
+const statusInText = (key: keyof typeof statusColours, language: Language) =>
+  language === 'en' ? statusLabelIn(key, language).toLowerCase() : statusLabelIn(key, language);
+
+/** A plain-language description of status counts per quarter (the chart's <desc>), in `language`. */
+export function describeQuarterCounts(quarters: StatusCounts[], language: Language = 'en'): string {
+  const t = (key: Parameters<typeof translate>[1], values: Record<string, string | number>) =>
+    translate(language, key, values);
   return quarters
-    .map(
-      (q) =>
-        `${q.label}: ${q.total} projects` +
-        (q.total
-          ? ', ' +
-            statusKeys
-              .filter((k) => q.counts[k] > 0)
-              .map((k) => `${q.counts[k]} ${statusLabels[k].toLowerCase()}`)
-              .join(', ')
-          : ''),
+    .map((q) =>
+      t('page.chart.quarter', {
+        quarter: q.label,
+        total: q.total,
+        counts:
+          statusKeys
+            .filter((k) => q.counts[k] > 0)
+            .map((k) => t('page.chart.count', { n: q.counts[k], status: statusInText(k, language) }))
+            .join(t('page.chart.separator', {})) || 'none',
+      }),
     )
-    .join('; ');
+    .join(t('page.chart.quarterSeparator', {}));
 }
 
 /**
  * A vertical stacked bar of status counts per quarter (`label` is the quarter), oldest left, with a legend; `id` as
  * for open(), for a page with more than one such chart.
  */
-export function quarterStatusBarsSvg(title: string, quarters: StatusCounts[], fontFamily: string, id?: string): string {
-  const out = open(title, describeQuarterCounts(quarters), fontFamily, HEIGHT, id);
+export function quarterStatusBarsSvg(
+  title: string,
+  quarters: StatusCounts[],
+  fontFamily: string,
+  id?: string,
+  language: Language = 'en',
+): string {
+  const out = open(title, describeQuarterCounts(quarters, language), fontFamily, HEIGHT, id);
   const plotH = HEIGHT - TOP - BOTTOM;
   const max = Math.max(1, ...quarters.map((q) => q.total));
   const slot = (WIDTH - LEFT - 20) / Math.max(1, quarters.length);
@@ -67,7 +81,7 @@ export function quarterStatusBarsSvg(title: string, quarters: StatusCounts[], fo
       const h = (n / max) * plotH;
       y -= h;
       out.push(
-        `<rect x="${x.toFixed(2)}" y="${y.toFixed(2)}" width="${barW.toFixed(2)}" height="${h.toFixed(2)}" fill="${statusColours[k]}" stroke="#ffffff" stroke-width="0.5"><title>${escapeXml(`${q.label}: ${n} ${statusLabels[k].toLowerCase()}`)}</title></rect>`,
+        `<rect x="${x.toFixed(2)}" y="${y.toFixed(2)}" width="${barW.toFixed(2)}" height="${h.toFixed(2)}" fill="${statusColours[k]}" stroke="#ffffff" stroke-width="0.5"><title>${escapeXml(translate(language, 'page.chart.bar', { quarter: q.label, n, status: statusInText(k, language) }))}</title></rect>`,
       );
       if (h >= 14) {
         const fill = k === 'no-update' || k === 'at-risk' ? '#1a1a1a' : '#ffffff';
@@ -85,7 +99,7 @@ export function quarterStatusBarsSvg(title: string, quarters: StatusCounts[], fo
     const lx = 10 + i * 125;
     out.push(
       `<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${statusColours[k]}" stroke="#777777" stroke-width="0.5"/>`,
-      `<text x="${lx + 16}" y="${ly}" font-size="11" fill="#1a1a1a">${escapeXml(statusLabels[k])}</text>`,
+      `<text x="${lx + 16}" y="${ly}" font-size="11" fill="#1a1a1a">${escapeXml(statusLabelIn(k, language))}</text>`,
     );
   });
   out.push('</svg>');
@@ -100,14 +114,21 @@ export interface ProgressPoint {
 }
 
 /** A project's progress per quarter as a step line (0–100 %), each quarter's dot in its status colour. */
-export function progressStepSvg(title: string, points: ProgressPoint[], fontFamily: string): string {
+export function progressStepSvg(
+  title: string,
+  points: ProgressPoint[],
+  fontFamily: string,
+  language: Language = 'en',
+): string {
   const desc = points
-    .map(
-      (p) =>
-        `${p.quarter}: ${statusLabels[p.status].toLowerCase()}` +
-        (p.progressPercent === undefined ? '' : `, ${p.progressPercent}%`),
+    .map((p) =>
+      translate(language, 'page.chart.progress', {
+        quarter: p.quarter,
+        status: statusInText(p.status, language),
+        progress: p.progressPercent === undefined ? 'none' : p.progressPercent,
+      }),
     )
-    .join('; ');
+    .join(translate(language, 'page.chart.quarterSeparator'));
   const height = 240;
   const out = open(title, desc, fontFamily, height);
   const plotH = height - TOP - 40;
@@ -141,7 +162,7 @@ export function progressStepSvg(title: string, points: ProgressPoint[], fontFami
     }
     out.push(
       `<text x="${x.toFixed(2)}" y="${TOP + plotH + 16}" font-size="11" text-anchor="middle" fill="#1a1a1a">${escapeXml(p.quarter)}</text>`,
-      `<text x="${x.toFixed(2)}" y="${TOP + plotH + 30}" font-size="10" text-anchor="middle" fill="#555555">${escapeXml(statusLabels[p.status])}</text>`,
+      `<text x="${x.toFixed(2)}" y="${TOP + plotH + 30}" font-size="10" text-anchor="middle" fill="#555555">${escapeXml(statusLabelIn(p.status, language))}</text>`,
     );
   });
   out.push('</svg>');

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Language } from '../../src/domain';
 import { launchBrowser, screenshot } from '../helpers/browser';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
-import { linkIn, OFFICER, startServiceStack, until, type ServiceStack } from './stack';
+import { linkIn, OFFICER, seedPreviousQuarter, startServiceStack, until, type ServiceStack } from './stack';
 
 const ZH_OFFICER = { email: 'wang.officer@example.org', name: '王秘书', password: 'a long passphrase for wang' };
 
@@ -32,8 +32,9 @@ const COLLECT_SHOWN = `(() => {
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const el = n.parentElement;
     const text = n.textContent?.trim();
-    // Code is the product's own words for steps and kinds (the API's), the same in both languages.
-    if (!el || !text || el.closest('script, style, code, datalist')) continue;
+    // Code is the product's own words for steps and kinds (the API's), the same in both languages; a text field holds
+    // what its reader wrote (the form is prefilled with the last answers).
+    if (!el || !text || el.closest('script, style, code, datalist, textarea')) continue;
     out.push({ text, lang: langOf(el) });
   }
   for (const el of document.querySelectorAll('[placeholder], [aria-label], [title]'))
@@ -91,6 +92,8 @@ beforeAll(async () => {
   env = e;
   browser = b;
   stack = await startServiceStack(env, bundle);
+  // A quarter on record, so that the portfolio has trends and a project a history.
+  await seedPreviousQuarter(stack.store);
   await stack.store.users.create({ ...ZH_OFFICER, role: 'secretariat', language: 'zh' });
   // A quarter running: the requests went out, the owners' links are in their emails.
   await stack.startScheduledCycle('cn-ls', '2027-Q1');
@@ -137,6 +140,14 @@ describe('the pages in both languages', () => {
     expect(await wang.textContent('#project-mpiti-road .state')).toBe('已请求');
     expect(untranslated(await shownTexts(wang), 'zh')).toEqual([]);
     await screenshot(wang, 'languages-cycle-zh');
+    // The dashboard, the portfolio with its trend charts (their titles, legends and descriptions) and a project's
+    // history: Chinese too.
+    for (const path of ['/', '/mechanisms/cn-ls/portfolio', '/mechanisms/cn-ls/projects/mpiti-road']) {
+      await wang.goto(`${stack.baseUrl}${path}`);
+      expect([path, untranslated(await shownTexts(wang), 'zh')]).toEqual([path, []]);
+    }
+    expect(await wang.locator('figure.chart svg').count()).toBeGreaterThan(0);
+    await screenshot(wang, 'languages-history-zh');
 
     const palesa = await signedIn(OFFICER, 'en-GB');
     await palesa.goto(`${stack.baseUrl}/mechanisms/cn-ls/cycles/2027-Q1`);

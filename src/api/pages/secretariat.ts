@@ -224,7 +224,8 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
 <td>${Object.entries(counts).map(([st, n]) => html`<span class="state state-${st}">${t('page.stateCount', { n, state: t(stateKey(st as SubmissionState)) })}</span> `)}</td><td>${c.dueDate ?? ''}</td></tr>`;
             }),
           );
-          return html`<section class="card"><h2>${nameIn(m, 'name', language)} <small>(${m.id})</small></h2>
+          const named = (await deps.store.mechanisms.get(m.id)) ?? m;
+          return html`<section class="card"><h2>${nameIn(named, 'name', language)} <small>(${m.id})</small></h2>
 <p><a href="/mechanisms/${m.id}/portfolio">${t('page.dashboard.portfolio')}</a></p>
 <table><thead><tr><th>${t('page.dashboard.quarter')}</th><th>${t('page.dashboard.phase')}</th><th>${t('page.dashboard.updates')}</th><th>${t('page.dashboard.due')}</th></tr></thead><tbody>${rows.length ? rows : html`<tr><td colspan="4">${t('page.dashboard.noCycle')}</td></tr>`}</tbody></table>
 ${

@@ -7,7 +7,7 @@ import { nameIn, StatusRating, Submission, type Project, type SubmissionInput } 
 import type { MessageKey } from '../../i18n';
 import type { ActionItemRecord } from '../../store';
 import { dateShown, timeShown, type FormLocale } from './form-locale';
-import { html, type Safe } from './html';
+import { html, written, type Safe } from './html';
 import type { PageLanguage } from './language';
 
 /** Raw form values by field name (strings as typed). */
@@ -249,7 +249,7 @@ export function submissionFields(
     actionItems.length
       ? html`<h2>${t('owner.actionItems.heading')}</h2>${actionItems.map(
           (a) =>
-            html`<label><input type="checkbox" style="width:auto" name="done-${a.id}"${values[`done-${a.id}`] === 'on' ? html` checked` : ''}> ${a.title} <small>${t('owner.actionItems.due', { due: dateShown(a.dueDate, language) })}</small></label>`,
+            html`<label><input type="checkbox" style="width:auto" name="done-${a.id}"${values[`done-${a.id}`] === 'on' ? html` checked` : ''}> ${written(a.title, language)} <small>${t('owner.actionItems.due', { due: dateShown(a.dueDate, language) })}</small></label>`,
         )}`
       : ''
   }`;

@@ -66,7 +66,7 @@ export async function portfolioTrends(
     return p ? nameIn(p, 'title', language) : fallback;
   };
   return html`<section aria-labelledby="trends"><h2 id="trends">${t('page.trends.title')}</h2>
-<figure class="chart">${new Safe(quarterStatusBarsSvg(title, quarters, PAGE_FONT))}<figcaption>${countsTable(title, quarters, lang)}</figcaption></figure>
+<figure class="chart">${new Safe(quarterStatusBarsSvg(title, quarters, PAGE_FONT, undefined, language))}<figcaption>${countsTable(title, quarters, lang)}</figcaption></figure>
 ${pillarCharts(statusCountsByPillar(trends), pillar, lang)}
 <h3>${t('page.trends.changes', { quarter: latest })}</h3>
 ${
@@ -102,7 +102,7 @@ function pillarCharts(
 ${[...byPillar].map(([id, counts]) => {
   const title = lang.t('page.trends.pillarStatus', { pillar: pillar(id) });
   const quarters = counts.map(asStatusCounts);
-  return html`<figure class="chart" id="pillar-${id}">${new Safe(quarterStatusBarsSvg(title, quarters, PAGE_FONT, `pillar-${id}`))}<figcaption>${countsTable(title, quarters, lang)}</figcaption></figure>`;
+  return html`<figure class="chart" id="pillar-${id}">${new Safe(quarterStatusBarsSvg(title, quarters, PAGE_FONT, `pillar-${id}`, lang.language))}<figcaption>${countsTable(title, quarters, lang)}</figcaption></figure>`;
 })}`;
 }
 
@@ -142,7 +142,7 @@ export function trendPages(deps: RouteDeps, session: SessionOf): FastifyPluginAs
         const body = html`<h1>${projectTitle}</h1><p><a href="/mechanisms/${m.id}/portfolio">${t('page.dashboard.portfolio')}</a></p>
 ${
   history.length
-    ? html`<figure class="chart">${new Safe(progressStepSvg(title, points, PAGE_FONT))}<figcaption><table class="chart-data"><caption>${title}</caption><thead><tr><th scope="col">${t('page.trends.quarter')}</th><th scope="col">${t('page.history.status')}</th><th scope="col">${t('page.history.progress')}</th><th scope="col">${t('page.history.update')}</th></tr></thead><tbody>
+    ? html`<figure class="chart">${new Safe(progressStepSvg(title, points, PAGE_FONT, language))}<figcaption><table class="chart-data"><caption>${title}</caption><thead><tr><th scope="col">${t('page.trends.quarter')}</th><th scope="col">${t('page.history.status')}</th><th scope="col">${t('page.history.progress')}</th><th scope="col">${t('page.history.update')}</th></tr></thead><tbody>
 ${history.map((h) => html`<tr><th scope="row">${h.quarter}</th><td>${statusLabelIn(h.status, language)}</td><td>${h.progressPercent === undefined ? '—' : `${h.progressPercent}%`}</td><td>${t(stateKey(h.state))}</td></tr>`)}</tbody></table></figcaption></figure>`
     : html`<p>${t('page.history.none')}</p>`
 }
