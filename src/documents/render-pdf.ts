@@ -94,9 +94,10 @@ function heading(ctx: Ctx, level: 1 | 2 | 3, text: string): void {
   ctx.doc.moveDown(0.3);
 }
 
+// The line gap is the one writeRuns draws with: measured smaller, a long cell was cut short with an ellipsis.
 function cellHeight(ctx: Ctx, text: string, width: number, bold: boolean): number {
   ctx.doc.font(bold ? 'bold' : 'regular').fontSize(SIZE.table);
-  return ctx.doc.heightOfString(text || ' ', { width, lineGap: 1 });
+  return ctx.doc.heightOfString(text || ' ', { width, lineGap: 1.5 });
 }
 
 function table(ctx: Ctx, header: string[], rows: string[][], widths: number[]): void {
@@ -151,7 +152,12 @@ function table(ctx: Ctx, header: string[], rows: string[][], widths: number[]): 
 function chart(ctx: Ctx, block: Extract<Block, { type: 'chart' }>): void {
   const { doc, fonts } = ctx;
   const files = [fonts.regular.file, fonts.bold.file];
-  const png = rasteriseSvg(statusChartSvg(block.title, block.groups, fonts.family), files, fonts.family, 2);
+  const png = rasteriseSvg(
+    statusChartSvg(block.title, block.groups, fonts.family, block.legend),
+    files,
+    fonts.family,
+    2,
+  );
   const size = chartSize(block.groups.length);
   const w = ctx.width;
   const h = (size.height / size.width) * w;
@@ -223,7 +229,13 @@ function block(ctx: Ctx, b: Block, index: number, hasCover: boolean): void {
       return;
     case 'bullets':
       for (const item of b.items) {
-        ensureSpace(ctx, SIZE.body * 2);
+        // An item that fits on a page is kept on one page rather than split at the foot of this one.
+        const lines = doc
+          .font('regular')
+          .fontSize(SIZE.body)
+          .heightOfString(item, { width: ctx.width - 18, lineGap: 1.5 });
+        const page = doc.page.height - doc.page.margins.top - doc.page.margins.bottom;
+        ensureSpace(ctx, lines < page / 2 ? lines : SIZE.body * 2);
         const y = doc.y;
         doc
           .font('regular')
