@@ -86,7 +86,7 @@ function table(header: string[], rows: string[][], widths: number[]): Table {
 function chart(b: Extract<Block, { type: 'chart' }>): Paragraph {
   const fonts = documentFonts();
   const png = rasteriseSvg(
-    statusChartSvg(b.title, b.groups, fonts.family),
+    statusChartSvg(b.title, b.groups, fonts.family, b.legend),
     [fonts.regular.file, fonts.bold.file],
     fonts.family,
     2,

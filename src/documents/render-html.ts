@@ -37,7 +37,7 @@ function block(b: Block): string {
       return `<table${b.header.length ? '' : ' class="keys"'}>${head}<tbody>${body}</tbody></table>`;
     }
     case 'chart':
-      return `<figure class="chart" aria-label="${e(b.title)}">${statusChartSvg(b.title, b.groups, 'Noto Sans CJK SC, Arial, sans-serif')}</figure>`;
+      return `<figure class="chart" aria-label="${e(b.title)}">${statusChartSvg(b.title, b.groups, 'Noto Sans CJK SC, Arial, sans-serif', b.legend)}</figure>`;
     case 'signatures':
       return `<section class="signatures">${b.blocks.map((s) => `<div>${s.names.map((n) => `<strong>${e(n || ' ')}</strong>`).join('<br>')}<br>${s.lines.map(e).join('<br>')}</div>`).join('')}</section>`;
     case 'pageBreak':
