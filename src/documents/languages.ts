@@ -11,12 +11,15 @@ export function inEvery(text: (language: Language) => string): string[] {
   return [...new Set(documentLanguages.map(text))];
 }
 
-/** A text in every document language on one line, for a heading or a table cell read by both sides: "Owner / 负责人". */
-export function bilingual(text: (language: Language) => string): string {
-  return oneLine(documentLanguages.map(text));
+/** How the languages of one text sit together: on one line (a heading, a label) or one per line (a table cell). */
+export type LanguageSeparator = ' / ' | '\n';
+
+/** A text in every document language, each once: "Owner / 负责人" on one line, or one language per line. */
+export function bilingual(text: (language: Language) => string, separator: LanguageSeparator = ' / '): string {
+  return joinLanguages(documentLanguages.map(text), separator);
 }
 
-/** The texts of one thing in several languages on one line, each once, in the order given. */
-export function oneLine(texts: string[]): string {
-  return [...new Set(texts)].join(' / ');
+/** The texts of one thing in several languages, each once, in the order given. */
+export function joinLanguages(texts: string[], separator: LanguageSeparator = ' / '): string {
+  return [...new Set(texts)].join(separator);
 }

@@ -6,7 +6,7 @@
 import type { Language } from '../domain';
 import { translate, translator, type MessageKey } from '../i18n';
 import { statusLabelIn } from './format';
-import { bilingual, oneLine } from './languages';
+import { bilingual, joinLanguages } from './languages';
 import {
   statusKeys,
   type AgendaModel,
@@ -137,10 +137,15 @@ function missingSection(x: ReportText): Block[][] {
 
 /** One project's section: its facts in each language one after the other, then the owner's text once. */
 function projectBlocks(texts: ReportText[], number: string, at: (x: ReportText) => ProjectSection): Block[] {
-  const across = (pick: (s: ProjectSection) => string) => oneLine(texts.map((x) => pick(at(x))));
-  const label = (key: MessageKey) => bilingual((l) => translate(l, key));
+  // Table cells put each language on a line of its own, so that a narrow column wraps between languages, not inside.
+  const across = (pick: (s: ProjectSection) => string) =>
+    joinLanguages(
+      texts.map((x) => pick(at(x))),
+      '\n',
+    );
+  const label = (key: MessageKey) => bilingual((l) => translate(l, key), '\n');
   const s = at(texts[0]);
-  const b: Block[] = [{ type: 'heading', level: 3, text: `${number} ${across((x) => x.title)}` }];
+  const b: Block[] = [{ type: 'heading', level: 3, text: `${number} ${joinLanguages(texts.map((x) => at(x).title))}` }];
   for (const x of texts) {
     const own = at(x);
     const l = x.language;
@@ -169,7 +174,12 @@ function projectBlocks(texts: ReportText[], number: string, at: (x: ReportText) 
     ['document.report.supportRequested', s.supportRequested],
   ] as const) {
     if (items.length === 0) continue;
-    b.push(p(label(key), { bold: true }));
+    b.push(
+      p(
+        bilingual((l) => translate(l, key)),
+        { bold: true },
+      ),
+    );
     b.push({ type: 'bullets', items: [...items] });
   }
   b.push({
@@ -218,13 +228,13 @@ function projectBlocks(texts: ReportText[], number: string, at: (x: ReportText) 
  * The report in every language of its texts. Sections without free text (summary, changes, missing and late) come in
  * each language one after the other, like the agenda's and the minutes'; the sections that carry the owners' text
  * (attention, projects, action items) have headings in each language and print that text once, with every label,
- * name and date beside it in every language ("Owner / 负责人").
+ * name and date beside it in every language (in a table cell one language per line).
  */
 function reportBlocks(m: ReportModel): Block[] {
   const { texts } = m;
   const [first] = texts;
-  const across = (pick: (x: ReportText) => string) => oneLine(texts.map(pick));
-  const label = (key: MessageKey) => bilingual((l) => translate(l, key));
+  const across = (pick: (x: ReportText) => string) => joinLanguages(texts.map(pick), '\n');
+  const label = (key: MessageKey) => bilingual((l) => translate(l, key), '\n');
   const headings = (key: MessageKey): Block[] =>
     texts.map((x) => ({ type: 'heading', level: 1, text: translate(x.language, key) }));
   const b: Block[] = [
@@ -258,7 +268,7 @@ function reportBlocks(m: ReportModel): Block[] {
 
   b.push(...headings('document.report.byProject'));
   first.pillars.forEach((g, gi) => {
-    b.push({ type: 'heading', level: 2, text: `3.${gi + 1} ${across((x) => x.pillars[gi].name)}` });
+    b.push({ type: 'heading', level: 2, text: `3.${gi + 1} ${joinLanguages(texts.map((x) => x.pillars[gi].name))}` });
     g.projects.forEach((_, si) =>
       b.push(...projectBlocks(texts, `3.${gi + 1}.${si + 1}`, (x) => x.pillars[gi].projects[si])),
     );

@@ -95,9 +95,13 @@ function heading(ctx: Ctx, level: 1 | 2 | 3, text: string): void {
 }
 
 // The line gap is the one writeRuns draws with: measured smaller, a long cell was cut short with an ellipsis.
+// A cell's lines (one per language in the report) are measured and drawn one by one: given to pdfkit with the "\n"
+// inside, a line that fits the column was still wrapped before its last word.
 function cellHeight(ctx: Ctx, text: string, width: number, bold: boolean): number {
   ctx.doc.font(bold ? 'bold' : 'regular').fontSize(SIZE.table);
-  return ctx.doc.heightOfString(text || ' ', { width, lineGap: 1.5 });
+  return (text || ' ')
+    .split('\n')
+    .reduce((sum, line) => sum + ctx.doc.heightOfString(line || ' ', { width, lineGap: 1.5 }), 0);
 }
 
 function table(ctx: Ctx, header: string[], rows: string[][], widths: number[]): void {
@@ -123,13 +127,17 @@ function table(ctx: Ctx, header: string[], rows: string[][], widths: number[]): 
     cells.forEach((c, i) => {
       const bold = isHeader || (header.length === 0 && i === 0);
       doc.y = y + pad;
-      writeRuns(ctx, [{ text: c || ' ', bold }], SIZE.table, {
-        x: x + pad,
-        width: cols[i] - 2 * pad,
-        height: h - 2 * pad,
-        ellipsis: true,
-        colour: isHeader ? '#ffffff' : INK,
-      });
+      for (const line of (c || ' ').split('\n')) {
+        const room = y + h - pad - doc.y;
+        if (room < SIZE.table) break;
+        writeRuns(ctx, [{ text: line || ' ', bold }], SIZE.table, {
+          x: x + pad,
+          width: cols[i] - 2 * pad,
+          height: room,
+          ellipsis: true,
+          colour: isHeader ? '#ffffff' : INK,
+        });
+      }
       x += cols[i];
     });
     doc
