@@ -227,15 +227,16 @@ describe('the bilingual progress report of a demo quarter', () => {
       '中华人民共和国驻莱索托王国大使馆',
     ];
     expectAll('pdf', printed, paragraphs);
-    // pdftotext reads a table line by line across its columns, so a cell's text is whole in Word only.
+    // A table cell has a line per language. pdftotext reads a table line by line across its columns, so a cell's
+    // text is whole in Word only.
     expectAll('docx', word, [
       ...paragraphs,
-      'Planned / 计划',
-      'Final design approved / 最终设计获批',
-      'Owner / 负责人',
-      'Ambassador / 大使',
-      '15 February 2026 / 2026年2月15日',
-      'Done / 已完成',
+      'Planned\n计划',
+      'Final design approved\n最终设计获批',
+      'Owner\n负责人',
+      'Ambassador\n大使',
+      '15 February 2026\n2026年2月15日',
+      'Done\n已完成',
     ]);
   });
 
