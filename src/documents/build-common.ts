@@ -28,12 +28,16 @@ export function projectTitles(projects: { project: Project }[], language: Langua
   return new Map(projects.map((p) => [p.project.id, cleanLine(nameIn(p.project, 'title', language))]));
 }
 
-/** Action items as lines, ordered by due date then title so the order never depends on the store. */
+/**
+ * Action items as lines, ordered by due date then title so the order never depends on the store. Titles and notes are
+ * as written, marked by `written` (by default, when their language is not `language`).
+ */
 export function actionItemLines(
   mechanism: Mechanism,
   items: ActionItemRecord[],
   projectTitles: Map<string, string>,
   language: Language = 'en',
+  written: (text: string) => string = (text) => asWritten(text, language),
 ): ActionItemLine[] {
   const names = new Names(mechanism, language);
   return [...items]
@@ -44,12 +48,12 @@ export function actionItemLines(
       ),
     )
     .map((a) => ({
-      title: asWritten(cleanLine(a.item.title), language),
+      title: written(cleanLine(a.item.title)),
       owner: names.person(a.item.owner),
       side: names.side(a.item.side),
       due: formatDate(a.item.dueDate, language),
       state: actionItemStateIn(a.state, language),
-      note: asWritten(cleanLine(a.note) || '', language),
+      note: written(cleanLine(a.note) || ''),
       projects: a.item.projects.map((p) => projectTitles.get(p) ?? p).join(language === 'zh' ? '；' : '; '),
     }));
 }

@@ -4,7 +4,7 @@ import { nameIn, type Language } from '../domain';
 import { translate } from '../i18n';
 import { actionItemLines, agendaItems, buildHeader, projectTitles, sessionInfo } from './build-common';
 import { asWritten, byKey, formatDate, Names, statusLabelIn, statusOf } from './format';
-import { documentLanguages } from './languages';
+import { documentLanguages, inEvery } from './languages';
 import type { MinutesInput, MinutesModel, MinutesText, SignatureBlock } from './model';
 import { cleanLine, paragraphsOf } from './text';
 
@@ -90,11 +90,6 @@ function minutesText(input: MinutesInput, language: Language): MinutesText {
       date: formatDate(sessionDate, language),
     }),
   };
-}
-
-/** The text of `key` in every language, once each (a name without a translation is not repeated). */
-function inEvery(text: (language: Language) => string): string[] {
-  return [...new Set(documentLanguages.map(text))];
 }
 
 /**

@@ -3,7 +3,6 @@
  * escaped) and rasterised with resvg for DOCX. No browser involved.
  */
 import { Resvg } from '@resvg/resvg-js';
-import { statusLabels } from './format';
 import { statusKeys, type StatusCounts, type StatusKey } from './model';
 import { escapeXml } from './text';
 
@@ -39,8 +38,16 @@ export function chartSize(groups: number): ChartSize {
   return { width: WIDTH, height: TOP + Math.max(1, groups) * ROW_H + LEGEND_H };
 }
 
-/** A horizontal stacked bar per pillar with counts inside the bars and a legend; `fontFamily` names the font the rasteriser has loaded. */
-export function statusChartSvg(title: string, groups: StatusCounts[], fontFamily: string): string {
+/**
+ * A horizontal stacked bar per pillar with counts inside the bars and a legend (`legend`: the status labels in
+ * `statusKeys` order); `fontFamily` names the font the rasteriser has loaded.
+ */
+export function statusChartSvg(
+  title: string,
+  groups: StatusCounts[],
+  fontFamily: string,
+  legend: readonly string[],
+): string {
   const { width, height } = chartSize(groups.length);
   const max = Math.max(1, ...groups.map((g) => g.total));
   const barW = width - LABEL_W - 40;
@@ -80,7 +87,7 @@ export function statusChartSvg(title: string, groups: StatusCounts[], fontFamily
     out.push(
       `<rect x="${lx}" y="${yy - 10}" width="12" height="12" fill="${statusColours[k]}" stroke="#777777" stroke-width="0.5"/>`,
     );
-    out.push(`<text x="${lx + 18}" y="${yy}" font-size="12" fill="#1a1a1a">${escapeXml(statusLabels[k])}</text>`);
+    out.push(`<text x="${lx + 18}" y="${yy}" font-size="12" fill="#1a1a1a">${escapeXml(legend[i] ?? k)}</text>`);
   });
   out.push('</svg>');
   return out.join('\n');

@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import { nameIn, type ActionItemState, type Language, type Mechanism, type SubmissionState } from '../domain';
 import { translate } from '../i18n';
+import { documentLanguages } from './languages';
 import type { ProjectRecord, StatusKey } from './model';
 import { cleanLine } from './text';
 
@@ -16,17 +17,6 @@ export const statusLabels: Record<StatusKey, string> = {
   completed: 'Completed',
   'not-started': 'Not started',
   'no-update': 'No update received',
-};
-
-/** The label printed for each submission state. */
-export const submissionStateLabels: Record<SubmissionState, string> = {
-  requested: 'Requested, no answer yet',
-  reminded: 'Reminded, no answer yet',
-  overdue: 'Overdue',
-  escalated: 'Overdue, escalated',
-  submitted: 'Submitted',
-  waived: 'Waived by the secretariat',
-  missing: 'Missing at cut-off',
 };
 
 /** The label printed for each action item state. */
@@ -45,6 +35,11 @@ export function statusOf(record: ProjectRecord): StatusKey {
 /** The label of a status in a language (message catalogue). */
 export function statusLabelIn(key: StatusKey, language: Language): string {
   return translate(language, `document.status.${key}`);
+}
+
+/** The label of a submission state in a language (message catalogue). */
+export function submissionStateIn(state: SubmissionState, language: Language): string {
+  return translate(language, `document.submissionState.${state}`);
 }
 
 /** The label of an action item state in a language (message catalogue). */
@@ -172,7 +167,22 @@ export function scriptLanguage(text: string): Language | undefined {
  * language of the section it is printed in: "…清关。 [original in Chinese]" in the English text.
  */
 export function asWritten(text: string, language: Language): string {
+  return asWrittenFor(text, [language]);
+}
+
+/**
+ * Free text printed once in a document read in every language of `documentLanguages`: as written, followed by a mark
+ * in each other language naming the one it is written in ("…清关。 [original in Chinese]", "…on time. ［英文原文］").
+ */
+export function asWrittenOnce(text: string): string {
+  return asWrittenFor(text, documentLanguages);
+}
+
+function asWrittenFor(text: string, readers: readonly Language[]): string {
   const written = scriptLanguage(text);
-  if (!text || !written || written === language) return text;
-  return `${text} ${translate(language, 'document.originalLanguage', { language: written })}`;
+  if (!text || !written) return text;
+  const marks = readers
+    .filter((l) => l !== written)
+    .map((l) => translate(l, 'document.originalLanguage', { language: written }));
+  return [text, ...marks].join(' ');
 }

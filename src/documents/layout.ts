@@ -3,16 +3,23 @@
  * signature blocks). The three renderers draw the same blocks, so DOCX, PDF and HTML always carry
  * the same text in the same order.
  */
-import { translate, translator } from '../i18n';
-import type {
-  AgendaModel,
-  AgendaText,
-  DocumentModel,
-  MinutesModel,
-  MinutesText,
-  ReportModel,
-  SignatureBlock,
-  StatusCounts,
+import type { Language } from '../domain';
+import { translate, translator, type MessageKey } from '../i18n';
+import { statusLabelIn } from './format';
+import { bilingual, joinLanguages } from './languages';
+import {
+  statusKeys,
+  type AgendaModel,
+  type AgendaText,
+  type DocumentHeader,
+  type DocumentModel,
+  type MinutesModel,
+  type MinutesText,
+  type ProjectSection,
+  type ReportModel,
+  type ReportText,
+  type SignatureBlock,
+  type StatusCounts,
 } from './model';
 
 /** A run of text inside a paragraph. */
@@ -29,7 +36,12 @@ export type Block =
   | { type: 'paragraph'; runs: Run[]; muted?: boolean }
   | { type: 'bullets'; items: string[] }
   | { type: 'table'; header: string[]; rows: string[][]; widths: number[] }
-  | { type: 'chart'; title: string; groups: StatusCounts[] }
+  | {
+      type: 'chart';
+      title: string;
+      groups: StatusCounts[];
+      /** Status labels in `statusKeys` order. */ legend: string[];
+    }
   | { type: 'signatures'; blocks: SignatureBlock[] }
   | { type: 'pageBreak' };
 
@@ -43,131 +55,251 @@ export interface Layout {
 }
 
 const p = (text: string, extra: Partial<Run> = {}): Block => ({ type: 'paragraph', runs: [{ text, ...extra }] });
-const labelled = (label: string, text: string): Block => ({
+const labelled = (language: Language, label: string, text: string): Block => ({
   type: 'paragraph',
-  runs: [{ text: `${label}: `, bold: true }, { text }],
+  runs: [{ text: translate(language, 'document.labelled', { label }), bold: true }, { text }],
 });
 
-function reportBlocks(m: ReportModel): Block[] {
-  const b: Block[] = [
-    { type: 'title', text: m.header.title, subtitle: m.header.subtitle, lines: m.cover },
-    { type: 'pageBreak' },
-  ];
-  b.push({ type: 'heading', level: 1, text: '1. Summary' });
-  b.push(
-    p(
-      `${m.summary.received} of ${m.summary.expected} projects sent an update for ${m.header.quarter}` +
-        `${m.summary.late ? ` (${m.summary.late} after the cut-off)` : ''}; ${m.summary.missing} did not.`,
-    ),
+/** The report's summary and its changes since last quarter, in one language (no free text). */
+function summarySections(m: ReportModel, x: ReportText): Block[][] {
+  const t = translator(x.language);
+  const statusColumns = statusKeys.map((k) =>
+    k === 'no-update' ? t('document.report.noUpdate') : statusLabelIn(k, x.language),
   );
-  const statusCols = ['On track', 'At risk', 'Off track', 'Completed', 'Not started', 'No update'];
   const countRow = (c: StatusCounts) => [c.label, ...Object.values(c.counts).map(String), String(c.total)];
-  b.push({
-    type: 'table',
-    header: ['Pillar', ...statusCols, 'Total'],
-    rows: [...m.summary.byPillar.map(countRow), countRow(m.summary.overall)],
-    widths: [3.2, 1, 1, 1, 1.2, 1.1, 1.1, 0.9],
-  });
-  b.push({ type: 'chart', title: 'Project status by pillar', groups: m.summary.byPillar.filter((g) => g.total > 0) });
-  if (m.changes) {
-    b.push({ type: 'heading', level: 2, text: '1.1 Changes since last quarter' });
-    b.push(
-      p(
-        `Since ${m.changes.since}: ${m.changes.improved} project${m.changes.improved === 1 ? '' : 's'} improved, ` +
-          `${m.changes.slipped} slipped (off track < at risk < not started < on track < completed).`,
-      ),
-    );
-    if (m.changes.rows.length)
-      b.push({
+  const sections: Block[][] = [
+    [
+      { type: 'heading', level: 1, text: t('document.report.summary') },
+      p(t('document.report.summaryLine', { ...m.summary, quarter: x.header.quarter })),
+      {
         type: 'table',
-        header: ['Project', 'Pillar', 'Change', 'Before', 'Now'],
-        rows: m.changes.rows.map((r) => [r.title, r.pillar, r.change, r.before, r.now]),
+        header: [t('document.report.pillar'), ...statusColumns, t('document.report.total')],
+        rows: [...x.summary.byPillar.map(countRow), countRow(x.summary.overall)],
+        widths: [3.2, 1, 1, 1, 1.2, 1.1, 1.1, 0.9],
+      },
+      {
+        type: 'chart',
+        title: t('document.report.chartTitle'),
+        groups: x.summary.byPillar.filter((g) => g.total > 0),
+        legend: statusKeys.map((k) => statusLabelIn(k, x.language)),
+      },
+    ],
+  ];
+  if (m.changes && x.changes) {
+    const changes: Block[] = [
+      { type: 'heading', level: 2, text: t('document.report.changes') },
+      p(t('document.report.changesLine', { ...m.changes })),
+    ];
+    if (x.changes.length)
+      changes.push({
+        type: 'table',
+        header: [
+          t('document.minutes.project'),
+          t('document.report.pillar'),
+          t('document.report.change'),
+          t('document.report.before'),
+          t('document.report.now'),
+        ],
+        rows: x.changes.map((r) => [r.title, r.pillar, r.change, r.before, r.now]),
         widths: [3, 2, 1.2, 1.4, 1.4],
       });
+    sections.push(changes);
   }
+  return sections;
+}
 
-  b.push({ type: 'heading', level: 1, text: '2. Projects needing attention and support requested' });
-  if (m.attention.length === 0)
-    b.push(p('No project is at risk or off track, and no support was requested.', { italic: true }));
+/** Missing and late submissions in one language (names and dates only). */
+function missingSection(x: ReportText): Block[][] {
+  const t = translator(x.language);
+  const blocks: Block[] = [{ type: 'heading', level: 1, text: t('document.report.missingAndLate') }];
+  if (x.missing.length === 0) blocks.push(p(t('document.report.allSent'), { italic: true }));
+  else
+    blocks.push({
+      type: 'table',
+      header: [
+        t('document.minutes.project'),
+        t('document.report.pillar'),
+        t('document.minutes.owner'),
+        t('document.report.state'),
+      ],
+      rows: x.missing.map((r) => [r.title, r.pillar, r.owner, r.state]),
+      widths: [3, 2, 2.5, 1.5],
+    });
+  if (x.late.length)
+    blocks.push({
+      type: 'table',
+      header: [t('document.report.lateUpdate'), t('document.report.pillar'), t('document.report.received')],
+      rows: x.late.map((r) => [r.title, r.pillar, r.submittedAt]),
+      widths: [3, 2, 2.5],
+    });
+  return [blocks];
+}
+
+/** One project's section: its facts in each language one after the other, then the owner's text once. */
+function projectBlocks(texts: ReportText[], number: string, at: (x: ReportText) => ProjectSection): Block[] {
+  // Table cells put each language on a line of its own, so that a narrow column wraps between languages, not inside.
+  const across = (pick: (s: ProjectSection) => string) =>
+    joinLanguages(
+      texts.map((x) => pick(at(x))),
+      '\n',
+    );
+  const label = (key: MessageKey) => bilingual((l) => translate(l, key), '\n');
+  const s = at(texts[0]);
+  const b: Block[] = [{ type: 'heading', level: 3, text: `${number} ${joinLanguages(texts.map((x) => at(x).title))}` }];
+  for (const x of texts) {
+    const own = at(x);
+    const l = x.language;
+    // The reason is the owner's text, the same in every language: printed with the first language's status only.
+    // Without an update the "reason" is the submission state's label, which each language prints in its own words.
+    const reason = x === texts[0] || own.statusReason !== s.statusReason ? own.statusReason : '';
+    b.push(
+      labelled(l, translate(l, 'document.minutes.status'), reason ? `${own.statusLabel} — ${reason}` : own.statusLabel),
+    );
+    if (own.progressPercent !== undefined)
+      b.push(labelled(l, translate(l, 'document.report.progress'), `${own.progressPercent}%`));
+    b.push(labelled(l, translate(l, 'document.minutes.owner'), own.owner));
+    if (own.submittedAt)
+      b.push(
+        labelled(
+          l,
+          translate(l, 'document.report.updateReceived'),
+          own.late ? translate(l, 'document.report.receivedLate', { when: own.submittedAt }) : own.submittedAt,
+        ),
+      );
+  }
+  for (const [key, items] of [
+    ['document.report.achievements', s.achievements],
+    ['document.report.challenges', s.challenges],
+    ['document.report.nextSteps', s.nextSteps],
+    ['document.report.supportRequested', s.supportRequested],
+  ] as const) {
+    if (items.length === 0) continue;
+    b.push(
+      p(
+        bilingual((l) => translate(l, key)),
+        { bold: true },
+      ),
+    );
+    b.push({ type: 'bullets', items: [...items] });
+  }
+  b.push({
+    type: 'table',
+    header: ['', label('document.report.start'), label('document.report.end')],
+    rows: [
+      [label('document.report.planned'), across((x) => x.dates.plannedStart), across((x) => x.dates.plannedEnd)],
+      [label('document.report.actual'), across((x) => x.dates.actualStart), across((x) => x.dates.actualEnd)],
+    ],
+    widths: [1, 1.5, 1.5],
+  });
+  if (s.milestones.length)
+    b.push({
+      type: 'table',
+      header: [
+        label('document.report.milestone'),
+        label('document.report.planned'),
+        label('document.report.actual'),
+        label('document.minutes.note'),
+      ],
+      rows: s.milestones.map((m, k) => [
+        across((x) => x.milestones[k].title),
+        across((x) => x.milestones[k].planned),
+        across((x) => x.milestones[k].actual),
+        m.note,
+      ]),
+      widths: [3, 1.4, 1.4, 2.5],
+    });
+  if (s.indicators.length)
+    b.push({
+      type: 'table',
+      header: [
+        label('document.report.indicator'),
+        label('document.report.unit'),
+        label('document.report.baseline'),
+        label('document.report.target'),
+        label('document.report.current'),
+      ],
+      rows: s.indicators.map((i, k) => [across((x) => x.indicators[k].name), i.unit, i.baseline, i.target, i.current]),
+      widths: [3, 1, 1, 1, 1],
+    });
+  return b;
+}
+
+/**
+ * The report in every language of its texts. Sections without free text (summary, changes, missing and late) come in
+ * each language one after the other, like the agenda's and the minutes'; the sections that carry the owners' text
+ * (attention, projects, action items) have headings in each language and print that text once, with every label,
+ * name and date beside it in every language (in a table cell one language per line).
+ */
+function reportBlocks(m: ReportModel): Block[] {
+  const { texts } = m;
+  const [first] = texts;
+  const across = (pick: (x: ReportText) => string) => joinLanguages(texts.map(pick), '\n');
+  const label = (key: MessageKey) => bilingual((l) => translate(l, key), '\n');
+  const headings = (key: MessageKey): Block[] =>
+    texts.map((x) => ({ type: 'heading', level: 1, text: translate(x.language, key) }));
+  const b: Block[] = [
+    titleBlock(texts, [...m.sides, ...texts.flatMap((x) => x.cover)]),
+    { type: 'pageBreak' },
+    ...interleave(texts, (x) => summarySections(m, x)),
+  ];
+
+  b.push(...headings('document.report.attention'));
+  if (first.attention.length === 0)
+    b.push(...texts.map((x) => p(translate(x.language, 'document.report.noAttention'), { italic: true })));
   else
     b.push({
       type: 'table',
-      header: ['Project', 'Pillar', 'Status', 'Reason', 'Support requested'],
-      rows: m.attention.map((a) => [a.title, a.pillar, a.statusLabel, a.reason, a.supportRequested]),
+      header: [
+        label('document.minutes.project'),
+        label('document.report.pillar'),
+        label('document.minutes.status'),
+        label('document.report.reason'),
+        label('document.report.supportRequested'),
+      ],
+      rows: first.attention.map((a, i) => [
+        across((x) => x.attention[i].title),
+        across((x) => x.attention[i].pillar),
+        across((x) => x.attention[i].statusLabel),
+        a.reason,
+        a.supportRequested,
+      ]),
       widths: [2, 1.5, 1, 2.5, 2.5],
     });
 
-  b.push({ type: 'heading', level: 1, text: '3. Progress by project' });
-  m.pillars.forEach((g, gi) => {
-    b.push({ type: 'heading', level: 2, text: `3.${gi + 1} ${g.name}` });
-    g.projects.forEach((s, si) => {
-      b.push({ type: 'heading', level: 3, text: `3.${gi + 1}.${si + 1} ${s.title}` });
-      b.push(labelled('Status', s.statusReason ? `${s.statusLabel} — ${s.statusReason}` : s.statusLabel));
-      if (s.progressPercent !== undefined) b.push(labelled('Progress', `${s.progressPercent}%`));
-      b.push(labelled('Owner', s.owner));
-      if (s.submittedAt) b.push(labelled('Update received', s.submittedAt + (s.late ? ' (late)' : '')));
-      for (const [label, items] of [
-        ['Achievements', s.achievements],
-        ['Challenges', s.challenges],
-        ['Next steps', s.nextSteps],
-        ['Support requested', s.supportRequested],
-      ] as const) {
-        if (items.length === 0) continue;
-        b.push(p(label, { bold: true }));
-        b.push({ type: 'bullets', items: [...items] });
-      }
-      b.push({
-        type: 'table',
-        header: ['', 'Start', 'End'],
-        rows: [
-          ['Planned', s.dates.plannedStart, s.dates.plannedEnd],
-          ['Actual', s.dates.actualStart, s.dates.actualEnd],
-        ],
-        widths: [1, 1.5, 1.5],
-      });
-      if (s.milestones.length)
-        b.push({
-          type: 'table',
-          header: ['Milestone', 'Planned', 'Actual', 'Note'],
-          rows: s.milestones.map((x) => [x.title, x.planned, x.actual, x.note]),
-          widths: [3, 1.4, 1.4, 2.5],
-        });
-      if (s.indicators.length)
-        b.push({
-          type: 'table',
-          header: ['Indicator', 'Unit', 'Baseline', 'Target', 'Current'],
-          rows: s.indicators.map((x) => [x.name, x.unit, x.baseline, x.target, x.current]),
-          widths: [3, 1, 1, 1, 1],
-        });
-    });
+  b.push(...headings('document.report.byProject'));
+  first.pillars.forEach((g, gi) => {
+    b.push({ type: 'heading', level: 2, text: `3.${gi + 1} ${joinLanguages(texts.map((x) => x.pillars[gi].name))}` });
+    g.projects.forEach((_, si) =>
+      b.push(...projectBlocks(texts, `3.${gi + 1}.${si + 1}`, (x) => x.pillars[gi].projects[si])),
+    );
   });
 
-  b.push({ type: 'heading', level: 1, text: "4. Status of the previous session's action items" });
-  if (m.actionItems.length === 0) b.push(p('There were no action items from the previous session.', { italic: true }));
+  b.push(...headings('document.report.actionItems'));
+  if (first.actionItems.length === 0)
+    b.push(...texts.map((x) => p(translate(x.language, 'document.minutes.noPreviousItems'), { italic: true })));
   else
     b.push({
       type: 'table',
-      header: ['Action item', 'Owner', 'Side', 'Due', 'Status', 'Note'],
-      rows: m.actionItems.map((a) => [a.title, a.owner, a.side, a.due, a.state, a.note]),
+      header: [
+        label('document.minutes.actionItem'),
+        label('document.minutes.owner'),
+        label('document.minutes.side'),
+        label('document.minutes.due'),
+        label('document.minutes.status'),
+        label('document.minutes.note'),
+      ],
+      rows: first.actionItems.map((a, i) => [
+        a.title,
+        across((x) => x.actionItems[i].owner),
+        across((x) => x.actionItems[i].side),
+        across((x) => x.actionItems[i].due),
+        across((x) => x.actionItems[i].state),
+        a.note,
+      ]),
       widths: [3, 1.5, 1.2, 1.3, 1, 2],
     });
 
-  b.push({ type: 'heading', level: 1, text: '5. Missing and late submissions' });
-  if (m.missing.length === 0) b.push(p('Every project sent an update.', { italic: true }));
-  else
-    b.push({
-      type: 'table',
-      header: ['Project', 'Pillar', 'Owner', 'State'],
-      rows: m.missing.map((x) => [x.title, x.pillar, x.owner, x.state]),
-      widths: [3, 2, 2.5, 1.5],
-    });
-  if (m.late.length)
-    b.push({
-      type: 'table',
-      header: ['Late update', 'Pillar', 'Received'],
-      rows: m.late.map((x) => [x.title, x.pillar, x.submittedAt]),
-      widths: [3, 2, 2.5],
-    });
+  b.push(...interleave(texts, missingSection));
   return b;
 }
 
@@ -185,13 +317,13 @@ function sessionTable(text: AgendaText | MinutesText): Block {
   };
 }
 
-/** One title block for a document in several languages: the titles side by side, each language's subtitle. */
-function titleBlock(texts: (AgendaText | MinutesText)[]): Block {
+/** One title block for a document in several languages: the titles side by side, each language's subtitle, then `lines`. */
+function titleBlock(texts: { header: DocumentHeader }[], lines: string[] = []): Block {
   return {
     type: 'title',
     text: texts.map((x) => x.header.title).join(' · '),
     subtitle: texts[0].header.subtitle,
-    lines: texts.slice(1).map((x) => x.header.subtitle),
+    lines: [...texts.slice(1).map((x) => x.header.subtitle), ...lines],
   };
 }
 
@@ -330,13 +462,10 @@ export function layout(model: DocumentModel): Layout {
         : minutesBlocks(model);
   return {
     runningTitle: `${model.header.mechanismName} — ${model.header.title}, ${model.header.quarter}`,
-    // The report is English only; the agenda and minutes print the footer in each of their languages.
-    footer: (model.kind === 'report' ? [model.header] : model.texts.map((x) => x.header))
-      .map((h, i) =>
-        translate(model.kind === 'report' ? 'en' : model.texts[i].language, 'document.footer', {
-          version: h.version,
-          generatedAt: h.generatedAt,
-        }),
+    // Every document prints the footer in each of its languages.
+    footer: model.texts
+      .map((x) =>
+        translate(x.language, 'document.footer', { version: x.header.version, generatedAt: x.header.generatedAt }),
       )
       .join(' / '),
     blocks,

@@ -112,7 +112,11 @@ export interface StatusCounts {
   total: number;
 }
 
-/** One project's section of the report. */
+/**
+ * One project's section of the report in one language: names, labels and dates in that language. The owner's text
+ * (reason, achievements, challenges, next steps, support requested, milestone notes) is the same in every language:
+ * as written, marked with its language for the readers of the other (`asWrittenOnce`), and printed once.
+ */
 export interface ProjectSection {
   id: string;
   title: string;
@@ -143,31 +147,40 @@ export interface ActionItemLine {
   projects: string;
 }
 
-/** The quarterly progress report (PRODUCT.md section 7). */
-export interface ReportModel {
-  kind: 'report';
+/**
+ * The progress report in one language. Every text of one language's report is resolved here; free text fields
+ * (reasons, owners' paragraphs, action item titles and notes) hold the same text in every language.
+ */
+export interface ReportText {
+  language: Language;
   header: DocumentHeader;
+  /** Reporting period, projects reporting, version and generation time. */
   cover: string[];
-  summary: {
-    expected: number;
-    received: number;
-    late: number;
-    missing: number;
-    overall: StatusCounts;
-    byPillar: StatusCounts[];
-  };
+  summary: { overall: StatusCounts; byPillar: StatusCounts[] };
+  /** Projects whose rating moved since the previous quarter (slipped first). */
+  changes?: { title: string; pillar: string; change: string; before: string; now: string }[];
   attention: { title: string; pillar: string; statusLabel: string; reason: string; supportRequested: string }[];
-  /** Projects whose rating moved since the previous quarter (slipped first); absent without the previous quarter's records. */
-  changes?: {
-    since: Quarter;
-    improved: number;
-    slipped: number;
-    rows: { title: string; pillar: string; change: string; before: string; now: string }[];
-  };
   pillars: { name: string; projects: ProjectSection[] }[];
   actionItems: ActionItemLine[];
   missing: { title: string; pillar: string; owner: string; state: string }[];
   late: { title: string; pillar: string; submittedAt: string }[];
+}
+
+/**
+ * The quarterly progress report (PRODUCT.md section 7): one file in every language of the document, English first.
+ * Sections without free text come in each language one after the other; sections that carry the owners' text print
+ * it once, under labels in every language.
+ */
+export interface ReportModel {
+  kind: 'report';
+  /** The English header (file metadata, running title). */
+  header: DocumentHeader;
+  texts: ReportText[];
+  /** The sides' names (in every language), on the cover. */
+  sides: string[];
+  summary: { expected: number; received: number; late: number; missing: number };
+  /** How many ratings moved since the previous quarter; absent without the previous quarter's records. */
+  changes?: { since: Quarter; improved: number; slipped: number };
 }
 
 /** One numbered item of an agenda. */

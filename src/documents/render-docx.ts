@@ -57,11 +57,13 @@ function table(header: string[], rows: string[][], widths: number[]): Table {
           ? { type: ShadingType.CLEAR, fill: 'EEF1F6', color: 'auto' }
           : undefined,
       margins: { top: 40, bottom: 40, left: 80, right: 80 },
-      children: [
-        new Paragraph({
-          children: [run(text, { bold: isHeader || keyColumn, size: 17, color: isHeader ? 'FFFFFF' : undefined })],
-        }),
-      ],
+      // A line of its own per language (the report's cells), a paragraph of its own in Word.
+      children: text.split('\n').map(
+        (line) =>
+          new Paragraph({
+            children: [run(line, { bold: isHeader || keyColumn, size: 17, color: isHeader ? 'FFFFFF' : undefined })],
+          }),
+      ),
     });
   const out: TableRow[] = [];
   if (header.length)
@@ -86,7 +88,7 @@ function table(header: string[], rows: string[][], widths: number[]): Table {
 function chart(b: Extract<Block, { type: 'chart' }>): Paragraph {
   const fonts = documentFonts();
   const png = rasteriseSvg(
-    statusChartSvg(b.title, b.groups, fonts.family),
+    statusChartSvg(b.title, b.groups, fonts.family, b.legend),
     [fonts.regular.file, fonts.bold.file],
     fonts.family,
     2,

@@ -30,14 +30,16 @@ function block(b: Block): string {
     case 'bullets':
       return `<ul>${b.items.map((i) => `<li>${e(i)}</li>`).join('')}</ul>`;
     case 'table': {
+      // A cell's lines (one per language in the report) stay lines.
+      const cell = (text: string) => text.split('\n').map(e).join('<br>');
       const head = b.header.length
-        ? `<thead><tr>${b.header.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead>`
+        ? `<thead><tr>${b.header.map((h) => `<th scope="col">${cell(h)}</th>`).join('')}</tr></thead>`
         : '';
-      const body = b.rows.map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('');
+      const body = b.rows.map((r) => `<tr>${r.map((c) => `<td>${cell(c)}</td>`).join('')}</tr>`).join('');
       return `<table${b.header.length ? '' : ' class="keys"'}>${head}<tbody>${body}</tbody></table>`;
     }
     case 'chart':
-      return `<figure class="chart" aria-label="${e(b.title)}">${statusChartSvg(b.title, b.groups, 'Noto Sans CJK SC, Arial, sans-serif')}</figure>`;
+      return `<figure class="chart" aria-label="${e(b.title)}">${statusChartSvg(b.title, b.groups, 'Noto Sans CJK SC, Arial, sans-serif', b.legend)}</figure>`;
     case 'signatures':
       return `<section class="signatures">${b.blocks.map((s) => `<div>${s.names.map((n) => `<strong>${e(n || ' ')}</strong>`).join('<br>')}<br>${s.lines.map(e).join('<br>')}</div>`).join('')}</section>`;
     case 'pageBreak':

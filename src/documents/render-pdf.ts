@@ -94,9 +94,14 @@ function heading(ctx: Ctx, level: 1 | 2 | 3, text: string): void {
   ctx.doc.moveDown(0.3);
 }
 
+// The line gap is the one writeRuns draws with: measured smaller, a long cell was cut short with an ellipsis.
+// A cell's lines (one per language in the report) are measured and drawn one by one: given to pdfkit with the "\n"
+// inside, a line that fits the column was still wrapped before its last word.
 function cellHeight(ctx: Ctx, text: string, width: number, bold: boolean): number {
   ctx.doc.font(bold ? 'bold' : 'regular').fontSize(SIZE.table);
-  return ctx.doc.heightOfString(text || ' ', { width, lineGap: 1 });
+  return (text || ' ')
+    .split('\n')
+    .reduce((sum, line) => sum + ctx.doc.heightOfString(line || ' ', { width, lineGap: 1.5 }), 0);
 }
 
 function table(ctx: Ctx, header: string[], rows: string[][], widths: number[]): void {
@@ -122,13 +127,17 @@ function table(ctx: Ctx, header: string[], rows: string[][], widths: number[]): 
     cells.forEach((c, i) => {
       const bold = isHeader || (header.length === 0 && i === 0);
       doc.y = y + pad;
-      writeRuns(ctx, [{ text: c || ' ', bold }], SIZE.table, {
-        x: x + pad,
-        width: cols[i] - 2 * pad,
-        height: h - 2 * pad,
-        ellipsis: true,
-        colour: isHeader ? '#ffffff' : INK,
-      });
+      for (const line of (c || ' ').split('\n')) {
+        const room = y + h - pad - doc.y;
+        if (room < SIZE.table) break;
+        writeRuns(ctx, [{ text: line || ' ', bold }], SIZE.table, {
+          x: x + pad,
+          width: cols[i] - 2 * pad,
+          height: room,
+          ellipsis: true,
+          colour: isHeader ? '#ffffff' : INK,
+        });
+      }
       x += cols[i];
     });
     doc
@@ -151,7 +160,12 @@ function table(ctx: Ctx, header: string[], rows: string[][], widths: number[]): 
 function chart(ctx: Ctx, block: Extract<Block, { type: 'chart' }>): void {
   const { doc, fonts } = ctx;
   const files = [fonts.regular.file, fonts.bold.file];
-  const png = rasteriseSvg(statusChartSvg(block.title, block.groups, fonts.family), files, fonts.family, 2);
+  const png = rasteriseSvg(
+    statusChartSvg(block.title, block.groups, fonts.family, block.legend),
+    files,
+    fonts.family,
+    2,
+  );
   const size = chartSize(block.groups.length);
   const w = ctx.width;
   const h = (size.height / size.width) * w;
@@ -223,7 +237,13 @@ function block(ctx: Ctx, b: Block, index: number, hasCover: boolean): void {
       return;
     case 'bullets':
       for (const item of b.items) {
-        ensureSpace(ctx, SIZE.body * 2);
+        // An item that fits on a page is kept on one page rather than split at the foot of this one.
+        const lines = doc
+          .font('regular')
+          .fontSize(SIZE.body)
+          .heightOfString(item, { width: ctx.width - 18, lineGap: 1.5 });
+        const page = doc.page.height - doc.page.margins.top - doc.page.margins.bottom;
+        ensureSpace(ctx, lines < page / 2 ? lines : SIZE.body * 2);
         const y = doc.y;
         doc
           .font('regular')

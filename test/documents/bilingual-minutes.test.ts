@@ -3,22 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildMinutesModel, renderDocx, renderPdf, type MinutesInput } from '../../src/documents';
 import { coverageOf, documentFonts } from '../../src/documents/fonts';
-import { sampleProjects } from '../../src/documents/samples';
 import { SessionPlan, SessionRecord } from '../../src/domain';
-import { parseMechanismFile } from '../../src/store/import/mechanism-file';
-import { DEMO_MECHANISM_FILE } from '../../src/store/import/demo';
-import { flat, pdfText, tempDir } from './helpers';
+import { demoQuarter, pdfFonts, pdfText, squeeze, tempDir } from './helpers';
 
 // Needs LibreOffice (libreoffice-writer-nogui), poppler-utils (pdftotext, pdffonts, pdftoppm, pdfinfo) and fonts-noto-cjk.
 
 /** A quarter of the demo mechanism (mechanisms/cn-ls.yaml, with its Chinese names): a session with two decisions. */
 function demoMinutesInput(): MinutesInput {
-  const { projects, ...mechanism } = parseMechanismFile(fs.readFileSync(DEMO_MECHANISM_FILE, 'utf8'));
-  const records = sampleProjects(projects.length).map((r, i) => ({
-    ...r,
-    project: projects[i],
-    submission: r.submission && { ...r.submission, projectId: projects[i].id },
-  }));
+  const { mechanism, projects, records } = demoQuarter();
   return {
     mechanism,
     quarter: '2026-Q4',
@@ -56,19 +48,6 @@ function demoMinutesInput(): MinutesInput {
       nextMeeting: '2027-03-10',
     }),
   };
-}
-
-/** Fonts of a PDF as pdffonts lists them: name, embedded, subset. */
-function pdfFonts(file: string): { name: string; embedded: boolean; subset: boolean }[] {
-  const out = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n');
-  const start = out.findIndex((l) => l.startsWith('-----')) + 1;
-  return out
-    .slice(start)
-    .filter((l) => l.trim() !== '')
-    .map((l) => {
-      const t = l.trim().split(/\s+/);
-      return { name: t[0], embedded: t[t.length - 5] === 'yes', subset: t[t.length - 4] === 'yes' };
-    });
 }
 
 /** Characters of `text` that none of the installed document fonts can draw (they would print as boxes). */
@@ -118,14 +97,6 @@ function expectBilingual(text: string): void {
     '[original in Chinese]',
   ])
     expect({ needle, found: text.includes(needle) }).toEqual({ needle, found: true });
-}
-
-/**
- * Extracted text with whitespace collapsed, and removed next to Chinese characters: LibreOffice sets a little space
- * between Chinese and Latin text (digits included), which pdftotext reads as a space ("2026 年 12 月").
- */
-function squeeze(text: string): string {
-  return flat(text).replace(/\s*([\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF])\s*/gu, '$1');
 }
 
 /** Lines of extracted text that start with punctuation a Chinese line may not start with (a broken line break). */

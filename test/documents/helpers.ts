@@ -4,6 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
+import type { ProjectRecord } from '../../src/documents';
+import { sampleProjects } from '../../src/documents/samples';
+import type { Mechanism, Project } from '../../src/domain';
+import { DEMO_MECHANISM_FILE } from '../../src/store/import/demo';
+import { parseMechanismFile } from '../../src/store/import/mechanism-file';
 
 /** `word/document.xml` of a DOCX. */
 export async function documentXml(docx: Buffer): Promise<string> {
@@ -60,4 +65,36 @@ export function expectInOrder(text: string, needles: string[]): void {
 /** Collapses whitespace, since PDF extraction breaks lines where the layout wrapped them. */
 export function flat(text: string): string {
   return text.replace(/\s+/g, ' ');
+}
+
+/**
+ * Extracted text with whitespace collapsed, and removed next to Chinese characters: LibreOffice sets a little space
+ * between Chinese and Latin text (digits included), which pdftotext reads as a space ("2026 年 12 月").
+ */
+export function squeeze(text: string): string {
+  return flat(text).replace(/\s*([\p{Script=Han}\u3000-\u303F\uFF00-\uFFEF])\s*/gu, '$1');
+}
+
+/** Fonts of a PDF file as pdffonts lists them: name, embedded, subset. */
+export function pdfFonts(file: string): { name: string; embedded: boolean; subset: boolean }[] {
+  const out = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n');
+  const start = out.findIndex((l) => l.startsWith('-----')) + 1;
+  return out
+    .slice(start)
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const t = l.trim().split(/\s+/);
+      return { name: t[0], embedded: t[t.length - 5] === 'yes', subset: t[t.length - 4] === 'yes' };
+    });
+}
+
+/** The demo mechanism (mechanisms/cn-ls.yaml, with its Chinese names), its projects, and sample records for them. */
+export function demoQuarter(): { mechanism: Mechanism; projects: Project[]; records: ProjectRecord[] } {
+  const { projects, ...mechanism } = parseMechanismFile(fs.readFileSync(DEMO_MECHANISM_FILE, 'utf8'));
+  const records = sampleProjects(projects.length).map((r, i) => ({
+    ...r,
+    project: projects[i],
+    submission: r.submission && { ...r.submission, projectId: projects[i].id },
+  }));
+  return { mechanism, projects, records };
 }
