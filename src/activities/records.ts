@@ -83,8 +83,17 @@ export function createRecordActivities(store: Store): RecordActivities {
       await store.cycles.setPhase(mechanismId, quarter, phase, at);
     },
 
-    async recordUpdateState({ mechanismId, quarter, projectId, state, ownerId, lastSendAt, nextSendAt }) {
-      await store.cycles.setProjectState({ mechanismId, quarter, projectId, state, ownerId, lastSendAt, nextSendAt });
+    async recordUpdateState({ mechanismId, quarter, projectId, state, ownerId, lastSendAt, nextSendAt, at }) {
+      await store.cycles.setProjectState({
+        mechanismId,
+        quarter,
+        projectId,
+        state,
+        ownerId,
+        lastSendAt,
+        nextSendAt,
+        at,
+      });
     },
 
     async recordSubmission({

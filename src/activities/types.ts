@@ -89,6 +89,8 @@ export interface Activities {
     dueDate: string;
     lastSendAt?: string;
     nextSendAt?: string;
+    /** The workflow's time of the step: an older write than the stored one changes nothing. */
+    at?: string;
   }): Promise<void>;
   /** Sends (or stores in the outbox) one logical email, at most once per workflowId + step. */
   sendNotification(input: NotificationRequest): Promise<NotificationResult>;

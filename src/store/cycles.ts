@@ -139,7 +139,11 @@ export function createCycleRepository(db: Kysely<Database>) {
         .execute();
       return rows.map(fromRow);
     },
-    /** Upserts one project's state in a cycle; the latest call wins (states only move forward in the workflow). */
+    /**
+     * Upserts one project's state in a cycle as of `at` (the workflow's time of the step; now when not given). A write
+     * older than the stored one changes nothing, so that a late attempt of an earlier step (an activity that timed out
+     * and landed after the next step's write) cannot put the row back.
+     */
     async setProjectState(input: {
       mechanismId: string;
       quarter: string;
@@ -161,7 +165,12 @@ export function createCycleRepository(db: Kysely<Database>) {
       await db
         .insertInto('cycle_projects')
         .values({ mechanism_id: input.mechanismId, quarter: input.quarter, project_id: input.projectId, ...values })
-        .onConflict((oc) => oc.columns(['mechanism_id', 'quarter', 'project_id']).doUpdateSet(values))
+        .onConflict((oc) =>
+          oc
+            .columns(['mechanism_id', 'quarter', 'project_id'])
+            .doUpdateSet(values)
+            .where('cycle_projects.updated_at', '<=', values.updated_at),
+        )
         .execute();
     },
     /** Every project's state in a cycle, by project id. */

@@ -158,17 +158,20 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     ]);
     showDetails();
   };
-  const recordState = () =>
-    store.recordUpdateState({
+  const recordState = () => {
+    const at = now();
+    return store.recordUpdateState({
       mechanismId,
       quarter,
       projectId,
       state: u.state,
       ownerId: u.ownerId,
       dueDate: u.dueDate,
-      lastSendAt: now(),
+      lastSendAt: at,
       nextSendAt: isSettled(u) ? undefined : nextSend(u)?.at,
+      at,
     });
+  };
   // Only settled states and new revisions go to the cycle: it needs them to close collection early and to
   // compile new report versions, and fewer signals keep a 1,000-project cycle's history small. The chase
   // states in between are in the store and in this workflow's own `state` query.
@@ -368,6 +371,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       ownerId: u.ownerId,
       dueDate: u.dueDate,
       nextSendAt: nextSend(u)?.at,
+      at: now(),
     });
     while (!isSettled(u)) {
       const next = nextSend(u);

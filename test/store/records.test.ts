@@ -137,6 +137,32 @@ describe.each(storeKinds)('records store on %s', (_kind, create) => {
     expect(await store.cycles.list('cn-ls')).toHaveLength(1);
   });
 
+  test("a project's state written late for an earlier step does not put the row back", async () => {
+    const step = (state: 'requested' | 'reminded' | 'submitted', at: string, nextSendAt?: string) =>
+      store.cycles.setProjectState({
+        mechanismId: 'cn-ls',
+        quarter: '2026-Q1',
+        projectId: 'mpiti-road',
+        ownerId: 'owner',
+        state,
+        lastSendAt: at,
+        ...(nextSendAt && { nextSendAt }),
+        at,
+      });
+    await step('requested', '2026-03-02T07:00:00Z', '2026-03-09T07:00:00Z');
+    await step('reminded', '2026-03-09T07:00:00Z', '2026-03-13T07:00:00Z');
+    await step('submitted', '2026-03-10T08:00:00Z');
+    // The reminder's write again, after the submission's (an attempt that timed out and landed late).
+    await step('reminded', '2026-03-09T07:00:00Z', '2026-03-13T07:00:00Z');
+    const [row] = await store.cycles.listProjectStates('cn-ls', '2026-Q1');
+    expect(row).toMatchObject({ state: 'submitted', lastSendAt: '2026-03-10T08:00:00.000Z' });
+    expect(row.nextSendAt).toBeUndefined();
+    // The same step again, or a later one, still writes.
+    await step('submitted', '2026-03-10T08:00:00Z');
+    await step('submitted', '2026-03-11T08:00:00Z');
+    expect((await store.cycles.listProjectStates('cn-ls', '2026-Q1'))[0].lastSendAt).toBe('2026-03-11T08:00:00.000Z');
+  });
+
   test("a closed cycle's states, submissions, documents, decisions and session stay readable after reopening the database", async () => {
     await store.cycles.open({
       mechanismId: 'cn-ls',
