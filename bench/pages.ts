@@ -2,7 +2,7 @@
  * Page latency (issue 20, point 1): the dashboard, the cycle page, the portfolio and the cycle list of an N-project
  * mechanism with 8 past quarters in the records, read again and again while that mechanism's current N-project cycle
  * fans out. Side by side in the same run: the API's read of the same cycle, which waits for the cycle's own answer
- * (up to 1.5 s) where the page waits 150 ms and then draws itself from the records; and the live read itself, one
+ * (up to 1.5 s) where the page waits 100 ms (none for a cycle found busy in the last 15 s) and then draws itself from the records; and the live read itself, one
  * query of the cycle (`liveCycleState`) against the one per unsettled project the pages made before (`queryCycle`).
  */
 import { buildApp } from '../src/api/app';

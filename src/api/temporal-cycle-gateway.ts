@@ -29,8 +29,11 @@ const READ_DEADLINE_MS = 10_000;
  */
 const POLLED_WITHIN_MS = 75_000;
 
-/** How long an answer about the pollers is kept: a worker that stopped is seen at most this much later. */
-const POLLERS_KEPT_MS = 5_000;
+/**
+ * How long an answer about the pollers is kept (a busy cycle's pages ask often): small beside POLLED_WITHIN_MS, the
+ * time a stopped worker is still counted anyway.
+ */
+const POLLERS_KEPT_MS = 30_000;
 
 /** gRPC's status for a method the server does not have. */
 const GRPC_UNIMPLEMENTED = 12;

@@ -28,26 +28,32 @@ function fromRow(r: SubmissionsTable): SubmissionRecord {
   };
 }
 
+/**
+ * A mechanism's submissions (as `s`), the latest revision of each project's update in each quarter only: what the
+ * report, the cycle page and the trends read.
+ */
+export function latestSubmissions(db: Kysely<Database>, mechanismId: string) {
+  return db
+    .selectFrom('submissions as s')
+    .where('s.mechanism_id', '=', mechanismId)
+    .where(({ eb, selectFrom }) =>
+      eb(
+        's.revision',
+        '=',
+        selectFrom('submissions as t')
+          .select((e) => e.fn.max('t.revision').as('m'))
+          .whereRef('t.mechanism_id', '=', 's.mechanism_id')
+          .whereRef('t.quarter', '=', 's.quarter')
+          .whereRef('t.project_id', '=', 's.project_id'),
+      ),
+    );
+}
+
 /** Submissions with revisions; a retried write with the same (workflowId, step) never adds a revision. */
 export function createSubmissionRepository(db: Kysely<Database>) {
   /** A quarter's submissions, the latest revision of each project only, by project id. */
   const latestOf = (mechanismId: string, quarter: string) =>
-    db
-      .selectFrom('submissions as s')
-      .where('s.mechanism_id', '=', mechanismId)
-      .where('s.quarter', '=', quarter)
-      .where(({ eb, selectFrom }) =>
-        eb(
-          's.revision',
-          '=',
-          selectFrom('submissions as t')
-            .select((e) => e.fn.max('t.revision').as('m'))
-            .whereRef('t.mechanism_id', '=', 's.mechanism_id')
-            .whereRef('t.quarter', '=', 's.quarter')
-            .whereRef('t.project_id', '=', 's.project_id'),
-        ),
-      )
-      .orderBy('s.project_id');
+    latestSubmissions(db, mechanismId).where('s.quarter', '=', quarter).orderBy('s.project_id');
   return {
     /**
      * Stores a new revision of a project's update: `revision` when given (the workflow numbers what it

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { statusRank, type StatusRating, type SubmissionState } from '../domain';
 import type { Database } from './schema';
+import { latestSubmissions } from './submissions';
 
 /** How a project stood in a quarter: the owner's rating, or `no-update` when nothing was received. */
 export type TrendStatus = StatusRating | 'no-update';
@@ -115,22 +116,9 @@ export function createTrendQueries(db: Kysely<Database>) {
         .where('mechanism_id', '=', mechanismId)
         .$if(projectId !== undefined, (q) => q.where('project_id', '=', projectId!))
         .execute(),
-      db
-        .selectFrom('submissions as s')
+      latestSubmissions(db, mechanismId)
         .select(['s.quarter', 's.project_id', 's.body'])
-        .where('s.mechanism_id', '=', mechanismId)
         .$if(projectId !== undefined, (q) => q.where('s.project_id', '=', projectId!))
-        .where(({ eb, selectFrom }) =>
-          eb(
-            's.revision',
-            '=',
-            selectFrom('submissions as t')
-              .select((e) => e.fn.max('t.revision').as('m'))
-              .whereRef('t.mechanism_id', '=', 's.mechanism_id')
-              .whereRef('t.quarter', '=', 's.quarter')
-              .whereRef('t.project_id', '=', 's.project_id'),
-          ),
-        )
         .execute(),
       db
         .selectFrom('submissions')

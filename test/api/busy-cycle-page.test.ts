@@ -41,6 +41,8 @@ function slowCycle(workersPolling: CycleGateway['workersPolling']) {
 describe('the cycle page of a cycle that does not answer at once', () => {
   let store: TestStore;
   let app: FastifyInstance | undefined;
+  /** The app's clock (deps.now), moved by the tests. */
+  let clock = Date.parse('2026-12-08T09:00:00Z');
   beforeAll(async () => {
     store = await createTestStore();
     await loadDemoIfEmpty(store);
@@ -92,7 +94,13 @@ describe('the cycle page of a cycle that does not answer at once', () => {
   /** The cycle page as a signed-in officer sees it, with the gateway given. */
   async function cyclePage(gateway: CycleGateway, { again = false } = {}): Promise<string> {
     if (!again)
-      app = await buildApp({ config: loadConfig({ DATA_DIR: store.dataDir }), readiness: {}, store, cycles: gateway });
+      app = await buildApp({
+        config: loadConfig({ DATA_DIR: store.dataDir }),
+        readiness: {},
+        store,
+        cycles: gateway,
+        now: () => new Date(clock),
+      });
     const { cookie } = await signIn(app!, OFFICER);
     const res = await app!.inject({ method: 'GET', url: `/mechanisms/cn-ls/cycles/${QUARTER}`, headers: { cookie } });
     expect(res.statusCode).toBe(200);
@@ -117,9 +125,15 @@ describe('the cycle page of a cycle that does not answer at once', () => {
     expect(rowOf(body, 'mpiti-road')).toContain('>Extend</button>');
     expect(body).toContain('>Close the cycle</button>');
     expect(seen).toEqual({ asked: 1, aborted: 1 });
-    // Read again at once: the busy cycle is not asked again for a few seconds, the records answer straight away.
+    // Read again at once, and 14 s later: the busy cycle is not asked again, the records answer straight away.
+    expect(await cyclePage(gateway, { again: true })).toContain('id="busy"');
+    clock += 14_000;
     expect(await cyclePage(gateway, { again: true })).toContain('id="busy"');
     expect(seen).toEqual({ asked: 1, aborted: 1 });
+    // 15 s after it was found busy the next page asks again (and, still busy, waits no more than the first did).
+    clock += 1_000;
+    expect(await cyclePage(gateway, { again: true })).toContain('id="busy"');
+    expect(seen).toEqual({ asked: 2, aborted: 2 });
   });
 
   it('on a server that does not report pollers: the same records with the forms', async () => {

@@ -110,6 +110,10 @@ describe('the owner form in the owner’s language', () => {
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toContain('<html lang="en"');
     expect(refused.body).toMatch(/id="progressPercent-error"[^>]*>enter a whole number from 0 to 100/);
+    // The answer to a POST has no address of its own: its switch goes to the form.
+    expect(refused.body).toContain(`href="${chinese}?lang=zh" lang="zh" hreflang="zh">中文</a>`);
+    const extension = await post(`${chinese}/extension`, { days: 'x', reason: '' }, { cookie });
+    expect(extension.body).toContain(`href="${chinese}?lang=zh" lang="zh" hreflang="zh">中文</a>`);
   });
 
   test('the contact’s language comes before the browser’s', async () => {

@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isoQuarter, slug } from '../../domain';
+import { isoQuarter, nameIn, slug } from '../../domain';
 import { command, type CommandTarget } from '../../temporal/cycles';
 import * as messages from '../../workflows/messages';
 import { runCommand } from '../commands';
@@ -59,7 +59,7 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
     const act = async (
       request: FastifyRequest,
       reply: FastifyReply,
-      run: (actor: string, form: Form, t: PageSession['t']) => Promise<string>,
+      run: (actor: string, form: Form, t: PageSession['t'], language: PageSession['language']) => Promise<string>,
     ) => {
       const s = await postSession(request, reply);
       if (!s) return reply;
@@ -70,7 +70,7 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
       let message: string;
       try {
         await requireOpenCycle(deps, mechanismId, quarter);
-        message = await run(userActor(s.user), form, s.t);
+        message = await run(userActor(s.user), form, s.t, s.language);
       } catch (err) {
         if (!(err instanceof ApiError)) throw err;
         // The workflow's or the API's reason, as it gave it (English).
@@ -114,7 +114,7 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
       '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/reassign',
       { schema: { params: ProjectParams } },
       (request, reply) =>
-        act(request, reply, async (actor, form, t) => {
+        act(request, reply, async (actor, form, t, language) => {
           const { mechanismId, projectId } = request.params as { mechanismId: string; projectId: string };
           const [m, p] = await Promise.all([
             deps.store.mechanisms.get(mechanismId),
@@ -135,7 +135,7 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
               reassignedBy: actor,
             }),
           );
-          return t('page.notice.reassigned', { name: contact.name });
+          return t('page.notice.reassigned', { name: nameIn(contact, 'name', language) });
         }),
     );
     app.post('/mechanisms/:mechanismId/cycles/:quarter/convene', { schema: { params: Params } }, (request, reply) =>

@@ -13,10 +13,10 @@ import {
 } from '../../domain';
 import type { RouteDeps } from '../context';
 import { within } from '../../temporal/bounded';
-import { formatDate } from '../../documents/format';
 import { loadCycleView, type CycleView } from '../cycle-view';
 import { downloadLinks } from './exports';
 import { html, page, written } from './html';
+import { dateShown } from './form-locale';
 import { documentKindKey, phaseKey, stateKey } from './language';
 import type { PageSession } from './secretariat';
 import { inZone, lastMinuteBefore, timelineSection, viewerZone, viewerZones } from './timeline';
@@ -31,9 +31,10 @@ const PAGE_LIVE_WAIT_MS = 100;
 const WORKERS_CHECK_WAIT_MS = 1000;
 /**
  * How long a cycle found busy is drawn from the records without asking it again: during a fan-out, pages read one
- * after the other do not each wait PAGE_LIVE_WAIT_MS for an answer that comes late.
+ * after the other do not each wait PAGE_LIVE_WAIT_MS for an answer that comes late. Counted from the page that asked
+ * and found it busy; the first page after that asks again.
  */
-const BUSY_KEPT_MS = 5000;
+const BUSY_KEPT_MS = 15_000;
 
 type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
 const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
@@ -69,11 +70,13 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
           zone?: string;
         };
         // The records and the cycle's own answer at once; the page does not wait for a cycle that is busy with its
-        // fan-out (its query queues behind the workflow tasks): past PAGE_LIVE_WAIT_MS the records answer.
+        // fan-out (its query queues behind the workflow tasks): past PAGE_LIVE_WAIT_MS the records answer, and a cycle
+        // found busy is not asked again until BUSY_KEPT_MS have passed.
         const key = `${mechanismId}/${quarter}`;
-        const polling = within((signal) => deps.cycles.workersPolling(signal), WORKERS_CHECK_WAIT_MS);
+        const now = deps.now().getTime();
+        const ask = (busyUntil.get(key) ?? 0) <= now;
         const [view, [mechanism, projects, documents, decisions, stored, record, emails]] = await Promise.all([
-          loadCycleView(deps, mechanismId, quarter, (busyUntil.get(key) ?? 0) > Date.now() ? 0 : PAGE_LIVE_WAIT_MS),
+          loadCycleView(deps, mechanismId, quarter, ask ? PAGE_LIVE_WAIT_MS : 0),
           Promise.all([
             deps.store.mechanisms.get(mechanismId),
             deps.store.projects.list(mechanismId),
@@ -84,13 +87,15 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
             deps.store.outbox.countByKind(mechanismId, quarter),
           ]),
         ]);
-        // A cycle that did not answer in time while a worker polls its queue is busy: its records are current to
-        // the last step, and its commands still go to the workflow, which checks them. Without a worker, or without
-        // Temporal, nothing would act on a command: the page says so and offers none.
-        const reached = view.unanswered ? await polling : undefined;
+        // A cycle that did not answer while a worker polls its queue is busy: its records are current to the last
+        // step, and its commands still go to the workflow, which checks them. Without a worker, or without Temporal,
+        // nothing would act on a command: the page says so and offers none.
+        const reached = view.unanswered
+          ? await within((signal) => deps.cycles.workersPolling(signal), WORKERS_CHECK_WAIT_MS)
+          : undefined;
         const busy = reached?.answered === true && reached.value !== false;
-        if (busy) busyUntil.set(key, Date.now() + BUSY_KEPT_MS);
-        else busyUntil.delete(key);
+        if (!busy) busyUntil.delete(key);
+        else if (ask) busyUntil.set(key, now + BUSY_KEPT_MS);
         const { t, language } = s;
         const zone = viewerZone(mechanism!, askedZone);
         const local = inZone(zone, language);
@@ -132,7 +137,7 @@ ${collecting ? html`<a href="${base}/projects/${p.projectId}/submission">${t('pa
         const heading = t('page.cycle.title', { mechanism: nameIn(mechanism!, 'name', language), quarter });
         const body = html`<h1>${heading}</h1>
 ${done ? html`<div class="notice" role="status">${done}</div>` : ''}
-<p>${t('page.cycle.phase')} <span class="state" id="phase">${t(phaseKey(view.phase))}</span>${view.waitingFor ? html`${t('page.cycle.waitingFor')}${written(view.waitingFor, language)}` : ''}${t('page.sentenceEnd')} ${t('page.cycle.due', { date: view.dueDate ? formatDate(view.dueDate, language) : '—' })}${t('page.listSeparator')}${t('page.cycle.cutoff', { at: view.cutoffAt ? `${local(lastMinuteBefore(view.cutoffAt))} (${zone})` : '—' })}
+<p>${t('page.cycle.phase')} <span class="state" id="phase">${t(phaseKey(view.phase))}</span>${view.waitingFor ? html`${t('page.cycle.waitingFor')}${written(view.waitingFor, language)}` : ''}${t('page.sentenceEnd')} ${t('page.cycle.due', { date: dateShown(view.dueDate, language) })}${t('page.listSeparator')}${t('page.cycle.cutoff', { at: view.cutoffAt ? `${local(lastMinuteBefore(view.cutoffAt))} (${zone})` : '—' })}
 <a href="${deps.cycles.workflowUiUrl(view.workflowId)}">${t('page.cycle.cycleWorkflowLink')}</a>${t('page.sentenceEnd')}</p>
 ${
   busy

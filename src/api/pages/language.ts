@@ -98,3 +98,14 @@ export const projectStatusKey = (status: ProjectStatus) => `page.projectStatus.$
 
 /** The catalogue key of a document kind's name (report, agenda, minutes). */
 export const documentKindKey = (kind: DocumentKind) => `page.documentKind.${kind}` as const;
+
+/**
+ * The address the language switch links to: the page itself for a GET. A page that answers a posted form has no GET
+ * of its own: the switch goes to the page the form belongs to, an owner's form for their link's answers, the sign-in
+ * page for a failed sign-in, else the dashboard.
+ */
+export function switchAddress(request: FastifyRequest): string {
+  if (request.method === 'GET' || request.method === 'HEAD') return request.url;
+  const path = request.url.split('?')[0];
+  return /^\/u\/[^/]+/.exec(path)?.[0] ?? (path === '/login' ? '/login' : '/');
+}

@@ -20,7 +20,7 @@ import { ApiError } from '../errors';
 import { installPageErrorHandler } from './page-errors';
 import { dateShown, htmlMessage, ownerTimeZone, timeShown, type FormLocale } from './form-locale';
 import { html, page, type Safe } from './html';
-import { keepChosenLanguage, pageLanguage, type PageLanguage } from './language';
+import { keepChosenLanguage, pageLanguage, switchAddress, type PageLanguage } from './language';
 import {
   baseRevisionField,
   conflictNotice,
@@ -55,7 +55,7 @@ export const DEFAULT_OWNER_LINK_LIMITS: OwnerLinkLimits = { probesPerAddress: 30
 const chrome = (request: FastifyRequest, lang: PageLanguage) => ({
   language: lang.language,
   t: lang.t,
-  url: request.url,
+  url: switchAddress(request),
 });
 
 /** The owner's form routes. */

@@ -8,7 +8,7 @@ import { ApiError } from '../errors';
 import { isCsrfError } from '../web-sessions';
 import type { MessageKey } from '../../i18n';
 import { html, page } from './html';
-import { pageLanguage } from './language';
+import { pageLanguage, switchAddress } from './language';
 
 /** The title of an error page by status (others read "Error"). */
 const TITLES: Record<number, MessageKey> = {
@@ -69,7 +69,7 @@ export function installPageErrorHandler(app: FastifyInstance): void {
           title,
           html`<h1>${title}</h1><div class="alert" role="alert">${message}</div><p><a href="/">${t('owner.errorPage.back')}</a></p>`,
           undefined,
-          { ...lang, url: request.url },
+          { ...lang, url: switchAddress(request) },
         ),
       );
   });

@@ -18,12 +18,14 @@ import { ApiError } from '../errors';
 import { installPageErrorHandler } from './page-errors';
 import {
   askedLanguage,
+  chosenLanguage,
   keepChosenLanguage,
   pageLanguage,
   userLanguage,
   phaseKey,
   projectStatusKey,
   stateKey,
+  switchAddress,
   type PageLanguage,
 } from './language';
 import { html, page, written, type Safe } from './html';
@@ -123,7 +125,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
         canAct: caller.scopes.includes('write'),
         language,
         t,
-        chrome: { language, t, url: request.url },
+        chrome: { language, t, url: switchAddress(request) },
       };
     }
     /** A POST's session: the user must be allowed to act (the CSRF token was checked by the hook above). */
@@ -141,7 +143,7 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
 <label for="password">${t('page.login.password')}</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="200" required>
 <button type="submit">${t('page.login.submit')}</button></form>`,
         undefined,
-        { language, t, url: request.url },
+        { language, t, url: switchAddress(request) },
       );
     };
     const safeNext = (n: unknown) =>
@@ -178,6 +180,9 @@ export function secretariatRoutes(deps: RouteDeps, options: SecretariatOptions):
         // A new session id at sign-in: an id planted before (session fixation) is worth nothing afterwards.
         await request.session.regenerate();
         request.session.userId = user.id;
+        // A language chosen on the sign-in page (the switch's cookie) becomes the setting of a user who has none.
+        const chosen = chosenLanguage(request);
+        if (chosen && !user.language) await deps.store.users.setLanguage(user.id, chosen);
         await deps.store.audit.append({
           actor: userActor(user),
           action: 'login',

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { nameIn, slug, type Mechanism, type Project } from '../../domain';
 import { statusKeys, type StatusCounts } from '../../documents';
-import { formatDate, statusLabelIn } from '../../documents/format';
+import { statusLabelIn } from '../../documents/format';
 import { progressStepSvg, quarterStatusBarsSvg } from '../../documents/trend-chart';
 import {
   changesSince,
@@ -21,6 +21,7 @@ import {
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { html, page, Safe } from './html';
+import { dateShown } from './form-locale';
 import type { PageLanguage } from './language';
 import { stateKey } from './language';
 import type { PageSession } from './secretariat';
@@ -138,7 +139,7 @@ export function trendPages(deps: RouteDeps, session: SessionOf): FastifyPluginAs
           fallback;
         const value = (id: string, quarter: string) =>
           history.find((h) => h.quarter === quarter)?.indicatorUpdates.find((u) => u.indicatorId === id)?.current;
-        const day = (date?: string) => (date ? formatDate(date, language) : '—');
+        const day = (date?: string) => dateShown(date, language);
         const body = html`<h1>${projectTitle}</h1><p><a href="/mechanisms/${m.id}/portfolio">${t('page.dashboard.portfolio')}</a></p>
 ${
   history.length
