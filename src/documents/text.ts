@@ -2,6 +2,7 @@
  * Text hygiene shared by every renderer. Records are validated on the way in, but documents must
  * survive anything (imports, older rows, pasted text), so the renderers clean again on the way out.
  */
+import { escapeHtml } from '../domain/text';
 
 // XML 1.0 forbids C0 controls except TAB/LF/CR, and U+FFFE/U+FFFF; C1 controls and DEL are legal but
 // make Word refuse or garble a file, so they go too. Lone surrogates cannot be encoded in UTF-8.
@@ -28,13 +29,8 @@ export function paragraphsOf(text: string | undefined | null): string[] {
     .filter((l) => l.length > 0);
 }
 
-/** Text escaped for HTML element content and double-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-}
+/** Text escaped for HTML element content and quoted attributes (the product's one escaper, src/domain/text.ts). */
+export { escapeHtml };
 
 /** Text escaped for XML (SVG) content and attributes. */
 export const escapeXml = escapeHtml;

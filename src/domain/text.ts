@@ -117,3 +117,20 @@ export const isoInstant = z.iso.datetime({ offset: true });
 /** Languages the product writes in. English first; Chinese next. */
 export const Language = z.enum(['en', 'zh']);
 export type Language = z.infer<typeof Language>;
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+/**
+ * Text safe in HTML (and XML) element content and quoted attribute values: the one escaper of the pages, the emails
+ * and the documents.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`]/g, (c) => HTML_ESCAPES[c]);
+}

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { multiLine } from '../../src/domain';
+import { esc } from '../../src/api/pages/html';
+import { escapeHtml as documentsEscape } from '../../src/documents/text';
+import { escapeHtml, multiLine } from '../../src/domain';
+import { escapeHtml as notificationsEscape } from '../../src/notifications/escape';
 
 describe('a free text that may span lines (multiLine)', () => {
   test('keeps what the person typed with Windows or old Mac line breaks as plain lines, without surrounding spaces', () => {
@@ -23,5 +26,19 @@ describe('a free text that may span lines (multiLine)', () => {
     expect(z.toJSONSchema(answer, { io: 'output', target: 'openapi-3.0' }).properties).toEqual({
       achievements: expect.objectContaining({ type: 'string', maxLength: 100 }),
     });
+  });
+});
+
+describe('the one HTML escaper (escapeHtml) of the pages, the emails and the documents', () => {
+  test('escapes every character that could open markup or close a quoted attribute, and nothing else', () => {
+    expect(escapeHtml(`<a href="x" title='y'>\`&</a> 道路 é`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&#96;&amp;&lt;/a&gt; 道路 é',
+    );
+  });
+
+  test('is the same function for pages, emails and documents', () => {
+    expect(esc('<b>')).toBe(escapeHtml('<b>'));
+    expect(notificationsEscape).toBe(escapeHtml);
+    expect(documentsEscape).toBe(escapeHtml);
   });
 });

@@ -1,10 +1,10 @@
 /** Server-rendered HTML: every interpolated value goes through `esc` (tagged template `html`), no scripts. */
-import { Language } from '../../domain';
+import { escapeHtml, Language } from '../../domain';
 import { scriptLanguage } from '../../documents/format';
 
-/** Escapes text for HTML content and attribute values. */
+/** Escapes a value's text for HTML content and attribute values (the product's one escaper, src/domain/text.ts). */
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return escapeHtml(String(value ?? ''));
 }
 
 /** Markup that is already safe (built by `html`). */
