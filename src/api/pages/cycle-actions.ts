@@ -12,9 +12,8 @@ import { userActor } from '../access';
 import type { RouteDeps } from '../context';
 import { requireOpenCycle } from '../cycle-view';
 import { ApiError } from '../errors';
-import type { PageSession } from './secretariat';
+import { pageOf, type PageSession } from './session';
 
-type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
 type Form = Record<string, string>;
 
 const ids = (s: string | undefined) =>
@@ -51,7 +50,7 @@ export function decisionsFromForm(form: Form, quarter: string): unknown {
 }
 
 /** POST routes of the cycle page. */
-export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPluginAsync {
+export function cycleActions(deps: RouteDeps): FastifyPluginAsync {
   return async (app) => {
     const Params = z.object({ mechanismId: slug, quarter: isoQuarter });
     const ProjectParams = Params.extend({ projectId: slug });
@@ -61,8 +60,7 @@ export function cycleActions(deps: RouteDeps, postSession: SessionOf): FastifyPl
       reply: FastifyReply,
       run: (actor: string, form: Form, t: PageSession['t'], language: PageSession['language']) => Promise<string>,
     ) => {
-      const s = await postSession(request, reply);
-      if (!s) return reply;
+      const s = pageOf(request);
       const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };
       const form: Form = {};
       for (const [k, v] of Object.entries((request.body ?? {}) as Record<string, unknown>))

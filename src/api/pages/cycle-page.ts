@@ -1,5 +1,5 @@
 /** The cycle page: phase, each project's state with last and next send, the actions, documents and Temporal UI links. */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import {
   checkMechanismSessionDate,
@@ -18,7 +18,7 @@ import { downloadLinks } from './exports';
 import { html, page, written } from './html';
 import { dateShown } from './form-locale';
 import { documentKindKey, phaseKey, stateKey } from './language';
-import type { PageSession } from './secretariat';
+import { pageOf, type PageSession } from './session';
 import { inZone, lastMinuteBefore, timelineSection, viewerZone, viewerZones } from './timeline';
 
 /**
@@ -36,11 +36,10 @@ const WORKERS_CHECK_WAIT_MS = 1000;
  */
 const BUSY_KEPT_MS = 15_000;
 
-type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
 const when = (iso?: string) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
 
 /** GET /mechanisms/{m}/cycles/{q}. */
-export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsync {
+export function cyclePage(deps: RouteDeps): FastifyPluginAsync {
   return async (app) => {
     /** Cycles found busy, by workflow id, until when they are drawn from the records without asking. */
     const busyUntil = new Map<string, number>();
@@ -57,8 +56,7 @@ export function cyclePage(deps: RouteDeps, session: SessionOf): FastifyPluginAsy
         },
       },
       async (request, reply) => {
-        const s = await session(request, reply);
-        if (!s) return reply;
+        const s = pageOf(request);
         const { mechanismId, quarter } = request.params as { mechanismId: string; quarter: string };
         const {
           done,

@@ -4,19 +4,18 @@
  * the submitter (`user:<id>`), exactly as the API's `POST .../submission` does.
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { isoQuarter, nameIn, previousQuarter, slug } from '../../domain';
 import { StaleSubmission } from '../intake';
 import { submitUpdate, validIntakeKey } from '../submissions';
-import type { Scope } from '../access';
 import { userActor } from '../access';
 import type { RouteDeps } from '../context';
 import { requireOpenCycle } from '../cycle-view';
 import { notFound } from '../errors';
 import { htmlMessage, type FormLocale } from './form-locale';
 import { html, page, type Safe } from './html';
-import type { PageSession } from './secretariat';
+import { pageOf, sendPage, type PageSession } from './session';
 import {
   baseRevisionField,
   conflictNotice,
@@ -28,12 +27,11 @@ import {
   type FormValues,
 } from './submission-form';
 
-type SessionOf = (request: FastifyRequest, reply: FastifyReply, scope?: Scope) => Promise<PageSession | undefined>;
 const Params = z.object({ mechanismId: slug, quarter: isoQuarter, projectId: slug });
 type P = z.infer<typeof Params>;
 
 /** GET/POST /mechanisms/{m}/cycles/{q}/projects/{p}/submission. */
-export function onBehalfRoutes(deps: RouteDeps, session: SessionOf, postSession: SessionOf): FastifyPluginAsync {
+export function onBehalfRoutes(deps: RouteDeps): FastifyPluginAsync {
   return async (app) => {
     async function load({ mechanismId, quarter, projectId }: P) {
       await requireOpenCycle(deps, mechanismId, quarter);
@@ -88,18 +86,15 @@ ${submissionFields(localeOf(s, ctx), values, errors, ctx.actionItems, ctx.projec
         s.chrome,
       );
     };
-    const send = (reply: FastifyReply, status: number, body: string) =>
-      reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-
     app.get(
       '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/submission',
-      { schema: { params: Params } },
+      // Only those who may act see the form (a GET that needs write).
+      { config: { page: 'write' }, schema: { params: Params } },
       async (request, reply) => {
-        const s = await session(request, reply, 'write');
-        if (!s) return reply;
+        const s = pageOf(request);
         const p = request.params as P;
         const ctx = await load(p);
-        return send(
+        return sendPage(
           reply,
           200,
           render(s, p, ctx, valuesFromSubmission((ctx.latest ?? ctx.previous)?.body, ctx.project), {}),
@@ -111,13 +106,12 @@ ${submissionFields(localeOf(s, ctx), values, errors, ctx.actionItems, ctx.projec
       '/mechanisms/:mechanismId/cycles/:quarter/projects/:projectId/submission',
       { schema: { params: Params } },
       async (request, reply) => {
-        const s = await postSession(request, reply);
-        if (!s) return reply;
+        const s = pageOf(request);
         const p = request.params as P;
         const ctx = await load(p);
         const body = (request.body ?? {}) as Record<string, unknown>;
         const parsed = parseSubmissionForm(body, ctx.actionItems, ctx.project, s.t);
-        if (!parsed.ok) return send(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
+        if (!parsed.ok) return sendPage(reply, 422, render(s, p, ctx, parsed.values, parsed.errors));
         const actor = userActor(s.user);
         const key = validIntakeKey(body.intakeKey) ? body.intakeKey : undefined;
         let receipt;
@@ -138,7 +132,11 @@ ${submissionFields(localeOf(s, ctx), values, errors, ctx.actionItems, ctx.projec
             err.currentRevision,
             `/mechanisms/${p.mechanismId}/cycles/${p.quarter}/projects/${p.projectId}/submission`,
           );
-          return send(reply, 409, render(s, p, fresh, parsed.values, {}, { notice, revision: err.currentRevision }));
+          return sendPage(
+            reply,
+            409,
+            render(s, p, fresh, parsed.values, {}, { notice, revision: err.currentRevision }),
+          );
         }
         await deps.store.audit.append({
           actor,

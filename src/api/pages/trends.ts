@@ -3,7 +3,7 @@
  * per quarter and who changed since last quarter, and a project's history page. Charts are inline SVG from
  * `documents/trend-chart.ts` (the same code the documents can rasterise), each with its numbers as a table.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { nameIn, slug, type Mechanism, type Project } from '../../domain';
 import { statusKeys, type StatusCounts } from '../../documents';
@@ -24,9 +24,7 @@ import { html, page, Safe } from './html';
 import { dateShown } from './form-locale';
 import type { PageLanguage } from './language';
 import { stateKey } from './language';
-import type { PageSession } from './secretariat';
-
-type SessionOf = (request: FastifyRequest, reply: FastifyReply) => Promise<PageSession | undefined>;
+import { pageOf } from './session';
 
 // The pages' font stack; resvg gets a loaded font by name when the documents rasterise the same SVG.
 const PAGE_FONT = 'system-ui, sans-serif';
@@ -108,14 +106,13 @@ ${[...byPillar].map(([id, counts]) => {
 }
 
 /** GET /mechanisms/{m}/projects/{p}: a project's status and progress per quarter, milestones planned vs actual, indicators over time. */
-export function trendPages(deps: RouteDeps, session: SessionOf): FastifyPluginAsync {
+export function trendPages(deps: RouteDeps): FastifyPluginAsync {
   return async (app) => {
     app.get(
       '/mechanisms/:mechanismId/projects/:projectId',
       { schema: { params: z.object({ mechanismId: slug, projectId: slug }) } },
       async (request, reply) => {
-        const s = await session(request, reply);
-        if (!s) return reply;
+        const s = pageOf(request);
         const { mechanismId, projectId } = request.params as { mechanismId: string; projectId: string };
         const [m, p] = await Promise.all([
           deps.store.mechanisms.get(mechanismId),
