@@ -30,6 +30,13 @@ describe('times on the cycle page', () => {
     for (const iso of instants(from, 3, 7)) expect([iso, local(iso)]).toEqual([iso, formatInstant(iso, zone, false)]);
   });
 
+  it('in Chinese, as the documents write a Chinese time', () => {
+    const local = inZone('Asia/Shanghai', 'zh');
+    for (const iso of instants('2026-12-02T05:00:00Z', 2, 11))
+      expect(local(iso)).toBe(formatInstant(iso, 'Asia/Shanghai', false, 'zh'));
+    expect(local('2026-12-02T05:07:00Z')).toBe('2026年12月2日 13:07');
+  });
+
   it('shows nothing for no time, and an unreadable one as the formatter does', () => {
     const local = inZone('Africa/Maseru');
     expect(local(undefined)).toBe('');
