@@ -407,6 +407,25 @@ describe('the read routes', () => {
     expect((await read(`${cycle}/documents`)).documents).toHaveLength(1);
     expect((await read(`/api/v1/mechanisms/cn-ls/action-items?quarter=${quarter}`)).actionItems).toHaveLength(1);
     expect((await read('/api/v1/outbox')).messages).toContainEqual(expect.objectContaining({ id: 'contract-message' }));
+    // Every field of each record is in its answer with its value: the answer schemas strip what they do not name, so
+    // a field left out of a schema would vanish from the API without any schema check noticing.
+    const { store } = stack;
+    const asJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Json;
+    expect((await read(`${cycle}/decisions`)).decisions).toEqual(
+      asJson(await store.decisions.listForCycle('cn-ls', quarter)).map((d: Json) => expect.objectContaining(d)),
+    );
+    expect((await read(`${cycle}/documents`)).documents).toEqual(
+      asJson(await store.documents.list('cn-ls', quarter)).map((d: Json) => expect.objectContaining(d)),
+    );
+    expect((await read(`/api/v1/mechanisms/cn-ls/action-items?quarter=${quarter}`)).actionItems).toEqual(
+      asJson(await store.actionItems.listForCycle('cn-ls', quarter)).map((a: Json) => expect.objectContaining(a)),
+    );
+    expect(await read(`/api/v1/mechanisms/cn-ls/action-items/${actionItemId}`)).toEqual(
+      expect.objectContaining(asJson(await store.actionItems.get('cn-ls', actionItemId))),
+    );
+    expect(await read(`${cycle}/projects/mpiti-road/submission`)).toEqual(
+      expect.objectContaining(asJson(await store.submissions.latest('cn-ls', quarter, 'mpiti-road'))),
+    );
   });
 });
 
