@@ -381,8 +381,11 @@ export function cycleSuite(ctx: SuiteContext): void {
       const closed = await stack.call({ method: 'POST', url: `${cycleUrl(quarter)}/close`, payload: {} });
       expect(closed.statusCode).toBe(200);
       expect(closed.json().accepted).toBe(true);
+      // Closed once the workflow says so and its last activity has recorded it (what every command checks first).
       await eventually(
-        async () => (await stack.call({ method: 'GET', url: cycleUrl(quarter) })).json().phase === 'closed',
+        async () =>
+          (await stack.call({ method: 'GET', url: cycleUrl(quarter) })).json().phase === 'closed' &&
+          (await stack.store.cycles.get('cn-ls', quarter))?.phase === 'closed',
         'the cycle to close',
       );
       const before = {
