@@ -229,6 +229,10 @@ export async function composeForRecipient(
         : undefined,
     session,
     actionItem,
+    receipt:
+      req.kind === 'receipt' && req.params.revision !== undefined
+        ? { revision: req.params.revision, covers: req.params.covers ?? 1 }
+        : undefined,
     undeliverable: req.kind === 'undeliverable' ? await describeFailure(req, facts, deps.outbox) : undefined,
     attachmentNames: attachments.map((a) => a.filename),
     dashboardUrl: req.quarter

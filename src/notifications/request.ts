@@ -30,8 +30,11 @@ export interface NotificationParams {
   /** Escalations name the owner who is late (the update's owner at that moment, after any reassignment). */
   'escalation-supervisor': DueParams & { lateOwnerId: string };
   'escalation-secretariat': DueParams & { lateOwnerId: string };
-  /** The receipt says nothing per revision: its step (`receipt-r<revision>`) keeps one receipt per revision. */
-  receipt: Record<string, never>;
+  /**
+   * The revision a receipt confirms and how many revisions saved since the last receipt it covers (at most one receipt
+   * an hour, issue 15); its step is `receipt-r<revision>`. Empty in receipts of updates started before: one per revision.
+   */
+  receipt: { revision?: number; covers?: number };
   'extension-granted': DueParams;
   'extension-refused': DueParams;
   /** To the secretariat: who asked for how many more days than the due date. */

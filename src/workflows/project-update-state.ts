@@ -48,6 +48,17 @@ export interface UpdateState {
   extensionCount: number;
   /** The recipients' calendars (absent in updates started before calendars per side). */
   book?: CalendarBook;
+  /**
+   * The owner's receipt emails (issue 15, amendment floods): the latest revision an email confirmed and when that
+   * email was sent, so that a flood of amendments is confirmed at most once an hour ({@link receiptOwed}).
+   */
+  receipts: ReceiptLog;
+}
+
+/** Which revision the last receipt email confirmed, and when it went (absent before the first). */
+export interface ReceiptLog {
+  confirmed: number;
+  lastAt?: string;
 }
 
 export type { Refusal } from './validation';
@@ -67,6 +78,7 @@ export const initialUpdate = (start: UpdateStart): UpdateState => ({
   sent: [],
   autoExtensionDays: 0,
   extensionCount: 0,
+  receipts: { confirmed: 0 },
   ...start,
 });
 
@@ -342,6 +354,41 @@ export function submit(u: UpdateState, rules: ChaseRules, now: string): { update
   const receipt = { revision: u.revision + 1, late: now >= dueEndsAt(u, rules), receivedAt: now };
   return { update: { ...u, revision: receipt.revision, late: receipt.late, state: 'submitted' }, receipt };
 }
+
+/** The least time between two receipt emails of one update: further amendments are confirmed together. */
+export const RECEIPT_INTERVAL_MS = 60 * 60 * 1000;
+
+/** A receipt email owed to the owner: it names the latest revision and how many revisions it confirms. */
+export interface OwedReceipt {
+  revision: number;
+  /** Revisions saved since the last receipt (1: this one only). */
+  covers: number;
+  /** When it may go: at once (`undefined`) when no receipt went within the hour, else an hour after the last. */
+  notBefore?: string;
+}
+
+/**
+ * The receipt email the owner is owed, if any: none while every revision has been confirmed; otherwise one for the
+ * latest revision, covering every revision since the last receipt, sent at once when the last receipt is an hour
+ * old or more (or there was none), else when that hour is up. So a flood of amendments costs at most one email an
+ * hour, and the first amendment after a quiet hour is confirmed at once.
+ */
+export function receiptOwed(u: UpdateState): OwedReceipt | undefined {
+  const { confirmed, lastAt } = u.receipts;
+  if (u.revision <= confirmed) return undefined;
+  const notBefore = lastAt === undefined ? undefined : new Date(Date.parse(lastAt) + RECEIPT_INTERVAL_MS).toISOString();
+  return { revision: u.revision, covers: u.revision - confirmed, ...(notBefore !== undefined && { notBefore }) };
+}
+
+/** True when an owed receipt may go at `now`. */
+export const receiptDue = (owed: OwedReceipt, now: string): boolean =>
+  owed.notBefore === undefined || Date.parse(now) >= Date.parse(owed.notBefore);
+
+/** After the receipt for `revision` went at `now`: every revision up to it is confirmed. */
+export const receiptSent = (u: UpdateState, revision: number, now: string): UpdateState => ({
+  ...u,
+  receipts: { confirmed: Math.max(u.receipts.confirmed, revision), lastAt: now },
+});
 
 /** The update as the `state` query and the API show it. */
 export function snapshot(u: UpdateState, rules: ChaseRules): ProjectUpdateState {

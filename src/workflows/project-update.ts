@@ -10,9 +10,11 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
+  continueAsNew,
   currentUpdateInfo,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -60,6 +62,9 @@ import {
   nextSend,
   people,
   reassign,
+  receiptDue,
+  receiptOwed,
+  receiptSent,
   recipientsOfSend,
   refuseExtensionRequest,
   refuseGrant,
@@ -103,7 +108,36 @@ export interface ProjectUpdateInput extends CycleProject {
    * before calendars per side: everybody then keeps the mechanism's holidays, as before.
    */
   book?: CalendarBook;
+  /** What an earlier run of this update handed on when it continued as new (absent in the first run). */
+  carried?: Carried;
 }
+
+/**
+ * What a run hands on to the next when its history grows long (issue 15, amendment floods): the whole state (chase
+ * position, plan, revision, receipts), the receipts by intake key (so that a delivery retried across the
+ * continue-as-new adds no revision) and the emails accepted commands asked for that have not gone yet.
+ */
+export interface Carried {
+  update: UpdateState;
+  /** Newest last; at most {@link KEYS_CARRIED}. */
+  receiptsByKey: [string, SubmissionReceipt][];
+  emails: { content: EmailContent; step: string; to: string[] }[];
+  /** Who gets the next receipt (the owner and whoever sent the latest revision). */
+  receiptTo: string[];
+}
+
+/**
+ * A run continues as new once its history holds this many events (or Temporal suggests it): such a run replays in well
+ * under a second, holds fewer than 1,000 updates (Temporal refuses a run's 2,001st), and the 51,200-event / 50 MB
+ * limits stay far away whatever an owner sends.
+ */
+export const HISTORY_EVENTS_PER_RUN = 2000;
+/**
+ * Receipts by key handed to the next run: the newest ones. The intake forwarder redelivers a submission within
+ * minutes of a lost answer (back-off up to a minute), long before this many other submissions are accepted; the cap
+ * keeps the next run's input (about 80 bytes a key) under Temporal's 256 kB payload warning, far from its 2 MB limit.
+ */
+export const KEYS_CARRIED = 2000;
 
 /** An accepted submission, to be stored and followed up (receipt, action items, store state, the cycle). */
 interface Accepted extends Receipt {
@@ -137,7 +171,13 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     book: input.book,
   });
   /** The one state of this update; every handler and the chase replace it with what a transition returns. */
-  let u: UpdateState = initial;
+  let u: UpdateState = input.carried?.update ?? initial;
+  /**
+   * Receipts at most once an hour and continue-as-new when the history grows (issue 15, amendment floods). Decided
+   * once, at the start: an update started before (replaying without the marker) keeps a receipt per revision and one
+   * run to the end, as its history says; every run started since, continued ones included, paces its receipts.
+   */
+  const paced = patched('paced-receipts');
   /**
    * What accepted commands and submissions do after they have answered, in order of acceptance: records and the news
    * to the cycle in one queue, emails in the other, so that a relay that hangs never holds the records or the cycle.
@@ -147,8 +187,16 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   const mail = (content: EmailContent, step: string, to: string[]) =>
     notify({ workflowId, step, mechanismId, quarter, projectId, to, ...content }, input.secretariatIds);
   /** Sends an email after the command has answered. */
-  const mailLater = (content: EmailContent, step: string, to: string[]) =>
-    emails.add(step, () => mail(content, step, to));
+  const unsent = new Map<string, Carried['emails'][number]>();
+  const mailLater = (content: EmailContent, step: string, to: string[]) => {
+    unsent.set(step, { content, step, to });
+    emails.add(step, async () => {
+      await mail(content, step, to);
+      unsent.delete(step);
+    });
+  };
+  // Emails the previous run had accepted but not sent: the outbox key (workflow id + step) sends each once.
+  for (const e of input.carried?.emails ?? []) mailLater(e.content, e.step, e.to);
 
   const showDetails = () => setCurrentDetails(details(u, now()));
   const showState = () => {
@@ -158,7 +206,8 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     ]);
     showDetails();
   };
-  const recordState = () => {
+  /** Writes the update's state to the store (`sent: false` at the start, before anything was sent). */
+  const recordState = (sent = true) => {
     const at = now();
     return store.recordUpdateState({
       mechanismId,
@@ -167,7 +216,7 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       state: u.state,
       ownerId: u.ownerId,
       dueDate: u.dueDate,
-      lastSendAt: at,
+      lastSendAt: sent ? at : undefined,
       nextSendAt: isSettled(u) ? undefined : nextSend(u)?.at,
       at,
     });
@@ -175,8 +224,13 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
   // Only settled states and new revisions go to the cycle: it needs them to close collection early and to
   // compile new report versions, and fewer signals keep a 1,000-project cycle's history small. The chase
   // states in between are in the store and in this workflow's own `state` query.
+  let told = '';
   const tellCycle = async () => {
     if (!isSettled(u)) return;
+    // Paced: news the cycle already has is not sent again (follow-ups of a burst of amendments all read the latest).
+    const news = `${u.state} ${u.revision} ${u.late}`;
+    if (paced && news === told) return;
+    told = news;
     try {
       const { state, revision, late } = u;
       await getExternalWorkflowHandle(input.cycleWorkflowId).signal(projectStateChanged, {
@@ -212,11 +266,38 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
 
   /**
    * Receipts by intake key: the intake forwarder may deliver a recorded submission twice (a lost answer, two web
-   * processes); the second delivery gets the first receipt and adds no revision. Kept in memory only: every
-   * accepted update is in history, so a replay rebuilds it.
+   * processes); the second delivery gets the first receipt and adds no revision. Kept in memory: every accepted
+   * update is in history, so a replay rebuilds it, and a run that continues as new hands the newest on to the next.
    */
-  const receiptsByKey = new Map<string, SubmissionReceipt>();
+  const receiptsByKey = new Map<string, SubmissionReceipt>(input.carried?.receiptsByKey);
   const deliveredBefore = (key: string | undefined) => (key === undefined ? undefined : receiptsByKey.get(key));
+  /** Who gets the next receipt: the owner and whoever sent the latest revision. */
+  let receiptTo: string[] = input.carried?.receiptTo ?? [u.ownerId];
+  /** Set when the update ends (its cycle closed): a receipt owed goes at once. */
+  let closing = false;
+  /**
+   * Sends the receipt emails of a paced update: at once for a revision when none went within the hour, else one when
+   * the hour is up, naming the latest revision and how many it covers (`receiptOwed`). Not cancellable: a receipt
+   * owed when the cycle closes goes at once.
+   */
+  const paceReceipts = () =>
+    CancellationScope.nonCancellable(async () => {
+      for (;;) {
+        await condition(() => receiptOwed(u) !== undefined);
+        const owed = receiptOwed(u)!;
+        if (!closing && !receiptDue(owed, now())) {
+          const wait = Date.parse(owed.notBefore!) - Date.now();
+          await condition(() => closing, wait, { summary: 'until the next receipt' });
+        }
+        const latest = receiptOwed(u)!;
+        u = receiptSent(u, latest.revision, now());
+        mailLater(
+          { kind: 'receipt', params: { revision: latest.revision, covers: latest.covers } },
+          `receipt-r${latest.revision}`,
+          receiptTo,
+        );
+      }
+    });
   /** What follows an accepted submission once its receipt has gone back to the caller (the email: `mailLater`). */
   const followUp = async (a: Accepted) => {
     const { updateId, submission, revision, late, receivedAt, submittedBy } = a;
@@ -261,7 +342,9 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
         .map((i) => i.actionItemId);
       const a: Accepted = { updateId, submission, submittedBy, doneActionItemIds, ...accepted.receipt };
       records.add(`revision-r${a.revision}`, () => followUp(a));
-      mailLater({ kind: 'receipt', params: {} }, `receipt-r${a.revision}`, [...new Set([u.ownerId, submittedBy])]);
+      receiptTo = [...new Set([u.ownerId, submittedBy])];
+      // Paced, the receipt email is sent by paceReceipts (at once for the first amendment in an hour).
+      if (!paced) mailLater({ kind: 'receipt', params: {} }, `receipt-r${a.revision}`, receiptTo);
       if (key !== undefined) receiptsByKey.set(key, accepted.receipt);
       return accepted.receipt;
     },
@@ -360,19 +443,17 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
     showDetails();
   });
 
+  /** True when this run's history is long enough to continue as new (paced runs only: older ones keep one run). */
+  const historyLong = () =>
+    paced && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= HISTORY_EVENTS_PER_RUN);
+
   // ---- the chase ----
+  if (paced) void paceReceipts();
   showDetails();
   try {
-    await store.recordUpdateState({
-      mechanismId,
-      quarter,
-      projectId,
-      state: u.state,
-      ownerId: u.ownerId,
-      dueDate: u.dueDate,
-      nextSendAt: nextSend(u)?.at,
-      at: now(),
-    });
+    // A continued run changes nothing in the store: the run before wrote this state.
+    if (input.carried) showState();
+    else await recordState(false);
     while (!isSettled(u)) {
       const next = nextSend(u);
       const wakeAt = next ? next.at : u.cutoffAt;
@@ -397,13 +478,27 @@ export async function projectUpdate(input: ProjectUpdateInput): Promise<ProjectU
       }
     }
     showDetails();
-    // Settled: stay silent but open for amendments and late answers until the cycle closes and cancels us.
-    await condition(() => false);
+    // Settled: stay silent but open for amendments and late answers until the cycle closes and cancels us, or the
+    // history grows long (a flood of amendments): then continue as new with the same id, carrying what is needed.
+    await condition(historyLong);
+    // The records of every accepted submission are written first (they hold the bodies, which are not carried);
+    // handlers finish in the task that accepts them, so nothing accepted is left behind.
+    await condition(() => records.idle() && allHandlersFinished());
+    const carried: Carried = {
+      update: u,
+      receiptsByKey: [...receiptsByKey].slice(-KEYS_CARRIED),
+      emails: [...unsent.values()],
+      receiptTo,
+    };
+    return await continueAsNew<typeof projectUpdate>({ ...input, carried });
   } catch (err) {
     if (!isCancellation(err)) throw err;
   }
+  closing = true;
   // Accepted submissions are followed up even when the cycle has closed (cancelled) this update meanwhile.
-  await CancellationScope.nonCancellable(() => condition(() => records.idle() && emails.idle()));
+  await CancellationScope.nonCancellable(() =>
+    condition(() => records.idle() && emails.idle() && (!paced || receiptOwed(u) === undefined)),
+  );
   await condition(allHandlersFinished);
   return snapshot(u, rules);
 }

@@ -64,6 +64,7 @@ describe('when an update is due', () => {
       sent: [],
       autoExtensionDays: 0,
       extensionCount: 0,
+      receipts: { confirmed: 0 },
     } satisfies UpdateState;
     expect(formatDeadline(endOfDay(u.dueDate, 'Africa/Maseru'), 'Africa/Maseru', 'en')).toBe(
       'Friday 13 March 2026, 23:59 (Africa/Maseru, UTC+2)',

@@ -103,6 +103,20 @@ describe('emails over SMTP', () => {
     expect(catcher.messages[0].parsed.subject).toContain('Received: update on');
   });
 
+  it('says in a coalesced receipt over SMTP which revision it confirms, how many it covers, and the hourly rule', async () => {
+    const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism);
+    await notifier.send(
+      request(
+        { step: 'receipt-r240', to: ['road-owner'] },
+        { kind: 'receipt', params: { revision: 240, covers: 238 } },
+      ),
+    );
+    transport.close();
+    const text = catcher.messages[0].parsed.text ?? '';
+    expect(text).toContain('This email confirms revision 240, the latest of the 238 revisions saved');
+    expect(text).toContain('Further changes within the hour are confirmed together, at most one email an hour.');
+  });
+
   it('never sends a second copy when the same step is asked for again (an activity retry)', async () => {
     const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism);
     const first = await notifier.send(request());

@@ -96,4 +96,17 @@ describe('email templates', () => {
     expect(renderEmail('invitation-update', context({ language: 'zh', session: moved })).text).toContain('原定时间');
     expect(renderEmail('invitation-update', context({ session })).text).not.toContain('Previously');
   });
+
+  it('says in a receipt which revision it confirms, how many it covers, and that receipts come at most once an hour', () => {
+    const one = renderEmail('receipt', context({ receipt: { revision: 1, covers: 1 } })).text;
+    expect(one).toContain('This email confirms revision 1.');
+    expect(one).toContain('Further changes within the hour are confirmed together, at most one email an hour.');
+    const many = renderEmail('receipt', context({ receipt: { revision: 240, covers: 238 } })).text;
+    expect(many).toContain('confirms revision 240, the latest of the 238 revisions saved since the last confirmation');
+    const zh = renderEmail('receipt', context({ language: 'zh', receipt: { revision: 240, covers: 238 } })).text;
+    expect(zh).toContain('本邮件确认第240版，即自上次确认以来保存的238个版本中的最新版本。');
+    expect(zh).toContain('一小时内的后续修改将合并确认，每小时最多发送一封邮件。');
+    // A receipt of an update started before pacing names no revision, as before.
+    expect(renderEmail('receipt', context()).text).not.toContain('confirms revision');
+  });
 });

@@ -27,6 +27,10 @@ import {
   nextSend,
   planChase,
   reassign,
+  receiptDue,
+  receiptOwed,
+  receiptSent,
+  RECEIPT_INTERVAL_MS,
   refuseExtensionRequest,
   refuseGrant,
   refuseReassignment,
@@ -322,5 +326,95 @@ describe('waivers and reassignments', () => {
       generation: 0,
       plan: waived.plan,
     });
+  });
+});
+
+describe('receipts to the owner, at most one an hour', () => {
+  const hour = RECEIPT_INTERVAL_MS;
+  const t0 = Date.parse('2027-03-10T08:00:00.000Z');
+  const iso = (ms: number) => new Date(t0 + ms).toISOString();
+
+  /**
+   * Plays amendments arriving at `arrivals` (ms after t0, ascending) as the workflow does: each is a new revision, and
+   * its pacer sends the receipt owed as soon as `receiptDue` allows. Returns the receipts sent.
+   */
+  function play(arrivals: number[]): { at: number; revision: number; covers: number }[] {
+    let { u } = fresh();
+    const rules = fresh().rules;
+    const sent: { at: number; revision: number; covers: number }[] = [];
+    let clock = 0;
+    /** Sends what is owed and due by `until`: at once when due now, else when the pacer's timer fires (`notBefore`). */
+    const flush = (until: number) => {
+      for (let owed = receiptOwed(u); owed; owed = receiptOwed(u)) {
+        const at = receiptDue(owed, iso(clock)) ? clock : Date.parse(owed.notBefore!) - t0;
+        if (at > until) return;
+        expect(receiptDue(owed, iso(at))).toBe(true);
+        clock = at;
+        u = receiptSent(u, owed.revision, iso(at));
+        sent.push({ at, revision: owed.revision, covers: owed.covers });
+      }
+    };
+    for (const a of arrivals) {
+      flush(a);
+      clock = a;
+      u = submit(u, rules, iso(a)).update;
+      flush(a);
+    }
+    flush(Number.MAX_SAFE_INTEGER / 2);
+    return sent;
+  }
+
+  it('confirms the first revision at once', () => {
+    expect(play([0])).toEqual([{ at: 0, revision: 1, covers: 1 }]);
+  });
+
+  it('confirms amendments within the hour together when the hour is up, naming the latest revision', () => {
+    const minute = 60_000;
+    expect(play([0, 5 * minute, 10 * minute, 59 * minute])).toEqual([
+      { at: 0, revision: 1, covers: 1 },
+      { at: hour, revision: 4, covers: 3 },
+    ]);
+  });
+
+  it('confirms an amendment at once when the last receipt is an hour old', () => {
+    expect(play([0, hour, 3 * hour + 1])).toEqual([
+      { at: 0, revision: 1, covers: 1 },
+      { at: hour, revision: 2, covers: 1 },
+      { at: 3 * hour + 1, revision: 3, covers: 1 },
+    ]);
+  });
+
+  it('owes nothing once every revision is confirmed', () => {
+    const { u, rules } = fresh();
+    expect(receiptOwed(u)).toBeUndefined();
+    const one = submit(u, rules, iso(0)).update;
+    expect(receiptOwed(one)).toEqual({ revision: 1, covers: 1 });
+    expect(receiptOwed(receiptSent(one, 1, iso(0)))).toBeUndefined();
+  });
+
+  it('for any flood of amendments: receipts an hour apart, each revision confirmed once, the last one named last', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 * hour }), { minLength: 1, maxLength: 500 }),
+        fc.integer({ min: 0, max: 48 * hour }),
+        (gaps, start) => {
+          const arrivals: number[] = [];
+          let t = start;
+          for (const g of gaps) arrivals.push((t += g));
+          const receipts = play(arrivals);
+          for (let i = 1; i < receipts.length; i++)
+            expect(receipts[i].at - receipts[i - 1].at).toBeGreaterThanOrEqual(hour);
+          expect(receipts.length).toBeLessThanOrEqual(2 + Math.floor((arrivals.at(-1)! - arrivals[0]) / hour));
+          expect(receipts.reduce((n, r) => n + r.covers, 0)).toBe(arrivals.length);
+          expect(receipts.at(-1)!.revision).toBe(arrivals.length);
+          // Nobody waits more than an hour for a confirmation, and the first after a quiet hour goes at once.
+          arrivals.forEach((a, i) => {
+            const confirming = receipts.find((r) => r.revision >= i + 1)!;
+            expect(confirming.at - a).toBeLessThanOrEqual(hour);
+          });
+          expect(receipts[0].at).toBe(arrivals[0]);
+        },
+      ),
+    );
   });
 });

@@ -48,6 +48,8 @@ export interface TemplateContext {
     holidayWarnings?: string[];
   };
   actionItem?: { title: string; dueDate: string };
+  /** For a receipt: the revision it confirms and how many revisions since the last receipt it covers (absent: old). */
+  receipt?: { revision: number; covers: number };
   /** For the secretariat's notice: the email that could not be delivered, and to whom. */
   /** The failed step (`invitation-s1`, `request`) is named when known. */
   undeliverable?: { subject: string; step?: string; recipients: { name: string; address: string; reason: string }[] };

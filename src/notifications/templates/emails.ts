@@ -161,6 +161,19 @@ export const templates: Record<NotificationKind, (c: TemplateContext) => EmailCo
     const { t, v } = words(c);
     return base(c, t, t('email.receipt.subject', v), [
       { type: 'paragraph', text: t('email.receipt.body', v) },
+      // Receipts are coalesced (issue 15): the email names the revision it confirms and says the rule.
+      ...(c.receipt
+        ? [
+            {
+              type: 'paragraph' as const,
+              text:
+                c.receipt.covers > 1
+                  ? t('email.receipt.revisions', { revision: c.receipt.revision, count: c.receipt.covers })
+                  : t('email.receipt.revision', { revision: c.receipt.revision }),
+            },
+            { type: 'paragraph' as const, text: t('email.receipt.hourly') },
+          ]
+        : []),
       {
         type: 'paragraph',
         text: c.dueAt ? t('email.receipt.amendUntil', v) : t('email.receipt.amendUntilClose'),
