@@ -80,13 +80,12 @@ export async function outboxCount(store: Store, mechanismId: string, step: strin
   return Number(row.n);
 }
 
-/** Receipt emails in the outbox for a mechanism (steps `receipt-r1`, `receipt-r2`, ...). */
-export async function receiptCount(store: Store, mechanismId: string): Promise<number> {
+/** How many revisions the updates of a mechanism have stored (every quarter's). */
+export async function revisionCount(store: Store, mechanismId: string): Promise<number> {
   const row = await store.db
-    .selectFrom('outbox')
+    .selectFrom('submissions')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('mechanism_id', '=', mechanismId)
-    .where('step', 'like', 'receipt-r%')
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
