@@ -2,7 +2,12 @@
  * One cycle as the API and the pages show it: the shared status of src/temporal/cycle-status.ts (live workflow
  * state merged with the store's rows, as `coord cycle status` shows it) plus each project's workflow id.
  */
-import { loadCycleStatus, type CycleStatus, type CycleStatusProject } from '../temporal/cycle-status';
+import {
+  cycleRecords,
+  loadCycleStatus,
+  type CycleStatusProject,
+  type LoadedCycleStatus,
+} from '../temporal/cycle-status';
 import { updateWorkflowId } from '../temporal/ids';
 import type { RouteDeps } from './context';
 import { ApiError, notFound } from './errors';
@@ -17,11 +22,7 @@ export const CYCLE_READ_WAIT_MS = 1500;
 export type CycleProjectView = CycleStatusProject & { workflowId: string };
 
 /** A cycle as shown: the shared status (phase, dates, session, source), with each project's workflow id. */
-export type CycleView = Omit<CycleStatus, 'projects' | 'pendingSubmissions' | 'deliveries'> & {
-  projects: CycleProjectView[];
-  pendingSubmissions: NonNullable<CycleStatus['pendingSubmissions']>;
-  deliveries: NonNullable<CycleStatus['deliveries']>;
-};
+export type CycleView = Omit<LoadedCycleStatus, 'projects'> & { projects: CycleProjectView[] };
 
 /**
  * The cycle, or a 404 naming the mechanism or quarter that does not exist. The running cycle is asked for at most
@@ -35,7 +36,7 @@ export async function loadCycleView(
 ): Promise<CycleView> {
   if (!(await deps.store.mechanisms.get(mechanismId))) throw notFound(`mechanism ${mechanismId}`);
   const status = await loadCycleStatus(
-    { live: (signal) => deps.cycles.cycleState(mechanismId, quarter, signal), ...recordsOf(deps) },
+    { live: (signal) => deps.cycles.cycleState(mechanismId, quarter, signal), ...cycleRecords(deps.store) },
     mechanismId,
     quarter,
     liveWaitMs,
@@ -46,14 +47,6 @@ export async function loadCycleView(
     projects: status.projects.map((p) => ({ ...p, workflowId: updateWorkflowId(mechanismId, quarter, p.projectId) })),
   };
 }
-
-/** The repositories a cycle's status is read from. */
-const recordsOf = ({ store }: RouteDeps) => ({
-  cycles: store.cycles,
-  submissions: store.submissions,
-  intake: store.intake,
-  outbox: store.outbox,
-});
 
 /**
  * Refuses commands on a cycle that is closed (409) or unknown (404). Cheap on purpose, it runs before every

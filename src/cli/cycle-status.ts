@@ -28,10 +28,7 @@ export async function loadCycleStatus(
   return shared.loadCycleStatus(
     {
       live: (signal) => client.withAbortSignal(signal, () => shared.liveCycleState(client, mechanismId, quarter)),
-      cycles: store.cycles,
-      submissions: store.submissions,
-      intake: store.intake,
-      outbox: store.outbox,
+      ...shared.cycleRecords(store),
     },
     mechanismId,
     quarter,

@@ -221,6 +221,17 @@ export function mergeCycleStatus(
   };
 }
 
+/** A cycle's status as loaded: with the intake's pending submissions and the cycle's own emails. */
+export type LoadedCycleStatus = CycleStatus & Required<Pick<CycleStatus, 'pendingSubmissions' | 'deliveries'>>;
+
+/** The repositories a cycle's status is read from (the store's, for the API, the pages and the CLI alike). */
+export const cycleRecords = (store: Omit<CycleStatusSources, 'live'>): Omit<CycleStatusSources, 'live'> => ({
+  cycles: store.cycles,
+  submissions: store.submissions,
+  intake: store.intake,
+  outbox: store.outbox,
+});
+
 /** Where a cycle's status is read from: the running cycle's own answer and the records. */
 export interface CycleStatusSources {
   /** The running cycle's state, undefined when it is not running; aborted through `signal` once it is late. */
@@ -243,7 +254,7 @@ export async function loadCycleStatus(
   mechanismId: string,
   quarter: string,
   liveWaitMs: number,
-): Promise<(CycleStatus & Required<Pick<CycleStatus, 'pendingSubmissions' | 'deliveries'>>) | undefined> {
+): Promise<LoadedCycleStatus | undefined> {
   const [answer, record, rows, revisions, pending, sent] = await Promise.all([
     // No wait at all: the caller knows the cycle is busy, and the records answer without asking it.
     liveWaitMs > 0 ? within(sources.live, liveWaitMs) : { answered: false as const },

@@ -149,7 +149,7 @@ ${
 ${timelineSection(
   {
     now: deps.now().toISOString(),
-    openedAt: view.openedAt ?? record?.openedAt,
+    openedAt: view.openedAt,
     closedAt: record?.closedAt,
     dueAt: view.dueDate ? endOfDay(view.dueDate, mechanism!.timeZone) : undefined,
     cutoffAt: view.cutoffAt,

@@ -56,7 +56,7 @@ export function acceptedLanguage(header: string | undefined): Language | undefin
  * request's or the cookie's), the reader's own setting (an owner's: their contact's language), the browser's, English.
  */
 export function pageLanguage(request: FastifyRequest, setting?: Language): PageLanguage {
-  return inLanguage(chosenLanguage(request) ?? setting ?? acceptedLanguage(request.headers['accept-language']) ?? 'en');
+  return inLanguage(chosenLanguage(request) ?? setting ?? browserLanguage(request));
 }
 
 /**
@@ -64,8 +64,12 @@ export function pageLanguage(request: FastifyRequest, setting?: Language): PageL
  * browser's cookie does not count, so that two officers sharing a browser each keep theirs), else the browser's.
  */
 export function userLanguage(request: FastifyRequest, setting: Language | undefined): PageLanguage {
-  return inLanguage(askedLanguage(request) ?? setting ?? acceptedLanguage(request.headers['accept-language']) ?? 'en');
+  return inLanguage(askedLanguage(request) ?? setting ?? browserLanguage(request));
 }
+
+/** The browser's language when the product speaks it, else English. */
+const browserLanguage = (request: FastifyRequest): Language =>
+  acceptedLanguage(request.headers['accept-language']) ?? 'en';
 
 /** A language with its translator. */
 const inLanguage = (language: Language): PageLanguage => ({ language, t: translator(language) });

@@ -66,7 +66,7 @@ export function pageSessionHook(deps: RouteDeps) {
     // The switch's choice becomes the user's setting, so that it follows them to another browser.
     const asked = askedLanguage(request);
     if (asked && asked !== user.language) await deps.store.users.setLanguage(user.id, asked);
-    const { language, t } = userLanguage(request, asked ?? user.language);
+    const { language, t } = userLanguage(request, user.language);
     if (!caller.scopes.includes(scope)) {
       throw new ApiError(
         403,
