@@ -6,12 +6,18 @@
  * both languages (addresses, ids, zone names, product names), and on an English page no Chinese character, except in
  * elements marked with their own language (the switch, text someone wrote). Screenshots in test-results/e2e/.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Browser, Page } from 'playwright-core';
 import type { Language } from '../../src/domain';
-import { launchBrowser, screenshot } from '../helpers/browser';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
-import { linkIn, OFFICER, seedPreviousQuarter, startServiceStack, until, type ServiceStack } from './stack';
+import { screenshot } from '../helpers/browser';
+import {
+  linkIn,
+  OFFICER,
+  seedPreviousQuarter,
+  startBrowserStack,
+  until,
+  type BrowserStack,
+  type ServiceStack,
+} from './stack';
 
 const ZH_OFFICER = { email: 'wang.officer@example.org', name: '王秘书', password: 'a long passphrase for wang' };
 
@@ -80,20 +86,14 @@ function untranslated(texts: Shown[], language: Language): string[] {
     .map((s) => s.text);
 }
 
-let env: TestWorkflowEnvironment;
+let world: BrowserStack | undefined;
 let browser: Browser;
 let stack: ServiceStack;
 let ownerLink: string;
 
 beforeAll(async () => {
-  const [e, bundle, b] = await Promise.all([
-    createTimeSkippingEnv(),
-    bundleWorkflows({ timeSkipping: true }),
-    launchBrowser(),
-  ]);
-  env = e;
-  browser = b;
-  stack = await startServiceStack(env, bundle);
+  world = await startBrowserStack();
+  ({ browser, stack } = world);
   const mechanism = (await stack.store.mechanisms.get('cn-ls'))!;
   const ids = [
     'cn-ls',
@@ -121,9 +121,7 @@ beforeAll(async () => {
   });
 }, 240_000);
 afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  await env?.teardown();
+  await world?.close();
 });
 
 /** Signs in through the form in a fresh browser context (the browser's language as given) and returns the page. */

@@ -5,6 +5,7 @@
  */
 import { until as untilHelper } from '../helpers/until';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Browser } from 'playwright-core';
 import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createActivities } from '../../src/activities';
@@ -19,7 +20,8 @@ import { createWorker } from '../../src/workers/worker';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { testPayloadKeys } from '../helpers/payload-keys';
 import { createTestStore, type TestStore } from '../helpers/store';
-import { uniqueTaskQueue } from '../helpers/temporal';
+import { launchBrowser } from '../helpers/browser';
+import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal';
 
 /** The secretariat user every stack has. */
 export const OFFICER = {
@@ -54,6 +56,45 @@ export interface StackOptions {
    * holding an activity until the test has raced a submission against it.
    */
   wrapActivities?: (activities: Activities) => Activities;
+}
+
+/** A browser test's world: the time-skipping server, chromium, and the service on that server. */
+export interface BrowserStack {
+  env: TestWorkflowEnvironment;
+  browser: Browser;
+  stack: ServiceStack;
+  /** Stops the service, the browser and the server. */
+  close(): Promise<void>;
+}
+
+/** Starts the server, bundles the workflows and launches chromium at once, then the service; one per test file. */
+export async function startBrowserStack(): Promise<BrowserStack> {
+  const [env, bundle, browser] = await Promise.all([
+    createTimeSkippingEnv(),
+    bundleWorkflows({ timeSkipping: true }),
+    launchBrowser(),
+  ]);
+  let stack: ServiceStack;
+  try {
+    stack = await startServiceStack(env, bundle);
+  } catch (err) {
+    await browser.close();
+    await env.teardown();
+    throw err;
+  }
+  return {
+    env,
+    browser,
+    stack,
+    async close() {
+      try {
+        await browser.close();
+        await stack.close();
+      } finally {
+        await env.teardown();
+      }
+    },
+  };
 }
 
 /** Starts the service on a fresh store; the caller owns `env` and `bundle`. */

@@ -4,33 +4,25 @@
  * a project's history and a closed cycle's page with its timeline. The numbers each chart's table shows are checked
  * against the records; screenshots go to test-results/e2e/ (not compared, for a person to look at).
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { statusKeys } from '../../src/documents';
 import { statusLabels } from '../../src/documents/format';
 import { statusCountsByPillar, statusCountsByQuarter, type QuarterCounts } from '../../src/store';
-import { launchBrowser, screenshot } from '../helpers/browser';
+import { screenshot } from '../helpers/browser';
 import { importSeedMechanism, SEED_PILLARS, seedQuarters } from '../helpers/seed-quarters';
-import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal';
-import { OFFICER, startServiceStack, type ServiceStack } from './stack';
+import { OFFICER, startBrowserStack, type BrowserStack, type ServiceStack } from './stack';
 
 const MECHANISM = 'seed-50';
 const QUARTERS = ['2024-Q4', '2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3'];
 
-let env: TestWorkflowEnvironment;
-let browser: Browser;
+let world: BrowserStack | undefined;
 let stack: ServiceStack;
 let page: Page;
 
 beforeAll(async () => {
-  const [e, bundle, b] = await Promise.all([
-    createTimeSkippingEnv(),
-    bundleWorkflows({ timeSkipping: true }),
-    launchBrowser(),
-  ]);
-  env = e;
-  browser = b;
-  stack = await startServiceStack(env, bundle);
+  world = await startBrowserStack();
+  const { browser } = world;
+  stack = world.stack;
   const projects = await importSeedMechanism(stack.store, MECHANISM, 50);
   await seedQuarters(stack.store, MECHANISM, QUARTERS, projects);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -42,9 +34,7 @@ beforeAll(async () => {
   await page.waitForURL((u) => u.pathname === '/');
 }, 180_000);
 afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  await env?.teardown();
+  await world?.close();
 });
 
 /** The rows of the chart table captioned `caption`: quarter, then one number per cell. */
