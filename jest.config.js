@@ -14,11 +14,11 @@ const ESM_PACKAGES = [
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   // The production-topology suite (Temporal cluster, compiled app) runs on its own: `npm run test:cluster`.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+    '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
     // A few of Fastify's dependencies ship ESM only (Node 20 can require() them, Jest's loader cannot), and
     // @fastify/cookie loads `cookie` with a dynamic import() (which Jest's CommonJS sandbox refuses): compile
     // them to CommonJS for the tests, which turns that import() into a require().
@@ -28,7 +28,7 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES})/)`],
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
   // Servers (Temporal, SMTP, PostgreSQL) make some tests slow to set up; 2 workers suit a 2-core machine.
   testTimeout: 60_000,
   maxWorkers: 2,

@@ -4,12 +4,22 @@ import { z } from 'zod';
 import { isoQuarter, slug } from '../../domain';
 import type { RouteDeps } from '../context';
 import { cycleTable, ExportQuery, portfolioTable, sendExport } from '../exports';
-import { html, type Safe } from './html';
+import type { Markup } from './layout';
 import type { PageSession } from './session';
 
 /** "Download: CSV · Excel" for an export at `path`. */
-export const downloadLinks = (path: string, t: PageSession['t']): Safe =>
-  html`<p>${t('page.download')} <a href="${path}?format=csv" download>CSV</a> · <a href="${path}?format=xlsx" download>Excel (XLSX)</a></p>`;
+export const downloadLinks = (path: string, t: PageSession['t']): Markup => (
+  <p>
+    {t('page.download')}{' '}
+    <a href={`${path}?format=csv`} download>
+      CSV
+    </a>
+    {' · '}
+    <a href={`${path}?format=xlsx`} download>
+      Excel (XLSX)
+    </a>
+  </p>
+);
 
 /** GET /mechanisms/{m}/portfolio/export and /mechanisms/{m}/cycles/{q}/export. */
 export function exportPages(deps: RouteDeps): FastifyPluginAsync {

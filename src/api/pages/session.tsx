@@ -10,14 +10,14 @@ import type { User } from '../../store';
 import { callerFromSession, type Scope } from '../access';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
-import { html, written, type Safe } from './html';
+import { written, type Markup } from './layout';
 import { askedLanguage, switchAddress, userLanguage, type PageLanguage } from './language';
 
 /** What a signed-in page handler gets. */
 export interface PageSession {
   user: User;
   csrf: string;
-  nav: Safe;
+  nav: Markup;
   /** False for observers: pages leave out the forms they could only be refused. */
   canAct: boolean;
   /** The page's language (the switch, the user's setting, the browser's) and its translator. */
@@ -77,8 +77,27 @@ export function pageSessionHook(deps: RouteDeps) {
       );
     }
     const csrf = await reply.generateCsrf();
-    const nav = html`<nav><a href="/">${t('page.nav.dashboard')}</a>${caller.scopes.includes('admin') ? html` · <a href="/mailbox">${t('page.nav.mailbox')}</a>` : ''} · <a href="/docs">API</a></nav>
-<form method="post" action="/logout" class="inline" style="margin-left:auto"><input type="hidden" name="csrf" value="${csrf}"><button class="secondary">${t('page.nav.logOut')} ${written(user.name, language)}</button></form>`;
+    const nav = (
+      <>
+        <nav>
+          <a href="/">{t('page.nav.dashboard')}</a>
+          {caller.scopes.includes('admin') && (
+            <>
+              {' · '}
+              <a href="/mailbox">{t('page.nav.mailbox')}</a>
+            </>
+          )}
+          {' · '}
+          <a href="/docs">API</a>
+        </nav>
+        <form method="post" action="/logout" class="inline" style="margin-left:auto">
+          <input type="hidden" name="csrf" value={csrf} />
+          <button class="secondary">
+            {t('page.nav.logOut')} {written(user.name, language)}
+          </button>
+        </form>
+      </>
+    );
     request.page = {
       user,
       csrf,
