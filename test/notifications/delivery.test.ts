@@ -65,8 +65,8 @@ describe('emails over SMTP', () => {
     expect(m.messageId).toMatch(/^<[0-9a-f]{32}@example\.org>$/);
     expect(m.parsed.text).toContain('Friday 13 March 2026, 23:59 (Africa/Maseru, UTC+2)');
     expect(m.parsed.text).toContain('Share the revised works schedule');
-    expect(m.parsed.html).toContain('Mpiti–Sehlabathebe road &lt;phase 2&gt;');
-    expect(m.parsed.html).toContain('Dear Road &lt;Agency&gt; &amp; &quot;Partners&quot;,');
+    expect(m.parsed.html).toContain('Mpiti–Sehlabathebe road &lt;phase 2>');
+    expect(m.parsed.html).toContain('Dear Road &lt;Agency> &amp; &quot;Partners&quot;,');
     const link = /http:\/\/127\.0\.0\.1:3000\/u\/(\S+)/.exec(m.parsed.text ?? '');
     expect(link).not.toBeNull();
     expect(m.parsed.html).toContain(`href="${link![0]}"`);
