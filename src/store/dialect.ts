@@ -32,6 +32,29 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
+/**
+ * better-sqlite3 compiles a statement on every `prepare()`, and Kysely prepares every query it runs: compiling was
+ * the largest single cost of sending an email through the outbox (bench/email.ts profile). The store's queries are a
+ * small set of shapes, so each compiled statement is kept (the oldest dropped past `max`) and used again; a statement
+ * still iterating a stream is busy, and then the query gets a fresh one.
+ */
+function withStatementCache(database: BetterSqlite3.Database, max = 1000) {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string): BetterSqlite3.Statement {
+      const kept = statements.get(sql);
+      if (kept && !kept.busy) return kept;
+      const statement = database.prepare(sql);
+      if (!kept) {
+        if (statements.size >= max) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 /** Opens the embedded SQLite file `<dataDir>/coordination.sqlite` in WAL mode with a busy timeout, so several processes can share it. */
 export function openSqlite(dataDir: string): Kysely<Database> {
   fs.mkdirSync(dataDir, { recursive: true });
@@ -41,7 +64,7 @@ export function openSqlite(dataDir: string): Kysely<Database> {
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  const config = { database };
+  const config = { database: withStatementCache(database) };
   const dialect: Dialect = {
     createAdapter: () => new SqliteAdapter(),
     createDriver: () => new ImmediateSqliteDriver(config),
