@@ -36,7 +36,11 @@ describe('the SQLite statement cache', () => {
   test('a statement compiled before its table gained a column reads the new column after', async () => {
     await sql`create table u (a integer)`.execute(db);
     await sql`insert into u (a) values (1)`.execute(db);
-    const all = () => db.selectFrom(sql`u`.as('u')).selectAll().execute();
+    const all = () =>
+      db
+        .selectFrom(sql`u`.as('u'))
+        .selectAll()
+        .execute();
     expect(await all()).toEqual([{ a: 1 }]);
     await sql`alter table u add column b text default 'x'`.execute(db);
     expect(await all()).toEqual([{ a: 1, b: 'x' }]);
