@@ -334,7 +334,7 @@ describe("the owner's update form", () => {
         headers: { cookie },
       });
       expect(portfolio.body).not.toContain('<script>');
-      expect(portfolio.body).toContain('&lt;script&gt;');
+      expect(portfolio.body).toContain('Exchange &lt;script>alert(1)&lt;/script>');
     } finally {
       await stack.store.db
         .updateTable('projects')

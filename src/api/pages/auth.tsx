@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { endUserAccess } from '../../store';
 import { userActor } from '../access';
 import type { RouteDeps } from '../context';
-import { html, page } from './html';
 import { chosenLanguage, pageLanguage, switchAddress } from './language';
+import { page } from './layout';
 import { pageOf, sendPage } from './session';
 
 /** Limits of failed sign-ins. */
@@ -42,11 +42,30 @@ export function authPages(deps: RouteDeps, options: SignInLimits): FastifyPlugin
       const alert = error && (error === 'tooMany' ? t('page.login.tooMany') : t('page.login.wrong'));
       return page(
         t('page.login.title'),
-        html`<h1>${t('page.login.heading')}</h1>${alert ? html`<div class="alert" role="alert">${alert}</div>` : ''}
-<form method="post" action="/login" class="card" style="max-width:24rem"><input type="hidden" name="csrf" value="${csrf}"><input type="hidden" name="next" value="${next}">
-<label for="email">${t('page.login.email')}</label><input id="email" name="email" type="email" autocomplete="username" maxlength="254" required>
-<label for="password">${t('page.login.password')}</label><input id="password" name="password" type="password" autocomplete="current-password" maxlength="200" required>
-<button type="submit">${t('page.login.submit')}</button></form>`,
+        <>
+          <h1>{t('page.login.heading')}</h1>
+          {alert && (
+            <div class="alert" role="alert">
+              {alert}
+            </div>
+          )}
+          <form method="post" action="/login" class="card" style="max-width:24rem">
+            <input type="hidden" name="csrf" value={csrf} />
+            <input type="hidden" name="next" value={next} />
+            <label for="email">{t('page.login.email')}</label>
+            <input id="email" name="email" type="email" autocomplete="username" maxlength={254} required />
+            <label for="password">{t('page.login.password')}</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              maxlength={200}
+              required
+            />
+            <button type="submit">{t('page.login.submit')}</button>
+          </form>
+        </>,
         undefined,
         { language, t, url: switchAddress(request) },
       );

@@ -5,8 +5,8 @@ import { nameIn, slug } from '../../domain';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { downloadLinks } from './exports';
-import { html, page } from './html';
 import { projectStatusKey } from './language';
+import { page } from './layout';
 import { pageOf, sendPage } from './session';
 import { portfolioTrends } from './trends';
 
@@ -39,8 +39,35 @@ export function portfolioPages(deps: RouteDeps): FastifyPluginAsync {
           200,
           page(
             title,
-            html`<h1>${title}</h1>${downloadLinks(`/mechanisms/${m.id}/portfolio/export`, t)}<table><thead><tr><th>${t('page.portfolio.project')}</th><th>${t('page.portfolio.pillar')}</th><th>${t('page.portfolio.owner')}</th><th>${t('page.portfolio.status')}</th><th>${t('page.portfolio.plannedEnd')}</th></tr></thead><tbody>
-${projects.map((p) => html`<tr><td><a href="/mechanisms/${m.id}/projects/${p.id}">${nameIn(p, 'title', language)}</a></td><td>${pillar(p.pillar)}</td><td>${name(p.owner)}</td><td>${t(projectStatusKey(p.status))}</td><td>${p.plannedEnd ?? ''}</td></tr>`)}</tbody></table>${trends}`,
+            <>
+              <h1>{title}</h1>
+              {downloadLinks(`/mechanisms/${m.id}/portfolio/export`, t)}
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t('page.portfolio.project')}</th>
+                    <th>{t('page.portfolio.pillar')}</th>
+                    <th>{t('page.portfolio.owner')}</th>
+                    <th>{t('page.portfolio.status')}</th>
+                    <th>{t('page.portfolio.plannedEnd')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {projects.map((p) => (
+                    <tr>
+                      <td>
+                        <a href={`/mechanisms/${m.id}/projects/${p.id}`}>{nameIn(p, 'title', language)}</a>
+                      </td>
+                      <td>{pillar(p.pillar)}</td>
+                      <td>{name(p.owner)}</td>
+                      <td>{t(projectStatusKey(p.status))}</td>
+                      <td>{p.plannedEnd ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {trends}
+            </>,
             s.nav,
             s.chrome,
           ),
