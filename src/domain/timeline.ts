@@ -1,7 +1,7 @@
 /**
  * The quarter on one line: what a cycle did and will do, in time order, from the records (the cycle's dates, the
  * emails in the outbox, the documents in the archive, the session) and, for what is planned, each project's next
- * send. Pure: the cycle page renders it (src/api/pages/timeline.ts).
+ * send. Pure: the cycle page renders it (src/api/pages/timeline.tsx).
  */
 
 /** One kind of email of the cycle, as the outbox counts it. */

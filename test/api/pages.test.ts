@@ -652,6 +652,7 @@ describe('the mailbox page', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Emails go out over SMTP');
     expect(res.body).toMatch(/<td>request<\/td>/);
-    expect(res.body).toContain('@example.org&gt;');
+    // The recipient's "<address>" is text: its "<" is escaped (the renderer leaves a ">" in text as it is).
+    expect(res.body).toMatch(/&lt;[\w.+-]+@example\.org><\/td>/);
   });
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { describeCycleOpening, isoQuarter, nameIn, slug, type SubmissionState } from '../../domain';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
-import { html, page } from './html';
+import { page } from './layout';
 import { phaseKey, stateKey } from './language';
 import { pageOf, sendPage } from './session';
 
@@ -25,27 +25,80 @@ export function dashboardPages(deps: RouteDeps): FastifyPluginAsync {
               const states = await deps.store.cycles.listProjectStates(m.id, c.quarter);
               const counts: Record<string, number> = {};
               for (const p of states) counts[p.state] = (counts[p.state] ?? 0) + 1;
-              return html`<tr><td><a href="/mechanisms/${m.id}/cycles/${c.quarter}">${c.quarter}</a></td><td><span class="state">${t(phaseKey(c.phase))}</span></td>
-<td>${Object.entries(counts).map(([st, n]) => html`<span class="state state-${st}">${t('page.stateCount', { n, state: t(stateKey(st as SubmissionState)) })}</span> `)}</td><td>${c.dueDate ?? ''}</td></tr>`;
+              return (
+                <tr>
+                  <td>
+                    <a href={`/mechanisms/${m.id}/cycles/${c.quarter}`}>{c.quarter}</a>
+                  </td>
+                  <td>
+                    <span class="state">{t(phaseKey(c.phase))}</span>
+                  </td>
+                  <td>
+                    {Object.entries(counts).map(([st, n]) => (
+                      <>
+                        <span class={`state state-${st}`}>
+                          {t('page.stateCount', { n, state: t(stateKey(st as SubmissionState)) })}
+                        </span>{' '}
+                      </>
+                    ))}
+                  </td>
+                  <td>{c.dueDate ?? ''}</td>
+                </tr>
+              );
             }),
           );
           const named = (await deps.store.mechanisms.get(m.id)) ?? m;
-          return html`<section class="card"><h2>${nameIn(named, 'name', language)} <small>(${m.id})</small></h2>
-<p><a href="/mechanisms/${m.id}/portfolio">${t('page.dashboard.portfolio')}</a></p>
-<table><thead><tr><th>${t('page.dashboard.quarter')}</th><th>${t('page.dashboard.phase')}</th><th>${t('page.dashboard.updates')}</th><th>${t('page.dashboard.due')}</th></tr></thead><tbody>${rows.length ? rows : html`<tr><td colspan="4">${t('page.dashboard.noCycle')}</td></tr>`}</tbody></table>
-${
-  s.canAct
-    ? html`<form method="post" action="/mechanisms/${m.id}/cycles" class="row" style="align-items:end"><input type="hidden" name="csrf" value="${s.csrf}">
-<div><label for="quarter-${m.id}">${t('page.dashboard.openLabel')}</label><input id="quarter-${m.id}" name="quarter" placeholder="2026-Q1" maxlength="7"></div><div><button type="submit">${t('page.dashboard.open')}</button></div></form>`
-    : ''
-}</section>`;
+          return (
+            <section class="card">
+              <h2>
+                {nameIn(named, 'name', language)} <small>({m.id})</small>
+              </h2>
+              <p>
+                <a href={`/mechanisms/${m.id}/portfolio`}>{t('page.dashboard.portfolio')}</a>
+              </p>
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t('page.dashboard.quarter')}</th>
+                    <th>{t('page.dashboard.phase')}</th>
+                    <th>{t('page.dashboard.updates')}</th>
+                    <th>{t('page.dashboard.due')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.length ? (
+                    rows
+                  ) : (
+                    <tr>
+                      <td colspan={4}>{t('page.dashboard.noCycle')}</td>
+                    </tr>
+                  )}
+                </tbody>
+              </table>
+              {s.canAct && (
+                <form method="post" action={`/mechanisms/${m.id}/cycles`} class="row" style="align-items:end">
+                  <input type="hidden" name="csrf" value={s.csrf} />
+                  <div>
+                    <label for={`quarter-${m.id}`}>{t('page.dashboard.openLabel')}</label>
+                    <input id={`quarter-${m.id}`} name="quarter" placeholder="2026-Q1" maxlength={7} />
+                  </div>
+                  <div>
+                    <button type="submit">{t('page.dashboard.open')}</button>
+                  </div>
+                </form>
+              )}
+            </section>
+          );
         }),
       );
-      return sendPage(
-        reply,
-        200,
-        page(t('page.dashboard.title'), html`<h1>${t('page.dashboard.title')}</h1>${blocks}`, s.nav, s.chrome),
+      const title = t('page.dashboard.title');
+      const body = (
+        <>
+          <h1>{title}</h1>
+          {blocks}
+        </>
       );
+      return sendPage(reply, 200, page(title, body, s.nav, s.chrome));
     });
 
     app.post(

@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import { quarterTimeline, type Language, type Mechanism, type TimelineInput, type TimelineStep } from '../../domain';
 import { formatInstant } from '../../documents/format';
-import { html, type Safe } from './html';
+import type { Markup } from './layout';
 import type { PageLanguage } from './language';
 
 /** The zones a viewer can pick on a mechanism's pages: the mechanism's first, then each side's. */
@@ -91,15 +91,19 @@ function label(step: TimelineStep, title: (projectId: string) => string, t: Page
 export function timelineSection(
   input: TimelineInput,
   options: { zone: string; zones: string[]; base: string; title: (projectId: string) => string } & PageLanguage,
-): Safe {
+): Markup {
   const { t } = options;
   const steps = quarterTimeline(input);
   const at = inZone(options.zone, options.language);
   const others = options.zones.filter((z) => z !== options.zone);
   const now = Date.parse(input.now);
-  const items: Safe[] = [];
+  const items: Markup[] = [];
   let nowShown = false;
-  const nowLine = html`<li class="now" aria-label="${t('page.timeline.now')}"><strong>${t('page.timeline.now')}</strong> <small>${at(input.now)}</small></li>`;
+  const nowLine = (
+    <li class="now" aria-label={t('page.timeline.now')}>
+      <strong>{t('page.timeline.now')}</strong> <small>{at(input.now)}</small>
+    </li>
+  );
   for (const step of steps) {
     if (!nowShown && Date.parse(step.at) > now) {
       items.push(nowLine);
@@ -109,11 +113,42 @@ export function timelineSection(
     // emails do.
     const shown = step.kind === 'due' || step.kind === 'cutoff' ? lastMinuteBefore(step.at) : step.at;
     items.push(
-      html`<li class="${step.done ? 'done' : 'planned'}" data-step="${step.kind}"><time datetime="${step.at}">${at(shown)}</time>${step.until ? html` – <time datetime="${step.until}">${at(step.until)}</time>` : ''} ${label(step, options.title, t)} <small>${step.done ? t('page.timeline.done') : t('page.timeline.planned')}</small></li>`,
+      <li class={step.done ? 'done' : 'planned'} data-step={step.kind}>
+        <time datetime={step.at}>{at(shown)}</time>
+        {step.until && (
+          <>
+            {' – '}
+            <time datetime={step.until}>{at(step.until)}</time>
+          </>
+        )}{' '}
+        {label(step, options.title, t)}{' '}
+        <small>{step.done ? t('page.timeline.done') : t('page.timeline.planned')}</small>
+      </li>,
     );
   }
   if (!nowShown && !input.closedAt) items.push(nowLine);
-  return html`<h2 id="timeline">${t('page.timeline.title')}</h2>
-<p><small>${t('page.timeline.zone', { zone: options.zone })}${others.length ? html` ${t('page.timeline.otherZones')} ${others.map((z, i) => html`${i ? t('page.listSeparator') : ''}<a href="${options.base}?zone=${encodeURIComponent(z)}">${z}</a>`)}${t('page.sentenceEnd')}` : ''}</small></p>
-<ol class="timeline">${items}</ol>`;
+  return (
+    <>
+      <h2 id="timeline">{t('page.timeline.title')}</h2>
+      <p>
+        <small>
+          {t('page.timeline.zone', { zone: options.zone })}
+          {others.length > 0 && (
+            <>
+              {' '}
+              {t('page.timeline.otherZones')}{' '}
+              {others.map((z, i) => (
+                <>
+                  {i > 0 && t('page.listSeparator')}
+                  <a href={`${options.base}?zone=${encodeURIComponent(z)}`}>{z}</a>
+                </>
+              ))}
+              {t('page.sentenceEnd')}
+            </>
+          )}
+        </small>
+      </p>
+      <ol class="timeline">{items}</ol>
+    </>
+  );
 }
