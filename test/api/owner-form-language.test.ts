@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app';
 import type { CycleGateway } from '../../src/api/cycle-gateway';
-import { esc } from '../../src/api/pages/html';
+import { renderMarkup } from '../../src/api/pages/layout';
 import { loadConfig } from '../../src/config';
 import ownerEn from '../../src/i18n/messages/owner.en.json';
 import ownerZh from '../../src/i18n/messages/owner.zh.json';
@@ -76,7 +76,7 @@ function fixedTexts(catalogue: Record<string, string>): string[] {
       if (c === '}') depth--;
     }
     for (const part of literal.split('\u0000').map((p) => p.trim()))
-      if (part.length >= (/\p{Script=Han}/u.test(part) ? 3 : 10)) texts.add(esc(part));
+      if (part.length >= (/\p{Script=Han}/u.test(part) ? 3 : 10)) texts.add(renderMarkup(part));
   }
   return [...texts];
 }

@@ -754,7 +754,7 @@ describe('owner links', () => {
       expect(page).toContain('>Repair the abutment</textarea>');
       expect(page).toContain('value="40"');
       expect(page).toContain('<option value="at-risk" selected>');
-      expect(page).toContain('<input type="hidden" name="done-ai-1" value="on">');
+      expect(page).toContain('<input type="hidden" name="done-ai-1" value="on"/>');
       // An extension request refused the same way keeps its number of days.
       const extension = await post(`${flooded.received}/extension`, '192.0.2.98', { days: '12' });
       expect(extension.status).toBe(429);

@@ -5,8 +5,6 @@
  */
 import type { Contact, Language, Mechanism } from '../../domain';
 import { formatDate, formatInstant } from '../../documents/format';
-import type { MessageKey } from '../../i18n';
-import { esc, Safe } from './html';
 import type { PageLanguage } from './language';
 
 /** A page's language, its translator and the time zone its times are shown in. */
@@ -32,24 +30,3 @@ export function dateShown(date: string | undefined, language: Language): string 
 /** An instant in the locale's zone, the zone named: "1 March 2027, 14:00 (Africa/Maseru)", "2027年3月1日 14:00（Asia/Shanghai）". */
 export const timeShown = (instant: string, locale: FormLocale): string =>
   formatInstant(instant, locale.timeZone, true, locale.language);
-
-/**
- * A catalogue message as markup: the message's own text is escaped, and values that are already markup (Safe, e.g.
- * `<strong>` around a quarter) are put in as they are, wherever the language places them.
- */
-export function htmlMessage(
-  t: PageLanguage['t'],
-  key: MessageKey,
-  values: Record<string, string | number | Safe>,
-): Safe {
-  // Each markup value stands in the message as a private-use marker until the message's text is escaped.
-  const slots: Safe[] = [];
-  const plain: Record<string, string | number> = {};
-  for (const [name, value] of Object.entries(values)) {
-    if (value instanceof Safe) {
-      plain[name] = `\uE000${slots.length}\uE001`;
-      slots.push(value);
-    } else plain[name] = typeof value === 'string' ? value.replace(/[\uE000\uE001]/g, '') : value;
-  }
-  return new Safe(esc(t(key, plain)).replace(/\uE000(\d+)\uE001/g, (_, i: string) => slots[Number(i)].value));
-}

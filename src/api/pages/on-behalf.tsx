@@ -13,8 +13,8 @@ import { userActor } from '../access';
 import type { RouteDeps } from '../context';
 import { requireOpenCycle } from '../cycle-view';
 import { notFound } from '../errors';
-import { htmlMessage, type FormLocale } from './form-locale';
-import { html, page, type Safe } from './html';
+import type { FormLocale } from './form-locale';
+import { message, page, type Markup } from './layout';
 import { pageOf, sendPage, type PageSession } from './session';
 import {
   baseRevisionField,
@@ -64,24 +64,48 @@ export function onBehalfRoutes(deps: RouteDeps): FastifyPluginAsync {
       values: FormValues,
       errors: FormErrors,
       // Another officer (or the owner) saved a newer revision meanwhile; the form is then based on it.
-      conflict?: { notice: Safe; revision: number },
+      conflict?: { notice: Markup; revision: number },
     ) => {
       const { t, language } = s;
       const project = nameIn(ctx.project, 'title', language);
       const owner = ctx.owner ? nameIn(ctx.owner, 'name', language) : ctx.project.owner;
       const cycle = `/mechanisms/${p.mechanismId}/cycles/${p.quarter}`;
+      const errorCount = Object.keys(errors).length;
       return page(
         t('owner.onBehalf.title', { project }),
-        html`<h1>${project}</h1>
-<p>${htmlMessage(t, 'owner.onBehalf.intro', { quarter: html`<strong>${p.quarter}</strong>`, owner })} <a href="${cycle}">${t('owner.onBehalf.back')}</a></p>
-${conflict?.notice ?? ''}${Object.keys(errors).length ? html`<div class="alert" role="alert">${t('owner.form.errorSummary', { count: Object.keys(errors).length })}</div>` : ''}
-${ctx.latest ? html`<p><small>${t('owner.onBehalf.showingRevision', { revision: ctx.latest.revision })}</small></p>` : ctx.previous ? html`<p><small>${t('owner.onBehalf.prefilled', { quarter: ctx.previous.quarter })}</small></p>` : ''}
-<form method="post" action="${cycle}/projects/${p.projectId}/submission" class="card" novalidate>
-<input type="hidden" name="csrf" value="${s.csrf}">
-<input type="hidden" name="intakeKey" value="${randomUUID()}">
-${baseRevisionField(conflict?.revision ?? ctx.latest?.revision ?? 0)}
-${submissionFields(localeOf(s, ctx), values, errors, ctx.actionItems, ctx.project)}
-<button type="submit">${conflict ? t('owner.form.saveOver', { revision: conflict.revision }) : t('owner.onBehalf.submit')}</button></form>`,
+        <>
+          <h1>{project}</h1>
+          <p>
+            {message(t, 'owner.onBehalf.intro', { quarter: <strong>{p.quarter}</strong>, owner })}{' '}
+            <a href={cycle}>{t('owner.onBehalf.back')}</a>
+          </p>
+          {conflict?.notice}
+          {errorCount > 0 && (
+            <div class="alert" role="alert">
+              {t('owner.form.errorSummary', { count: errorCount })}
+            </div>
+          )}
+          {ctx.latest ? (
+            <p>
+              <small>{t('owner.onBehalf.showingRevision', { revision: ctx.latest.revision })}</small>
+            </p>
+          ) : (
+            ctx.previous && (
+              <p>
+                <small>{t('owner.onBehalf.prefilled', { quarter: ctx.previous.quarter })}</small>
+              </p>
+            )
+          )}
+          <form method="post" action={`${cycle}/projects/${p.projectId}/submission`} class="card" novalidate>
+            <input type="hidden" name="csrf" value={s.csrf} />
+            <input type="hidden" name="intakeKey" value={randomUUID()} />
+            {baseRevisionField(conflict?.revision ?? ctx.latest?.revision ?? 0)}
+            {submissionFields(localeOf(s, ctx), values, errors, ctx.actionItems, ctx.project)}
+            <button type="submit">
+              {conflict ? t('owner.form.saveOver', { revision: conflict.revision }) : t('owner.onBehalf.submit')}
+            </button>
+          </form>
+        </>,
         s.nav,
         s.chrome,
       );

@@ -7,7 +7,7 @@ import { nameIn, StatusRating, Submission, type Project, type SubmissionInput } 
 import type { MessageKey } from '../../i18n';
 import type { ActionItemRecord } from '../../store';
 import { dateShown, timeShown, type FormLocale } from './form-locale';
-import { html, written, type Safe } from './html';
+import { written, type Markup } from './layout';
 import type { PageLanguage } from './language';
 
 /** Raw form values by field name (strings as typed). */
@@ -167,22 +167,54 @@ export function parseSubmissionForm(
   return { ok: false, errors, values };
 }
 
-const fieldError = (errors: FormErrors, name: string) =>
-  errors[name] && html`<div class="error" id="${name}-error" role="alert">${errors[name]}</div>`;
-const cls = (errors: FormErrors, name: string) => (errors[name] ? 'field-error' : '');
+/** The message under a field that has an error; its id ties it to the field for screen readers. */
+function FieldError({ errors, name }: { errors: FormErrors; name: string }) {
+  return errors[name] ? (
+    <div class="error" id={`${name}-error`} role="alert">
+      {errors[name]}
+    </div>
+  ) : null;
+}
+
 // Screen readers announce the error with the field it belongs to.
 const invalid = (errors: FormErrors, name: string) =>
-  errors[name] && html` aria-invalid="true" aria-describedby="${name}-error"`;
+  errors[name] ? { 'aria-invalid': true, 'aria-describedby': `${name}-error` } : {};
+
+/** A field of the form: its label, its control (`children`), its error; marked when it has one. */
+function Field({
+  name,
+  label,
+  errors,
+  children,
+}: {
+  name: string;
+  label: Markup;
+  errors: FormErrors;
+  children: Markup;
+}) {
+  return (
+    <div class={errors[name] ? 'field-error' : undefined}>
+      <label for={name}>{label}</label>
+      {children}
+      <FieldError errors={errors} name={name} />
+    </div>
+  );
+}
 
 const shown = (v: string | number | undefined) => (v === undefined || v === '' ? '—' : String(v));
 
+/** What sets a project field's input apart: a date, a short note or a decimal number. */
+type InputKind = { type: 'date'; placeholder: string } | { maxlength: number } | { inputmode: 'decimal' };
+const DATE_INPUT: InputKind = { type: 'date', placeholder: 'YYYY-MM-DD' };
+
 /** The project's actual dates, each milestone's actual date and note, each indicator's current value (with its unit, baseline and target). */
-function projectFields(locale: FormLocale, values: FormValues, errors: FormErrors, project: FormProject): Safe {
+function projectFields(locale: FormLocale, values: FormValues, errors: FormErrors, project: FormProject): Markup {
   const { t, language } = locale;
-  const input = (name: string, label: string, attrs: Safe) =>
-    html`<div class="${cls(errors, name)}"><label for="${name}">${label}</label>
-  <input id="${name}" name="${name}" value="${values[name] ?? ''}"${attrs}${invalid(errors, name)}>${fieldError(errors, name)}</div>`;
-  const date = html` type="date" placeholder="YYYY-MM-DD"`;
+  const input = (name: string, label: string, kind: InputKind) => (
+    <Field name={name} label={label} errors={errors}>
+      <input id={name} name={name} value={values[name] ?? ''} {...kind} {...invalid(errors, name)} />
+    </Field>
+  );
   const indicatorLabel = (i: FormProject['indicators'][number]) => {
     const name = nameIn(i, 'name', language);
     return t('owner.indicators.valueNow', {
@@ -191,27 +223,52 @@ function projectFields(locale: FormLocale, values: FormValues, errors: FormError
       target: shown(i.target),
     });
   };
-  return html`<h2>${t('owner.dates.heading')}</h2>
-  <p><small>${t('owner.dates.planned', { start: dateShown(project.plannedStart, language), end: dateShown(project.plannedEnd, language) })}</small></p>
-  <div class="row">${input('actualStart', t('owner.dates.actualStart'), date)}${input('actualEnd', t('owner.dates.actualEnd'), date)}</div>
-  ${
-    project.milestones.length
-      ? html`<h2>${t('owner.milestones.heading')}</h2>${project.milestones.map(
-          (
-            m,
-          ) => html`<fieldset class="card"><legend>${nameIn(m, 'title', language)} <small>${t('owner.milestones.planned', { date: dateShown(m.plannedDate, language) })}</small></legend>
-  <div class="row">${input(milestoneField(m.id, 'actual'), t('owner.milestones.actualDate'), date)}${input(milestoneField(m.id, 'note'), t('owner.milestones.note'), html` maxlength="500"`)}</div></fieldset>`,
-        )}`
-      : ''
-  }
-  ${
-    project.indicators.length
-      ? html`<h2>${t('owner.indicators.heading')}</h2>${project.indicators.map((i) =>
-          input(indicatorField(i.id), indicatorLabel(i), html` inputmode="decimal"`),
-        )}`
-      : ''
-  }`;
+  const planned = {
+    start: dateShown(project.plannedStart, language),
+    end: dateShown(project.plannedEnd, language),
+  };
+  return (
+    <>
+      <h2>{t('owner.dates.heading')}</h2>
+      <p>
+        <small>{t('owner.dates.planned', planned)}</small>
+      </p>
+      <div class="row">
+        {input('actualStart', t('owner.dates.actualStart'), DATE_INPUT)}
+        {input('actualEnd', t('owner.dates.actualEnd'), DATE_INPUT)}
+      </div>
+      {project.milestones.length > 0 && (
+        <>
+          <h2>{t('owner.milestones.heading')}</h2>
+          {project.milestones.map((m) => (
+            <fieldset class="card">
+              <legend>
+                {nameIn(m, 'title', language)}{' '}
+                <small>{t('owner.milestones.planned', { date: dateShown(m.plannedDate, language) })}</small>
+              </legend>
+              <div class="row">
+                {input(milestoneField(m.id, 'actual'), t('owner.milestones.actualDate'), DATE_INPUT)}
+                {input(milestoneField(m.id, 'note'), t('owner.milestones.note'), { maxlength: 500 })}
+              </div>
+            </fieldset>
+          ))}
+        </>
+      )}
+      {project.indicators.length > 0 && (
+        <>
+          <h2>{t('owner.indicators.heading')}</h2>
+          {project.indicators.map((i) => input(indicatorField(i.id), indicatorLabel(i), { inputmode: 'decimal' }))}
+        </>
+      )}
+    </>
+  );
 }
+
+/** What was typed into the project's fields, kept in hidden fields by a page that does not show them. */
+const carriedProjectFields = (values: FormValues): Markup =>
+  Object.entries(values)
+    .filter(([k]) => PROJECT_FIELD.test(k))
+    .map(([k, v]) => <input type="hidden" name={k} value={v} />);
 
 /**
  * The update form's fields (status, progress, texts; with the project, its dates, milestones and indicators; action
@@ -224,35 +281,69 @@ export function submissionFields(
   errors: FormErrors,
   actionItems: ActionItemRecord[],
   project?: FormProject,
-): Safe {
+): Markup {
   const { t, language } = locale;
-  const carried = project
-    ? ''
-    : Object.entries(values)
-        .filter(([k]) => PROJECT_FIELD.test(k))
-        .map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`);
-  return html`
-  <div class="${cls(errors, 'status')}"><label for="status">${t('owner.field.status')}</label>
-  <select id="status" name="status" required${invalid(errors, 'status')}><option value="">${t('owner.field.chooseStatus')}</option>${StatusRating.options.map(
-    (s) => html`<option value="${s}"${values.status === s ? html` selected` : ''}>${statusLabel(t, s)}</option>`,
-  )}</select>${fieldError(errors, 'status')}</div>
-  <div class="${cls(errors, 'statusReason')}"><label for="statusReason">${t('owner.field.statusReason')} <small>${t('owner.field.statusReasonHint')}</small></label>
-  <textarea id="statusReason" name="statusReason" maxlength="1000"${invalid(errors, 'statusReason')}>${values.statusReason ?? ''}</textarea>${fieldError(errors, 'statusReason')}</div>
-  <div class="${cls(errors, 'progressPercent')}"><label for="progressPercent">${t('owner.field.progress')}</label>
-  <input id="progressPercent" name="progressPercent" inputmode="numeric" value="${values.progressPercent ?? ''}"${invalid(errors, 'progressPercent')}>${fieldError(errors, 'progressPercent')}</div>
-  ${TEXT_FIELDS.map(
-    ([name, label, max]) => html`<div class="${cls(errors, name)}"><label for="${name}">${t(label)}</label>
-  <textarea id="${name}" name="${name}" maxlength="${max}"${invalid(errors, name)}>${values[name] ?? ''}</textarea>${fieldError(errors, name)}</div>`,
-  )}
-  ${project ? projectFields(locale, values, errors, project) : carried}
-  ${
-    actionItems.length
-      ? html`<h2>${t('owner.actionItems.heading')}</h2>${actionItems.map(
-          (a) =>
-            html`<label><input type="checkbox" style="width:auto" name="done-${a.id}"${values[`done-${a.id}`] === 'on' ? html` checked` : ''}> ${written(a.title, language)} <small>${t('owner.actionItems.due', { due: dateShown(a.dueDate, language) })}</small></label>`,
-        )}`
-      : ''
-  }`;
+  return (
+    <>
+      <Field name="status" label={t('owner.field.status')} errors={errors}>
+        <select id="status" name="status" required {...invalid(errors, 'status')}>
+          <option value="">{t('owner.field.chooseStatus')}</option>
+          {StatusRating.options.map((s) => (
+            <option value={s} selected={values.status === s}>
+              {statusLabel(t, s)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field
+        name="statusReason"
+        label={
+          <>
+            {t('owner.field.statusReason')} <small>{t('owner.field.statusReasonHint')}</small>
+          </>
+        }
+        errors={errors}
+      >
+        <textarea id="statusReason" name="statusReason" maxlength={1000} {...invalid(errors, 'statusReason')}>
+          {values.statusReason ?? ''}
+        </textarea>
+      </Field>
+      <Field name="progressPercent" label={t('owner.field.progress')} errors={errors}>
+        <input
+          id="progressPercent"
+          name="progressPercent"
+          inputmode="numeric"
+          value={values.progressPercent ?? ''}
+          {...invalid(errors, 'progressPercent')}
+        />
+      </Field>
+      {TEXT_FIELDS.map(([name, label, max]) => (
+        <Field name={name} label={t(label)} errors={errors}>
+          <textarea id={name} name={name} maxlength={max} {...invalid(errors, name)}>
+            {values[name] ?? ''}
+          </textarea>
+        </Field>
+      ))}
+      {project ? projectFields(locale, values, errors, project) : carriedProjectFields(values)}
+      {actionItems.length > 0 && (
+        <>
+          <h2>{t('owner.actionItems.heading')}</h2>
+          {actionItems.map((a) => (
+            <label>
+              <input
+                type="checkbox"
+                style="width:auto"
+                name={`done-${a.id}`}
+                checked={values[`done-${a.id}`] === 'on'}
+              />{' '}
+              {written(a.title, language)}{' '}
+              <small>{t('owner.actionItems.due', { due: dateShown(a.dueDate, language) })}</small>
+            </label>
+          ))}
+        </>
+      )}
+    </>
+  );
 }
 
 /** The revision a form was based on, as posted in its hidden `baseRevision` field (absent in forms from before). */
@@ -262,8 +353,9 @@ export function postedBaseRevision(body: Record<string, unknown>): number | unde
 }
 
 /** The hidden field that carries the revision a form shows, so that a newer revision saved meanwhile is noticed. */
-export const baseRevisionField = (revision: number): Safe =>
-  html`<input type="hidden" name="baseRevision" value="${revision}" />`;
+export const baseRevisionField = (revision: number): Markup => (
+  <input type="hidden" name="baseRevision" value={revision} />
+);
 
 const READ_FIELDS: [keyof FormValues, MessageKey][] = [
   ['status', 'owner.field.statusShort'],
@@ -275,15 +367,24 @@ const READ_FIELDS: [keyof FormValues, MessageKey][] = [
   ['nextSteps', 'owner.field.nextSteps'],
 ];
 
-// The texts as written; the status, a word of the form's, in the page's language.
-const readOnly = (t: PageLanguage['t'], values: FormValues): Safe =>
-  html`<dl>
-    ${READ_FIELDS.map(
-      ([name, label]) =>
-        html`<dt>${t(label)}</dt>
-          <dd style="white-space:pre-wrap">${(name === 'status' ? StatusRating.safeParse(values.status).success && statusLabel(t, values.status as StatusRating) : values[name]) || '—'}</dd>`,
-    )}
-  </dl>`;
+/** A value as the read-only view shows it: the texts as written; the status, a word of the form's, translated. */
+function readValue(t: PageLanguage['t'], values: FormValues, name: keyof FormValues): string {
+  if (name !== 'status') return values[name] || '—';
+  const status = StatusRating.safeParse(values.status);
+  return status.success ? statusLabel(t, status.data) : '—';
+}
+
+/** The form's values, read only: a label and its value for each field. */
+const readOnly = (t: PageLanguage['t'], values: FormValues): Markup => (
+  <dl>
+    {READ_FIELDS.map(([name, label]) => (
+      <>
+        <dt>{t(label)}</dt>
+        <dd style="white-space:pre-wrap">{readValue(t, values, name)}</dd>
+      </>
+    ))}
+  </dl>
+);
 
 /**
  * Two people edited at once: the text saved meanwhile (`stored`, newer than the one the sender's form showed) next
@@ -296,21 +397,29 @@ export function conflictNotice(
   mine: FormValues,
   currentRevision: number,
   keepStoredHref: string,
-): Safe {
+): Markup {
   const { t } = locale;
-  const storedValues = valuesFromSubmission(stored?.body);
   const revision = currentRevision;
-  return html`<div class="alert" role="alert">
-      <strong>${t('owner.conflict.heading', { revision })}</strong>
-      ${t('owner.conflict.text', { revision })}
-    </div>
-    <div class="card conflict">
-      <h2>${stored ? t('owner.conflict.savedMeanwhileAt', { revision, time: timeShown(stored.receivedAt, locale) }) : t('owner.conflict.savedMeanwhile', { revision })}</h2>
-      ${stored ? readOnly(t, storedValues) : html`<p>${t('owner.conflict.processing')}</p>`}
-      <p><a href="${keepStoredHref}">${t('owner.conflict.keepStored', { revision })}</a></p>
-    </div>
-    <div class="card conflict">
-      <h2>${t('owner.conflict.yours')}</h2>
-      ${readOnly(t, mine)}
-    </div>`;
+  return (
+    <>
+      <div class="alert" role="alert">
+        <strong>{t('owner.conflict.heading', { revision })}</strong> {t('owner.conflict.text', { revision })}
+      </div>
+      <div class="card conflict">
+        <h2>
+          {stored
+            ? t('owner.conflict.savedMeanwhileAt', { revision, time: timeShown(stored.receivedAt, locale) })
+            : t('owner.conflict.savedMeanwhile', { revision })}
+        </h2>
+        {stored ? readOnly(t, valuesFromSubmission(stored.body)) : <p>{t('owner.conflict.processing')}</p>}
+        <p>
+          <a href={keepStoredHref}>{t('owner.conflict.keepStored', { revision })}</a>
+        </p>
+      </div>
+      <div class="card conflict">
+        <h2>{t('owner.conflict.yours')}</h2>
+        {readOnly(t, mine)}
+      </div>
+    </>
+  );
 }

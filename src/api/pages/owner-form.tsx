@@ -18,8 +18,8 @@ import { submitUpdate, validIntakeKey } from '../submissions';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { installPageErrorHandler } from './page-errors';
-import { dateShown, htmlMessage, ownerTimeZone, timeShown, type FormLocale } from './form-locale';
-import { html, page, type Safe } from './html';
+import { dateShown, ownerTimeZone, timeShown, type FormLocale } from './form-locale';
+import { message, page, type Markup } from './layout';
 import { keepChosenLanguage, pageLanguage, switchAddress, type PageLanguage } from './language';
 import {
   baseRevisionField,
@@ -57,6 +57,43 @@ const chrome = (request: FastifyRequest, lang: PageLanguage) => ({
   t: lang.t,
   url: switchAddress(request),
 });
+
+/** What the owner is told above the form: a receipt, an extension granted or asked for. */
+const Notice = ({ children }: { children: Markup }) => (
+  <div class="notice" role="status">
+    {children}
+  </div>
+);
+/** What went wrong, announced at once (a mistake, a refusal, a wait). */
+const Alert = ({ children }: { children: Markup }) => (
+  <div class="alert" role="alert">
+    {children}
+  </div>
+);
+
+/** The form that asks for more time: under the update form (with its heading), or again after a 429 (as typed). */
+function ExtensionForm({
+  action,
+  t,
+  days,
+  heading,
+}: {
+  action: string;
+  t: PageLanguage['t'];
+  days: string;
+  heading?: boolean;
+}) {
+  return (
+    <form method="post" action={`${action}/extension`} class="card">
+      {heading && <h2>{t('owner.extension.heading')}</h2>}
+      <label for="days">{t('owner.extension.days')}</label>
+      <input id="days" name="days" inputmode="numeric" value={days} />
+      <button type="submit" class="secondary">
+        {t('owner.extension.request')}
+      </button>
+    </form>
+  );
+}
 
 /** The owner's form routes. */
 export function ownerFormRoutes(
@@ -104,26 +141,32 @@ export function ownerFormRoutes(
       retryAfter: number,
       kind: 'view' | 'update' | 'extension',
     ) {
-      const action = `/u/${encodeURIComponent(request.params.token)}${kind === 'extension' ? '/extension' : ''}`;
+      const action = `/u/${encodeURIComponent(request.params.token)}`;
       const body = typeof request.body === 'object' && request.body ? (request.body as Record<string, unknown>) : {};
       // Nothing is looked up, so not the contact's language either: the switch's, else the browser's. No time is shown.
       const locale: FormLocale = { ...pageLanguage(request), timeZone: 'UTC' };
       const { t } = locale;
       const values = parseSubmissionForm(body, [], undefined, t).values;
       const minutes = Math.max(1, Math.ceil(retryAfter / 60));
-      const wait = html`<div class="alert" role="alert">${t(kind === 'view' ? 'owner.tooMany.wait' : 'owner.tooMany.waitKept', { minutes })}</div>`;
       const form =
-        kind === 'update'
-          ? html`<form method="post" action="${action}" class="card" novalidate>
-<input type="hidden" name="intakeKey" value="${validIntakeKey(values.intakeKey) ? values.intakeKey : randomUUID()}">
-${submissionFields(locale, values, {}, [])}${Object.keys(values)
+        kind === 'update' ? (
+          <form method="post" action={action} class="card" novalidate>
+            <input
+              type="hidden"
+              name="intakeKey"
+              value={validIntakeKey(values.intakeKey) ? values.intakeKey : randomUUID()}
+            />
+            {submissionFields(locale, values, {}, [])}
+            {Object.keys(values)
               .filter((k) => /^done-[\w-]{1,64}$/.test(k) && values[k] === 'on')
-              .map((k) => html`<input type="hidden" name="${k}" value="on">`)}
-<button type="submit">${t('owner.sendAgain')}</button></form>`
-          : kind === 'extension'
-            ? html`<form method="post" action="${action}" class="card"><label for="days">${t('owner.extension.days')}</label><input id="days" name="days" inputmode="numeric" value="${values.days ?? ''}">
-<button type="submit" class="secondary">${t('owner.extension.request')}</button></form>`
-            : '';
+              .map((k) => (
+                <input type="hidden" name={k} value="on" />
+              ))}
+            <button type="submit">{t('owner.sendAgain')}</button>
+          </form>
+        ) : (
+          kind === 'extension' && <ExtensionForm action={action} t={t} days={values.days ?? ''} />
+        );
       return reply
         .header('retry-after', String(retryAfter))
         .code(429)
@@ -132,7 +175,11 @@ ${submissionFields(locale, values, {}, [])}${Object.keys(values)
         .send(
           page(
             t('owner.tooMany.title'),
-            html`<h1>${t('owner.tooMany.title')}</h1>${wait}${form}`,
+            <>
+              <h1>{t('owner.tooMany.title')}</h1>
+              <Alert>{t(kind === 'view' ? 'owner.tooMany.wait' : 'owner.tooMany.waitKept', { minutes })}</Alert>
+              {form}
+            </>,
             undefined,
             chrome(request, locale),
           ),
@@ -149,7 +196,10 @@ ${submissionFields(locale, values, {}, [])}${Object.keys(values)
         .send(
           page(
             t('owner.gone.title'),
-            html`<h1>${t('owner.gone.heading')}</h1><p>${t('owner.gone.text')}</p>`,
+            <>
+              <h1>{t('owner.gone.heading')}</h1>
+              <p>{t('owner.gone.text')}</p>
+            </>,
             undefined,
             chrome(request, lang),
           ),
@@ -167,7 +217,10 @@ ${submissionFields(locale, values, {}, [])}${Object.keys(values)
         410,
         page(
           locale.t('owner.closed.title'),
-          html`<h1>${locale.t('owner.closed.heading', { quarter: binding.quarter })}</h1><p>${locale.t('owner.closed.text')}</p>`,
+          <>
+            <h1>{locale.t('owner.closed.heading', { quarter: binding.quarter })}</h1>
+            <p>{locale.t('owner.closed.text')}</p>
+          </>,
           undefined,
           chrome(request, locale),
         ),
@@ -184,17 +237,21 @@ ${submissionFields(locale, values, {}, [])}${Object.keys(values)
       const { t } = locale;
       return page(
         t('owner.notRecorded.title'),
-        html`<h1>${t('owner.notRecorded.heading')}</h1>
-<div class="alert" role="alert">${err.code === 'not-recorded' ? t('owner.notRecorded.reason') : err.message}</div>
-<p>${t('owner.notRecorded.text')}</p>
-<form method="post" action="/u/${encodeURIComponent(request.params.token)}" class="card" novalidate>
-<input type="hidden" name="intakeKey" value="${values.intakeKey ?? randomUUID()}">
-${submissionFields(locale, values, {}, [], project)}
-${Object.entries(values)
-  .filter(([k]) => k.startsWith('done-'))
-  .map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
-<button type="submit">${t('owner.sendAgain')}</button>
-</form>`,
+        <>
+          <h1>{t('owner.notRecorded.heading')}</h1>
+          <Alert>{err.code === 'not-recorded' ? t('owner.notRecorded.reason') : err.message}</Alert>
+          <p>{t('owner.notRecorded.text')}</p>
+          <form method="post" action={`/u/${encodeURIComponent(request.params.token)}`} class="card" novalidate>
+            <input type="hidden" name="intakeKey" value={values.intakeKey ?? randomUUID()} />
+            {submissionFields(locale, values, {}, [], project)}
+            {Object.entries(values)
+              .filter(([k]) => k.startsWith('done-'))
+              .map(([k, v]) => (
+                <input type="hidden" name={k} value={v} />
+              ))}
+            <button type="submit">{t('owner.sendAgain')}</button>
+          </form>
+        </>,
         undefined,
         chrome(request, locale),
       );
@@ -246,54 +303,71 @@ ${Object.entries(values)
       binding: OwnerLinkBinding,
       values: FormValues,
       errors: FormErrors,
-      banner?: Safe,
+      banner?: Markup,
       // After a conflict: the newer revision the owner's text would replace (the form is then based on it).
       saveOver?: number,
     ): string {
       const { t, language } = locale;
       const baseRevision = saveOver ?? ctx.latest?.revision ?? 0;
       const action = `/u/${encodeURIComponent(request.params.token)}`;
-      const source = ctx.latest
-        ? html`<p><small>${t('owner.form.showingRevision', { revision: ctx.latest.revision, received: timeShown(ctx.latest.receivedAt, locale) })}</small></p>`
-        : ctx.previous
-          ? html`<p><small>${t('owner.form.prefilled', { quarter: ctx.previous.quarter })}</small></p>`
-          : '';
-      const errorSummary = Object.keys(errors).length
-        ? html`<div class="alert" role="alert">${t('owner.form.errorSummary', { count: Object.keys(errors).length })}</div>`
-        : '';
+      const source = ctx.latest ? (
+        <p>
+          <small>
+            {t('owner.form.showingRevision', {
+              revision: ctx.latest.revision,
+              received: timeShown(ctx.latest.receivedAt, locale),
+            })}
+          </small>
+        </p>
+      ) : (
+        ctx.previous && (
+          <p>
+            <small>{t('owner.form.prefilled', { quarter: ctx.previous.quarter })}</small>
+          </p>
+        )
+      );
+      const errorCount = Object.keys(errors).length;
       const project = nameIn(ctx.project, 'title', language);
-      const quarter = html`<strong>${binding.quarter}</strong>`;
+      const quarter = <strong>{binding.quarter}</strong>;
       const mechanism = nameIn(ctx.mechanism, 'name', language);
       const intro = ctx.dueDate
-        ? htmlMessage(t, 'owner.form.introDue', {
+        ? message(t, 'owner.form.introDue', {
             mechanism,
             quarter,
-            due: html`<strong>${dateShown(ctx.dueDate, language)}</strong>`,
+            due: <strong>{dateShown(ctx.dueDate, language)}</strong>,
           })
-        : htmlMessage(t, 'owner.form.intro', { mechanism, quarter });
+        : message(t, 'owner.form.intro', { mechanism, quarter });
       const waiting = ctx.waiting.length && !banner ? ctx.waiting[ctx.waiting.length - 1] : undefined;
       return page(
         t('owner.form.title', { project, quarter: binding.quarter }),
-        html`<h1>${project}</h1>
-<p>${intro}${ctx.contact ? html` ${t('owner.form.requestedFrom', { contact: nameIn(ctx.contact, 'name', language) })}` : ''}</p>
-${banner ?? ''}${errorSummary}${source}${
-          waiting
-            ? html`<p><small>${t('owner.form.waiting', { time: timeShown(waiting.receivedAt, locale) })}</small></p>`
-            : ''
-        }
-<form method="post" action="${action}" class="card" novalidate>
-<input type="hidden" name="intakeKey" value="${randomUUID()}">
-${baseRevisionField(baseRevision)}
-${submissionFields(locale, values, errors, ctx.actionItems, ctx.project)}
-<button type="submit">${saveOver !== undefined ? t('owner.form.saveOver', { revision: saveOver }) : ctx.latest ? t('owner.form.saveAmendment') : t('owner.form.submit')}</button>
-</form>
-${
-  ctx.state && !settledStates.includes(ctx.state)
-    ? html`<form method="post" action="${action}/extension" class="card"><h2>${t('owner.extension.heading')}</h2>
-<label for="days">${t('owner.extension.days')}</label><input id="days" name="days" inputmode="numeric" value="7">
-<button type="submit" class="secondary">${t('owner.extension.request')}</button></form>`
-    : ''
-}`,
+        <>
+          <h1>{project}</h1>
+          <p>
+            {intro}
+            {ctx.contact && ` ${t('owner.form.requestedFrom', { contact: nameIn(ctx.contact, 'name', language) })}`}
+          </p>
+          {banner}
+          {errorCount > 0 && <Alert>{t('owner.form.errorSummary', { count: errorCount })}</Alert>}
+          {source}
+          {waiting && (
+            <p>
+              <small>{t('owner.form.waiting', { time: timeShown(waiting.receivedAt, locale) })}</small>
+            </p>
+          )}
+          <form method="post" action={action} class="card" novalidate>
+            <input type="hidden" name="intakeKey" value={randomUUID()} />
+            {baseRevisionField(baseRevision)}
+            {submissionFields(locale, values, errors, ctx.actionItems, ctx.project)}
+            <button type="submit">
+              {saveOver !== undefined
+                ? t('owner.form.saveOver', { revision: saveOver })
+                : ctx.latest
+                  ? t('owner.form.saveAmendment')
+                  : t('owner.form.submit')}
+            </button>
+          </form>
+          {ctx.state && !settledStates.includes(ctx.state) && <ExtensionForm action={action} t={t} days="7" heading />}
+        </>,
         undefined,
         chrome(request, locale),
       );
@@ -359,9 +433,16 @@ ${
           const fresh = receipt.status === 'applied' ? (await context(binding))! : ctx;
           const banner =
             receipt.status === 'applied'
-              ? html`<div class="notice" role="status">${t(receipt.late ? 'owner.receipt.appliedLate' : 'owner.receipt.applied', { revision: receipt.revision })}</div>`
-              : html`<div class="notice" role="status">${t('owner.receipt.pending', { reference: receipt.key.slice(0, 8), time: timeShown(receipt.receivedAt, locale) })}</div>`;
-          return send(reply, 200, render(request, locale, fresh, binding, parsed.values, {}, banner));
+              ? t(receipt.late ? 'owner.receipt.appliedLate' : 'owner.receipt.applied', { revision: receipt.revision })
+              : t('owner.receipt.pending', {
+                  reference: receipt.key.slice(0, 8),
+                  time: timeShown(receipt.receivedAt, locale),
+                });
+          return send(
+            reply,
+            200,
+            render(request, locale, fresh, binding, parsed.values, {}, <Notice>{banner}</Notice>),
+          );
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
           if (err.statusCode === 503)
@@ -397,7 +478,7 @@ ${
               binding,
               parsed.values,
               errors,
-              html`<div class="alert" role="alert">${t('owner.form.notSaved', { reason: err.message })}</div>`,
+              <Alert>{t('owner.form.notSaved', { reason: err.message })}</Alert>,
             ),
           );
         }
@@ -419,15 +500,7 @@ ${
           return send(
             reply,
             422,
-            render(
-              request,
-              locale,
-              ctx,
-              binding,
-              values,
-              {},
-              html`<div class="alert" role="alert">${t('owner.extension.invalid')}</div>`,
-            ),
+            render(request, locale, ctx, binding, values, {}, <Alert>{t('owner.extension.invalid')}</Alert>),
           );
         }
         try {
@@ -438,9 +511,9 @@ ${
           const fresh = (await context(binding))!;
           const banner =
             outcome.outcome === 'granted'
-              ? html`<div class="notice" role="status">${t('owner.extension.granted', { due: dateShown(outcome.dueDate, language) })}</div>`
-              : html`<div class="notice" role="status">${t('owner.extension.sent', { days })}</div>`;
-          return send(reply, 200, render(request, locale, fresh, binding, values, {}, banner));
+              ? t('owner.extension.granted', { due: dateShown(outcome.dueDate, language) })
+              : t('owner.extension.sent', { days });
+          return send(reply, 200, render(request, locale, fresh, binding, values, {}, <Notice>{banner}</Notice>));
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
           return send(
@@ -453,7 +526,7 @@ ${
               binding,
               values,
               {},
-              html`<div class="alert" role="alert">${t('owner.extension.notSent', { reason: err.message })}</div>`,
+              <Alert>{t('owner.extension.notSent', { reason: err.message })}</Alert>,
             ),
           );
         }

@@ -7,7 +7,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiError } from '../errors';
 import { isCsrfError } from '../web-sessions';
 import type { MessageKey } from '../../i18n';
-import { html, page } from './html';
+import { page } from './layout';
 import { pageLanguage, switchAddress } from './language';
 
 /** The title of an error page by status (others read "Error"). */
@@ -67,7 +67,15 @@ export function installPageErrorHandler(app: FastifyInstance): void {
       .send(
         page(
           title,
-          html`<h1>${title}</h1><div class="alert" role="alert">${message}</div><p><a href="/">${t('owner.errorPage.back')}</a></p>`,
+          <>
+            <h1>{title}</h1>
+            <div class="alert" role="alert">
+              {message}
+            </div>
+            <p>
+              <a href="/">{t('owner.errorPage.back')}</a>
+            </p>
+          </>,
           undefined,
           { ...lang, url: switchAddress(request) },
         ),
