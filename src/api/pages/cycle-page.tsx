@@ -19,7 +19,7 @@ import type { RouteDeps } from '../context';
 import { within } from '../../temporal/bounded';
 import { loadCycleView, type CycleProjectView, type CycleView } from '../cycle-view';
 import { downloadLinks } from './exports';
-import { page, written, type Markup } from './layout';
+import { page, written, type Markup, Table } from './layout';
 import { dateShown } from './form-locale';
 import { documentKindKey, phaseKey, stateKey } from './language';
 import { pageOf, type PageSession } from './session';
@@ -211,19 +211,18 @@ export function cyclePage(deps: RouteDeps): FastifyPluginAsync {
                 </datalist>
               )
             }
-            <table>
-              <thead>
-                <tr>
-                  <th>{t('page.cycle.project')}</th>
-                  <th>{t('page.cycle.state')}</th>
-                  <th>{t('page.cycle.owner')}</th>
-                  <th>{t('page.cycle.lastSend', { zone })}</th>
-                  <th>{t('page.cycle.nextSend', { zone })}</th>
-                  <th>{t('page.cycle.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>{view.projects.map((p) => projectRow(p, deps.cycles.workflowUiUrl(p.workflowId), parts))}</tbody>
-            </table>
+            <Table
+              head={[
+                t('page.cycle.project'),
+                t('page.cycle.state'),
+                t('page.cycle.owner'),
+                t('page.cycle.lastSend', { zone }),
+                t('page.cycle.nextSend', { zone }),
+                t('page.cycle.actions'),
+              ]}
+            >
+              {view.projects.map((p) => projectRow(p, deps.cycles.workflowUiUrl(p.workflowId), parts))}
+            </Table>
             {view.pendingSubmissions.length > 0 && pendingSection(view.pendingSubmissions, parts)}
             <h2>{t('page.cycle.session')}</h2>
             <p>
@@ -379,28 +378,25 @@ function pendingSection(pending: PendingSubmission[], { t, language, zone, local
       <p>
         <small>{t('page.cycle.pendingNote')}</small>
       </p>
-      <table>
-        <thead>
+      <Table
+        head={[
+          t('page.cycle.project'),
+          t('page.cycle.received', { zone }),
+          t('page.cycle.by'),
+          t('page.cycle.attempts'),
+          t('page.cycle.lastError'),
+        ]}
+      >
+        {pending.map((p) => (
           <tr>
-            <th>{t('page.cycle.project')}</th>
-            <th>{t('page.cycle.received', { zone })}</th>
-            <th>{t('page.cycle.by')}</th>
-            <th>{t('page.cycle.attempts')}</th>
-            <th>{t('page.cycle.lastError')}</th>
+            <td>{title(p.projectId)}</td>
+            <td>{local(p.receivedAt)}</td>
+            <td>{contactName(p.submittedBy)}</td>
+            <td>{p.attempts}</td>
+            <td>{p.lastError && written(p.lastError, language)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {pending.map((p) => (
-            <tr>
-              <td>{title(p.projectId)}</td>
-              <td>{local(p.receivedAt)}</td>
-              <td>{contactName(p.submittedBy)}</td>
-              <td>{p.attempts}</td>
-              <td>{p.lastError && written(p.lastError, language)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </>
   );
 }
@@ -489,28 +485,25 @@ function decisionsForm({ t, base, csrf }: PageParts) {
 function documentsSection(documents: DocumentRecord[], { t, zone, local }: PageParts) {
   if (documents.length === 0) return <p>{t('page.cycle.noDocuments')}</p>;
   return (
-    <table>
-      <thead>
+    <Table
+      head={[
+        t('page.cycle.document'),
+        t('page.cycle.version'),
+        t('page.cycle.format'),
+        t('page.cycle.created', { zone }),
+      ]}
+    >
+      {documents.map((d) => (
         <tr>
-          <th>{t('page.cycle.document')}</th>
-          <th>{t('page.cycle.version')}</th>
-          <th>{t('page.cycle.format')}</th>
-          <th>{t('page.cycle.created', { zone })}</th>
+          <td>{t(documentKindKey(d.kind))}</td>
+          <td>{d.version}</td>
+          <td>
+            <a href={`/documents/${encodeURIComponent(d.id)}`}>{d.format.toUpperCase()}</a>
+          </td>
+          <td>{local(d.createdAt)}</td>
         </tr>
-      </thead>
-      <tbody>
-        {documents.map((d) => (
-          <tr>
-            <td>{t(documentKindKey(d.kind))}</td>
-            <td>{d.version}</td>
-            <td>
-              <a href={`/documents/${encodeURIComponent(d.id)}`}>{d.format.toUpperCase()}</a>
-            </td>
-            <td>{local(d.createdAt)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </Table>
   );
 }
 
@@ -568,26 +561,17 @@ function followUpsSection(view: CycleView, { t, language }: PageParts): Markup {
           ))}
         </ul>
       )}
-      <table>
-        <thead>
+      <Table head={[t('page.sending.step'), t('page.sending.sent'), t('page.sending.undeliverable')]}>
+        {deliveries.map((d) => (
           <tr>
-            <th>{t('page.sending.step')}</th>
-            <th>{t('page.sending.sent')}</th>
-            <th>{t('page.sending.undeliverable')}</th>
+            <td>
+              <code>{d.step}</code>
+            </td>
+            <td>{t('page.sending.sentOf', { sent: d.sent, total: d.total })}</td>
+            <td>{d.undeliverable || ''}</td>
           </tr>
-        </thead>
-        <tbody>
-          {deliveries.map((d) => (
-            <tr>
-              <td>
-                <code>{d.step}</code>
-              </td>
-              <td>{t('page.sending.sentOf', { sent: d.sent, total: d.total })}</td>
-              <td>{d.undeliverable || ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
     </>
   );
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { describeCycleOpening, isoQuarter, nameIn, slug, type SubmissionState } from '../../domain';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
-import { page } from './layout';
+import { page, Table } from './layout';
 import { phaseKey, stateKey } from './language';
 import { pageOf, sendPage } from './session';
 
@@ -56,25 +56,22 @@ export function dashboardPages(deps: RouteDeps): FastifyPluginAsync {
               <p>
                 <a href={`/mechanisms/${m.id}/portfolio`}>{t('page.dashboard.portfolio')}</a>
               </p>
-              <table>
-                <thead>
+              <Table
+                head={[
+                  t('page.dashboard.quarter'),
+                  t('page.dashboard.phase'),
+                  t('page.dashboard.updates'),
+                  t('page.dashboard.due'),
+                ]}
+              >
+                {rows.length ? (
+                  rows
+                ) : (
                   <tr>
-                    <th>{t('page.dashboard.quarter')}</th>
-                    <th>{t('page.dashboard.phase')}</th>
-                    <th>{t('page.dashboard.updates')}</th>
-                    <th>{t('page.dashboard.due')}</th>
+                    <td colspan={4}>{t('page.dashboard.noCycle')}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {rows.length ? (
-                    rows
-                  ) : (
-                    <tr>
-                      <td colspan={4}>{t('page.dashboard.noCycle')}</td>
-                    </tr>
-                  )}
-                </tbody>
-              </table>
+                )}
+              </Table>
               {s.canAct && (
                 <form method="post" action={`/mechanisms/${m.id}/cycles`} class="row" style="align-items:end">
                   <input type="hidden" name="csrf" value={s.csrf} />

@@ -13,9 +13,6 @@ import type { PageLanguage } from './language';
 /** What pages are written in: Preact's JSX elements, text, or lists of them. */
 export type Markup = ComponentChildren;
 
-/** A whole page as the response's body: the doctype, then the rendered element. */
-export const renderPage = (element: VNode): string => `<!doctype html>\n${renderToString(element)}`;
-
 /** A fragment of a page as a string (for a page assembled from parts, and for tests). */
 export const renderMarkup = (markup: Markup): string => renderToString(<>{markup}</>);
 
@@ -55,11 +52,27 @@ export function written(text: string, pageLanguage: Language): Markup {
   return language && language !== pageLanguage ? <span lang={language}>{text}</span> : text;
 }
 
+/** A table of rows (`children`, each a `<tr>`) under one header row with a cell per `head` entry. */
+export function Table({ head, children }: { head: Markup[]; children?: Markup }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          {head.map((cell) => (
+            <th>{cell}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
 /** The names of the languages in themselves, as the switch shows them. */
 const NATIVE_NAMES: Record<Language, string> = { en: 'English', zh: '中文' };
 
 /** The switch on every page: each language in itself, a link to the same page (`url`) in it. */
-export function LanguageSwitch({ url, current, label }: { url: string; current: Language; label: string }) {
+function LanguageSwitch({ url, current, label }: { url: string; current: Language; label: string }) {
   const [path, query = ''] = url.split('?');
   const params = new URLSearchParams(query);
   return (
@@ -90,7 +103,7 @@ export function LanguageSwitch({ url, current, label }: { url: string; current: 
  * A whole page: title, optional header links, body. With `chrome` (the page's language and translator and the
  * request's URL) it is marked in its language and carries the language switch.
  */
-export function Page({
+function Page({
   title,
   nav,
   chrome,
@@ -125,11 +138,11 @@ export function Page({
 
 /** A whole page rendered: `<Page>` with the body, as the response's text. */
 export const page = (title: string, body: Markup, nav?: Markup, chrome?: PageChrome): string =>
-  renderPage(
+  `<!doctype html>\n${renderToString(
     <Page title={title} nav={nav} chrome={chrome}>
       {body}
     </Page>,
-  );
+  )}`;
 
 /**
  * A catalogue message with markup in it: the message's text stays text (escaped by the renderer), and values that

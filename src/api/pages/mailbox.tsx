@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { materialiseOwnerLinks } from '../../store/owner-links';
 import type { RouteDeps } from '../context';
-import { page } from './layout';
+import { page, Table } from './layout';
 import { pageOf, sendPage } from './session';
 
 /** GET /mailbox. */
@@ -23,35 +23,32 @@ export function mailboxPages(deps: RouteDeps): FastifyPluginAsync {
         <>
           <h1>{t('page.mailbox.title')}</h1>
           <p>{deps.config.SMTP_URL ? t('page.mailbox.smtp') : t('page.mailbox.local')}</p>
-          <table>
-            <thead>
+          <Table
+            head={[
+              t('page.mailbox.when'),
+              t('page.mailbox.to'),
+              t('page.mailbox.subject'),
+              t('page.mailbox.kind'),
+              t('page.mailbox.status'),
+            ]}
+          >
+            {messages.map((m) => (
               <tr>
-                <th>{t('page.mailbox.when')}</th>
-                <th>{t('page.mailbox.to')}</th>
-                <th>{t('page.mailbox.subject')}</th>
-                <th>{t('page.mailbox.kind')}</th>
-                <th>{t('page.mailbox.status')}</th>
+                <td>{m.createdAt.slice(0, 16).replace('T', ' ')}</td>
+                <td>
+                  {m.toName} &lt;{m.toAddress}&gt;
+                </td>
+                <td>
+                  <details>
+                    <summary>{m.subject}</summary>
+                    <pre style="white-space:pre-wrap">{shown(m.text)}</pre>
+                  </details>
+                </td>
+                <td>{m.kind}</td>
+                <td>{m.status}</td>
               </tr>
-            </thead>
-            <tbody>
-              {messages.map((m) => (
-                <tr>
-                  <td>{m.createdAt.slice(0, 16).replace('T', ' ')}</td>
-                  <td>
-                    {m.toName} &lt;{m.toAddress}&gt;
-                  </td>
-                  <td>
-                    <details>
-                      <summary>{m.subject}</summary>
-                      <pre style="white-space:pre-wrap">{shown(m.text)}</pre>
-                    </details>
-                  </td>
-                  <td>{m.kind}</td>
-                  <td>{m.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </>
       );
       return sendPage(reply, 200, page(t('page.mailbox.title'), body, s.nav, s.chrome));

@@ -6,7 +6,7 @@ import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
 import { downloadLinks } from './exports';
 import { projectStatusKey } from './language';
-import { page } from './layout';
+import { page, Table } from './layout';
 import { pageOf, sendPage } from './session';
 import { portfolioTrends } from './trends';
 
@@ -42,30 +42,27 @@ export function portfolioPages(deps: RouteDeps): FastifyPluginAsync {
             <>
               <h1>{title}</h1>
               {downloadLinks(`/mechanisms/${m.id}/portfolio/export`, t)}
-              <table>
-                <thead>
+              <Table
+                head={[
+                  t('page.portfolio.project'),
+                  t('page.portfolio.pillar'),
+                  t('page.portfolio.owner'),
+                  t('page.portfolio.status'),
+                  t('page.portfolio.plannedEnd'),
+                ]}
+              >
+                {projects.map((p) => (
                   <tr>
-                    <th>{t('page.portfolio.project')}</th>
-                    <th>{t('page.portfolio.pillar')}</th>
-                    <th>{t('page.portfolio.owner')}</th>
-                    <th>{t('page.portfolio.status')}</th>
-                    <th>{t('page.portfolio.plannedEnd')}</th>
+                    <td>
+                      <a href={`/mechanisms/${m.id}/projects/${p.id}`}>{nameIn(p, 'title', language)}</a>
+                    </td>
+                    <td>{pillar(p.pillar)}</td>
+                    <td>{name(p.owner)}</td>
+                    <td>{t(projectStatusKey(p.status))}</td>
+                    <td>{p.plannedEnd ?? ''}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {projects.map((p) => (
-                    <tr>
-                      <td>
-                        <a href={`/mechanisms/${m.id}/projects/${p.id}`}>{nameIn(p, 'title', language)}</a>
-                      </td>
-                      <td>{pillar(p.pillar)}</td>
-                      <td>{name(p.owner)}</td>
-                      <td>{t(projectStatusKey(p.status))}</td>
-                      <td>{p.plannedEnd ?? ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </Table>
               {trends}
             </>,
             s.nav,

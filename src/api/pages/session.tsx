@@ -10,7 +10,7 @@ import type { User } from '../../store';
 import { callerFromSession, type Scope } from '../access';
 import type { RouteDeps } from '../context';
 import { ApiError } from '../errors';
-import { written, type Markup } from './layout';
+import { written, type Markup, type PageChrome } from './layout';
 import { askedLanguage, switchAddress, userLanguage, type PageLanguage } from './language';
 
 /** What a signed-in page handler gets. */
@@ -24,7 +24,7 @@ export interface PageSession {
   language: Language;
   t: PageLanguage['t'];
   /** What `page()` needs to mark the page's language and draw the switch. */
-  chrome: { language: Language; t: PageLanguage['t']; url: string };
+  chrome: PageChrome;
 }
 
 declare module 'fastify' {

@@ -23,7 +23,7 @@ import { ApiError } from '../errors';
 import { dateShown } from './form-locale';
 import type { PageLanguage } from './language';
 import { stateKey } from './language';
-import { page, renderMarkup, type Markup } from './layout';
+import { page, renderMarkup, Table, type Markup } from './layout';
 import { pageOf } from './session';
 
 // The pages' font stack; resvg gets a loaded font by name when the documents rasterise the same SVG.
@@ -39,20 +39,9 @@ function ChartFigure({ svg, id, children }: { svg: string; id?: string; children
 }
 
 /** A table with one header row, or a sentence saying there is nothing when it would have no rows. */
-function TableOrNone({ head, rows, none }: { head: Markup; rows: Markup[]; none: string }) {
-  if (rows.length === 0) return <p>{none}</p>;
-  return (
-    <table>
-      <thead>
-        <tr>{head}</tr>
-      </thead>
-      <tbody>{rows}</tbody>
-    </table>
-  );
+function TableOrNone({ head, rows, none }: { head: Markup[]; rows: Markup[]; none: string }) {
+  return rows.length === 0 ? <p>{none}</p> : <Table head={head}>{rows}</Table>;
 }
-
-/** Header cells of a table, one per text. */
-const heads = (texts: string[]): Markup => texts.map((text) => <th>{text}</th>);
 
 /** The numbers of a status chart as a table (what the chart shows, for screen readers and print). */
 function CountsTable({ caption, quarters, lang }: { caption: string; quarters: StatusCounts[]; lang: PageLanguage }) {
@@ -120,13 +109,13 @@ export async function portfolioTrends(
       <PillarCharts byPillar={statusCountsByPillar(trends)} pillar={pillar} lang={lang} />
       <h3>{t('page.trends.changes', { quarter: latest })}</h3>
       <TableOrNone
-        head={heads([
+        head={[
           t('page.trends.project'),
           t('page.trends.pillar'),
           t('page.trends.change'),
           t('page.trends.before'),
           t('page.trends.now'),
-        ])}
+        ]}
         rows={changes.map((c) => (
           <tr>
             <td>
@@ -142,7 +131,7 @@ export async function portfolioTrends(
       />
       <h3>{t('page.trends.support')}</h3>
       <TableOrNone
-        head={heads([t('page.trends.quarter'), t('page.trends.pillar'), t('page.trends.askingSupport')])}
+        head={[t('page.trends.quarter'), t('page.trends.pillar'), t('page.trends.askingSupport')]}
         rows={support.map((s) => (
           <tr>
             <td>{s.quarter}</td>
@@ -154,13 +143,13 @@ export async function portfolioTrends(
       />
       <h3>{t('page.trends.late')}</h3>
       <TableOrNone
-        head={heads([
+        head={[
           t('page.trends.quarter'),
           t('page.trends.owner'),
           t('page.trends.projects'),
           t('page.trends.answeredLate'),
           t('page.trends.latestAnswer'),
-        ])}
+        ]}
         rows={late.map((r) => (
           <tr>
             <td>{r.quarter}</td>
@@ -273,7 +262,7 @@ export function trendPages(deps: RouteDeps): FastifyPluginAsync {
             )}
             <h2>{t('page.history.milestones')}</h2>
             <TableOrNone
-              head={heads([t('page.history.milestone'), t('page.history.planned'), t('page.history.actual')])}
+              head={[t('page.history.milestone'), t('page.history.planned'), t('page.history.actual')]}
               rows={p.milestones.map((ms) => (
                 <tr>
                   <td>{nameIn(ms, 'title', language)}</td>
@@ -285,13 +274,13 @@ export function trendPages(deps: RouteDeps): FastifyPluginAsync {
             />
             <h2>{t('page.history.indicators')}</h2>
             <TableOrNone
-              head={heads([
+              head={[
                 t('page.history.indicator'),
                 t('page.history.unit'),
                 t('page.history.baseline'),
                 ...history.map((h) => h.quarter),
                 t('page.history.target'),
-              ])}
+              ]}
               rows={p.indicators.map((i) => (
                 <tr>
                   <td>{nameIn(i, 'name', language)}</td>
