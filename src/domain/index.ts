@@ -12,6 +12,7 @@ export * from './states';
 export * from './calendar';
 export * from './reminder-plan';
 export * from './work-calendar';
+export * from './session-date';
 export * from './recipients';
 export * from './mechanism-calendars';
 export * from './timeline';

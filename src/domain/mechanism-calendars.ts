@@ -1,7 +1,7 @@
 import { quarterOpening, type QuarterOpening } from './calendar';
 import type { Mechanism } from './mechanism';
 import type { Quarter } from './quarter';
-import { checkSessionDate, type SessionDateCheck } from './work-calendar';
+import { checkSessionDate, type SessionDateCheck } from './session-date';
 
 /** A proposed session start checked against every side's calendar and zone of a mechanism. */
 export function checkMechanismSessionDate(mechanism: Mechanism, startsAt: string): SessionDateCheck {

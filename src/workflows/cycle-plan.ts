@@ -7,7 +7,8 @@ import { addDays, addWorkingDays, endOfDay, localDate, localInstant, workingDayO
 import { groupRecipients, recipientCalendar, type CalendarBook } from '../domain/recipients';
 import { planReminders, type PlannedSend } from '../domain/reminder-plan';
 import type { SessionPlan } from '../domain/session';
-import { checkSessionDate, type SessionDateCheck, type WorkCalendar } from '../domain/work-calendar';
+import { checkSessionDate, type SessionDateCheck } from '../domain/session-date';
+import type { WorkCalendar } from '../domain/work-calendar';
 import type { ConveneInput } from './messages';
 
 /** The session start checked against every side's calendar; undefined for cycles opened before calendars per side. */

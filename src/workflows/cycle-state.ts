@@ -7,7 +7,7 @@
 import type { collectionDates } from '../domain/calendar';
 import type { SessionPlan, SessionRecord } from '../domain/session';
 import { settledStates, type CyclePhase, type SubmissionState } from '../domain/states';
-import type { SessionDateCheck } from '../domain/work-calendar';
+import type { SessionDateCheck } from '../domain/session-date';
 import type { FollowUp } from './after-answer';
 import { unconfirmedHoliday } from './cycle-plan';
 import type { ConveneInput, CycleState, ProjectStateChange } from './messages';

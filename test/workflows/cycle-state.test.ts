@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { collectionDates, defaultPolicy } from '../../src/domain';
 import { cyclePhases, submissionStates, type CyclePhase } from '../../src/domain/states';
-import type { SessionDateCheck } from '../../src/domain/work-calendar';
+import type { SessionDateCheck } from '../../src/domain/session-date';
 import {
   allSettled,
   cancelled,
