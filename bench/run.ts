@@ -459,11 +459,30 @@ async function main(): Promise<void> {
     }
 
     if (only.has('documents')) {
-      log(`documents: report for ${plan.documents.join(', ')} projects`);
-      const docs = benchDocuments(plan.documents);
+      log(
+        `documents: report for ${plan.documents.join(', ')} projects, LibreOffice converting its DOCX, render process start-up`,
+      );
+      const docs = await benchDocuments(plan.documents);
       results.documents = docs;
-      for (const d of docs)
-        rows.push([`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', `peak ${d.peakRssMiB} MiB`]);
+      for (const d of docs.renders) {
+        const peak = `peak ${d.peakRssMiB} MiB`;
+        const office = docs.libreOffice.find((l) => l.projects === d.projects)!;
+        rows.push(
+          d.format === 'pdf'
+            ? [
+                `report pdf, ${d.projects} projects (product vs LibreOffice docx->pdf)`,
+                ms(d.ms),
+                ms(office.libreOfficePdfMs),
+                x(d.ms / office.libreOfficePdfMs),
+                peak,
+              ]
+            : [`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', peak],
+        );
+      }
+      for (const l of docs.libreOffice)
+        rows.push([`report docx+pdf compiled, ${l.projects} projects`, ms(l.compiledMs), '', '', '']);
+      log(`  render process start-up, each: ${docs.renderStartupSamplesMs.map(ms).join(', ')}`);
+      rows.push(['render process start-up (median)', ms(docs.renderStartupMs), '', '', '']);
     }
   } finally {
     await cleanup();
