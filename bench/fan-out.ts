@@ -6,13 +6,13 @@ import { startCycle } from '../src/temporal/cycles';
 import { cycleWorkflowId, updateWorkflowId } from '../src/temporal/ids';
 import { childTimeline, parentSpan, type ChildTimeline } from './child-timeline';
 import type { BenchContext } from './context';
-import { importSyntheticMechanism, outboxCount, startedCount, until } from './synthetic';
+import { importSyntheticMechanism, openingEnd, untilOpened, type OpeningEnd } from './synthetic';
 
 /** One fan-out measurement. */
 export interface FanOutResult {
   projects: number;
   /** What "done" meant: every request email in the outbox, or (worldwide weekend) every update started and planned. */
-  until: 'requests-in-outbox' | 'updates-started';
+  until: OpeningEnd;
   productMs: number;
   baselineMs: number;
   ratio: number;
@@ -34,30 +34,33 @@ const sample = (n: number) =>
 /** The mechanism id of the N-project fan-out cycle (scale at rest reuses the largest). */
 export const fanOutMechanism = (n: number) => `fan-${n}`;
 
+/** Runs one bare parent on the baseline queue: it starts `n` children named `<childPrefix>-<i>` and waits for them. */
+export function runBaselineFanOut(
+  ctx: BenchContext,
+  workflowId: string,
+  n: number,
+  childPrefix: string,
+): Promise<number> {
+  return ctx.baselineClient.workflow.execute('baselineFanOut', {
+    taskQueue: ctx.baselineQueue,
+    workflowId,
+    args: [{ n, prefix: childPrefix }],
+  });
+}
+
 /** Runs the bare baseline then the product for `n` projects. */
 export async function benchFanOut(ctx: BenchContext, n: number): Promise<FanOutResult> {
   const mechanismId = `${fanOutMechanism(n)}${ctx.variant}`;
   await importSyntheticMechanism(ctx.store, mechanismId, n, ctx.window);
 
   let t0 = performance.now();
-  await ctx.baselineClient.workflow.execute('baselineFanOut', {
-    taskQueue: ctx.baselineQueue,
-    workflowId: `baseline-fan-out-${n}${ctx.variant}`,
-    args: [{ n, prefix: `baseline-child-${n}` }],
-  });
+  await runBaselineFanOut(ctx, `baseline-fan-out-${n}${ctx.variant}`, n, `baseline-child-${n}`);
   const baselineMs = performance.now() - t0;
 
-  const doneWhen = ctx.window.sendsNow ? ('requests-in-outbox' as const) : ('updates-started' as const);
+  const doneWhen = openingEnd(ctx.window);
   t0 = performance.now();
   await startCycle(ctx.client, mechanismId, ctx.quarter, { taskQueue: ctx.taskQueue });
-  await until(
-    async () =>
-      (doneWhen === 'requests-in-outbox'
-        ? await outboxCount(ctx.store, mechanismId, 'request')
-        : await startedCount(ctx.store, mechanismId)) >= n,
-    `${n} request emails`,
-    30 * 60_000,
-  );
+  await untilOpened(ctx.store, mechanismId, n, doneWhen, 30 * 60_000);
   const productMs = performance.now() - t0;
   const history = await ctx.client.workflow.getHandle(cycleWorkflowId(mechanismId, ctx.quarter)).fetchHistory();
   const parentEvents = history.events?.length ?? 0;

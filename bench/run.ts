@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick]`: the whole quarter's benchmarks in one command. Starts its own Temporal dev server,
  * SQLite store and worker process, runs every section, prints one table (each figure with its baseline and ratio)
- * and writes it as JSON to bench/results/latest.json; stops everything it started.
+ * and writes it as JSON to bench/results/latest.json; stops everything it started. Smaller runs for a check:
+ * `--only a,b` (sections), `--fan-out 100,1000` (fan-out sizes), `--rest 2,100` (scale: mechanisms x projects each).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,13 +25,14 @@ import { benchRoundTrip } from './round-trip';
 import { benchScale } from './scale';
 import { sendingWindowAt } from './synthetic';
 import { startWorkerProcess } from './worker-handle';
+import { formatTrouble } from './workflow-task-trouble';
 
 /** Sizes of a full run and of `--quick`. */
 const plans = {
   full: {
     fanOut: [100, 1000],
     rounds: 25,
-    rest: [10, 1000] as const,
+    rest: [10, 1000] as [number, number],
     history: [10, 100] as [number, number],
     emails: 2000,
     documents: [10, 100, 1000],
@@ -39,7 +41,7 @@ const plans = {
   quick: {
     fanOut: [100, 1000],
     rounds: 10,
-    rest: [2, 500] as const,
+    rest: [2, 500] as [number, number],
     history: [5, 25] as [number, number],
     emails: 500,
     documents: [10, 100],
@@ -53,8 +55,11 @@ type Row = [string, string, string, string, string];
 const SECTIONS = ['history', 'fan-out', 'round-trip', 'pages', 'scale', 'email', 'documents'] as const;
 type Section = (typeof SECTIONS)[number];
 
-/** `--only fan-out,scale` runs those sections only (default: all); `--fan-out 100` overrides the fan-out sizes. */
-function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; fanOut?: number[] } {
+/**
+ * `--only fan-out,scale` runs those sections only (default: all); `--fan-out 100` overrides the fan-out sizes;
+ * `--rest 2,100` the scale section's mechanisms and projects each.
+ */
+function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; fanOut?: number[]; rest?: [number, number] } {
   const value = (flag: string) => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
@@ -67,7 +72,15 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; fanOut
   const fanOut = value('--fan-out')?.split(',').map(Number);
   if (fanOut?.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error('--fan-out takes project counts, e.g. 100,1000');
-  return { quick: argv.includes('--quick'), only: new Set(only as Section[]), fanOut };
+  const rest = value('--rest')?.split(',').map(Number);
+  if (rest && (rest.length !== 2 || rest.some((n) => !Number.isInteger(n) || n < 1)))
+    throw new Error('--rest takes mechanisms and projects each, e.g. 2,100');
+  return {
+    quick: argv.includes('--quick'),
+    only: new Set(only as Section[]),
+    fanOut,
+    rest: rest as [number, number] | undefined,
+  };
 }
 
 const ms = (v: number) => `${v.toFixed(0)} ms`;
@@ -76,7 +89,11 @@ const x = (v: number) => `${v.toFixed(2)}x`;
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const { quick, only } = args;
-  const plan = { ...(quick ? plans.quick : plans.full), ...(args.fanOut && { fanOut: args.fanOut }) };
+  const plan = {
+    ...(quick ? plans.quick : plans.full),
+    ...(args.fanOut && { fanOut: args.fanOut }),
+    ...(args.rest && { rest: args.rest }),
+  };
   // The bench's worker keeps as many workflows in memory as production's (WORKER_MAX_CACHED_WORKFLOWS, default 300).
   const maxCachedWorkflows = loadConfig({ ...process.env, DATA_DIR: os.tmpdir() }).WORKER_MAX_CACHED_WORKFLOWS;
   const started = Date.now();
@@ -359,6 +376,23 @@ async function main(): Promise<void> {
       const scale = await benchScale(c, m, p, openBefore);
       results.scale = scale;
       log(`  ${JSON.stringify(scale)}`);
+      log(
+        `  opening: product ${ms(scale.openMs)}, baseline ${ms(scale.baselineOpenMs)}; cycle parents' workflow tasks timed out / failed / back on the normal queue: ${formatTrouble(scale.parentWorkflowTasks)} (bare parents ${formatTrouble(scale.baselineParentWorkflowTasks)})`,
+      );
+      rows.push([
+        `opening ${m} x ${p} at once, every ${scale.until === 'requests-in-outbox' ? 'request out' : 'update started'}`,
+        ms(scale.openMs),
+        ms(scale.baselineOpenMs),
+        x(scale.openMs / scale.baselineOpenMs),
+        '<= 1.25x',
+      ]);
+      rows.push([
+        `parents' workflow tasks during that opening: timed out / failed / back on the normal queue`,
+        formatTrouble(scale.parentWorkflowTasks),
+        formatTrouble(scale.baselineParentWorkflowTasks),
+        '',
+        '0 / 0 / 0',
+      ]);
       rows.push([
         `worker RSS, ${scale.openProjectWorkflows} project workflows waiting`,
         `${scale.workerRssMiB.toFixed(0)} MiB`,
@@ -425,11 +459,30 @@ async function main(): Promise<void> {
     }
 
     if (only.has('documents')) {
-      log(`documents: report for ${plan.documents.join(', ')} projects`);
-      const docs = benchDocuments(plan.documents);
+      log(
+        `documents: report for ${plan.documents.join(', ')} projects, LibreOffice converting its DOCX, render process start-up`,
+      );
+      const docs = await benchDocuments(plan.documents);
       results.documents = docs;
-      for (const d of docs)
-        rows.push([`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', `peak ${d.peakRssMiB} MiB`]);
+      for (const d of docs.renders) {
+        const peak = `peak ${d.peakRssMiB} MiB`;
+        const office = docs.libreOffice.find((l) => l.projects === d.projects)!;
+        rows.push(
+          d.format === 'pdf'
+            ? [
+                `report pdf, ${d.projects} projects (product vs LibreOffice docx->pdf)`,
+                ms(d.ms),
+                ms(office.libreOfficePdfMs),
+                x(d.ms / office.libreOfficePdfMs),
+                peak,
+              ]
+            : [`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', peak],
+        );
+      }
+      for (const l of docs.libreOffice)
+        rows.push([`report docx+pdf compiled, ${l.projects} projects`, ms(l.compiledMs), '', '', '']);
+      log(`  render process start-up, each: ${docs.renderStartupSamplesMs.map(ms).join(', ')}`);
+      rows.push(['render process start-up (median)', ms(docs.renderStartupMs), '', '', '']);
     }
   } finally {
     await cleanup();

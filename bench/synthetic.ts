@@ -104,6 +104,31 @@ export async function startedCount(store: Store, mechanismId: string, quarter?: 
   return Number(row.n);
 }
 
+/** When an opening is done: every request email in the outbox or, when no request may go out now, every update started. */
+export type OpeningEnd = 'requests-in-outbox' | 'updates-started';
+
+/** The end an opening reaches in `window`: a worldwide weekend sends no request (see sendingWindowAt). */
+export const openingEnd = (window: SendingWindow): OpeningEnd =>
+  window.sendsNow ? 'requests-in-outbox' : 'updates-started';
+
+/** Waits until `projects` updates of `mechanismId`'s cycle have reached `end`; throws after `timeoutMs`. */
+export function untilOpened(
+  store: Store,
+  mechanismId: string,
+  projects: number,
+  end: OpeningEnd,
+  timeoutMs: number,
+): Promise<void> {
+  return until(
+    async () =>
+      (end === 'requests-in-outbox'
+        ? await outboxCount(store, mechanismId, 'request')
+        : await startedCount(store, mechanismId)) >= projects,
+    `${projects} updates of ${mechanismId} (${end})`,
+    timeoutMs,
+  );
+}
+
 /** Polls `check` every 100 ms until it is true; throws after `timeoutMs`. */
 export async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
