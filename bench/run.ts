@@ -14,6 +14,7 @@ import { openStore } from '../src/store';
 import { projectDataConverter } from '../src/temporal/codec';
 import { formatPayloadKey, generatePayloadKey, parsePayloadKeys } from '../src/temporal/keys';
 import type { BenchContext } from './context';
+import { cpuSeconds } from './cpu';
 import { startDevServer } from './dev-server';
 import { benchDocuments } from './documents';
 import { runEmailBench } from './email';
@@ -121,12 +122,14 @@ async function main(): Promise<void> {
     const productFile = bundleFile('product', productBundle);
     const baselineFile = bundleFile('baseline', baselineBundle);
 
+    // One payload key per run, as production encrypts payloads: the histories' bytes are those the server keeps.
+    const payloadKeys = parsePayloadKeys(formatPayloadKey(generatePayloadKey()));
     // History first: it runs on its own time-skipping server, before the dev stack loads the machine.
     const history = only.has('history')
       ? await (async () => {
           log(`history size: longest path for ${plan.history.join(' and ')} projects (time-skipping server)`);
-          const h = await benchHistory(productBundle, plan.history, log);
-          log(`  ${JSON.stringify(h)}`);
+          const h = await benchHistory(productBundle, plan.history, log, payloadKeys);
+          log(`  ${JSON.stringify(h.samples)}`);
           return h;
         })()
       : undefined;
@@ -134,9 +137,9 @@ async function main(): Promise<void> {
 
     log('starting the Temporal dev server, the store and the worker process');
     server = await startDevServer();
+    const serverPid = server.pid;
     const store = await openStore({ dataDir });
     const connection = await Connection.connect({ address: server.address });
-    const payloadKeys = parsePayloadKeys(formatPayloadKey(generatePayloadKey()));
     const client = new Client({ connection, namespace: 'default', dataConverter: projectDataConverter(payloadKeys) });
     // Plaintext: for the bare-Temporal baseline, and for the product worker without the codec (the comparison).
     const plainClient = new Client({ connection, namespace: 'default', dataConverter: projectDataConverter(null) });
@@ -170,6 +173,7 @@ async function main(): Promise<void> {
         c.worker = await startWorkerProcess(workerEnv);
         return c.worker;
       },
+      cpu: () => ({ worker: cpuSeconds(c.worker.pid), server: cpuSeconds(serverPid) }),
       log,
     };
     ctx = c;
