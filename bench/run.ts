@@ -435,6 +435,10 @@ async function main(): Promise<void> {
       for (const d of docs)
         rows.push([`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', `peak ${d.peakRssMiB} MiB`]);
     }
+  } catch (err) {
+    // Said before the cleanup: a gRPC retry still pending when the connection closes can end the process first.
+    console.error(err);
+    throw err;
   } finally {
     await cleanup();
   }
