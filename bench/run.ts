@@ -13,6 +13,7 @@ import { quarterOf } from '../src/domain';
 import { openStore } from '../src/store';
 import { projectDataConverter } from '../src/temporal/codec';
 import { formatPayloadKey, generatePayloadKey, parsePayloadKeys } from '../src/temporal/keys';
+import { capacity } from './capacity';
 import type { BenchContext } from './context';
 import { cpuSeconds } from './cpu';
 import { startDevServer } from './dev-server';
@@ -51,7 +52,9 @@ const plans = {
 type Row = [string, string, string, string, string];
 
 /** The sections `--only a,b` may name, in the order a run goes through them. */
-const SECTIONS = ['history', 'fan-out', 'round-trip', 'pages', 'scale', 'email', 'documents'] as const;
+const SECTIONS = ['history', 'fan-out', 'round-trip', 'pages', 'scale', 'email', 'documents', 'capacity'] as const;
+/** Capacity runs nothing of its own: it reads what these sections measured. */
+const CAPACITY_NEEDS = ['history', 'fan-out', 'round-trip'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** `--only fan-out,scale` runs those sections only (default: all); `--fan-out 100` overrides the fan-out sizes. */
@@ -65,6 +68,9 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; fanOut
     .map((s) => s.trim()) ?? [...SECTIONS];
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  const missing = CAPACITY_NEEDS.filter((s) => !only.includes(s));
+  if (only.includes('capacity') && missing.length)
+    throw new Error(`capacity reads what ${CAPACITY_NEEDS.join(', ')} measure: add ${missing.join(', ')} to --only`);
   const fanOut = value('--fan-out')?.split(',').map(Number);
   if (fanOut?.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error('--fan-out takes project counts, e.g. 100,1000');
@@ -434,6 +440,16 @@ async function main(): Promise<void> {
       results.documents = docs;
       for (const d of docs)
         rows.push([`report ${d.format}, ${d.projects} projects`, ms(d.ms), '', '', `peak ${d.peakRssMiB} MiB`]);
+    }
+
+    if (only.has('capacity')) {
+      const { result, lines } = capacity(
+        history!,
+        fanOut,
+        results.roundTrip as Awaited<ReturnType<typeof benchRoundTrip>>,
+      );
+      results.capacity = result;
+      for (const [figure, value] of lines) rows.push([figure, value, '', '', '']);
     }
   } catch (err) {
     // Said before the cleanup: a gRPC retry still pending when the connection closes can end the process first.
