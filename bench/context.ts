@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Store } from '../src/store';
 import type { PayloadKeyRing } from '../src/temporal/keys';
+import type { CpuSample } from './cpu';
 import type { SendingWindow } from './synthetic';
 import type { WorkerHandle } from './worker-handle';
 
@@ -24,6 +25,8 @@ export interface BenchContext {
   /** The keys the product's worker and `client` encrypt payloads with (a fresh key per run). */
   payloadKeys: PayloadKeyRing;
   worker: WorkerHandle;
+  /** CPU seconds the worker process and the Temporal dev server have used so far (bench/cpu.ts). */
+  cpu: () => CpuSample;
   /** Replaces the worker process (scale at rest restarts it). */
   restartWorker(): Promise<WorkerHandle>;
   log(line: string): void;

@@ -16,6 +16,8 @@ const tools = require('../scripts/tools') as { toolPaths(): { temporalCli: strin
 /** A running dev server; `stop()` ends it and removes its database. */
 export interface DevServer {
   address: string;
+  /** The server's process (one process: frontend, history, matching and the in-memory database), for its CPU time. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -82,5 +84,5 @@ export async function startDevServer(): Promise<DevServer> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { address: `127.0.0.1:${port}`, stop };
+  return { address: `127.0.0.1:${port}`, pid: child.pid as number, stop };
 }

@@ -6,6 +6,8 @@ import { startCycle } from '../src/temporal/cycles';
 import { cycleWorkflowId, updateWorkflowId } from '../src/temporal/ids';
 import { childTimeline, parentSpan, type ChildTimeline } from './child-timeline';
 import type { BenchContext } from './context';
+import { cpuSpentUntilQuiet, type CpuSample } from './cpu';
+import { historyBytes } from './history';
 import { importSyntheticMechanism, openingEnd, untilOpened, type OpeningEnd } from './synthetic';
 
 /** One fan-out measurement. */
@@ -18,6 +20,15 @@ export interface FanOutResult {
   ratio: number;
   /** Events in the cycle's history when the fan-out was done. */
   parentEvents: number;
+  parentBytes: number;
+  /** Mean events and bytes (`historyBytes`) of a project's update when the fan-out was done (the sampled children). */
+  childEvents: number;
+  childBytes: number;
+  /**
+   * CPU seconds the worker process and the Temporal dev server spent from `startCycle` until both were quiet again
+   * after the fan-out (what the updates do after their request included).
+   */
+  cpu: CpuSample;
   /** Where the time went, from the histories: a sample of children each side, and both parents. */
   breakdown: {
     productChild: ChildTimeline;
@@ -58,17 +69,20 @@ export async function benchFanOut(ctx: BenchContext, n: number): Promise<FanOutR
   const baselineMs = performance.now() - t0;
 
   const doneWhen = openingEnd(ctx.window);
+  const cpuBefore = ctx.cpu();
   t0 = performance.now();
   await startCycle(ctx.client, mechanismId, ctx.quarter, { taskQueue: ctx.taskQueue });
   await untilOpened(ctx.store, mechanismId, n, doneWhen, 30 * 60_000);
   const productMs = performance.now() - t0;
+  const cpu = await cpuSpentUntilQuiet(ctx.cpu, cpuBefore);
   const history = await ctx.client.workflow.getHandle(cycleWorkflowId(mechanismId, ctx.quarter)).fetchHistory();
   const parentEvents = history.events?.length ?? 0;
   const fetch = (ids: string[]) => Promise.all(ids.map((id) => ctx.client.workflow.getHandle(id).fetchHistory()));
+  const children = await fetch(sample(n).map((i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`)));
+  const mean = (f: (h: (typeof children)[number]) => number) =>
+    children.reduce((sum, h) => sum + f(h), 0) / children.length;
   const breakdown = {
-    productChild: childTimeline(
-      await fetch(sample(n).map((i) => updateWorkflowId(mechanismId, ctx.quarter, `project-${i}`))),
-    ),
+    productChild: childTimeline(children),
     baselineChild: childTimeline(await fetch(sample(n).map((i) => `baseline-child-${n}-${i}`))),
     productParent: parentSpan(history),
     baselineParent: parentSpan(
@@ -82,6 +96,10 @@ export async function benchFanOut(ctx: BenchContext, n: number): Promise<FanOutR
     baselineMs,
     ratio: productMs / baselineMs,
     parentEvents,
+    parentBytes: historyBytes(history),
+    childEvents: mean((h) => h.events?.length ?? 0),
+    childBytes: mean(historyBytes),
+    cpu,
     breakdown,
   };
 }

@@ -1,8 +1,10 @@
 /**
  * History size: runs cycles through the longest path of every project (request, every reminder, the overdue notice,
- * both escalations, then a late submission) on Temporal's time-skipping test server with the real workflows and real
- * activities, counts the events of one project's update and of the cycle, and extrapolates the cycle to 1,000 projects
- * (two sizes, a straight line: each project adds the same events to its parent) against the 10,240-event warning.
+ * both escalations, then a late submission, and the report once every project has answered) on Temporal's
+ * time-skipping test server with the real workflows and real activities, counts the events and bytes of one
+ * project's update and of the cycle, and extrapolates the cycle to 1,000 projects (two sizes, a straight line: each
+ * project adds the same events to its parent) against the 10,240-event warning. It also reads what the quarter left in
+ * its own store (rows and bytes per table, emails by kind) for the capacity section.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +22,8 @@ import { cycleWorkflowId, updateWorkflowId } from '../src/temporal/ids';
 import { searchAttributeDefinitions } from '../src/temporal/search-attributes';
 import { createWorker } from '../src/workers/worker';
 import { submitUpdate } from '../src/workflows/messages';
-import { importSyntheticMechanism, outboxCount, until, type SendingWindow } from './synthetic';
+import { storeFootprint, type StoreFootprint } from './store-footprint';
+import { importSyntheticMechanism, outboxByKind, outboxCount, until, type SendingWindow } from './synthetic';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const tools = require('../scripts/tools') as { toolPaths(): { testServer: string } };
@@ -33,16 +36,33 @@ export interface HistorySample {
   projects: number;
   /** Events of one project's update through the longest path. */
   updateEvents: number;
-  /** Events of the cycle (parent) once every project went through it. */
+  /** Bytes of that history as Temporal serializes it (`historyBytes`). */
+  updateBytes: number;
+  /** Events of the cycle (parent) once every project went through it and the report was compiled. */
   cycleEvents: number;
+  cycleBytes: number;
+  /** Emails of the cycle in the outbox by kind (`request`, `reminder`, ..., `receipt`, `report-ready`). */
+  emails: Record<string, number>;
 }
 
 /** The counts and the extrapolation to 1,000 projects. */
 export interface HistoryResult {
   samples: HistorySample[];
   eventsPerProjectInCycle: number;
+  bytesPerProjectInCycle: number;
   cycleEventsAt1000: number;
   marginAt1000: number;
+  /** The store's tables when empty, once the mechanisms are imported and once every cycle's report is compiled. */
+  store: { empty: StoreFootprint; afterImport: StoreFootprint; afterCollection: StoreFootprint };
+}
+
+/**
+ * Bytes of a history as Temporal serializes it (protobuf `temporal.api.history.v1.History`), payloads as the server
+ * holds them (encrypted by the product's codec). What the server persists is close to this: event batches, encoded
+ * the same way.
+ */
+export function historyBytes(history: temporal.api.history.v1.IHistory): number {
+  return temporal.api.history.v1.History.encode(history).finish().length;
 }
 
 const window: SendingWindow = { timeZone: 'Africa/Maseru', sendHour: 9, sendsNow: false };
@@ -72,6 +92,7 @@ export async function benchHistory(
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coord-bench-history-'));
   const store = await openStore({ dataDir });
   try {
+    const empty = await storeFootprint(store);
     await registerSearchAttributes(env);
     const taskQueue = 'bench-history';
     const worker = await createWorker({
@@ -91,6 +112,7 @@ export async function benchHistory(
       const quarter = quarterOf(new Date(await env.currentTimeMs()), window.timeZone);
       const ids = sizes.map((n) => `history-${n}`);
       for (const [i, id] of ids.entries()) await importSyntheticMechanism(store, id, sizes[i], window);
+      const afterImport = await storeFootprint(store);
       await Promise.all(ids.map((id) => startCycle(env.client, id, quarter, { taskQueue })));
       const states = await Promise.all(
         ids.map(async (id, i) => {
@@ -129,6 +151,18 @@ export async function benchHistory(
           10 * 60_000,
         );
       }
+      // Every project has answered, so collection closes: the quarter's collection is over once each owner has
+      // the receipt and the secretariat the report.
+      for (const [i, id] of ids.entries()) {
+        await until(
+          async () => {
+            const emails = await outboxByKind(store, id);
+            return (emails.receipt ?? 0) >= sizes[i] && (emails['report-ready'] ?? 0) >= 1;
+          },
+          `${id}'s receipts and report`,
+          10 * 60_000,
+        );
+      }
       const samples: HistorySample[] = [];
       for (const [i, id] of ids.entries()) {
         const update = await env.client.workflow.getHandle(updateWorkflowId(id, quarter, 'project-0')).fetchHistory();
@@ -136,9 +170,13 @@ export async function benchHistory(
         samples.push({
           projects: sizes[i],
           updateEvents: update.events?.length ?? 0,
+          updateBytes: historyBytes(update),
           cycleEvents: cycle.events?.length ?? 0,
+          cycleBytes: historyBytes(cycle),
+          emails: await outboxByKind(store, id),
         });
       }
+      const afterCollection = await storeFootprint(store);
       const [a, b] = samples;
       const perProject = (b.cycleEvents - a.cycleEvents) / (b.projects - a.projects);
       const at1000 = Math.round(a.cycleEvents + perProject * (1000 - a.projects));
@@ -147,8 +185,10 @@ export async function benchHistory(
       return {
         samples,
         eventsPerProjectInCycle: perProject,
+        bytesPerProjectInCycle: (b.cycleBytes - a.cycleBytes) / (b.projects - a.projects),
         cycleEventsAt1000: at1000,
         marginAt1000: HISTORY_WARNING_EVENTS - at1000,
+        store: { empty, afterImport, afterCollection },
       };
     });
   } finally {

@@ -16,8 +16,9 @@ import { cycleWorkflowId, updateWorkflowId } from '../src/temporal/ids';
 import { submitUpdate } from '../src/workflows/messages';
 import type { BenchContext } from './context';
 import { ping, pingActivity, pingLocalActivity, finish } from './baseline-workflows';
+import { cpuSpentUntilQuiet, type CpuSample } from './cpu';
 import { percentile } from './stats';
-import { importSyntheticMechanism, revisionCount, startedCount, until } from './synthetic';
+import { importSyntheticMechanism, outboxByKind, revisionCount, startedCount, until } from './synthetic';
 import { timedGateway } from './timed-gateway';
 import { updateTimeline, type UpdateTimeline } from './update-timeline';
 
@@ -44,6 +45,14 @@ export interface RoundTripResult {
   backToBack: { productP50: number; productP99: number; baselineP50: number; baselineP99: number; ratioP50: number };
   /** Report versions the cycle compiled during the run (0 unless every project had answered). */
   reportCompiles: number;
+  /**
+   * CPU seconds the worker process and the Temporal dev server spent on the untimed first round (each owner's first
+   * answer) and on the timed HTTP rounds (`owners` x `postsPerOwner` amendments), each until both were quiet again.
+   */
+  firstAnswerCpu: CpuSample;
+  productCpu: CpuSample;
+  /** Emails in the outbox for the projects that answered, by kind, when the run ended (the silent one's left out). */
+  emails: Record<string, number>;
   /** Where the time goes: gateway calls inside the HTTP path (p50, ms) and the server-side timelines of the updates. */
   breakdown: {
     httpGatewayP50: Record<string, number>;
@@ -180,10 +189,20 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
     const withLocalActivity = await bursts(owners, rounds, async (owner, round) => {
       await handles[owner].executeUpdate(pingLocalActivity, { args: [round] });
     });
+    const firstBefore = ctx.cpu();
     await bursts(owners, 1, countedPost, settled); // warm-up (also the first revision of each update)
+    // A first answer's receipt goes at once (later ones within the hour wait for it): the answers are done with then.
+    await until(
+      async () => ((await outboxByKind(ctx.store, mechanismId)).receipt ?? 0) >= owners,
+      'the receipts of the first answers',
+      5 * 60_000,
+    );
+    const firstAnswerCpu = await cpuSpentUntilQuiet(ctx.cpu, firstBefore);
     revisionOffset = 1;
     timed.reset();
+    const cpuBefore = ctx.cpu();
     const product = await bursts(owners, rounds, countedPost, settled);
+    const productCpu = await cpuSpentUntilQuiet(ctx.cpu, cpuBefore);
     const gatewaySamples = Object.fromEntries(
       Object.entries(timed.samples).map(([k, v]) => [k, Math.round(percentile(v, 50))]),
     );
@@ -254,6 +273,9 @@ export async function benchRoundTrip(ctx: BenchContext, owners = 20, rounds = 10
         ratioP50: percentile(loopProduct, 50) / percentile(loopBaseline, 50),
       },
       reportCompiles,
+      firstAnswerCpu,
+      productCpu,
+      emails: await outboxByKind(ctx.store, mechanismId, `project-${owners}`),
       baselineWithActivityP50: percentile(withActivity, 50),
       baselineWithLocalActivityP50: percentile(withLocalActivity, 50),
       breakdown: {

@@ -14,7 +14,9 @@ import { quarterOf } from '../src/domain';
 import { openStore } from '../src/store';
 import { projectDataConverter } from '../src/temporal/codec';
 import { formatPayloadKey, generatePayloadKey, parsePayloadKeys } from '../src/temporal/keys';
+import { capacity } from './capacity';
 import type { BenchContext } from './context';
+import { cpuSeconds } from './cpu';
 import { startDevServer } from './dev-server';
 import { benchDocuments } from './documents';
 import { runEmailBench } from './email';
@@ -52,7 +54,9 @@ const plans = {
 type Row = [string, string, string, string, string];
 
 /** The sections `--only a,b` may name, in the order a run goes through them. */
-const SECTIONS = ['history', 'fan-out', 'round-trip', 'pages', 'scale', 'email', 'documents'] as const;
+const SECTIONS = ['history', 'fan-out', 'round-trip', 'pages', 'scale', 'email', 'documents', 'capacity'] as const;
+/** Capacity runs nothing of its own: it reads what these sections measured. */
+const CAPACITY_NEEDS = ['history', 'fan-out', 'round-trip'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /**
@@ -69,6 +73,9 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; fanOut
     .map((s) => s.trim()) ?? [...SECTIONS];
   const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  const missing = CAPACITY_NEEDS.filter((s) => !only.includes(s));
+  if (only.includes('capacity') && missing.length)
+    throw new Error(`capacity reads what ${CAPACITY_NEEDS.join(', ')} measure: add ${missing.join(', ')} to --only`);
   const fanOut = value('--fan-out')?.split(',').map(Number);
   if (fanOut?.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error('--fan-out takes project counts, e.g. 100,1000');
@@ -138,12 +145,14 @@ async function main(): Promise<void> {
     const productFile = bundleFile('product', productBundle);
     const baselineFile = bundleFile('baseline', baselineBundle);
 
+    // One payload key per run, as production encrypts payloads: the histories' bytes are those the server keeps.
+    const payloadKeys = parsePayloadKeys(formatPayloadKey(generatePayloadKey()));
     // History first: it runs on its own time-skipping server, before the dev stack loads the machine.
     const history = only.has('history')
       ? await (async () => {
           log(`history size: longest path for ${plan.history.join(' and ')} projects (time-skipping server)`);
-          const h = await benchHistory(productBundle, plan.history, log);
-          log(`  ${JSON.stringify(h)}`);
+          const h = await benchHistory(productBundle, plan.history, log, payloadKeys);
+          log(`  ${JSON.stringify(h.samples)}`);
           return h;
         })()
       : undefined;
@@ -151,9 +160,9 @@ async function main(): Promise<void> {
 
     log('starting the Temporal dev server, the store and the worker process');
     server = await startDevServer();
+    const serverPid = server.pid;
     const store = await openStore({ dataDir });
     const connection = await Connection.connect({ address: server.address });
-    const payloadKeys = parsePayloadKeys(formatPayloadKey(generatePayloadKey()));
     const client = new Client({ connection, namespace: 'default', dataConverter: projectDataConverter(payloadKeys) });
     // Plaintext: for the bare-Temporal baseline, and for the product worker without the codec (the comparison).
     const plainClient = new Client({ connection, namespace: 'default', dataConverter: projectDataConverter(null) });
@@ -187,6 +196,7 @@ async function main(): Promise<void> {
         c.worker = await startWorkerProcess(workerEnv);
         return c.worker;
       },
+      cpu: () => ({ worker: cpuSeconds(c.worker.pid), server: cpuSeconds(serverPid) }),
       log,
     };
     ctx = c;
@@ -484,6 +494,20 @@ async function main(): Promise<void> {
       log(`  render process start-up, each: ${docs.renderStartupSamplesMs.map(ms).join(', ')}`);
       rows.push(['render process start-up (median)', ms(docs.renderStartupMs), '', '', '']);
     }
+
+    if (only.has('capacity')) {
+      const { result, lines } = capacity(
+        history!,
+        fanOut,
+        results.roundTrip as Awaited<ReturnType<typeof benchRoundTrip>>,
+      );
+      results.capacity = result;
+      for (const [figure, value] of lines) rows.push([figure, value, '', '', '']);
+    }
+  } catch (err) {
+    // Said before the cleanup: a gRPC retry still pending when the connection closes can end the process first.
+    console.error(err);
+    throw err;
   } finally {
     await cleanup();
   }

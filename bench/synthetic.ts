@@ -80,6 +80,25 @@ export async function outboxCount(store: Store, mechanismId: string, step: strin
   return Number(row.n);
 }
 
+/** Rows in the outbox of a mechanism by email kind (`request`, `reminder`, `receipt`...), leaving out one project's. */
+export async function outboxByKind(
+  store: Store,
+  mechanismId: string,
+  exceptProject?: string,
+): Promise<Record<string, number>> {
+  const rows = await store.db
+    .selectFrom('outbox')
+    .select((eb) => ['kind', eb.fn.countAll<number>().as('n')])
+    .where('mechanism_id', '=', mechanismId)
+    // Emails of the cycle itself (the report, the invitations) have no project.
+    .$if(exceptProject !== undefined, (q) =>
+      q.where((eb) => eb.or([eb('project_id', 'is', null), eb('project_id', '!=', exceptProject!)])),
+    )
+    .groupBy('kind')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.kind, Number(r.n)]));
+}
+
 /** How many revisions the updates of a mechanism have stored (every quarter's). */
 export async function revisionCount(store: Store, mechanismId: string): Promise<number> {
   const row = await store.db
