@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 
-/** Runs one write inside the transaction it is given; the group commit decides which transaction that is. */
+/**
+ * Runs one write inside the transaction it is given (the group commit decides which); it must not itself wait for the
+ * group commit, which would wait for the batch it is part of.
+ */
 export type GroupedWrite<DB, T> = (trx: Kysely<DB>) => Promise<T>;
 
 interface Pending<DB> {
