@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { CyclePolicy } from './policy';
 import { nextQuarter, parseQuarter, quarterStartDate, type Quarter } from './quarter';
+import { remembered } from './remembered';
 
 /**
  * Working days and local instants. Dates are `YYYY-MM-DD` strings (calendar days, no zone); instants are
@@ -89,9 +90,7 @@ export function localInstant(date: string, hour: number, timeZone: string): stri
  * workflows judge lateness by it (an answer at or after it is late), and emails show it as its last minute, 23:59
  * of the due date (`formatDeadline` in src/notifications/format.ts).
  */
-export function endOfDay(date: string, timeZone: string): string {
-  return localInstant(addDays(date, 1), 0, timeZone);
-}
+export const endOfDay = remembered((date: string, timeZone: string) => localInstant(addDays(date, 1), 0, timeZone));
 
 /** The first working day of the policy's opening month of a quarter, at the policy's opening hour (mechanism time). */
 export function cycleOpensAt(quarter: Quarter, policy: CyclePolicy, holidays: DaysOff, timeZone: string): string {

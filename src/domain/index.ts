@@ -1,5 +1,6 @@
 /** Pure rules and schemas of the product. No I/O: workflows may import this. */
 export * from './text';
+export * from './remembered';
 export * from './names';
 export * from './quarter';
 export * from './time-zone';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Language } from '../domain';
+import { type Language, remembered } from '../domain';
 
 /**
  * Dates and times as the recipient reads them. Formats are spelled out (not left to the runtime's
@@ -39,14 +39,14 @@ function dateOf(dt: DateTime, language: Language): string {
 }
 
 /** A calendar date (`YYYY-MM-DD`) with its weekday, e.g. "Friday 13 March 2026" / "2026年3月13日（星期五）". */
-export function formatDate(isoDate: string, language: Language): string {
+export const formatDate = remembered((isoDate: string, language: Language) => {
   const dt = DateTime.fromISO(isoDate, { zone: 'UTC' });
   if (!dt.isValid) throw new Error(`not a date: ${isoDate}`);
   return dateOf(dt, language);
-}
+});
 
 /** An instant shown in the given zone, with the zone's name and offset, e.g. "Friday 13 March 2026, 17:00 (Africa/Maseru, UTC+2)". */
-export function formatInstant(instant: string, timeZone: string, language: Language): string {
+export const formatInstant = remembered((instant: string, timeZone: string, language: Language) => {
   const dt = DateTime.fromISO(instant, { setZone: true }).setZone(timeZone);
   if (!dt.isValid) throw new Error(`not an instant or zone: ${instant} ${timeZone}`);
   const time = dt.toFormat('HH:mm');
@@ -54,7 +54,7 @@ export function formatInstant(instant: string, timeZone: string, language: Langu
   return language === 'zh'
     ? `${dateOf(dt, language)} ${time}（${zone}）`
     : `${dateOf(dt, language)}, ${time} (${zone})`;
-}
+});
 
 /**
  * A due instant as people read a deadline: its last minute. The due instant is the end of the due date, midnight

@@ -1,5 +1,5 @@
 import { type Mechanism, slug } from '../domain';
-import { DEFAULT_LEASE_MS, type OutboxMessage, type OutboxRepository } from '../store/outbox';
+import { DEFAULT_LEASE_MS, type NewOutboxMessage, type OutboxMessage, type OutboxRepository } from '../store/outbox';
 import { composeForRecipient, loadStepFacts, UnaddressableRecipient, type StepFacts } from './compose';
 import type { Directory } from './directory';
 import { emailOfRow } from './mailbox';
@@ -63,8 +63,10 @@ export function secretariatIds(mechanism: Mechanism): string[] {
 /**
  * Sends notifications through the outbox, at most once per (workflow id, step, recipient):
  * 1. each recipient's message is rendered once and stored (the first rendering wins on a retry);
- * 2. a row is claimed (`pending`/`sending` -> `sending`) before the send; settled rows are skipped;
- * 3. the send carries the row's deterministic Message-ID; the server's reply is recorded.
+ * 2. a row is claimed (`pending`/`sending` -> `sending`, with a lease) before the send; settled rows are skipped.
+ *    A new row is stored already claimed, in one write;
+ * 3. the send carries the row's deterministic Message-ID; the server's reply is recorded (group-committed with the
+ *    replies of concurrent sends; the step returns only once its rows are committed).
  * Transient failures throw TransientDeliveryError after every recipient was tried (the activity is
  * retried by Temporal with back-off); permanent ones mark the recipient undeliverable and enqueue a
  * notice to the secretariat, and the step still succeeds for the others.
@@ -83,15 +85,22 @@ export function createNotifier(deps: NotifierDeps) {
     now,
   };
 
-  async function ensureRow(req: NotificationRequest, recipientId: string, facts: StepFacts): Promise<OutboxMessage> {
+  /**
+   * The recipient's row, rendered and written on first use. When `claim` is set a new row is written already claimed
+   * by this attempt (one write instead of enqueue then claim); `claimed` says whether that happened.
+   */
+  async function ensureRow(
+    req: NotificationRequest,
+    recipientId: string,
+    facts: StepFacts,
+    claim: boolean,
+  ): Promise<{ row: OutboxMessage; claimed: boolean }> {
     const id = outboxId(req.workflowId, req.step, recipientId);
     const existing = await deps.outbox.get(id);
-    if (existing) return existing;
+    if (existing) return { row: existing, claimed: false };
+    let message: NewOutboxMessage;
     try {
-      return await deps.outbox.enqueue(
-        await composeForRecipient(req, recipientId, facts, composeDeps),
-        now().toISOString(),
-      );
+      message = await composeForRecipient(req, recipientId, facts, composeDeps);
     } catch (err) {
       if (!(err instanceof UnaddressableRecipient)) throw err;
       // Keep a row anyway, so the API and the mailbox show the recipient as undeliverable.
@@ -115,8 +124,13 @@ export function createNotifier(deps: NotifierDeps) {
         messageId: messageIdFor(id, from.domain),
       });
       if (row.status === 'pending') await deps.outbox.markUndeliverable(id, err.message);
-      return (await deps.outbox.get(id))!;
+      return { row: (await deps.outbox.get(id))!, claimed: false };
     }
+    const at = now().toISOString();
+    if (!claim) return { row: await deps.outbox.enqueue(message, at), claimed: false };
+    const claimed = await deps.outbox.enqueueClaimed(message, at, leaseMs);
+    // Undefined: another attempt wrote the row first; its claim (and lease) decide, as for any stored row.
+    return claimed ? { row: claimed, claimed: true } : { row: (await deps.outbox.get(id))!, claimed: false };
   }
 
   async function outgoing(row: OutboxMessage, facts: StepFacts): Promise<OutgoingEmail> {
@@ -151,8 +165,10 @@ export function createNotifier(deps: NotifierDeps) {
     });
   }
 
+  /** Sends a row unless it is settled or held by another attempt; `held`: this attempt claimed it when writing it. */
   async function deliver(
     row: OutboxMessage,
+    held: boolean,
     facts: StepFacts,
     transient: { recipientId: string; message: string }[],
   ): Promise<OutboxMessage> {
@@ -161,7 +177,7 @@ export function createNotifier(deps: NotifierDeps) {
         await deps.outbox.markStored(row.id, now().toISOString());
       return (await deps.outbox.get(row.id))!;
     }
-    const claimed = await deps.outbox.claim(row.id, now().toISOString(), leaseMs);
+    const claimed = held ? row : await deps.outbox.claim(row.id, now().toISOString(), leaseMs);
     if (!claimed) {
       const current = (await deps.outbox.get(row.id))!;
       // Another attempt (a retry started while a slow relay still holds the first) is sending it: never a second
@@ -228,8 +244,8 @@ export function createNotifier(deps: NotifierDeps) {
     const transient: { recipientId: string; message: string }[] = [];
     const settled: OutboxMessage[] = [];
     await eachLimited(recipients, concurrency, async (recipientId) => {
-      const row = await ensureRow(req, recipientId, facts);
-      settled.push(await deliver(row, facts, transient));
+      const { row, claimed } = await ensureRow(req, recipientId, facts, deps.transport.kind !== 'local');
+      settled.push(await deliver(row, claimed, facts, transient));
       options.progress?.(settled.length, recipients.length);
     });
     // Told after the sends, and also on a retry where the row was already undeliverable: the notice's own

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EmailCount } from '../domain';
+import { groupCommit } from './group-commit';
 
 /** Where one outbox row stands. `stored` is the embedded mode's final state (no SMTP configured: kept for the mailbox page). */
 export const outboxStatuses = ['pending', 'sending', 'sent', 'undeliverable', 'stored'] as const;
@@ -124,6 +125,37 @@ function fromRow(r: OutboxTable): OutboxMessage {
   };
 }
 
+/** The columns of a new row, `pending` and not yet tried. */
+function newRow(m: NewOutboxMessage, at: string): OutboxTable {
+  return {
+    id: m.id,
+    workflow_id: m.workflowId,
+    step: m.step,
+    recipient_id: m.recipientId,
+    mechanism_id: m.mechanismId,
+    quarter: m.quarter ?? null,
+    project_id: m.projectId ?? null,
+    kind: m.kind,
+    to_name: m.toName,
+    to_address: m.toAddress,
+    language: m.language,
+    subject: m.subject,
+    text_body: m.text,
+    html_body: m.html,
+    ics: m.ics ?? null,
+    ics_method: m.icsMethod ?? null,
+    attachments: JSON.stringify(m.attachments),
+    message_id: m.messageId,
+    status: 'pending',
+    attempts: 0,
+    last_error: null,
+    smtp_response: null,
+    created_at: at,
+    updated_at: at,
+    sent_at: null,
+  };
+}
+
 // Errors and server replies are kept for the secretariat, bounded so one odd server cannot bloat a row.
 const clip = (s: string) => (s.length > 1000 ? `${s.slice(0, 1000)}...` : s);
 
@@ -147,45 +179,43 @@ export const DEFAULT_LEASE_MS = 120_000;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts the records store's Kysely, whose Database type does not list this table
 export function createOutboxRepository(anyDb: Kysely<any>) {
   const db = anyDb as Kysely<OutboxDatabase>;
+  const write = groupCommit(db);
   const now = () => new Date().toISOString();
   return {
     /** Stores the message unless its key exists; returns the row as stored (the first rendering wins). */
     async enqueue(m: NewOutboxMessage, at: string = now()): Promise<OutboxMessage> {
       const row = await db
         .insertInto('outbox')
-        .values({
-          id: m.id,
-          workflow_id: m.workflowId,
-          step: m.step,
-          recipient_id: m.recipientId,
-          mechanism_id: m.mechanismId,
-          quarter: m.quarter ?? null,
-          project_id: m.projectId ?? null,
-          kind: m.kind,
-          to_name: m.toName,
-          to_address: m.toAddress,
-          language: m.language,
-          subject: m.subject,
-          text_body: m.text,
-          html_body: m.html,
-          ics: m.ics ?? null,
-          ics_method: m.icsMethod ?? null,
-          attachments: JSON.stringify(m.attachments),
-          message_id: m.messageId,
-          status: 'pending',
-          attempts: 0,
-          last_error: null,
-          smtp_response: null,
-          created_at: at,
-          updated_at: at,
-          sent_at: null,
-        })
+        .values(newRow(m, at))
         .onConflict((oc) => oc.column('id').doNothing())
         .returningAll()
         .executeTakeFirst()
         .then((inserted) => inserted ?? db.selectFrom('outbox').selectAll().where('id', '=', m.id).executeTakeFirst());
       if (!row) throw new Error(`outbox row ${m.id} vanished after insert`);
       return fromRow(row);
+    },
+    /**
+     * Stores the message already claimed by this attempt: what `enqueue` then `claim` would leave, in one write
+     * (group-committed with concurrent ones). Returns the claimed row; undefined when the key exists (another attempt
+     * wrote it first), and then `claim` decides as for any stored row.
+     */
+    async enqueueClaimed(
+      m: NewOutboxMessage,
+      at: string = now(),
+      leaseMs = DEFAULT_LEASE_MS,
+    ): Promise<OutboxMessage | undefined> {
+      const leaseUntil = new Date(Date.parse(at) + leaseMs).toISOString();
+      const inserted = await write((trx) =>
+        trx
+          .insertInto('outbox')
+          .values({ ...newRow(m, at), status: 'sending', attempts: 1, lease_until: leaseUntil })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id')
+          .executeTakeFirst(),
+      );
+      if (!inserted) return undefined;
+      // The row is what was just written: built here rather than read back and parsed again.
+      return { ...m, status: 'sending', attempts: 1, createdAt: at, updatedAt: at };
     },
     /** The row with this id, if any. */
     async get(id: string): Promise<OutboxMessage | undefined> {
@@ -236,13 +266,18 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
-    /** Records the server's acceptance; final. */
+    /**
+     * Records the server's acceptance; final. Concurrent calls are group-committed (one transaction); each resolves
+     * once its own row is committed, and rejects when it could not be (the row then stays `sending` until its lease ends).
+     */
     async markSent(id: string, smtpResponse: string, at: string = now()): Promise<void> {
-      await db
-        .updateTable('outbox')
-        .set({ status: 'sent', smtp_response: clip(smtpResponse), last_error: null, sent_at: at, updated_at: at })
-        .where('id', '=', id)
-        .execute();
+      await write((trx) =>
+        trx
+          .updateTable('outbox')
+          .set({ status: 'sent', smtp_response: clip(smtpResponse), last_error: null, sent_at: at, updated_at: at })
+          .where('id', '=', id)
+          .execute(),
+      );
     },
     /** Records that the message is kept in the local outbox only (no SMTP configured); final. */
     async markStored(id: string, at: string = now()): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { groupCommit } from './group-commit';
 import type { Database } from './schema';
 import { deriveLinkToken, hashToken, newToken } from './secrets';
 import { toIso } from './steps';
@@ -27,23 +28,26 @@ export interface OwnerLinkBinding {
 
 /** Personal links in request emails. Only the token's SHA-256 is stored; the raw token is returned once and never logged. */
 export function createOwnerLinkRepository(db: Kysely<Database>) {
-  /** Stores a link under its token's hash (never the token itself). */
+  const write = groupCommit(db);
+  /** Stores a link under its token's hash (never the token itself); group-committed with concurrent writes (emails being written). */
   const insertLink = (
     token: string,
     input: Omit<OwnerLinkBinding, 'expiresAt'> & { expiresAt: string | Date; at?: string | Date },
   ) =>
-    db
-      .insertInto('owner_links')
-      .values({
-        token_hash: hashToken(token),
-        mechanism_id: input.mechanismId,
-        quarter: input.quarter,
-        project_id: input.projectId,
-        contact_id: input.contactId,
-        issued_at: toIso(input.at),
-        expires_at: toIso(input.expiresAt),
-      })
-      .execute();
+    write((trx) =>
+      trx
+        .insertInto('owner_links')
+        .values({
+          token_hash: hashToken(token),
+          mechanism_id: input.mechanismId,
+          quarter: input.quarter,
+          project_id: input.projectId,
+          contact_id: input.contactId,
+          issued_at: toIso(input.at),
+          expires_at: toIso(input.expiresAt),
+        })
+        .execute(),
+    );
   return {
     /** Issues a new link token bound to (mechanism, quarter, project, contact) until `expiresAt`; returns the raw token. */
     async issue(

@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { type Attachment, simpleParser } from 'mailparser';
+import { TransientDeliveryError } from '../../src/notifications/errors';
 import { rawMessageOf } from '../../src/notifications/mailbox';
 import type { NotificationContent, NotificationRequest, StepAddress } from '../../src/notifications/request';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
@@ -124,6 +125,21 @@ describe('emails over SMTP', () => {
     transport.close();
     expect(second).toEqual(first);
     expect(catcher.messages).toHaveLength(1);
+  });
+
+  it('sends each email once when a second attempt of the step runs while the first is still sending', async () => {
+    const everyone = ['road-owner', 'road-boss', 'solar-owner', 'sec-ls', 'sec-cn'];
+    const minutes = request({ step: 'minutes', to: everyone }, { kind: 'minutes', params: { documentIds: [] } });
+    const first = notifierFor(env.store, env.outbox, catcher.url, mechanism);
+    const second = notifierFor(env.store, env.outbox, catcher.url, mechanism);
+    const attempts = await Promise.allSettled([first.notifier.send(minutes), second.notifier.send(minutes)]);
+    // An attempt that found rows the other one holds is told to try again later (Temporal's retry).
+    for (const a of attempts) if (a.status === 'rejected') expect(a.reason).toBeInstanceOf(TransientDeliveryError);
+    const retried = await first.notifier.send(minutes);
+    first.transport.close();
+    second.transport.close();
+    expect(retried.messageIds).toHaveLength(everyone.length);
+    expect(catcher.messages.map((m) => m.messageId).sort()).toEqual([...retried.messageIds].sort());
   });
 
   it('sends invitations with a calendar entry, the agenda and the report; an update keeps the UID with a higher SEQUENCE; a cancellation cancels', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { outboxId } from '../../src/notifications/message-id';
 import { createOutboxRepository, type NewOutboxMessage } from '../../src/store/outbox';
 import { keepPostgresForThisFile, storeKinds, type TestStore } from '../helpers/store';
@@ -28,6 +29,29 @@ const message = (over: Partial<NewOutboxMessage> = {}): NewOutboxMessage => {
     ...over,
   };
 };
+
+/** Makes the database refuse to mark one row sent (a row PostgreSQL would reject, a constraint), on either dialect. */
+async function refuseSent(store: TestStore, id: string): Promise<void> {
+  if (store.dialect === 'sqlite') {
+    await sql
+      .raw(
+        `create trigger refuse_sent before update on outbox when new.id = '${id}' and new.status = 'sent' ` +
+          `begin select raise(abort, 'refused by the test'); end`,
+      )
+      .execute(store.db);
+  } else {
+    await sql
+      .raw(
+        `create function refuse_sent() returns trigger language plpgsql as $$ begin ` +
+          `if new.id = '${id}' and new.status = 'sent' then raise exception 'refused by the test'; end if; ` +
+          `return new; end $$`,
+      )
+      .execute(store.db);
+    await sql
+      .raw('create trigger refuse_sent before update on outbox for each row execute function refuse_sent()')
+      .execute(store.db);
+  }
+}
 
 describe.each(storeKinds)('the outbox on %s', (_name, createStore) => {
   let store: TestStore;
@@ -100,6 +124,65 @@ describe.each(storeKinds)('the outbox on %s', (_name, createStore) => {
       // The row not sent yet counts from when it was written (07:00:02, the earliest); the last went out at 07:00:09.
       { kind: 'request', total: 3, sent: 2, firstAt: '2026-03-02T07:00:02.000Z', lastAt: '2026-03-02T07:00:09.000Z' },
     ]);
+  });
+
+  it('writes a new email already claimed by the attempt about to send it, and no other attempt gets it', async () => {
+    const outbox = createOutboxRepository(store.db);
+    const claimed = await outbox.enqueueClaimed(message(), '2026-03-02T08:00:00.000Z', 60_000);
+    expect(claimed).toMatchObject({ status: 'sending', attempts: 1, text: 'first rendering' });
+    expect(await outbox.get(claimed!.id)).toEqual(claimed);
+    // A second attempt that rendered the same email finds it written: it keeps the first rendering and must claim it.
+    expect(await outbox.enqueueClaimed(message({ text: 'second rendering' }), '2026-03-02T08:00:01.000Z')).toBe(
+      undefined,
+    );
+    expect(await outbox.claim(claimed!.id, '2026-03-02T08:00:59.000Z', 60_000)).toBeUndefined();
+    // Once the lease of an attempt that died has run out, the next one takes it over, as for any claimed row.
+    expect(await outbox.claim(claimed!.id, '2026-03-02T08:01:00.000Z', 60_000)).toMatchObject({
+      status: 'sending',
+      attempts: 2,
+      text: 'first rendering',
+    });
+    await outbox.markSent(claimed!.id, '250 OK');
+    expect(await outbox.claim(claimed!.id, '2026-03-02T09:00:00.000Z', 60_000)).toBeUndefined();
+  });
+
+  it("records the server's reply of every one of many emails sent at the same time", async () => {
+    const outbox = createOutboxRepository(store.db);
+    const ids = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const m = message({ id: `row-${i}-`.padEnd(32, '0'), recipientId: `owner-${i}`, messageId: `<row-${i}@x>` });
+        return (await outbox.enqueueClaimed(m, '2026-03-02T08:00:00.000Z'))!.id;
+      }),
+    );
+    await Promise.all(ids.map((id, i) => outbox.markSent(id, `250 OK queued as ${i}`, '2026-03-02T08:00:05.000Z')));
+    const rows = await Promise.all(ids.map((id) => outbox.get(id)));
+    expect(rows.map((r) => [r!.status, r!.smtpResponse, r!.sentAt])).toEqual(
+      ids.map((_, i) => ['sent', `250 OK queued as ${i}`, '2026-03-02T08:00:05.000Z']),
+    );
+  });
+
+  it('tells the sender when its reply could not be recorded, records the others, and lets a later attempt resend it', async () => {
+    const outbox = createOutboxRepository(store.db);
+    const rows = [];
+    for (const name of ['a', 'b', 'c']) {
+      const m = message({ id: name.repeat(32), recipientId: `owner-${name}`, messageId: `<${name}@x>` });
+      rows.push((await outbox.enqueueClaimed(m, '2026-03-02T08:00:00.000Z', 60_000))!);
+    }
+    await refuseSent(store, 'b'.repeat(32));
+    const results = await Promise.allSettled(rows.map((r) => outbox.markSent(r.id, '250 OK')));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toContain('refused');
+    expect((await outbox.list()).map((r) => [r.recipientId, r.status]).sort()).toEqual([
+      ['owner-a', 'sent'],
+      ['owner-b', 'sending'],
+      ['owner-c', 'sent'],
+    ]);
+    // The row whose reply was lost stays with its sender until the lease ends, then goes again (same Message-ID).
+    expect(await outbox.claim(rows[1].id, '2026-03-02T08:00:30.000Z', 60_000)).toBeUndefined();
+    expect(await outbox.claim(rows[1].id, '2026-03-02T08:01:00.000Z', 60_000)).toMatchObject({
+      attempts: 2,
+      messageId: '<b@x>',
+    });
   });
 
   it('sends a request over SMTP with the outbox in this database', async () => {
