@@ -10,5 +10,7 @@ module.exports = {
   testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
   maxWorkers: 1,
+  // Not verbose: the cases print their own counts, and CI's log closes on the plain summary line.
+  verbose: false,
   testTimeout: 20 * 60_000,
 };

@@ -1,10 +1,17 @@
-/** Prints the closing line CI reads: "N passed, N failed" (and skipped, if any). */
+/**
+ * Prints the closing line CI reads: "N passed, N failed" (and skipped, if any). With TEST_SUMMARY_FILE set (.ci/run
+ * sets it), also appends the counts to that file, so that .ci/run can close on one line for all its suites.
+ */
+const fs = require('node:fs');
+
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
     const line =
       `${results.numPassedTests} passed, ${results.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : '');
     process.stdout.write(`\ntests: ${line}\n`);
+    const file = process.env.TEST_SUMMARY_FILE;
+    if (file) fs.appendFileSync(file, `${results.numPassedTests} ${results.numFailedTests} ${skipped}\n`);
   }
 }
 module.exports = SummaryReporter;
