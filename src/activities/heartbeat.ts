@@ -1,0 +1,39 @@
+/**
+ * Heartbeats, so that Temporal notices a dead worker in seconds: every activity proxy of the workflows sets
+ * `heartbeatTimeout: HEARTBEAT_TIMEOUT` (src/workflows/activities.ts), and every worker runs each activity with
+ * `heartbeatWhileRunning` (src/workers/worker.ts), which heartbeats every HEARTBEAT_EVERY_MS for as long as the
+ * activity runs (both in src/temporal/heartbeat-timing.ts). Without them, an activity on a killed worker was retried only after its start-to-close timeout
+ * (2 minutes for an email, 15 for the report). An activity that reports progress calls `heartbeat(details)`; the
+ * periodic heartbeat repeats the last details, so progress shown in Temporal UI does not flicker.
+ */
+import { Context } from '@temporalio/activity';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import { HEARTBEAT_EVERY_MS } from '../temporal/heartbeat-timing';
+
+const lastDetails = new WeakMap<Context, unknown>();
+
+/** Heartbeats with progress details when running as an activity; a no-op when called directly (CLI, scripts, tests). */
+export function heartbeat(details: unknown): void {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return;
+  }
+  lastDetails.set(context, details);
+  context.heartbeat(details);
+}
+
+/** The worker's activity interceptor: a heartbeat every HEARTBEAT_EVERY_MS while the activity runs. */
+export const heartbeatWhileRunning: ActivityInterceptorsFactory = (context) => ({
+  inbound: {
+    async execute(input, next) {
+      const timer = setInterval(() => context.heartbeat(lastDetails.get(context)), HEARTBEAT_EVERY_MS);
+      try {
+        return await next(input);
+      } finally {
+        clearInterval(timer);
+      }
+    },
+  },
+});
