@@ -24,11 +24,17 @@ export function heartbeat(details: unknown): void {
   context.heartbeat(details);
 }
 
-/** The worker's activity interceptor: a heartbeat every HEARTBEAT_EVERY_MS while the activity runs. */
+/**
+ * The worker's activity interceptor: while an activity with a heartbeat timeout runs, a heartbeat every
+ * HEARTBEAT_EVERY_MS, or every quarter of its timeout when that is shorter.
+ */
 export const heartbeatWhileRunning: ActivityInterceptorsFactory = (context) => ({
   inbound: {
     async execute(input, next) {
-      const timer = setInterval(() => context.heartbeat(lastDetails.get(context)), HEARTBEAT_EVERY_MS);
+      const timeoutMs = context.info.heartbeatTimeoutMs;
+      if (!timeoutMs) return next(input);
+      const every = Math.min(HEARTBEAT_EVERY_MS, Math.max(50, Math.floor(timeoutMs / 4)));
+      const timer = setInterval(() => context.heartbeat(lastDetails.get(context)), every);
       try {
         return await next(input);
       } finally {
