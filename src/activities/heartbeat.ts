@@ -2,9 +2,11 @@
  * Heartbeats, so that Temporal notices a dead worker in seconds: every activity proxy of the workflows sets
  * `heartbeatTimeout: HEARTBEAT_TIMEOUT` (src/workflows/activities.ts), and every worker runs each activity with
  * `heartbeatWhileRunning` (src/workers/worker.ts), which heartbeats every HEARTBEAT_EVERY_MS for as long as the
- * activity runs (both in src/temporal/heartbeat-timing.ts). Without them, an activity on a killed worker was retried only after its start-to-close timeout
- * (2 minutes for an email, 15 for the report). An activity that reports progress calls `heartbeat(details)`; the
- * periodic heartbeat repeats the last details, so progress shown in Temporal UI does not flicker.
+ * activity runs (both constants in src/temporal/heartbeat-timing.ts). Without them, an activity on a killed worker
+ * was retried only after its start-to-close timeout (2 minutes for an email, 15 for the report). An activity that
+ * reports progress calls `heartbeat(details)`; the periodic heartbeat repeats the last details, so the progress
+ * Temporal UI shows does not flicker. Long CPU-bound work (rendering documents) runs in a child process, so the
+ * worker's event loop is free to heartbeat.
  */
 import { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';

@@ -21,7 +21,7 @@ import {
   type QuarterHooks,
 } from './quarter';
 
-/** Projects of a fault case's mechanism: enough for the fault to land mid-stage, small enough to keep the suite short. */
+/** Projects of a fault case's mechanism: enough for the fault to land mid-stage, few enough for a short suite. */
 const FAULT_PROJECTS = 30;
 
 let stack: ProductionStack | undefined;
@@ -31,7 +31,7 @@ function logSizes(logDir: string): Map<string, number> {
   return new Map(fs.readdirSync(logDir).map((f) => [f, fs.statSync(path.join(logDir, f)).size]));
 }
 
-/** The lines the workers and web instances wrote since `since` that warn or report an error (at most 40, cut to 300). */
+/** What the workers and web instances wrote since `since` that warns or reports an error (40 lines at most). */
 function warningsIn(logDir: string, since: Map<string, number>): string[] {
   return fs
     .readdirSync(logDir)
@@ -142,7 +142,7 @@ describe('the product on a Temporal cluster with PostgreSQL', () => {
     20 * 60_000,
   );
 
-  it('loses nothing and sends nothing twice when a worker is killed during the fan-out', async () => {
+  it('loses nothing, and repeats only an email the dead worker had in flight, when a worker is killed during the fan-out', async () => {
     const id = 'fault-worker-fan-out';
     const { sendsNow } = sendingWindowAt();
     let inFlight = new Set<string>();
@@ -180,7 +180,7 @@ describe('the product on a Temporal cluster with PostgreSQL', () => {
     );
   });
 
-  it('loses nothing and sends nothing twice when a worker is killed during a burst of submissions', async () => {
+  it('loses nothing, and repeats only an email the dead worker had in flight, when a worker is killed during a burst of submissions', async () => {
     const id = 'fault-worker-submissions';
     let inFlight = new Set<string>();
     await quarterWith(
