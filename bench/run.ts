@@ -23,7 +23,8 @@ import { runEmailBench } from './email';
 import { benchFanOut, type FanOutResult } from './fan-out';
 import { benchHistory, HISTORY_WARNING_EVENTS } from './history';
 import { benchPages } from './pages';
-import { benchRoundTrip } from './round-trip';
+import { benchRoundTrip, type RoundTripResult } from './round-trip';
+import { startClusterBench } from './cluster';
 import { benchScale } from './scale';
 import { sendingWindowAt } from './synthetic';
 import { startWorkerProcess } from './worker-handle';
@@ -54,9 +55,21 @@ const plans = {
 type Row = [string, string, string, string, string];
 
 /** The sections `--only a,b` may name, in the order a run goes through them. */
-const SECTIONS = ['history', 'fan-out', 'round-trip', 'pages', 'scale', 'email', 'documents', 'capacity'] as const;
+const SECTIONS = [
+  'history',
+  'fan-out',
+  'round-trip',
+  'cluster',
+  'pages',
+  'scale',
+  'email',
+  'documents',
+  'capacity',
+] as const;
 /** Capacity runs nothing of its own: it reads what these sections measured. */
 const CAPACITY_NEEDS = ['history', 'fan-out', 'round-trip'] as const;
+/** The cluster section repeats these on a Temporal cluster: it compares with their dev-server figures of the run. */
+const CLUSTER_NEEDS = ['fan-out', 'round-trip'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /**
@@ -76,6 +89,11 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Section>; fanOut
   const missing = CAPACITY_NEEDS.filter((s) => !only.includes(s));
   if (only.includes('capacity') && missing.length)
     throw new Error(`capacity reads what ${CAPACITY_NEEDS.join(', ')} measure: add ${missing.join(', ')} to --only`);
+  const clusterMissing = CLUSTER_NEEDS.filter((s) => !only.includes(s));
+  if (only.includes('cluster') && clusterMissing.length)
+    throw new Error(
+      `cluster compares with what ${CLUSTER_NEEDS.join(', ')} measure on the dev server: add ${clusterMissing.join(', ')} to --only`,
+    );
   const fanOut = value('--fan-out')?.split(',').map(Number);
   if (fanOut?.some((n) => !Number.isInteger(n) || n < 1))
     throw new Error('--fan-out takes project counts, e.g. 100,1000');
@@ -343,6 +361,90 @@ async function main(): Promise<void> {
         ]);
       }
       results.payloadCodec = codec;
+    }
+
+    // The same fan-out and round trip on a Temporal cluster (two nodes on PostgreSQL), next to the dev server's.
+    if (only.has('cluster')) {
+      const n = plan.fanOut[0];
+      log('starting PostgreSQL and a Temporal cluster of two nodes (the first run builds the server with Go)');
+      const onCluster = await startClusterBench(c, workerEnv, log);
+      try {
+        log(`cycle fan-out on the cluster: ${n} projects`);
+        const devFanOut = fanOut.find((f) => f.projects === n)!;
+        const clusterFanOut = await benchFanOut(onCluster.ctx, n);
+        log(`  product ${ms(clusterFanOut.productMs)}, baseline ${ms(clusterFanOut.baselineMs)}`);
+        log(`submission round trip on the cluster: 20 owners, ${plan.rounds} rounds`);
+        const devRoundTrip = results.roundTrip as RoundTripResult;
+        const clusterRoundTrip = await benchRoundTrip(onCluster.ctx, 20, plan.rounds);
+        log(`  p50 ${ms(clusterRoundTrip.productP50)} vs ${ms(clusterRoundTrip.baselineP50)}`);
+        results.cluster = {
+          temporal: `${onCluster.cluster.version}, ${onCluster.cluster.nodes.length} nodes on PostgreSQL`,
+          fanOut: clusterFanOut,
+          roundTrip: clusterRoundTrip,
+        };
+        const where = `on the cluster vs the dev server`;
+        rows.push(
+          [
+            `cycle fan-out, ${n} projects, ${where}`,
+            ms(clusterFanOut.productMs),
+            ms(devFanOut.productMs),
+            x(clusterFanOut.productMs / devFanOut.productMs),
+            '',
+          ],
+          [
+            `bare fan-out (baseline), ${n} children, ${where}`,
+            ms(clusterFanOut.baselineMs),
+            ms(devFanOut.baselineMs),
+            x(clusterFanOut.baselineMs / devFanOut.baselineMs),
+            '',
+          ],
+          [
+            `cycle fan-out, ${n} projects, on the cluster: product vs bare`,
+            ms(clusterFanOut.productMs),
+            ms(clusterFanOut.baselineMs),
+            x(clusterFanOut.ratio),
+            '<= 1.25x',
+          ],
+          [
+            `submission round trip p50, ${where}`,
+            ms(clusterRoundTrip.productP50),
+            ms(devRoundTrip.productP50),
+            x(clusterRoundTrip.productP50 / devRoundTrip.productP50),
+            '',
+          ],
+          [
+            `submission round trip p99, ${where}`,
+            ms(clusterRoundTrip.productP99),
+            ms(devRoundTrip.productP99),
+            x(clusterRoundTrip.productP99 / devRoundTrip.productP99),
+            '',
+          ],
+          [
+            `bare executeUpdate p50 (baseline), ${where}`,
+            ms(clusterRoundTrip.baselineP50),
+            ms(devRoundTrip.baselineP50),
+            x(clusterRoundTrip.baselineP50 / devRoundTrip.baselineP50),
+            '',
+          ],
+          [
+            `submission round trip p50, on the cluster: product vs bare`,
+            ms(clusterRoundTrip.productP50),
+            ms(clusterRoundTrip.baselineP50),
+            x(clusterRoundTrip.ratioP50),
+            '<= 1.25x',
+          ],
+        );
+        if (clusterRoundTrip.failures)
+          rows.push([
+            `on the cluster: posts without a receipt`,
+            `${clusterRoundTrip.failures}`,
+            '',
+            '',
+            clusterRoundTrip.firstFailure?.slice(0, 60) ?? '',
+          ]);
+      } finally {
+        await onCluster.stop();
+      }
     }
 
     const [m, p] = plan.rest;

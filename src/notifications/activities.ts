@@ -1,19 +1,8 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { heartbeat } from '../activities/heartbeat';
 import { TransientDeliveryError } from './errors';
 import type { Notifier } from './notifier';
 import type { NotificationRequest, NotificationResult } from './request';
-
-/** Heartbeats when running as an activity; a no-op when called directly (scripts, the CLI, tests). */
-function heartbeat(details: unknown): void {
-  let context: Context;
-  try {
-    context = Context.current();
-  } catch {
-    return;
-  }
-  context.heartbeat(details);
-}
 
 /**
  * The `sendNotification` activity (contract: src/activities/types.ts). Retry semantics, explicitly:

@@ -46,6 +46,9 @@ export interface NotifierDeps {
   now?: () => Date;
 }
 
+/** How long recording a sent email is retried while the database is unreachable (see recordSent). */
+export const RECORD_SENT_PATIENCE_MS = 60_000;
+
 /** Runs `fn` over items with at most `limit` in flight. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -165,6 +168,24 @@ export function createNotifier(deps: NotifierDeps) {
     });
   }
 
+  /**
+   * Records the relay's acceptance. The email has left: were this write given up, the step's retry would send it
+   * again, so it is retried while the database is unreachable (a PostgreSQL restart, a failover) for up to
+   * RECORD_SENT_PATIENCE_MS. Past that the row stays `sending`, and the retry resends it with the same Message-ID:
+   * the same at-most-one-duplicate case as a crash between the relay's reply and this write.
+   */
+  async function recordSent(id: string, response: string, at: string): Promise<void> {
+    const deadline = Date.now() + RECORD_SENT_PATIENCE_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await deps.outbox.markSent(id, response, at);
+      } catch (err) {
+        if (Date.now() >= deadline) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** attempt)));
+      }
+    }
+  }
+
   /** Sends a row unless it is settled or held by another attempt; `held`: this attempt claimed it when writing it. */
   async function deliver(
     row: OutboxMessage,
@@ -217,10 +238,8 @@ export function createNotifier(deps: NotifierDeps) {
     } finally {
       clearInterval(heartbeat);
     }
-    // If this write fails (database down), the row stays `sending` and the retried activity resends with
-    // the same Message-ID: the same at-most-one-duplicate case as a crash right here.
     const at = now().toISOString();
-    await deps.outbox.markSent(row.id, receipt.response, at);
+    await recordSent(row.id, receipt.response, at);
     return {
       ...claimed,
       status: 'sent',

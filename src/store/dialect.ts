@@ -83,5 +83,11 @@ export function openPostgres(databaseUrl: string, poolSize = 10): Kysely<Databas
   // An idle connection dropped by the server (restart, failover, admin termination) emits 'error' on the pool;
   // without a listener Node would crash the process. The pool discards that client and opens a new one on demand.
   pool.on('error', (err) => console.warn(`database: idle connection lost (${err.message}); it will be replaced`));
+  // A connection lost while checked out (held by a transaction between two statements) emits 'error' on its client,
+  // which the pool does not listen to then: without this listener the process would crash. The transaction's next
+  // statement fails instead (its caller retries), and the pool discards the client when it is released.
+  pool.on('connect', (client) =>
+    client.on('error', (err) => console.warn(`database: connection lost in use (${err.message}); it will be replaced`)),
+  );
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

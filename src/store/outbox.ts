@@ -168,8 +168,12 @@ export interface OutboxFilter {
   offset?: number;
 }
 
-/** How long a claim holds a row when the sender gives no lease: longer than an SMTP exchange's timeouts. */
-export const DEFAULT_LEASE_MS = 120_000;
+/**
+ * How long a claim holds a row when the sender gives no lease. The notifier renews it every third of it while the
+ * SMTP exchange lasts, so it runs out only when the sending process is gone: then a retry of the step (which comes
+ * at the earliest the activity's heartbeat timeout plus its first retry interval later, 50 s) finds it free.
+ */
+export const DEFAULT_LEASE_MS = 30_000;
 
 /**
  * The email outbox. The primary key is derived from (workflow id, step, recipient), so enqueuing the

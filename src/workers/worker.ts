@@ -8,6 +8,7 @@ import {
   type ReplayWorkerOptions,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { heartbeatWhileRunning } from '../activities/heartbeat';
 import type { Activities } from '../activities/types';
 import { projectDataConverter } from '../temporal/codec';
 import type { PayloadKeyRing } from '../temporal/keys';
@@ -40,6 +41,8 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     dataConverter: projectDataConverter(options.payloadKeys),
     activities: options.activities,
+    // Every activity heartbeats while it runs: a killed worker's activities are retried within HEARTBEAT_TIMEOUT.
+    interceptors: { activity: [heartbeatWhileRunning] },
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

@@ -12,22 +12,27 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities, NotificationRequest } from '../activities/types';
+import { HEARTBEAT_TIMEOUT } from '../temporal/heartbeat-timing';
 
 /** Store writes: quick, retried until the database is back (they must not be lost). */
 export const store = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
+  // Every activity heartbeats while it runs (src/activities/heartbeat.ts): one on a dead worker is retried at once.
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
 /** Document generation: may take minutes for 1,000 projects; a broken template should not retry for ever. */
 export const documents = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
 });
 
 // Transient SMTP failures retry with back-off for about a day; `Undeliverable` is permanent.
 const mailOptions: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: {
     initialInterval: '30 seconds',
     backoffCoefficient: 2,

@@ -26,6 +26,7 @@ import { addDays, collectionDates, cycleOpensAt, endOfDay, localDate, quarterOpe
 import { bookFor, makeCalendarBook, recipientCalendar, type CalendarBook } from '../domain/recipients';
 import type { WorkCalendar } from '../domain/work-calendar';
 import { settledStates, type CyclePhase } from '../domain/states';
+import { HEARTBEAT_TIMEOUT } from '../temporal/heartbeat-timing';
 import { actionItemWorkflowId, updateWorkflowId } from '../temporal/ids';
 import {
   ActionItemStateKey,
@@ -143,6 +144,7 @@ export async function quarterlyCycle(input: QuarterlyCycleInput): Promise<Quarte
     const { documentIds } = await documents.compileReport.executeWithOptions(
       {
         startToCloseTimeout: '15 minutes',
+        heartbeatTimeout: HEARTBEAT_TIMEOUT,
         retry: { maximumAttempts: 20, maximumInterval: '10 minutes' },
         summary: `report version ${version}`,
       },

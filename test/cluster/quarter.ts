@@ -28,6 +28,8 @@ export interface QuarterCounts {
   messagesAtSmtp: number;
   distinctMessageIds: number;
   duplicateMessageIds: number;
+  /** The Message-IDs (without angle brackets) that arrived more than once, with how often. */
+  repeated: Record<string, number>;
   requests: number;
   receipts: number;
   invitations: number;
@@ -89,7 +91,7 @@ export class ApiClient {
         last = `${web.name}: ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`;
       }
       if (Date.now() > deadline) throw new Error(`${method} ${path}: no instance answered in time; last: ${last}`);
-      if (attempt > 0) this.retried++;
+      this.retried++;
       i++;
       await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 5))));
     }
@@ -384,6 +386,11 @@ export async function checkQuarter(
     messagesAtSmtp: atSmtp.length,
     distinctMessageIds: distinct.size,
     duplicateMessageIds: atSmtp.length - distinct.size,
+    repeated: Object.fromEntries(
+      [...distinct]
+        .map((id) => [bare(id), atSmtp.filter((m) => m.messageId === id).length] as const)
+        .filter(([, n]) => n > 1),
+    ),
     requests: outbox.filter((o) => o.step === 'request').length,
     receipts: outbox.filter((o) => o.step.startsWith('receipt-r')).length,
     invitations: outbox.filter((o) => o.step.startsWith('invitation-s')).length,
@@ -395,6 +402,19 @@ export async function checkQuarter(
     phaseSeenAtSeconds: run.phaseSeenAtSeconds,
   };
   return counts;
+}
+
+/**
+ * The Message-IDs of the emails being sent right now (outbox rows claimed, not yet recorded as sent). Read right
+ * after a worker was killed, it holds every email the dead worker had handed to the relay but not yet recorded.
+ */
+export async function emailsInFlight(stack: ProductionStack): Promise<Set<string>> {
+  const rows = await stack.store.db
+    .selectFrom('outbox')
+    .select(['message_id'])
+    .where('status', '=', 'sending')
+    .execute();
+  return new Set(rows.map((r) => bare(r.message_id)));
 }
 
 /** Waits until every outbox row of the quarter has reached the SMTP server (emails follow the steps that write them). */

@@ -24,9 +24,10 @@ export interface PostgresServer {
   stop(): Promise<void>;
   /**
    * Crashes and restarts a server this helper started (`pg_ctl stop -m immediate`, then start on the same port):
-   * every connection is cut, and the server is back once it has replayed its log. Throws for DATABASE_URL_ADMIN.
+   * every connection is cut, and the server is back once it has replayed its log; `downForMs` keeps it down that
+   * long first (connections are refused meanwhile). Throws for DATABASE_URL_ADMIN.
    */
-  restart(): Promise<void>;
+  restart(options?: { downForMs?: number }): Promise<void>;
 }
 
 /** The newest PostgreSQL bin folder installed by Debian packages, or undefined. */
@@ -114,6 +115,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
+  // Fast but crash-safe for a process crash (what restart() does): no fsync (the machine does not lose power in a
+  // test), but each commit's WAL is written to the OS before the commit returns (synchronous_commit on), so a
+  // crashed server replays every acknowledged commit. With synchronous_commit off a crash loses the last commits.
   const start = () =>
     run('pg_ctl', [
       '-D',
@@ -124,7 +128,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       '-t',
       '60',
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=400`,
       'start',
     ]);
   start();
@@ -132,8 +136,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     adminUrl,
     ...databaseOps(adminUrl),
-    async restart() {
+    async restart(options = {}) {
       run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      if (options.downForMs) await new Promise((r) => setTimeout(r, options.downForMs));
       start();
     },
     async stop() {
