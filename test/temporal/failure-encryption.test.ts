@@ -56,7 +56,12 @@ it("keeps an activity's and a workflow's failure messages out of the history, re
   expect(workflowFailure.message).toBe(`the step for ${ADDRESS} was not delivered`);
   expect(workflowFailure.type).toBe('NotDelivered');
 
-  const raw = new Client({ connection: env.client.connection, namespace: env.namespace ?? 'default' });
+  // A client without the keys (plaintext converter): what Temporal's database and its operators see.
+  const raw = new Client({
+    connection: env.client.connection,
+    namespace: env.namespace ?? 'default',
+    dataConverter: projectDataConverter(null),
+  });
   const history = await raw.workflow.getHandle(taskQueue).fetchHistory();
   const events = history.events ?? [];
   const activityFailed = events.find((e) => e.activityTaskFailedEventAttributes)!.activityTaskFailedEventAttributes!;
