@@ -12,7 +12,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../src/config';
 import { quarterOf } from '../src/domain';
 import { openStore } from '../src/store';
-import { projectDataConverter } from '../src/temporal/codec';
+import { FAILURE_CONVERTER_PATH, projectDataConverter } from '../src/temporal/codec';
 import { formatPayloadKey, generatePayloadKey, parsePayloadKeys } from '../src/temporal/keys';
 import { capacity } from './capacity';
 import type { BenchContext } from './context';
@@ -152,7 +152,11 @@ async function main(): Promise<void> {
     log('bundling workflows (product and baseline)');
     const logger = new DefaultLogger('WARN');
     const [productBundle, baselineBundle] = await Promise.all([
-      bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), logger }),
+      bundleWorkflowCode({
+        workflowsPath: require.resolve('../src/workflows'),
+        failureConverterPath: FAILURE_CONVERTER_PATH,
+        logger,
+      }),
       bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflows'), logger }),
     ]);
     const bundleFile = (name: string, b: unknown) => {

@@ -135,8 +135,16 @@ export class EncryptionCodec implements PayloadCodec {
 }
 
 /**
+ * The failure converter module (src/temporal/failure-converter.ts: failures' messages and stack traces as encrypted
+ * payloads). Workers that bundle the workflows themselves pick it up from `projectDataConverter`; a workflow bundle
+ * built beforehand (`bundleWorkflowCode`) must be given it as `failureConverterPath`.
+ */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/**
  * THE data converter of every Temporal client, worker, test environment and replayer this project creates
- * (src/temporal/connection.ts, src/workers/worker.ts, test/helpers/temporal.ts, bench/). `null` means plaintext
+ * (src/temporal/connection.ts, src/workers/worker.ts, test/helpers/temporal.ts, bench/): payloads encrypted, and
+ * failures' messages and stack traces with them (FAILURE_CONVERTER_PATH). `null` means plaintext
  * and exists only for the benchmark's with/without comparison; test/temporal/codec-everywhere.test.ts fails when
  * a client or worker is created without going through here.
  */
@@ -144,5 +152,10 @@ export function projectDataConverter(
   keys: PayloadKeyRing | null,
   options: { compressAbove?: number } = {},
 ): DataConverter {
-  return keys ? { payloadCodecs: [new EncryptionCodec(keys, options.compressAbove)] } : {};
+  return keys
+    ? {
+        payloadCodecs: [new EncryptionCodec(keys, options.compressAbove)],
+        failureConverterPath: FAILURE_CONVERTER_PATH,
+      }
+    : {};
 }

@@ -21,7 +21,7 @@ import {
 import { createActivities } from '../../src/activities';
 import type { Activities } from '../../src/activities/types';
 import type { Store } from '../../src/store';
-import { projectDataConverter } from '../../src/temporal/codec';
+import { FAILURE_CONVERTER_PATH, projectDataConverter } from '../../src/temporal/codec';
 import type { PayloadKeyRing } from '../../src/temporal/keys';
 import * as keys from '../../src/temporal/search-attributes';
 import { createWorker } from '../../src/workers/worker';
@@ -151,6 +151,8 @@ export async function createLocalEnv(
 export function bundleWorkflows(options: { timeSkipping?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
+    // As production's worker bundles them: failures' messages encoded, so that the codec encrypts them.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     workflowInterceptorModules: options.timeSkipping ? [require.resolve('./time-skipping-interceptors')] : [],
     logger: new DefaultLogger('WARN'),
   });

@@ -11,6 +11,7 @@ import type { NotificationRequest } from '../../src/activities/types';
 import { createNotificationActivities } from '../../src/notifications/activities';
 import { createNotifier } from '../../src/notifications/notifier';
 import { createSmtpTransport } from '../../src/notifications/transport';
+import { FAILURE_CONVERTER_PATH } from '../../src/temporal/codec';
 import { createFakeActivities } from '../helpers/fake-activities';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { createLocalEnv, uniqueTaskQueue, withWorker } from '../helpers/temporal';
@@ -104,6 +105,7 @@ describe('invitations through the same slow relay, sent by a Temporal activity w
     temporal = await createLocalEnv();
     const bundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('./slow-relay-workflow'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
       logger: new DefaultLogger('WARN'),
     });
     const mechanism = testMechanism(40);
