@@ -7,11 +7,12 @@ const fs = require('node:fs');
 class SummaryReporter {
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    const line =
-      `${results.numPassedTests} passed, ${results.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : '');
+    // A test file that fails to load runs no test: it counts as one failure, not as nothing.
+    const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+    const line = `${results.numPassedTests} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : '');
     process.stdout.write(`\ntests: ${line}\n`);
     const file = process.env.TEST_SUMMARY_FILE;
-    if (file) fs.appendFileSync(file, `${results.numPassedTests} ${results.numFailedTests} ${skipped}\n`);
+    if (file) fs.appendFileSync(file, `${results.numPassedTests} ${failed} ${skipped}\n`);
   }
 }
 module.exports = SummaryReporter;

@@ -86,8 +86,9 @@ export function openPostgres(databaseUrl: string, poolSize = 10): Kysely<Databas
   // A connection lost while checked out (held by a transaction between two statements) emits 'error' on its client,
   // which the pool does not listen to then: without this listener the process would crash. The transaction's next
   // statement fails instead (its caller retries), and the pool discards the client when it is released.
-  pool.on('connect', (client) =>
-    client.on('error', (err) => console.warn(`database: connection lost in use (${err.message}); it will be replaced`)),
-  );
+  const lostInUse = (err: Error) =>
+    console.warn(`database: connection lost in use (${err.message}); it will be replaced`);
+  pool.on('acquire', (client) => client.on('error', lostInUse));
+  pool.on('release', (_err, client) => client.removeListener('error', lostInUse));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -6,5 +6,5 @@
 
 /** How long Temporal waits for a heartbeat before it retries the activity on another worker. */
 export const HEARTBEAT_TIMEOUT = '20 seconds';
-/** How often a running activity heartbeats (the SDK sends at most one per 80% of the timeout). */
+/** How often a running activity heartbeats, and how often at most the worker sends one (src/workers/worker.ts). */
 export const HEARTBEAT_EVERY_MS = 5_000;

@@ -11,6 +11,7 @@ import {
 import { heartbeatWhileRunning } from '../activities/heartbeat';
 import type { Activities } from '../activities/types';
 import { projectDataConverter } from '../temporal/codec';
+import { HEARTBEAT_EVERY_MS } from '../temporal/heartbeat-timing';
 import type { PayloadKeyRing } from '../temporal/keys';
 
 /** Everything a worker needs: where to connect, which queue to serve, and the activity implementations. */
@@ -41,8 +42,11 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     dataConverter: projectDataConverter(options.payloadKeys),
     activities: options.activities,
-    // Every activity heartbeats while it runs: a killed worker's activities are retried within HEARTBEAT_TIMEOUT.
+    // Every activity heartbeats while it runs, and each heartbeat reaches Temporal (the SDK would otherwise send one
+    // per 80% of the timeout, leaving one late heartbeat between a live activity and its timeout): a killed worker's
+    // activities time out HEARTBEAT_TIMEOUT after their last heartbeat, then retry on another worker.
     interceptors: { activity: [heartbeatWhileRunning] },
+    maxHeartbeatThrottleInterval: HEARTBEAT_EVERY_MS,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

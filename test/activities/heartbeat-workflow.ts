@@ -1,9 +1,9 @@
-/** A workflow for test/activities/heartbeat.test.ts: one activity with a 1 s heartbeat timeout, tried once. */
+/** A workflow for test/activities/heartbeat.test.ts: one activity with a 2 s heartbeat timeout, tried once. */
 import { proxyActivities } from '@temporalio/workflow';
 
 const { quiet } = proxyActivities<{ quiet(ms: number): Promise<string> }>({
   startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '1 second',
+  heartbeatTimeout: '2 seconds',
   retry: { maximumAttempts: 1 },
 });
 

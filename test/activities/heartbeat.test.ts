@@ -1,13 +1,14 @@
 /**
  * Every worker heartbeats for its running activities (src/activities/heartbeat.ts), so activities can have a short
  * heartbeat timeout (a dead worker is noticed in seconds) without heartbeating themselves. On a real dev server: an
- * activity that runs 3 s without a heartbeat of its own, under a 1 s heartbeat timeout.
+ * activity that runs 5 s without a heartbeat of its own, under a 2 s heartbeat timeout (a heartbeat every 500 ms, each
+ * sent: `maxHeartbeatThrottleInterval` as production's worker sets it to the heartbeat's period).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { heartbeatWhileRunning } from '../../src/activities/heartbeat';
-import { projectDataConverter } from '../../src/temporal/codec';
+import { FAILURE_CONVERTER_PATH, projectDataConverter } from '../../src/temporal/codec';
 import { testPayloadKeys } from '../helpers/payload-keys';
 import { createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -17,7 +18,10 @@ let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   [env, bundle] = await Promise.all([
     createLocalEnv(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('./heartbeat-workflow') }),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('./heartbeat-workflow'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+    }),
   ]);
 }, 120_000);
 afterAll(async () => {
@@ -34,11 +38,12 @@ async function runQuietActivity(withHeartbeats: boolean): Promise<string> {
     // The environment's client encrypts payloads, as every client of the project does.
     dataConverter: projectDataConverter(testPayloadKeys),
     activities: { quiet: (ms: number) => new Promise<string>((r) => setTimeout(() => r(`quiet for ${ms} ms`), ms)) },
+    maxHeartbeatThrottleInterval: 500,
     ...(withHeartbeats && { interceptors: { activity: [heartbeatWhileRunning] } }),
   });
   return worker.runUntil(
     env.client.workflow
-      .execute('oneQuietActivity', { taskQueue, workflowId: taskQueue, args: [3000] })
+      .execute('oneQuietActivity', { taskQueue, workflowId: taskQueue, args: [5000] })
       .catch((err: unknown) => {
         if (err instanceof WorkflowFailedError) {
           const failure = err.cause as (Error & { cause?: Error }) | undefined;
@@ -50,7 +55,7 @@ async function runQuietActivity(withHeartbeats: boolean): Promise<string> {
 }
 
 it('keeps a running activity alive under a heartbeat timeout shorter than its run', async () => {
-  await expect(runQuietActivity(true)).resolves.toBe('quiet for 3000 ms');
+  await expect(runQuietActivity(true)).resolves.toBe('quiet for 5000 ms');
 }, 60_000);
 
 it('lets the same activity time out without the interceptor (what tells Temporal a worker died)', async () => {

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { quarterOf } from '../../src/domain';
+import { DEFAULT_LEASE_MS } from '../../src/store/outbox';
 import { projectDataConverter } from '../../src/temporal/codec';
 import { testPayloadKeys } from '../helpers/payload-keys';
 import { importSyntheticMechanism, sendingWindowAt, startedCount } from '../../bench/synthetic';
@@ -35,6 +36,8 @@ export interface QuarterCounts {
   invitations: number;
   minutes: number;
   retriedRequests: number;
+  /** Commands sent again after a failure that may have reached an instance (see ApiClient.replayed). */
+  replayedCommands: number;
   phase: string;
   seconds: number;
   stageSeconds: Record<string, number>;
@@ -54,6 +57,11 @@ interface ApiAnswer {
 /** The API client of a run: round-robin over the web instances, retry through another one on failure. */
 export class ApiClient {
   retried = 0;
+  /**
+   * Commands (not GETs) sent again after a failure that may have reached the server (connection reset, no answer,
+   * 5xx), not after a refused connection: the Idempotency-Key is what keeps those from acting twice.
+   */
+  replayed = 0;
   /** When each phase of the cycle was first seen by waitForCycle (ms since the epoch). */
   readonly phasesSeen = new Map<string, number>();
   private next = 0;
@@ -70,6 +78,7 @@ export class ApiClient {
     const deadline = Date.now() + (options.deadlineMs ?? 180_000);
     let i = options.via ?? this.next++;
     let last = '';
+    let reached = false;
     for (let attempt = 0; ; attempt++) {
       const web = this.stack.webs[i % this.stack.webs.length];
       try {
@@ -87,11 +96,15 @@ export class ApiClient {
         const answer = { status: res.status, body: text ? JSON.parse(text) : undefined };
         if (res.status < 500) return answer;
         last = `${web.name}: ${res.status} ${text.slice(0, 300)}`;
+        reached = true;
       } catch (err) {
-        last = `${web.name}: ${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`;
+        const cause = (err as { cause?: { code?: string } }).cause;
+        last = `${web.name}: ${(err as Error).message} ${String(cause ?? '')}`;
+        reached = cause?.code !== 'ECONNREFUSED';
       }
       if (Date.now() > deadline) throw new Error(`${method} ${path}: no instance answered in time; last: ${last}`);
       this.retried++;
+      if (reached && method !== 'GET') this.replayed++;
       i++;
       await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** Math.min(attempt, 5))));
     }
@@ -396,6 +409,7 @@ export async function checkQuarter(
     invitations: outbox.filter((o) => o.step.startsWith('invitation-s')).length,
     minutes: outbox.filter((o) => o.step === 'minutes').length,
     retriedRequests: run.api.retried,
+    replayedCommands: run.api.replayed,
     phase: (await stack.store.cycles.get(mechanismId, quarter))?.phase ?? 'unknown',
     seconds: Math.round((Date.now() - startedAt) / 1000),
     stageSeconds: run.stageSeconds,
@@ -405,16 +419,24 @@ export async function checkQuarter(
 }
 
 /**
- * The Message-IDs of the emails being sent right now (outbox rows claimed, not yet recorded as sent). Read right
- * after a worker was killed, it holds every email the dead worker had handed to the relay but not yet recorded.
+ * The Message-IDs of the emails a killed worker left being sent in a mechanism (call right after the kill): rows
+ * `sending` at the kill whose lease has not moved a renewal period later. A live sender renews its lease every third
+ * of it, or records the email sent, within that time; a dead one does neither (and its lease runs for 30 s, so no
+ * retry has taken the row yet). These are the only emails that may reach the relay twice: accepted by the relay in
+ * the moment between its 250 and the record of it.
  */
-export async function emailsInFlight(stack: ProductionStack): Promise<Set<string>> {
-  const rows = await stack.store.db
-    .selectFrom('outbox')
-    .select(['message_id'])
-    .where('status', '=', 'sending')
-    .execute();
-  return new Set(rows.map((r) => bare(r.message_id)));
+export async function emailsLeftByAKilledWorker(stack: ProductionStack, mechanismId: string): Promise<Set<string>> {
+  const sending = () =>
+    stack.store.db
+      .selectFrom('outbox')
+      .select(['id', 'message_id', 'lease_until'])
+      .where('mechanism_id', '=', mechanismId)
+      .where('status', '=', 'sending')
+      .execute();
+  const atKill = await sending();
+  await new Promise((r) => setTimeout(r, DEFAULT_LEASE_MS / 3 + 2000));
+  const later = new Map((await sending()).map((r) => [r.id, r.lease_until]));
+  return new Set(atKill.filter((r) => later.get(r.id) === r.lease_until).map((r) => bare(r.message_id)));
 }
 
 /** Waits until every outbox row of the quarter has reached the SMTP server (emails follow the steps that write them). */

@@ -24,7 +24,7 @@ function sources(dir: string): string[] {
   });
 }
 
-describe('encryption of workflow payloads', () => {
+describe('encryption of workflow payloads and failures', () => {
   it('is configured on every Temporal client and worker the project creates', () => {
     const forgotten: string[] = [];
     let seen = 0;
@@ -47,6 +47,28 @@ describe('encryption of workflow payloads', () => {
       }
     }
     expect(seen).toBeGreaterThan(5);
+    expect(forgotten).toEqual([]);
+  });
+
+  it('reaches the failures of every workflow bundle the project builds (their failure converter)', () => {
+    const forgotten: string[] = [];
+    let seen = 0;
+    for (const file of folders.flatMap((f) => sources(path.join(root, f)))) {
+      const rel = path.relative(root, file);
+      if (rel === 'test/temporal/codec-everywhere.test.ts') continue;
+      const text = fs.readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/bundleWorkflowCode\(/g)) {
+        const before = text.slice(Math.max(0, text.lastIndexOf('\n', m.index - 1)), m.index);
+        if (/\/\/|\*/.test(before.trimStart().slice(0, 2)) || /import /.test(before)) continue;
+        seen++;
+        const call = text.slice(m.index, m.index + 400);
+        // The bare-Temporal baseline of the benchmarks runs no project code.
+        if (call.includes('baseline-workflows')) continue;
+        if (!call.includes('failureConverterPath'))
+          forgotten.push(`${rel}:${text.slice(0, m.index).split('\n').length}`);
+      }
+    }
+    expect(seen).toBeGreaterThan(3);
     expect(forgotten).toEqual([]);
   });
 });
