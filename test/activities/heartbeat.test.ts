@@ -5,12 +5,12 @@
  * sent: `maxHeartbeatThrottleInterval` as production's worker sets it to the heartbeat's period).
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
 import { heartbeatWhileRunning } from '../../src/activities/heartbeat';
-import { FAILURE_CONVERTER_PATH, projectDataConverter } from '../../src/temporal/codec';
+import { projectDataConverter } from '../../src/temporal/codec';
 import { testPayloadKeys } from '../helpers/payload-keys';
-import { createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleWorkflows, createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -18,10 +18,7 @@ let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   [env, bundle] = await Promise.all([
     createLocalEnv(),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('./heartbeat-workflow'),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-    }),
+    bundleWorkflows({ workflowsPath: require.resolve('./heartbeat-workflow') }),
   ]);
 }, 120_000);
 afterAll(async () => {

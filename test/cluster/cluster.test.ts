@@ -8,7 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { sendingWindowAt, startedCount } from '../../bench/synthetic';
+import { outboxCount, sendingWindowAt, startedCount } from '../../bench/synthetic';
+import { until } from '../helpers/until';
 import { startProductionStack, type ProductionStack } from './stack';
 import {
   checkQuarter,
@@ -120,22 +121,6 @@ async function killWorker(index: number, mechanismId: string): Promise<{ leftBeh
   return { leftBehind };
 }
 
-/** Waits until at least `n` rows of a step are in the mechanism's outbox; bounded by the activities' timeouts. */
-async function outboxReaches(mechanismId: string, step: string, n: number, timeoutMs = 300_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const row = await stack!.store.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('mechanism_id', '=', mechanismId)
-      .where('step', '=', step)
-      .executeTakeFirstOrThrow();
-    if (Number(row.n) >= n) return;
-    if (Date.now() > deadline) throw new Error(`${mechanismId}: ${row.n} of ${n} ${step} emails after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('the product on a Temporal cluster with PostgreSQL', () => {
   it(
     'runs a 200-project quarter through the API of both web instances: requests, submissions, report, session, decisions, close',
@@ -159,12 +144,14 @@ describe('the product on a Temporal cluster with PostgreSQL', () => {
       {
         async afterOpen() {
           // The fan-out is under way: some update workflows have started, not all.
-          const deadline = Date.now() + 120_000;
-          while ((await startedCount(stack!.store, id)) < 3) {
-            if (Date.now() > deadline) throw new Error(`${id}: the fan-out did not start within 2 minutes`);
-            await new Promise((r) => setTimeout(r, 50));
-          }
-          const started = await startedCount(stack!.store, id);
+          const started = await until(
+            `${id}: the fan-out to start`,
+            async () => {
+              const n = await startedCount(stack!.store, id);
+              return n >= 3 && n;
+            },
+            120_000,
+          );
           ({ leftBehind } = await killWorker(0, id));
           log(`${id}: worker-1 killed during the fan-out (${started} of ${FAULT_PROJECTS} update workflows started)`);
           await stack!.workers[0].start();
@@ -174,7 +161,12 @@ describe('the product on a Temporal cluster with PostgreSQL', () => {
           // due, and a settled project is sent no request: seen as 29 of 30 requests in the first runs.)
           if (sendsNow) {
             const t0 = Date.now();
-            await outboxReaches(id, 'request', FAULT_PROJECTS);
+            // Bounded by the activities' timeouts.
+            await until(
+              `${id}: every request email in the outbox`,
+              async () => (await outboxCount(stack!.store, id, 'request')) >= FAULT_PROJECTS,
+              300_000,
+            );
             log(
               `${id}: every request email written ${Math.round((Date.now() - t0) / 1000)} s after the worker came back`,
             );

@@ -147,10 +147,13 @@ export async function createLocalEnv(
 /**
  * Builds the workflow bundle once (call in beforeAll). Workers on the time-skipping test server need `{ timeSkipping:
  * true }` (see time-skipping-interceptors.ts); replay, recording and the dev server run the plain production bundle.
+ * `workflowsPath` bundles a test's own workflows instead, the way the product's are bundled.
  */
-export function bundleWorkflows(options: { timeSkipping?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
+export function bundleWorkflows(
+  options: { timeSkipping?: boolean; workflowsPath?: string } = {},
+): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
+    workflowsPath: options.workflowsPath ?? require.resolve('../../src/workflows'),
     // As production's worker bundles them: failures' messages encoded, so that the codec encrypts them.
     failureConverterPath: FAILURE_CONVERTER_PATH,
     workflowInterceptorModules: options.timeSkipping ? [require.resolve('./time-skipping-interceptors')] : [],

@@ -2,24 +2,20 @@
  * The relay accepted an email while the records' PostgreSQL was down (crashed, restarting): the notifier records the
  * acceptance once the database is back, instead of failing the step, whose retry would send the email a second time.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openStore, type Store } from '../../src/store';
 import { createOutboxRepository } from '../../src/store/outbox';
-import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { acquirePostgres, type PostgresServer } from '../helpers/postgres';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
+import { createPostgresTestStore, type TestStore } from '../helpers/store';
 import { notifierFor, testMechanism } from './fixtures';
 
-let postgres: PostgresServer;
+let postgres: { server: PostgresServer; release: () => Promise<void> };
 let catcher: SmtpCatcher;
-let store: Store;
-let dataDir: string;
+let store: TestStore;
 
 beforeAll(async () => {
-  postgres = await startPostgres();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coord-outage-'));
-  store = await openStore({ dataDir, databaseUrl: await postgres.createDatabase() });
+  // The file's own server (the helper's shared one, held here so that the test can crash and restart it).
+  postgres = await acquirePostgres();
+  store = await createPostgresTestStore();
   // A relay that answers 250 a second after the end of DATA: the database goes down inside that second.
   catcher = await startSmtpCatcher({ answerDataAfterMs: 1000 });
 }, 60_000);
@@ -27,8 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await catcher?.close();
   await store?.close();
-  await postgres?.stop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await postgres?.release();
 });
 
 it('records an email the relay accepted while PostgreSQL was down once it is back, and sends it once', async () => {
@@ -47,7 +42,7 @@ it('records an email the relay accepted while PostgreSQL was down once it is bac
   await catcher.waitFor((messages) => messages.length === 1, 20_000);
   // The message is at the relay, its 250 not yet answered: PostgreSQL crashes and stays down for 3 s.
   const t0 = Date.now();
-  await postgres.restart({ downForMs: 3000 });
+  await postgres.server.restart({ downForMs: 3000 });
   const downMs = Date.now() - t0;
   const result = await sending;
   transport.close();

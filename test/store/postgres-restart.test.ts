@@ -2,27 +2,22 @@
  * The records' PostgreSQL crashes and comes back (a restart, a failover): a process using the store keeps running,
  * what was in flight fails (its caller retries), and the store works again without a restart of the process.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { sql } from 'kysely';
-import { openStore, type Store } from '../../src/store';
-import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { acquirePostgres, type PostgresServer } from '../helpers/postgres';
+import { createPostgresTestStore, type TestStore } from '../helpers/store';
 
-let postgres: PostgresServer;
-let store: Store;
-let dataDir: string;
+let postgres: { server: PostgresServer; release: () => Promise<void> };
+let store: TestStore;
 
 beforeAll(async () => {
-  postgres = await startPostgres();
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coord-pg-restart-'));
-  store = await openStore({ dataDir, databaseUrl: await postgres.createDatabase() });
+  // The file's own server (the helper's shared one, held here so that the test can crash and restart it).
+  postgres = await acquirePostgres();
+  store = await createPostgresTestStore();
 }, 60_000);
 
 afterAll(async () => {
   await store?.close();
-  await postgres?.stop();
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  await postgres?.release();
 });
 
 it('keeps the process alive when the server crashes while a transaction holds a connection, and works after it', async () => {
@@ -32,7 +27,7 @@ it('keeps the process alive when the server crashes while a transaction holds a 
     const transaction = store.db.transaction().execute(async (trx) => {
       await sql`select 1`.execute(trx);
       // The connection is checked out and idle (no statement running) when the server goes away.
-      await postgres.restart();
+      await postgres.server.restart();
       await sql`select 1`.execute(trx);
     });
     await expect(transaction).rejects.toThrow();

@@ -24,27 +24,52 @@ function sources(dir: string): string[] {
   });
 }
 
+/** A match of a pattern in the project's sources: its file, the file's text, the line up to it, and what follows it. */
+interface Site {
+  rel: string;
+  text: string;
+  found: string;
+  before: string;
+  call: string;
+  line: number;
+  /** The match is in a comment (mentioning the API, not calling it). */
+  inComment: boolean;
+}
+
+/** Every match of `pattern` in src, test, bench and scripts (this file left out), with `callLength` characters after it. */
+function* sitesOf(pattern: RegExp, callLength: number): Generator<Site> {
+  for (const file of folders.flatMap((f) => sources(path.join(root, f)))) {
+    const rel = path.relative(root, file);
+    if (rel === 'test/temporal/codec-everywhere.test.ts') continue;
+    const text = fs.readFileSync(file, 'utf8');
+    for (const m of text.matchAll(pattern)) {
+      const before = text.slice(Math.max(0, text.lastIndexOf('\n', m.index - 1)), m.index);
+      yield {
+        rel,
+        text,
+        found: m[0],
+        before,
+        call: text.slice(m.index, m.index + callLength),
+        line: text.slice(0, m.index).split('\n').length,
+        inComment: /\/\/|\*/.test(before.trimStart().slice(0, 2)),
+      };
+    }
+  }
+}
+
 describe('encryption of workflow payloads and failures', () => {
   it('is configured on every Temporal client and worker the project creates', () => {
     const forgotten: string[] = [];
     let seen = 0;
-    for (const file of folders.flatMap((f) => sources(path.join(root, f)))) {
-      const rel = path.relative(root, file);
-      if (rel === 'test/temporal/codec-everywhere.test.ts') continue;
-      const text = fs.readFileSync(file, 'utf8');
+    for (const site of sitesOf(CREATORS, 600)) {
       // node-postgres has a `Client` too; it carries no Temporal payloads.
-      const pgClient = /import \{[^}]*\bClient\b[^}]*\} from 'pg'|\{ Client \} = await import\('pg'\)/.test(text);
-      for (const m of text.matchAll(CREATORS)) {
-        if (pgClient && m[0] === 'new Client(') continue;
-        seen++;
-        const before = text.slice(Math.max(0, text.lastIndexOf('\n', m.index - 1)), m.index);
-        if (/\/\/|\*/.test(before.trimStart().slice(0, 2))) continue; // a comment mentioning the API
-        const call = text.slice(m.index, m.index + 600);
-        const line = text.slice(0, m.index).split('\n').length;
-        const assigned = /const (\w+) = await $/.exec(before.trimStart())?.[1] ?? '';
-        if (EXEMPT.has(`${rel}:${assigned}`)) continue;
-        if (!CONVERTER.test(call)) forgotten.push(`${rel}:${line} ${m[0]}`);
-      }
+      const pgClient = /import \{[^}]*\bClient\b[^}]*\} from 'pg'|\{ Client \} = await import\('pg'\)/.test(site.text);
+      if (pgClient && site.found === 'new Client(') continue;
+      seen++;
+      if (site.inComment) continue;
+      const assigned = /const (\w+) = await $/.exec(site.before.trimStart())?.[1] ?? '';
+      if (EXEMPT.has(`${site.rel}:${assigned}`)) continue;
+      if (!CONVERTER.test(site.call)) forgotten.push(`${site.rel}:${site.line} ${site.found}`);
     }
     expect(seen).toBeGreaterThan(5);
     expect(forgotten).toEqual([]);
@@ -53,20 +78,12 @@ describe('encryption of workflow payloads and failures', () => {
   it('reaches the failures of every workflow bundle the project builds (their failure converter)', () => {
     const forgotten: string[] = [];
     let seen = 0;
-    for (const file of folders.flatMap((f) => sources(path.join(root, f)))) {
-      const rel = path.relative(root, file);
-      if (rel === 'test/temporal/codec-everywhere.test.ts') continue;
-      const text = fs.readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/bundleWorkflowCode\(/g)) {
-        const before = text.slice(Math.max(0, text.lastIndexOf('\n', m.index - 1)), m.index);
-        if (/\/\/|\*/.test(before.trimStart().slice(0, 2)) || /import /.test(before)) continue;
-        seen++;
-        const call = text.slice(m.index, m.index + 400);
-        // The bare-Temporal baseline of the benchmarks runs no project code.
-        if (call.includes('baseline-workflows')) continue;
-        if (!call.includes('failureConverterPath'))
-          forgotten.push(`${rel}:${text.slice(0, m.index).split('\n').length}`);
-      }
+    for (const site of sitesOf(/bundleWorkflowCode\(/g, 400)) {
+      if (site.inComment || /import /.test(site.before)) continue;
+      seen++;
+      // The bare-Temporal baseline of the benchmarks runs no project code.
+      if (site.call.includes('baseline-workflows')) continue;
+      if (!site.call.includes('failureConverterPath')) forgotten.push(`${site.rel}:${site.line}`);
     }
     expect(seen).toBeGreaterThan(3);
     expect(forgotten).toEqual([]);

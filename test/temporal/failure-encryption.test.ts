@@ -7,11 +7,11 @@
 import { Client, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
-import { FAILURE_CONVERTER_PATH, projectDataConverter } from '../../src/temporal/codec';
+import { projectDataConverter } from '../../src/temporal/codec';
 import { testPayloadKeys } from '../helpers/payload-keys';
-import { createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
+import { bundleWorkflows, createLocalEnv, uniqueTaskQueue } from '../helpers/temporal';
 
 const ADDRESS = 'director.roads@ministry.example';
 
@@ -21,10 +21,7 @@ let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   [env, bundle] = await Promise.all([
     createLocalEnv(),
-    bundleWorkflowCode({
-      workflowsPath: require.resolve('./failing-workflow'),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-    }),
+    bundleWorkflows({ workflowsPath: require.resolve('./failing-workflow') }),
   ]);
 }, 120_000);
 afterAll(async () => {
