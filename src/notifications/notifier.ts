@@ -49,6 +49,12 @@ export interface NotifierDeps {
 /** How long recording a sent email is retried while the database is unreachable (see recordSent). */
 export const RECORD_SENT_PATIENCE_MS = 60_000;
 
+/**
+ * How long withdrawing a given-up step waits for a live attempt that still holds one of its rows (an SMTP exchange
+ * under way when the step was given up), so that a row it puts back to `pending` is withdrawn too.
+ */
+export const WITHDRAW_PATIENCE_MS = 90_000;
+
 /** Runs `fn` over items with at most `limit` in flight. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -295,7 +301,23 @@ export function createNotifier(deps: NotifierDeps) {
     };
   }
 
-  return { send };
+  /**
+   * Withdraws what a step its workflow gave up has not sent (OutboxRepository.withdrawUnsent): nothing of it is left
+   * waiting in the outbox. Rows a live attempt holds are waited for (up to WITHDRAW_PATIENCE_MS): it either sends
+   * them, or puts them back to `pending` and they are withdrawn.
+   */
+  async function withdraw(workflowId: string, step: string): Promise<{ withdrawn: number }> {
+    const deadline = Date.now() + WITHDRAW_PATIENCE_MS;
+    let withdrawn = 0;
+    for (;;) {
+      const r = await deps.outbox.withdrawUnsent(workflowId, step, now().toISOString());
+      withdrawn += r.withdrawn;
+      if (!r.heldUntil || Date.now() >= deadline) return { withdrawn };
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  return { send, withdraw };
 }
 
 /** The notifier's interface: what the activity calls. */

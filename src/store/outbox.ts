@@ -2,8 +2,11 @@ import type { Kysely } from 'kysely';
 import type { EmailCount } from '../domain';
 import { groupCommit } from './group-commit';
 
-/** Where one outbox row stands. `stored` is the embedded mode's final state (no SMTP configured: kept for the mailbox page). */
-export const outboxStatuses = ['pending', 'sending', 'sent', 'undeliverable', 'stored'] as const;
+/**
+ * Where one outbox row stands. `stored` is the embedded mode's final state (no SMTP configured: kept for the mailbox
+ * page). `withdrawn` is final too: the workflow gave its step up (the cycle closed) before the email went out.
+ */
+export const outboxStatuses = ['pending', 'sending', 'sent', 'undeliverable', 'stored', 'withdrawn'] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
 
 /** An attachment kept by reference: the document archive never overwrites a version, so a resend attaches the same bytes. */
@@ -312,6 +315,47 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
         .where('id', '=', id)
         .where('status', '=', 'sending')
         .execute();
+    },
+    /**
+     * Withdraws what one step has not sent, once its workflow gave the step up (cancelled while the email waited for a
+     * retry): `pending` rows, and `sending` rows whose lease has run out (their sender died, and whether the relay got
+     * that attempt is unknown; the row says so). Final: a withdrawn row is never claimed again. Rows a live attempt
+     * holds are left to it; `heldUntil` is the latest of their leases (undefined when there are none).
+     */
+    async withdrawUnsent(
+      workflowId: string,
+      step: string,
+      at: string = now(),
+    ): Promise<{ withdrawn: number; heldUntil?: string }> {
+      const withdraw = (status: 'pending' | 'sending', reason: string) => {
+        const rows = db
+          .updateTable('outbox')
+          .set({ status: 'withdrawn', last_error: reason, updated_at: at, lease_until: null })
+          .where('workflow_id', '=', workflowId)
+          .where('step', '=', step)
+          .where('status', '=', status);
+        return (
+          status === 'pending'
+            ? rows
+            : rows.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+        ).executeTakeFirst();
+      };
+      const pending = await withdraw('pending', 'withdrawn before it was sent: its step was given up');
+      const stale = await withdraw(
+        'sending',
+        'withdrawn: its step was given up after an attempt whose sender stopped; the relay may have that attempt',
+      );
+      const held = await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.max('lease_until').as('until'))
+        .where('workflow_id', '=', workflowId)
+        .where('step', '=', step)
+        .where('status', '=', 'sending')
+        .executeTakeFirst();
+      return {
+        withdrawn: Number(pending.numUpdatedRows) + Number(stale.numUpdatedRows),
+        ...(held?.until && { heldUntil: String(held.until) }),
+      };
     },
     /** Rows of one workflow in the order they were written (escalations list what was sent already). */
     async listForWorkflow(workflowId: string): Promise<OutboxMessage[]> {

@@ -6,8 +6,10 @@
 import {
   ApplicationFailure,
   ActivityFailure,
+  CancellationScope,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -65,7 +67,15 @@ export async function notify(request: NotificationRequest, secretariatIds: strin
     outcome = result.outcome;
     undeliverable = result.undeliverable ?? [];
   } catch (err) {
-    if (isCancellation(err)) throw err;
+    if (isCancellation(err)) {
+      // The step is given up (the cycle closed while the email waited for a retry): what it has not sent is withdrawn,
+      // not left waiting in the outbox for ever. Workflows that were cancelled before this existed replay without it.
+      if (patched('withdraw-given-up-emails'))
+        await CancellationScope.nonCancellable(() =>
+          mail.withdrawNotification({ workflowId: request.workflowId, step: request.step }),
+        );
+      throw err;
+    }
     const cause = err instanceof ActivityFailure ? err.cause : err;
     outcome = cause instanceof ApplicationFailure && cause.type === 'Undeliverable' ? 'undeliverable' : 'failed';
     undeliverable = request.to;

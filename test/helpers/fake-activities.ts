@@ -129,6 +129,11 @@ export function createFakeActivities(world: FakeWorld, clock: () => Promise<numb
       }
       return { outcome: 'stored', messageIds: [`<${input.workflowId}/${input.step}@test>`], undeliverable: bounced };
     },
+    async withdrawNotification(input) {
+      await record('withdrawNotification', input);
+      // Fake sends settle at once: nothing is ever left to withdraw.
+      return { withdrawn: 0 };
+    },
     async recordSubmission(input) {
       await record('recordSubmission', input);
       const known = byUpdateId.get(input.updateId);

@@ -99,6 +99,43 @@ describe.each(storeKinds)('the outbox on %s', (_name, createStore) => {
     expect((await outbox.list({ status: 'undeliverable' }))[0].lastError).toBe('550 no such user');
   });
 
+  it('withdraws what a given-up step has not sent (waiting, or left by a dead sender) and leaves a live attempt its row', async () => {
+    const outbox = createOutboxRepository(store.db);
+    const other = (recipientId: string) =>
+      message({ id: `${recipientId}`.padEnd(32, '0'), recipientId, messageId: `<${recipientId}@example.org>` });
+    const waiting = await outbox.enqueue(message()); // its first attempt failed: back to pending, waits for a retry
+    const dead = await outbox.enqueue(other('dead'));
+    const live = await outbox.enqueue(other('live'));
+    const sent = await outbox.enqueue(other('sent'));
+    await outbox.claim(dead.id, '2026-03-02T08:00:00.000Z', 30_000); // its sender died: the lease ran out at 08:00:30
+    await outbox.claim(live.id, '2026-03-02T08:00:50.000Z', 30_000); // held until 08:01:20
+    await outbox.claim(sent.id, '2026-03-02T08:00:00.000Z', 30_000);
+    await outbox.markSent(sent.id, '250 OK');
+    const untouched = await outbox.enqueue(message({ id: 'y'.repeat(32), step: 'reminder-1', messageId: '<y@x>' }));
+
+    const first = await outbox.withdrawUnsent(waiting.workflowId, 'request', '2026-03-02T08:01:00.000Z');
+    expect(first).toEqual({ withdrawn: 2, heldUntil: '2026-03-02T08:01:20.000Z' });
+    const status = async (id: string) => (await outbox.get(id))!.status;
+    expect(await status(waiting.id)).toBe('withdrawn');
+    expect((await outbox.get(waiting.id))!.lastError).toMatch(/^withdrawn before it was sent/);
+    expect(await status(dead.id)).toBe('withdrawn');
+    expect((await outbox.get(dead.id))!.lastError).toMatch(/the relay may have that attempt/);
+    expect(await status(live.id)).toBe('sending');
+    expect(await status(sent.id)).toBe('sent');
+    expect(await status(untouched.id)).toBe('pending'); // another step
+    // Final: a withdrawn row is never claimed again.
+    expect(await outbox.claim(waiting.id, '2026-03-02T09:00:00.000Z')).toBeUndefined();
+    expect(await outbox.claim(dead.id, '2026-03-02T09:00:00.000Z')).toBeUndefined();
+
+    // The live attempt fails transiently (its row back to pending): withdrawn the next time round.
+    await outbox.markRetry(live.id, '421 try later');
+    expect(await outbox.withdrawUnsent(waiting.workflowId, 'request', '2026-03-02T08:01:05.000Z')).toEqual({
+      withdrawn: 1,
+    });
+    expect(await status(live.id)).toBe('withdrawn');
+    expect(await outbox.countByStatus('cn-ls')).toEqual({ sent: 1, withdrawn: 3, pending: 1 });
+  });
+
   it("counts a cycle's emails per kind: written, sent (stored counts as sent), first and last time", async () => {
     const outbox = createOutboxRepository(store.db);
     const write = (recipientId: string, over: Partial<NewOutboxMessage>, at: string) =>
