@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { importMechanismFile, type Store } from '../src/store';
+import type { OutboxStatus } from '../src/store/outbox';
 
 /** Where owners sit and the policy send hour that makes requests go out now; `sendsNow` false on a worldwide weekend. */
 export interface SendingWindow {
@@ -69,14 +70,20 @@ export async function importSyntheticMechanism(
   await importMechanismFile(store, { text: JSON.stringify(file) }, { actor: 'bench' });
 }
 
-/** Rows in the outbox for one step kind of a mechanism's cycle (e.g. every `request`). */
-export async function outboxCount(store: Store, mechanismId: string, step: string): Promise<number> {
-  const row = await store.db
+/** Rows in the outbox for one step kind of a mechanism's cycle (e.g. every `request`), or only those in `status`. */
+export async function outboxCount(
+  store: Store,
+  mechanismId: string,
+  step: string,
+  status?: OutboxStatus,
+): Promise<number> {
+  let query = store.db
     .selectFrom('outbox')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('mechanism_id', '=', mechanismId)
-    .where('step', '=', step)
-    .executeTakeFirstOrThrow();
+    .where('step', '=', step);
+  if (status) query = query.where('status', '=', status);
+  const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
