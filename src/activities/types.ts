@@ -95,10 +95,11 @@ export interface Activities {
   /** Sends (or stores in the outbox) one logical email, at most once per workflowId + step. */
   sendNotification(input: NotificationRequest): Promise<NotificationResult>;
   /**
-   * Withdraws what one email step has not sent, when its workflow gives the step up (cancelled while the email waited
-   * for a retry): its outbox rows become `withdrawn` instead of waiting for ever. Idempotent.
+   * Withdraws what one email step (the request `sendNotification` was given) has not sent, when its workflow gives the
+   * step up (cancelled while the email waited for a retry): its outbox rows become `withdrawn` instead of waiting for
+   * ever, and recipients without a row get a withdrawn one. Idempotent.
    */
-  withdrawNotification(input: { workflowId: string; step: string }): Promise<{ withdrawn: number }>;
+  withdrawNotification(input: NotificationRequest): Promise<{ withdrawn: number }>;
   /**
    * Stores one submission revision (idempotent per updateId) and returns its revision number: the one given (the
    * workflow numbers the revisions it acknowledges), or the next one when none is given (updates started before).

@@ -35,8 +35,8 @@ export function createNotificationActivities(notifier: Notifier) {
       return result;
     },
     /** The `withdrawNotification` activity: see Notifier.withdraw. */
-    async withdrawNotification(input: { workflowId: string; step: string }): Promise<{ withdrawn: number }> {
-      return notifier.withdraw(input.workflowId, input.step);
+    async withdrawNotification(input: NotificationRequest): Promise<{ withdrawn: number }> {
+      return notifier.withdraw(input);
     },
   };
 }

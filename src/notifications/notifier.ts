@@ -64,6 +64,15 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(workers);
 }
 
+/**
+ * Whom a step writes to. Contact ids are slugs. Workflows may pass the actor of a secretariat action (`token:ci`,
+ * `user:...`) among the recipients (a receipt to "whoever submitted"); those are not people we can write to, and
+ * reporting them as undeliverable would send the secretariat a false alarm, so they are skipped.
+ */
+function recipientsOf(req: NotificationRequest): string[] {
+  return [...new Set(req.to)].filter((id) => slug.safeParse(id).success);
+}
+
 /** The secretariat officers of every side of a mechanism (deduplicated, in side order). */
 export function secretariatIds(mechanism: Mechanism): string[] {
   return [...new Set(mechanism.sides.flatMap((s) => s.secretariat))];
@@ -213,15 +222,8 @@ export function createNotifier(deps: NotifierDeps) {
         transient.push({ recipientId: row.recipientId, message: 'being sent by another attempt' });
       return current; // or settled already: a retry never sends a second copy
     }
-    let email: OutgoingEmail;
-    try {
-      email = await outgoing(claimed, facts);
-    } catch (err) {
-      await deps.outbox.markRetry(row.id, (err as Error).message);
-      throw err;
-    }
-    let receipt: { response: string };
-    // The lease's heartbeat: held for as long as this SMTP exchange lasts, however slow the relay.
+    // The lease's heartbeat: held from the claim until the outcome is recorded, however long the attachments, the
+    // relay or the database take, so that only a sender that is gone loses its row.
     const heartbeat = setInterval(
       () => {
         void deps.outbox.renewLease(row.id, new Date(now().getTime() + leaseMs).toISOString()).catch(() => undefined);
@@ -229,31 +231,41 @@ export function createNotifier(deps: NotifierDeps) {
       Math.max(1000, Math.floor(leaseMs / 3)),
     );
     try {
-      receipt = await deps.transport.send(email);
-    } catch (err) {
-      const failure = classifySmtpError(err);
-      if (failure.failure === 'permanent') {
-        await deps.outbox.markUndeliverable(row.id, failure.message, failure.response, now().toISOString());
-      } else {
-        // Includes "connection lost after DATA": the server may have the message. The row keeps its
-        // Message-ID, so the retry's copy is recognisably the same message (at most one duplicate).
-        await deps.outbox.markRetry(row.id, failure.message, now().toISOString());
-        transient.push({ recipientId: row.recipientId, message: failure.message });
+      let email: OutgoingEmail;
+      try {
+        email = await outgoing(claimed, facts);
+      } catch (err) {
+        await deps.outbox.markRetry(row.id, (err as Error).message);
+        throw err;
       }
-      return (await deps.outbox.get(row.id))!;
+      let receipt: { response: string };
+      try {
+        receipt = await deps.transport.send(email);
+      } catch (err) {
+        const failure = classifySmtpError(err);
+        if (failure.failure === 'permanent') {
+          await deps.outbox.markUndeliverable(row.id, failure.message, failure.response, now().toISOString());
+        } else {
+          // Includes "connection lost after DATA": the server may have the message. The row keeps its
+          // Message-ID, so the retry's copy is recognisably the same message (at most one duplicate).
+          await deps.outbox.markRetry(row.id, failure.message, now().toISOString());
+          transient.push({ recipientId: row.recipientId, message: failure.message });
+        }
+        return (await deps.outbox.get(row.id))!;
+      }
+      const at = now().toISOString();
+      await recordSent(row.id, receipt.response, at);
+      return {
+        ...claimed,
+        status: 'sent',
+        smtpResponse: receipt.response,
+        lastError: undefined,
+        sentAt: at,
+        updatedAt: at,
+      };
     } finally {
       clearInterval(heartbeat);
     }
-    const at = now().toISOString();
-    await recordSent(row.id, receipt.response, at);
-    return {
-      ...claimed,
-      status: 'sent',
-      smtpResponse: receipt.response,
-      lastError: undefined,
-      sentAt: at,
-      updatedAt: at,
-    };
   }
 
   /** Sends one logical email step to its recipients; see createNotifier for the guarantees. */
@@ -262,10 +274,7 @@ export function createNotifier(deps: NotifierDeps) {
     options: { progress?: (done: number, total: number) => void } = {},
   ): Promise<NotificationResult> {
     const facts = await loadStepFacts(req, deps.directory);
-    // Contact ids are slugs. Workflows may pass the actor of a secretariat action (`token:ci`, `user:...`)
-    // among the recipients (a receipt to "whoever submitted"); those are not people we can write to, and
-    // reporting them as undeliverable would send the secretariat a false alarm, so they are skipped.
-    const recipients = [...new Set(req.to)].filter((id) => slug.safeParse(id).success);
+    const recipients = recipientsOf(req);
     const transient: { recipientId: string; message: string }[] = [];
     const settled: OutboxMessage[] = [];
     await eachLimited(recipients, concurrency, async (recipientId) => {
@@ -302,15 +311,43 @@ export function createNotifier(deps: NotifierDeps) {
   }
 
   /**
-   * Withdraws what a step its workflow gave up has not sent (OutboxRepository.withdrawUnsent): nothing of it is left
-   * waiting in the outbox. Rows a live attempt holds are waited for (up to WITHDRAW_PATIENCE_MS): it either sends
-   * them, or puts them back to `pending` and they are withdrawn.
+   * Withdraws what a step its workflow gave up has not sent: nothing of it is left waiting in the outbox. Recipients
+   * without a row get a `withdrawn` one, so that an attempt still under way (Temporal does not wait for it) finds it
+   * final instead of writing and sending it; unsent rows are withdrawn (OutboxRepository.withdrawUnsent). Rows a live
+   * attempt holds are waited for, up to WITHDRAW_PATIENCE_MS: it either sends them, or puts them back to `pending`
+   * and they are withdrawn. Past that, a row still held is left to its attempt.
    */
-  async function withdraw(workflowId: string, step: string): Promise<{ withdrawn: number }> {
+  async function withdraw(req: NotificationRequest): Promise<{ withdrawn: number }> {
+    const at = now().toISOString();
+    const unwritten: NewOutboxMessage[] = recipientsOf(req).map((recipientId) => {
+      const id = outboxId(req.workflowId, req.step, recipientId);
+      return {
+        id,
+        workflowId: req.workflowId,
+        step: req.step,
+        recipientId,
+        mechanismId: req.mechanismId,
+        quarter: req.quarter,
+        projectId: req.projectId,
+        kind: req.kind,
+        toName: recipientId,
+        toAddress: '',
+        language: 'en',
+        subject: `(${req.kind}, not written)`,
+        text: '',
+        html: '',
+        attachments: [],
+        messageId: messageIdFor(id, from.domain),
+      };
+    });
+    let withdrawn = await deps.outbox.enqueueWithdrawn(
+      unwritten,
+      'withdrawn before it was written: its step was given up',
+      at,
+    );
     const deadline = Date.now() + WITHDRAW_PATIENCE_MS;
-    let withdrawn = 0;
     for (;;) {
-      const r = await deps.outbox.withdrawUnsent(workflowId, step, now().toISOString());
+      const r = await deps.outbox.withdrawUnsent(req.workflowId, req.step, now().toISOString());
       withdrawn += r.withdrawn;
       if (!r.heldUntil || Date.now() >= deadline) return { withdrawn };
       await new Promise((r) => setTimeout(r, 1000));

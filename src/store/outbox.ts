@@ -181,7 +181,7 @@ export const DEFAULT_LEASE_MS = 30_000;
 /**
  * The email outbox. The primary key is derived from (workflow id, step, recipient), so enqueuing the
  * same logical email twice keeps the first rendering; `claim` is the only way to `sending`, and rows
- * that reached `sent`, `stored` or `undeliverable` can never be claimed again.
+ * that reached `sent`, `stored`, `undeliverable` or `withdrawn` can never be claimed again.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- accepts the records store's Kysely, whose Database type does not list this table
 export function createOutboxRepository(anyDb: Kysely<any>) {
@@ -243,7 +243,7 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
     /**
      * Moves a `pending` row, or a `sending` row whose lease has run out, to `sending` with a lease until
      * `at + leaseMs`, and counts the attempt; returns the claimed row, or undefined when the row is settled (sent,
-     * stored, undeliverable) or another attempt still holds it (see {@link renewLease}). A row whose sender died is
+     * stored, undeliverable, withdrawn) or another attempt still holds it (see {@link renewLease}). A row whose sender died is
      * claimable once its lease ends: the outcome of that attempt is unknown, and resending with the same Message-ID
      * is the at-most-one-duplicate price of never losing an email.
      */
@@ -276,6 +276,8 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
     /**
      * Records the server's acceptance; final. Concurrent calls are group-committed (one transaction); each resolves
      * once its own row is committed, and rejects when it could not be (the row then stays `sending` until its lease ends).
+     * Whatever the row's status: the email has left, and that is what the row must say (even over `withdrawn`, should a
+     * sender's lease have lapsed while it was still sending).
      */
     async markSent(id: string, smtpResponse: string, at: string = now()): Promise<void> {
       await write((trx) =>
@@ -292,6 +294,7 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
         .updateTable('outbox')
         .set({ status: 'stored', sent_at: at, updated_at: at })
         .where('id', '=', id)
+        .where('status', 'in', ['pending', 'sending'])
         .execute();
     },
     /** Records a permanent failure (5xx, invalid address); final: the row is never sent again. */
@@ -320,13 +323,22 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
      * Withdraws what one step has not sent, once its workflow gave the step up (cancelled while the email waited for a
      * retry): `pending` rows, and `sending` rows whose lease has run out (their sender died, and whether the relay got
      * that attempt is unknown; the row says so). Final: a withdrawn row is never claimed again. Rows a live attempt
-     * holds are left to it; `heldUntil` is the latest of their leases (undefined when there are none).
+     * holds are left to it; `heldUntil` is the latest of their leases, read before the withdrawal, so that a row such
+     * an attempt puts back to `pending` meanwhile is withdrawn by the caller's next call.
      */
     async withdrawUnsent(
       workflowId: string,
       step: string,
       at: string = now(),
     ): Promise<{ withdrawn: number; heldUntil?: string }> {
+      const held = await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.max('lease_until').as('until'))
+        .where('workflow_id', '=', workflowId)
+        .where('step', '=', step)
+        .where('status', '=', 'sending')
+        .where('lease_until', '>', at)
+        .executeTakeFirst();
       const withdraw = (status: 'pending' | 'sending', reason: string) => {
         const rows = db
           .updateTable('outbox')
@@ -345,17 +357,24 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
         'sending',
         'withdrawn: its step was given up after an attempt whose sender stopped; the relay may have that attempt',
       );
-      const held = await db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.max('lease_until').as('until'))
-        .where('workflow_id', '=', workflowId)
-        .where('step', '=', step)
-        .where('status', '=', 'sending')
-        .executeTakeFirst();
       return {
         withdrawn: Number(pending.numUpdatedRows) + Number(stale.numUpdatedRows),
         ...(held?.until && { heldUntil: String(held.until) }),
       };
+    },
+    /**
+     * Writes `withdrawn` rows for the emails of a given-up step that no attempt has written yet, so that an attempt
+     * still under way when the step was given up finds them final instead of writing and sending them. Existing rows
+     * are left as they are (see withdrawUnsent).
+     */
+    async enqueueWithdrawn(messages: NewOutboxMessage[], reason: string, at: string = now()): Promise<number> {
+      if (messages.length === 0) return 0;
+      const r = await db
+        .insertInto('outbox')
+        .values(messages.map((m) => ({ ...newRow(m, at), status: 'withdrawn', last_error: reason })))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0);
     },
     /** Rows of one workflow in the order they were written (escalations list what was sent already). */
     async listForWorkflow(workflowId: string): Promise<OutboxMessage[]> {

@@ -45,6 +45,17 @@ const mailOptions: ActivityOptions = {
 };
 const mail = proxyActivities<Activities>(mailOptions);
 
+/**
+ * Withdrawing a given-up email step: database writes, which may wait up to 90 s for an attempt still sending
+ * (WITHDRAW_PATIENCE_MS); retried until the database answers, like every store write.
+ */
+const withdrawalOptions: ActivityOptions = {
+  startToCloseTimeout: '3 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+};
+const withdrawal = proxyActivities<Activities>(withdrawalOptions);
+
 type KindAndParams<R> = R extends { kind: unknown; params: unknown } ? Pick<R, 'kind' | 'params'> : never;
 /** One email's kind with that kind's parameters: the compiler checks they belong together (src/notifications/request.ts). */
 export type EmailContent = KindAndParams<NotificationRequest>;
@@ -72,7 +83,13 @@ export async function notify(request: NotificationRequest, secretariatIds: strin
       // not left waiting in the outbox for ever. Workflows that were cancelled before this existed replay without it.
       if (patched('withdraw-given-up-emails'))
         await CancellationScope.nonCancellable(() =>
-          mail.withdrawNotification({ workflowId: request.workflowId, step: request.step }),
+          withdrawal.withdrawNotification.executeWithOptions(
+            { ...withdrawalOptions, summary: `withdraw email ${request.kind} (${request.step})` },
+            [request],
+          ),
+        ).catch((failure: unknown) =>
+          // Only a non-retryable failure ends up here; the cancellation goes on, and the rows stay as they were.
+          log.warn('email step not withdrawn', { step: request.step, failure: String(failure) }),
         );
       throw err;
     }

@@ -133,7 +133,19 @@ describe.each(storeKinds)('the outbox on %s', (_name, createStore) => {
       withdrawn: 1,
     });
     expect(await status(live.id)).toBe('withdrawn');
-    expect(await outbox.countByStatus('cn-ls')).toEqual({ sent: 1, withdrawn: 3, pending: 1 });
+    // A recipient no attempt has written yet gets a withdrawn row; existing rows keep theirs.
+    const unwritten = other('late');
+    expect(await outbox.enqueueWithdrawn([message(), unwritten], 'withdrawn before it was written')).toBe(1);
+    expect(await outbox.get(unwritten.id)).toMatchObject({
+      status: 'withdrawn',
+      lastError: 'withdrawn before it was written',
+    });
+    expect((await outbox.get(waiting.id))!.lastError).toMatch(/^withdrawn before it was sent/);
+    expect(await outbox.claim(unwritten.id, '2026-03-02T09:00:00.000Z')).toBeUndefined();
+    // Kept in the local outbox (no SMTP) is no way back either.
+    await outbox.markStored(unwritten.id);
+    expect(await status(unwritten.id)).toBe('withdrawn');
+    expect(await outbox.countByStatus('cn-ls')).toEqual({ sent: 1, withdrawn: 4, pending: 1 });
   });
 
   it("counts a cycle's emails per kind: written, sent (stored counts as sent), first and last time", async () => {

@@ -25,6 +25,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await temporal?.teardown();
+  temporal = undefined;
   await catcher.close();
   await env.cleanup();
 });
@@ -32,31 +33,7 @@ afterEach(async () => {
 it('withdraws the emails of a step whose workflow is cancelled while they wait for a retry, and never sends them', async () => {
   temporal = await createLocalEnv();
   const bundle = await bundleWorkflows({ workflowsPath: require.resolve('./withdraw-workflow') });
-  const mechanism = testMechanism(3);
-  const owners = mechanism.contacts.filter((c) => c.id.startsWith('owner-')).map((c) => c.id);
-  const transport = createSmtpTransport(catcher.url, { timeoutMs: 5_000 });
-  const notifier = createNotifier({
-    outbox: env.outbox,
-    transport,
-    directory: testDirectory(mechanism),
-    publicUrl: 'http://127.0.0.1:3000',
-    mailFrom: 'secretariat@example.org',
-  });
-  const request: NotificationRequest = {
-    workflowId: 'cycle:cn-ls:2026-Q1',
-    step: 'invitation-s1',
-    kind: 'invitation',
-    mechanismId: 'cn-ls',
-    quarter: '2026-Q1',
-    to: owners,
-    params: {
-      startsAt: '2026-04-02T08:00:00Z',
-      durationMinutes: 120,
-      sequence: 1,
-      agendaDocumentIds: [],
-      reportVersion: 0,
-    },
-  };
+  const { owners, transport, notifier, request } = invitationStep();
   const rows = () => env.outbox.listForWorkflow(request.workflowId);
   const taskQueue = uniqueTaskQueue('withdraw');
   // The relay refuses connections: the first attempt fails for every recipient, and the next waits 30 s.
@@ -94,4 +71,87 @@ it('withdraws the emails of a step whose workflow is cancelled while they wait f
   } finally {
     transport.close();
   }
-}, 120_000);
+}, 180_000);
+
+/** An invitation step to the mechanism's owners, through a notifier on the test's store and relay. */
+function invitationStep(options: { countWithdrawals?: { calls: number } } = {}) {
+  const mechanism = testMechanism(3);
+  const owners = mechanism.contacts.filter((c) => c.id.startsWith('owner-')).map((c) => c.id);
+  const transport = createSmtpTransport(catcher.url, { timeoutMs: 5_000 });
+  const counter = options.countWithdrawals;
+  const notifier = createNotifier({
+    outbox: counter
+      ? {
+          ...env.outbox,
+          withdrawUnsent: (...args: Parameters<typeof env.outbox.withdrawUnsent>) => {
+            counter.calls++;
+            return env.outbox.withdrawUnsent(...args);
+          },
+        }
+      : env.outbox,
+    transport,
+    directory: testDirectory(mechanism),
+    publicUrl: 'http://127.0.0.1:3000',
+    mailFrom: 'secretariat@example.org',
+  });
+  const request: NotificationRequest = {
+    workflowId: 'cycle:cn-ls:2026-Q1',
+    step: 'invitation-s1',
+    kind: 'invitation',
+    mechanismId: 'cn-ls',
+    quarter: '2026-Q1',
+    to: owners,
+    params: {
+      startsAt: '2026-04-02T08:00:00Z',
+      durationMinutes: 120,
+      sequence: 1,
+      agendaDocumentIds: [],
+      reportVersion: 0,
+    },
+  };
+  const statuses = async () => (await env.outbox.listForWorkflow(request.workflowId)).map((r) => r.status);
+  return { owners, transport, notifier, request, statuses };
+}
+
+it('withdraws a step no attempt has written yet: an attempt still under way then writes and sends none of it', async () => {
+  const { owners, transport, notifier, request, statuses } = invitationStep();
+  try {
+    expect(await notifier.withdraw(request)).toEqual({ withdrawn: owners.length });
+    const rows = await env.outbox.listForWorkflow(request.workflowId);
+    for (const r of rows) expect(r.lastError).toMatch(/^withdrawn before it was written/);
+    // The attempt Temporal did not wait for goes on: it finds every row final.
+    await createNotificationActivities(notifier).sendNotification(request);
+    expect(catcher.messages).toHaveLength(0);
+    expect(await statuses()).toEqual(owners.map(() => 'withdrawn'));
+    // Idempotent: withdrawing again changes nothing.
+    expect(await notifier.withdraw(request)).toEqual({ withdrawn: 0 });
+  } finally {
+    transport.close();
+  }
+});
+
+it('waits for an attempt still sending when its step is given up, and withdraws what that attempt then fails to send', async () => {
+  const counter = { calls: 0 };
+  const { owners, transport, notifier, request, statuses } = invitationStep({ countWithdrawals: counter });
+  try {
+    // The relay holds every MAIL FROM: the attempt has claimed its rows and waits for the relay's answer.
+    catcher.hold();
+    const attempt = createNotificationActivities(notifier)
+      .sendNotification(request)
+      .catch((err: unknown) => err);
+    await until('the attempt sending', async () => catcher.held === owners.length);
+    const withdrawing = notifier.withdraw(request);
+    // The first pass found the rows held by a live attempt (so it left them) ...
+    await until('the first pass of the withdrawal', async () => counter.calls >= 1);
+    expect(await statuses()).toEqual(owners.map(() => 'sending'));
+    // ... then the attempt gives up on the silent relay (its 5 s SMTP timeout) and puts its rows back to pending:
+    // the next pass withdraws them.
+    expect(await withdrawing).toEqual({ withdrawn: owners.length });
+    expect((await attempt) as Error).toBeInstanceOf(Error);
+    expect(await statuses()).toEqual(owners.map(() => 'withdrawn'));
+    expect(counter.calls).toBeGreaterThanOrEqual(2);
+    expect(catcher.messages).toHaveLength(0);
+  } finally {
+    transport.close();
+  }
+}, 60_000);
