@@ -277,16 +277,8 @@ export async function composeForRecipient(
     });
   }
 
-  const id = outboxId(req.workflowId, req.step, recipientId);
   return {
-    id,
-    workflowId: req.workflowId,
-    step: req.step,
-    recipientId,
-    mechanismId: req.mechanismId,
-    quarter: req.quarter,
-    projectId: req.projectId,
-    kind,
+    ...outboxKeyOf(req, recipientId, deps.from.domain),
     toName,
     toAddress: contact.email,
     language: contact.language,
@@ -296,6 +288,28 @@ export async function composeForRecipient(
     ics,
     icsMethod: method,
     attachments,
-    messageId: messageIdFor(id, deps.from.domain),
+  };
+}
+
+/** What names one recipient's email of a step in the outbox: its key, where it belongs, its Message-ID. */
+export function outboxKeyOf(
+  req: NotificationRequest,
+  recipientId: string,
+  domain: string,
+): Pick<
+  NewOutboxMessage,
+  'id' | 'workflowId' | 'step' | 'recipientId' | 'mechanismId' | 'quarter' | 'projectId' | 'kind' | 'messageId'
+> {
+  const id = outboxId(req.workflowId, req.step, recipientId);
+  return {
+    id,
+    workflowId: req.workflowId,
+    step: req.step,
+    recipientId,
+    mechanismId: req.mechanismId,
+    quarter: req.quarter,
+    projectId: req.projectId,
+    kind: req.kind,
+    messageId: messageIdFor(id, domain),
   };
 }

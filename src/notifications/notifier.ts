@@ -1,11 +1,11 @@
 import { type Mechanism, slug } from '../domain';
 import { DEFAULT_LEASE_MS, type NewOutboxMessage, type OutboxMessage, type OutboxRepository } from '../store/outbox';
-import { composeForRecipient, loadStepFacts, UnaddressableRecipient, type StepFacts } from './compose';
+import { composeForRecipient, loadStepFacts, outboxKeyOf, UnaddressableRecipient, type StepFacts } from './compose';
 import type { Directory } from './directory';
 import { emailOfRow } from './mailbox';
 import { classifySmtpError, TransientDeliveryError } from './errors';
 import { NotificationKind } from './kinds';
-import { messageIdFor, outboxId, parseMailFrom } from './message-id';
+import { outboxId, parseMailFrom } from './message-id';
 import type { NotificationRequest, NotificationResult } from './request';
 import type { MailTransport, OutgoingEmail } from './transport';
 
@@ -73,6 +73,28 @@ function recipientsOf(req: NotificationRequest): string[] {
   return [...new Set(req.to)].filter((id) => slug.safeParse(id).success);
 }
 
+/**
+ * The row of an email that was not written (the recipient cannot be written to, or the step was withdrawn first):
+ * kept so that the API and the mailbox show the recipient and why, with the contact's name and address if known.
+ */
+function unwrittenRow(
+  req: NotificationRequest,
+  recipientId: string,
+  domain: string,
+  contact?: { name: string; email?: string; language: string },
+): NewOutboxMessage {
+  return {
+    ...outboxKeyOf(req, recipientId, domain),
+    toName: contact?.name ?? recipientId,
+    toAddress: contact?.email ?? '',
+    language: contact?.language ?? 'en',
+    subject: `(${req.kind}, not written)`,
+    text: '',
+    html: '',
+    attachments: [],
+  };
+}
+
 /** The secretariat officers of every side of a mechanism (deduplicated, in side order). */
 export function secretariatIds(mechanism: Mechanism): string[] {
   return [...new Set(mechanism.sides.flatMap((s) => s.secretariat))];
@@ -122,25 +144,9 @@ export function createNotifier(deps: NotifierDeps) {
     } catch (err) {
       if (!(err instanceof UnaddressableRecipient)) throw err;
       // Keep a row anyway, so the API and the mailbox show the recipient as undeliverable.
-      const contact = facts.contacts.get(recipientId);
-      const row = await deps.outbox.enqueue({
-        id,
-        workflowId: req.workflowId,
-        step: req.step,
-        recipientId,
-        mechanismId: req.mechanismId,
-        quarter: req.quarter,
-        projectId: req.projectId,
-        kind: req.kind,
-        toName: contact?.name ?? recipientId,
-        toAddress: contact?.email ?? '',
-        language: contact?.language ?? 'en',
-        subject: `(${req.kind}, not written)`,
-        text: '',
-        html: '',
-        attachments: [],
-        messageId: messageIdFor(id, from.domain),
-      });
+      const row = await deps.outbox.enqueue(
+        unwrittenRow(req, recipientId, from.domain, facts.contacts.get(recipientId)),
+      );
       if (row.status === 'pending') await deps.outbox.markUndeliverable(id, err.message);
       return { row: (await deps.outbox.get(id))!, claimed: false };
     }
@@ -319,27 +325,7 @@ export function createNotifier(deps: NotifierDeps) {
    */
   async function withdraw(req: NotificationRequest): Promise<{ withdrawn: number }> {
     const at = now().toISOString();
-    const unwritten: NewOutboxMessage[] = recipientsOf(req).map((recipientId) => {
-      const id = outboxId(req.workflowId, req.step, recipientId);
-      return {
-        id,
-        workflowId: req.workflowId,
-        step: req.step,
-        recipientId,
-        mechanismId: req.mechanismId,
-        quarter: req.quarter,
-        projectId: req.projectId,
-        kind: req.kind,
-        toName: recipientId,
-        toAddress: '',
-        language: 'en',
-        subject: `(${req.kind}, not written)`,
-        text: '',
-        html: '',
-        attachments: [],
-        messageId: messageIdFor(id, from.domain),
-      };
-    });
+    const unwritten = recipientsOf(req).map((recipientId) => unwrittenRow(req, recipientId, from.domain));
     let withdrawn = await deps.outbox.enqueueWithdrawn(
       unwritten,
       'withdrawn before it was written: its step was given up',

@@ -121,3 +121,20 @@ export function notifierFor(
   });
   return { notifier, transport };
 }
+
+/** The first invitation step of the test mechanism's 2026-Q1 session, to `to`. */
+export const invitation = (to: string[]) => ({
+  workflowId: 'cycle:cn-ls:2026-Q1',
+  step: 'invitation-s1',
+  kind: 'invitation' as const,
+  mechanismId: 'cn-ls',
+  quarter: '2026-Q1',
+  to,
+  params: {
+    startsAt: '2026-04-02T08:00:00Z',
+    durationMinutes: 120,
+    sequence: 1,
+    agendaDocumentIds: [],
+    reportVersion: 0,
+  },
+});

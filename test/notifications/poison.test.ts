@@ -9,7 +9,7 @@ import type { Mechanism } from '../../src/domain';
 import type { Directory } from '../../src/notifications/directory';
 import { createNotificationActivities } from '../../src/notifications/activities';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
-import { notifierFor, tempStore, testDirectory, testMechanism } from './fixtures';
+import { invitation, notifierFor, tempStore, testDirectory, testMechanism } from './fixtures';
 
 let catcher: SmtpCatcher;
 let env: Awaited<ReturnType<typeof tempStore>>;
@@ -31,22 +31,6 @@ function activitiesFor(mechanism: Mechanism, directory: Directory = testDirector
   const { notifier, transport } = notifierFor(env.store, env.outbox, catcher.url, mechanism, { directory });
   return { ...createNotificationActivities(notifier), close: () => transport.close() };
 }
-
-const invitation = (to: string[]) => ({
-  workflowId: 'cycle:cn-ls:2026-Q1',
-  step: 'invitation-s1',
-  kind: 'invitation' as const,
-  mechanismId: 'cn-ls',
-  quarter: '2026-Q1',
-  to,
-  params: {
-    startsAt: '2026-04-02T08:00:00Z',
-    durationMinutes: 120,
-    sequence: 1,
-    agendaDocumentIds: [],
-    reportVersion: 0,
-  },
-});
 
 describe('a name that cannot go into an email header', () => {
   it('leaves out only the attendee whose name has a line separator, with the reason, and sends everyone else their invitation once', async () => {

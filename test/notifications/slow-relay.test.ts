@@ -16,7 +16,7 @@ import { createFakeActivities } from '../helpers/fake-activities';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { createLocalEnv, uniqueTaskQueue, withWorker } from '../helpers/temporal';
 import { until } from '../helpers/until';
-import { tempStore, testDirectory, testMechanism } from './fixtures';
+import { invitation, tempStore, testDirectory, testMechanism } from './fixtures';
 
 let catcher: SmtpCatcher;
 let env: Awaited<ReturnType<typeof tempStore>>;
@@ -46,21 +46,7 @@ describe('invitations through a relay that takes 10 seconds to accept each messa
       leaseMs: 4000,
     });
     const { sendNotification } = createNotificationActivities(notifier);
-    const request = {
-      workflowId: 'cycle:cn-ls:2026-Q1',
-      step: 'invitation-s1',
-      kind: 'invitation' as const,
-      mechanismId: 'cn-ls',
-      quarter: '2026-Q1',
-      to: attendees,
-      params: {
-        startsAt: '2026-04-02T08:00:00Z',
-        durationMinutes: 120,
-        sequence: 1,
-        agendaDocumentIds: [],
-        reportVersion: 0,
-      },
-    };
+    const request = invitation(attendees);
     try {
       const first = sendNotification(request).catch((err: unknown) => err);
       // The first attempt is sending (20 rows claimed, their DATA not yet answered) and has renewed its leases at
@@ -124,21 +110,7 @@ describe('invitations through the same slow relay, sent by a Temporal activity w
     // Each attempt as Temporal started it, and when it ended (the first one ends long after Temporal gave up on it).
     const attempts: { attempt: number; startedAt: number; endedAt?: number }[] = [];
     const fakes = createFakeActivities({}, async () => Date.now());
-    const request: NotificationRequest = {
-      workflowId: 'cycle:cn-ls:2026-Q1',
-      step: 'invitation-s1',
-      kind: 'invitation',
-      mechanismId: 'cn-ls',
-      quarter: '2026-Q1',
-      to: attendees,
-      params: {
-        startsAt: '2026-04-02T08:00:00Z',
-        durationMinutes: 120,
-        sequence: 1,
-        agendaDocumentIds: [],
-        reportVersion: 0,
-      },
-    };
+    const request: NotificationRequest = invitation(attendees);
     const taskQueue = uniqueTaskQueue('slow-relay');
     try {
       const result = await withWorker(

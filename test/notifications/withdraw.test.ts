@@ -8,13 +8,11 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NotificationRequest } from '../../src/activities/types';
 import { createNotificationActivities } from '../../src/notifications/activities';
-import { createNotifier } from '../../src/notifications/notifier';
-import { createSmtpTransport } from '../../src/notifications/transport';
 import { createFakeActivities } from '../helpers/fake-activities';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { bundleWorkflows, createLocalEnv, uniqueTaskQueue, withWorker } from '../helpers/temporal';
 import { until } from '../helpers/until';
-import { tempStore, testDirectory, testMechanism } from './fixtures';
+import { invitation, notifierFor, tempStore, testMechanism } from './fixtures';
 
 let catcher: SmtpCatcher;
 let env: Awaited<ReturnType<typeof tempStore>>;
@@ -77,38 +75,18 @@ it('withdraws the emails of a step whose workflow is cancelled while they wait f
 function invitationStep(options: { countWithdrawals?: { calls: number } } = {}) {
   const mechanism = testMechanism(3);
   const owners = mechanism.contacts.filter((c) => c.id.startsWith('owner-')).map((c) => c.id);
-  const transport = createSmtpTransport(catcher.url, { timeoutMs: 5_000 });
   const counter = options.countWithdrawals;
-  const notifier = createNotifier({
-    outbox: counter
-      ? {
-          ...env.outbox,
-          withdrawUnsent: (...args: Parameters<typeof env.outbox.withdrawUnsent>) => {
-            counter.calls++;
-            return env.outbox.withdrawUnsent(...args);
-          },
-        }
-      : env.outbox,
-    transport,
-    directory: testDirectory(mechanism),
-    publicUrl: 'http://127.0.0.1:3000',
-    mailFrom: 'secretariat@example.org',
-  });
-  const request: NotificationRequest = {
-    workflowId: 'cycle:cn-ls:2026-Q1',
-    step: 'invitation-s1',
-    kind: 'invitation',
-    mechanismId: 'cn-ls',
-    quarter: '2026-Q1',
-    to: owners,
-    params: {
-      startsAt: '2026-04-02T08:00:00Z',
-      durationMinutes: 120,
-      sequence: 1,
-      agendaDocumentIds: [],
-      reportVersion: 0,
-    },
-  };
+  const outbox = counter
+    ? {
+        ...env.outbox,
+        withdrawUnsent: (...args: Parameters<typeof env.outbox.withdrawUnsent>) => {
+          counter.calls++;
+          return env.outbox.withdrawUnsent(...args);
+        },
+      }
+    : env.outbox;
+  const { notifier, transport } = notifierFor(env.store, outbox, catcher.url, mechanism);
+  const request: NotificationRequest = invitation(owners);
   const statuses = async () => (await env.outbox.listForWorkflow(request.workflowId)).map((r) => r.status);
   return { owners, transport, notifier, request, statuses };
 }
