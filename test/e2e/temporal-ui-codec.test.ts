@@ -11,8 +11,11 @@
 import net from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import { buildApp } from '../../src/api/app';
+import { projectDataConverter } from '../../src/temporal/codec';
 import { temporalCycleGateway } from '../../src/api/temporal-cycle-gateway';
 import { loadConfig } from '../../src/config';
 import { quarterOf } from '../../src/domain';
@@ -21,7 +24,7 @@ import { cycleWorkflowId, updateWorkflowId } from '../../src/temporal/ids';
 import { submitUpdate, updateState } from '../../src/workflows/messages';
 import { launchBrowser, screenshot } from '../helpers/browser';
 import { createFakeActivities } from '../helpers/fake-activities';
-import { TEST_PAYLOAD_KEYS } from '../helpers/payload-keys';
+import { TEST_PAYLOAD_KEYS, testPayloadKeys } from '../helpers/payload-keys';
 import { createTestStore, type TestStore } from '../helpers/store';
 import { bundleWorkflows, createLocalEnv, uniqueTaskQueue, withWorker } from '../helpers/temporal';
 import { until } from '../helpers/until';
@@ -48,6 +51,29 @@ let store: TestStore;
 let appUrl: string;
 let uiUrl: string;
 let closeApp: () => Promise<void>;
+
+/** A browser context with the officer's "Codec Server" settings in Temporal UI: the endpoint, with cross-origin credentials. */
+async function officerContext(): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  // What the settings dialog stores in the browser's localStorage.
+  await context.addInitScript({
+    content: `if (location.origin === ${JSON.stringify(uiUrl)}) {
+      localStorage.setItem('endpoint', ${JSON.stringify(JSON.stringify(`${appUrl}/codec`))});
+      localStorage.setItem('includeCredentials', 'true');
+      localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
+    }`,
+  });
+  return context;
+}
+
+/** Signs the officer in to the web app in this page's context (the session cookie the codec server asks for). */
+async function signIn(page: Page): Promise<void> {
+  await page.goto(`${appUrl}/login`);
+  await page.fill('#email', OFFICER.email);
+  await page.fill('#password', OFFICER.password);
+  await page.click('button:has-text("Sign in")');
+  await page.waitForURL((u) => u.pathname === '/');
+}
 
 beforeAll(async () => {
   const [uiPort, appPort] = [await freePort(), await freePort()];
@@ -115,15 +141,7 @@ describe('Temporal UI with the codec server', () => {
     const { runId } = await env.client.workflow.getHandle(road).describe();
     const eventPage = `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(road)}/${runId}/history/events/${accepted.eventId}`;
 
-    const context = await browser.newContext();
-    // What the officer's "Codec Server" settings in Temporal UI store: the endpoint, with cross-origin credentials.
-    await context.addInitScript({
-      content: `if (location.origin === ${JSON.stringify(uiUrl)}) {
-        localStorage.setItem('endpoint', ${JSON.stringify(JSON.stringify(`${appUrl}/codec`))});
-        localStorage.setItem('includeCredentials', 'true');
-        localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
-      }`,
-    });
+    const context = await officerContext();
     const page = await context.newPage();
     // Not signed in: the codec server answers 401, the UI says so and shows the payload still encrypted.
     await page.goto(eventPage);
@@ -135,11 +153,7 @@ describe('Temporal UI with the codec server', () => {
     expect(before).not.toContain(TEXT);
 
     // Signed in to the web app (same site, so the UI's credentialed request carries the session cookie): decoded.
-    await page.goto(`${appUrl}/login`);
-    await page.fill('#email', OFFICER.email);
-    await page.fill('#password', OFFICER.password);
-    await page.click('button:has-text("Sign in")');
-    await page.waitForURL((u) => u.pathname === '/');
+    await signIn(page);
     await page.goto(eventPage);
     await page.getByText(TEXT).first().waitFor({ timeout: 60_000 });
     await screenshot(page, 'codec-02-signed-in');
@@ -150,15 +164,61 @@ describe('Temporal UI with the codec server', () => {
     // a signed-in officer sees the payload encrypted. This is why the settings above are needed with the CLI.
     const plainContext = await browser.newContext();
     const plainPage = await plainContext.newPage();
-    await plainPage.goto(`${appUrl}/login`);
-    await plainPage.fill('#email', OFFICER.email);
-    await plainPage.fill('#password', OFFICER.password);
-    await plainPage.click('button:has-text("Sign in")');
-    await plainPage.waitForURL((u) => u.pathname === '/');
+    await signIn(plainPage);
     await plainPage.goto(eventPage);
     await plainPage.locator('#content').getByText('Codec Server could not connect').waitFor({ timeout: 60_000 });
     expect(await plainPage.innerText('body')).not.toContain(TEXT);
     await plainContext.close();
     await env.client.workflow.getHandle(cycleWorkflowId('ui-ls', quarter)).terminate('test over');
+  }, 240_000);
+
+  it('shows a failure’s message decoded to a signed-in officer and encoded to anyone else', async () => {
+    // An activity refused by the relay, naming the address (failures are encrypted like payloads:
+    // src/temporal/failure-converter.ts).
+    const address = 'director.roads@ministry.example';
+    const taskQueue = uniqueTaskQueue('ui-failure');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await bundleWorkflows({ workflowsPath: require.resolve('../temporal/failing-workflow') }),
+      dataConverter: projectDataConverter(testPayloadKeys),
+      activities: {
+        async refuse(to: string) {
+          throw ApplicationFailure.nonRetryable(`550 5.1.1 <${to}>: recipient address rejected`, 'Undeliverable');
+        },
+      },
+    });
+    const handle = await worker.runUntil(async () => {
+      const started = await env.client.workflow.start('failsNamingAnAddress', {
+        taskQueue,
+        workflowId: taskQueue,
+        args: [address],
+      });
+      await started.result().catch(() => undefined);
+      return started;
+    });
+    const history = await handle.fetchHistory();
+    const failed = history.events!.find((e) => e.activityTaskFailedEventAttributes)!;
+    const { runId } = await handle.describe();
+    const eventPage = `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(taskQueue)}/${runId}/history/events/${failed.eventId}`;
+    const refusal = `550 5.1.1 <${address}>: recipient address rejected`;
+
+    const context = await officerContext();
+    const page = await context.newPage();
+    // Not signed in: the codec server answers 401, and the UI shows the failure as Temporal keeps it.
+    await page.goto(eventPage);
+    await page.locator('#content').getByText('Codec Server could not connect').waitFor({ timeout: 60_000 });
+    await page.getByText('Encoded failure').first().waitFor({ timeout: 60_000 });
+    await screenshot(page, 'codec-03-failure-not-signed-in');
+    expect(await page.innerText('body')).not.toContain(address);
+
+    await signIn(page);
+    await page.goto(eventPage);
+    const decoded = page.getByText(refusal).first();
+    await decoded.waitFor({ timeout: 60_000 });
+    await decoded.scrollIntoViewIfNeeded();
+    await screenshot(page, 'codec-04-failure-signed-in');
+    expect(await page.innerText('body')).not.toContain('Codec Server could not connect');
+    await context.close();
   }, 240_000);
 });
