@@ -135,7 +135,7 @@ export function cyclePage(deps: RouteDeps): FastifyPluginAsync {
           <>
             <h1>{heading}</h1>
             {done && (
-              <div class="notice" role="status">
+              <div class="notice" role="status" id="done">
                 {done}
               </div>
             )}
