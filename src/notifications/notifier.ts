@@ -1,4 +1,4 @@
-import { type Mechanism, slug } from '../domain';
+import { type Contact, type Mechanism, slug } from '../domain';
 import { DEFAULT_LEASE_MS, type NewOutboxMessage, type OutboxMessage, type OutboxRepository } from '../store/outbox';
 import { composeForRecipient, loadStepFacts, outboxKeyOf, UnaddressableRecipient, type StepFacts } from './compose';
 import type { Directory } from './directory';
@@ -81,7 +81,7 @@ function unwrittenRow(
   req: NotificationRequest,
   recipientId: string,
   domain: string,
-  contact?: { name: string; email?: string; language: string },
+  contact?: Pick<Contact, 'name' | 'email' | 'language'>,
 ): NewOutboxMessage {
   return {
     ...outboxKeyOf(req, recipientId, domain),
@@ -324,12 +324,11 @@ export function createNotifier(deps: NotifierDeps) {
    * and they are withdrawn. Past that, a row still held is left to its attempt.
    */
   async function withdraw(req: NotificationRequest): Promise<{ withdrawn: number }> {
-    const at = now().toISOString();
     const unwritten = recipientsOf(req).map((recipientId) => unwrittenRow(req, recipientId, from.domain));
     let withdrawn = await deps.outbox.enqueueWithdrawn(
       unwritten,
       'withdrawn before it was written: its step was given up',
-      at,
+      now().toISOString(),
     );
     const deadline = Date.now() + WITHDRAW_PATIENCE_MS;
     for (;;) {

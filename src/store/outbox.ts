@@ -339,24 +339,26 @@ export function createOutboxRepository(anyDb: Kysely<any>) {
         .where('status', '=', 'sending')
         .where('lease_until', '>', at)
         .executeTakeFirst();
-      const withdraw = (status: 'pending' | 'sending', reason: string) => {
-        const rows = db
-          .updateTable('outbox')
-          .set({ status: 'withdrawn', last_error: reason, updated_at: at, lease_until: null })
-          .where('workflow_id', '=', workflowId)
-          .where('step', '=', step)
-          .where('status', '=', status);
-        return (
-          status === 'pending'
-            ? rows
-            : rows.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
-        ).executeTakeFirst();
-      };
-      const pending = await withdraw('pending', 'withdrawn before it was sent: its step was given up');
-      const stale = await withdraw(
-        'sending',
-        'withdrawn: its step was given up after an attempt whose sender stopped; the relay may have that attempt',
-      );
+      const stepRows = () => db.updateTable('outbox').where('workflow_id', '=', workflowId).where('step', '=', step);
+      const withdrawn = (reason: string) => ({
+        status: 'withdrawn',
+        last_error: reason,
+        updated_at: at,
+        lease_until: null,
+      });
+      const pending = await stepRows()
+        .where('status', '=', 'pending')
+        .set(withdrawn('withdrawn before it was sent: its step was given up'))
+        .executeTakeFirst();
+      const stale = await stepRows()
+        .where('status', '=', 'sending')
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]))
+        .set(
+          withdrawn(
+            'withdrawn: its step was given up after an attempt whose sender stopped; the relay may have that attempt',
+          ),
+        )
+        .executeTakeFirst();
       return {
         withdrawn: Number(pending.numUpdatedRows) + Number(stale.numUpdatedRows),
         ...(held?.until && { heldUntil: String(held.until) }),

@@ -231,10 +231,11 @@ export async function runQuarter(
   await hooks.afterOpen?.();
   // Every project's update workflow has started and recorded its state (owners get their link only then).
   const deadline = Date.now() + 600_000;
-  while ((await startedCount(stack.store, mechanismId)) < projects) {
-    if (Date.now() > deadline) throw new Error(`${mechanismId}: not every update workflow started within 10 minutes`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await until(
+    `${mechanismId}: every update workflow started`,
+    async () => (await startedCount(stack.store, mechanismId)) >= projects,
+    deadline - Date.now(),
+  );
   // Owners answer the request they received: every request is sent before anyone submits. Otherwise, on a loaded
   // machine, a submission can overtake its request: a project settled before its request went out is rightly sent
   // none, and a request whose first attempt died with a worker and waits for its retry is withdrawn when the cycle
